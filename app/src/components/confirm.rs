@@ -1,0 +1,54 @@
+//! A confirmation dialog for destructive actions.
+//!
+//! Built on `<details>` so it opens and submits without JavaScript too; with JavaScript,
+//! Escape and Cancel close it, and it closes itself once its form is submitted.
+use leptos::html;
+use leptos::prelude::*;
+
+use crate::i18n::{t, use_lang};
+
+/// A button that opens a dialog asking to confirm; `children` holds the form whose
+/// submit button does the deed.
+#[component]
+pub fn ConfirmDialog(
+    /// Text of the button that opens the dialog.
+    trigger_label: String,
+    /// The dialog's question.
+    title: String,
+    /// What will happen.
+    message: String,
+    /// The form that carries out the action.
+    children: Children,
+) -> impl IntoView {
+    let lang = use_lang();
+    let details = NodeRef::<html::Details>::new();
+    let close = move || {
+        if let Some(d) = details.get() {
+            d.set_open(false);
+        }
+    };
+    view! {
+        <details class="confirm" node_ref=details>
+            <summary class="btn btn-danger btn-small">{trigger_label}</summary>
+            <div
+                class="modal-backdrop"
+                on:keydown=move |ev| {
+                    if ev.key() == "Escape" {
+                        close();
+                    }
+                }
+            >
+                <div class="modal" role="dialog" aria-modal="true" aria-label=title.clone()>
+                    <h2 class="modal-title">{title.clone()}</h2>
+                    <p>{message}</p>
+                    <div class="modal-actions" on:submit=move |_| close()>
+                        <button type="button" class="btn" on:click=move |_| close()>
+                            {t(lang, "action.cancel")}
+                        </button>
+                        {children()}
+                    </div>
+                </div>
+            </div>
+        </details>
+    }
+}

@@ -1,0 +1,53 @@
+//! The console frame around every signed-in page: top bar, navigation, breadcrumb.
+mod breadcrumb;
+mod side_nav;
+mod top_bar;
+
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, Redirect};
+
+use crate::api::types::SessionInfo;
+use crate::components::states::{ErrorBanner, Loading};
+use crate::contexts::use_session;
+use crate::error::AppError;
+use crate::routes;
+use breadcrumb::Breadcrumb;
+use side_nav::SideNav;
+use top_bar::TopBar;
+
+/// Wraps signed-in pages; sends everyone else to sign-in (or to first-run setup).
+#[component]
+pub fn ConsoleLayout() -> impl IntoView {
+    let session = use_session();
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match session.0.await {
+                    Ok(SessionInfo { needs_setup: true, .. }) => {
+                        view! { <Redirect path=routes::SETUP/> }.into_any()
+                    }
+                    Ok(SessionInfo { me: Some(me), .. }) => {
+                        provide_context(me.clone());
+                        view! {
+                            <div class="console">
+                                <TopBar me=me/>
+                                <div class="console-body">
+                                    <SideNav/>
+                                    <main class="console-main" id="main">
+                                        <Breadcrumb/>
+                                        <Outlet/>
+                                    </main>
+                                </div>
+                            </div>
+                        }
+                            .into_any()
+                    }
+                    Ok(SessionInfo { me: None, .. }) | Err(AppError::Unauthenticated) => {
+                        view! { <Redirect path=routes::LOGIN/> }.into_any()
+                    }
+                    Err(error) => view! { <ErrorBanner error=error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,22 @@
+//! The left navigation.
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::i18n::{t, use_lang};
+use crate::routes;
+
+#[component]
+pub fn SideNav() -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <nav class="sidenav" aria-label=t(lang, "nav.label")>
+            <ul>
+                <li><A href=routes::HOME exact=true>{t(lang, "nav.overview")}</A></li>
+                <li class="nav-group">{t(lang, "nav.group_team")}</li>
+                <li><A href=routes::MEMBERS>{t(lang, "nav.members")}</A></li>
+                <li class="nav-group">{t(lang, "nav.group_account")}</li>
+                <li><A href=routes::SESSIONS>{t(lang, "nav.sessions")}</A></li>
+            </ul>
+        </nav>
+    }
+}

@@ -1,0 +1,85 @@
+//! Product name, team switcher, region, language and the user menu.
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_location;
+
+use crate::api::auth::{Logout, SetLanguage, SwitchTeam};
+use crate::api::types::Me;
+use crate::i18n::{role_label, t, use_lang, Lang};
+use crate::routes;
+
+#[component]
+pub fn TopBar(me: Me) -> impl IntoView {
+    let lang = use_lang();
+    let switch_team = ServerAction::<SwitchTeam>::new();
+    let set_language = ServerAction::<SetLanguage>::new();
+    let logout = ServerAction::<Logout>::new();
+    let location = use_location();
+    let back_to = move || format!("{}{}", location.pathname.get(), location.search.get());
+    let other_lang = match lang {
+        Lang::En => Lang::Zh,
+        Lang::Zh => Lang::En,
+    };
+    let current_team = me.team.clone();
+    let teams = me.teams.clone();
+
+    view! {
+        <header class="topbar">
+            <a class="skip-link" href="#main">{t(lang, "a11y.skip")}</a>
+            <A href=routes::HOME attr:class="brand">{t(lang, "app.title")}</A>
+            <ActionForm action=switch_team attr:class="team-switcher">
+                <label class="sr-only" for="team-switch">{t(lang, "topbar.team")}</label>
+                <select id="team-switch" name="team_id">
+                    {teams
+                        .into_iter()
+                        .map(|team| {
+                            let selected = current_team.as_ref().map(|c| c.id) == Some(team.id);
+                            view! {
+                                <option value=team.id.to_string() selected=selected>
+                                    {team.name}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+                <button type="submit" class="btn btn-small">{t(lang, "topbar.switch")}</button>
+            </ActionForm>
+            <label class="region-picker" title=t(lang, "topbar.region_hint")>
+                <span class="sr-only">{t(lang, "topbar.region")}</span>
+                <select disabled=true aria-label=t(lang, "topbar.region")>
+                    <option>{t(lang, "topbar.region_placeholder")}</option>
+                </select>
+            </label>
+            <span class="topbar-spacer"></span>
+            <ActionForm action=set_language attr:class="lang-toggle">
+                <input type="hidden" name="lang" value=other_lang.code()/>
+                <input type="hidden" name="back_to" value=back_to/>
+                <button type="submit" class="btn btn-ghost" lang=other_lang.code()>
+                    {other_lang.native_name()}
+                </button>
+            </ActionForm>
+            <details class="user-menu">
+                <summary>
+                    <span class="avatar" aria-hidden="true">
+                        {me.display_name.chars().next().unwrap_or('?').to_string()}
+                    </span>
+                    <span class="user-name">{me.display_name.clone()}</span>
+                </summary>
+                <div class="menu">
+                    <p class="menu-meta">
+                        {me.email.clone()}
+                        <br/>
+                        {me.team.as_ref().map(|team| role_label(lang, team.role))}
+                    </p>
+                    <A href=routes::SESSIONS>{t(lang, "nav.sessions")}</A>
+                    <A href=routes::NEW_TEAM>{t(lang, "nav.new_team")}</A>
+                    <ActionForm action=logout>
+                        <button type="submit" class="btn btn-ghost menu-item">
+                            {t(lang, "action.sign_out")}
+                        </button>
+                    </ActionForm>
+                </div>
+            </details>
+        </header>
+    }
+}

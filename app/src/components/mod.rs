@@ -1,0 +1,6 @@
+//! Reusable widgets.
+pub mod confirm;
+pub mod form;
+pub mod layout;
+pub mod states;
+pub mod toast;

@@ -1,0 +1,82 @@
+//! Plain formatting helpers shared by server rendering and the browser.
+//!
+//! They must give the same text on both sides (hydration compares them), so they use UTC
+//! and no locale data.
+
+/// Formats unix seconds as `YYYY-MM-DD HH:MM UTC`.
+pub fn datetime(unix_secs: i64) -> String {
+    let days = unix_secs.div_euclid(86_400);
+    let secs = unix_secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
+        secs / 3600,
+        (secs % 3600) / 60
+    )
+}
+
+/// Days since 1970-01-01 to (year, month, day), after Howard Hinnant's algorithm.
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// A short user-agent description such as `Chrome on Linux`.
+pub fn user_agent(ua: &str) -> String {
+    let browser = [
+        ("Edg/", "Edge"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+        ("Safari/", "Safari"),
+        ("curl/", "curl"),
+    ]
+    .iter()
+    .find(|(needle, _)| ua.contains(needle))
+    .map(|(_, name)| *name);
+    let os = [
+        ("Windows", "Windows"),
+        ("Mac OS X", "macOS"),
+        ("Android", "Android"),
+        ("iPhone", "iOS"),
+        ("Linux", "Linux"),
+    ]
+    .iter()
+    .find(|(needle, _)| ua.contains(needle))
+    .map(|(_, name)| *name);
+    match (browser, os) {
+        (Some(b), Some(o)) => format!("{b} on {o}"),
+        (Some(b), None) => b.to_owned(),
+        (None, Some(o)) => o.to_owned(),
+        (None, None) if ua.is_empty() => "unknown".to_owned(),
+        (None, None) => ua.chars().take(40).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_epoch_and_leap_day() {
+        assert_eq!(datetime(0), "1970-01-01 00:00 UTC");
+        assert_eq!(datetime(951_782_400), "2000-02-29 00:00 UTC");
+        assert_eq!(datetime(1_795_570_290), "2026-11-25 01:31 UTC");
+        assert_eq!(datetime(-1), "1969-12-31 23:59 UTC");
+    }
+
+    #[test]
+    fn describes_user_agents() {
+        let chrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36";
+        assert_eq!(user_agent(chrome), "Chrome on Linux");
+        assert_eq!(user_agent("curl/8.0"), "curl");
+        assert_eq!(user_agent(""), "unknown");
+    }
+}

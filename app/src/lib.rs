@@ -1,0 +1,34 @@
+//! MPS Callback Console: the Leptos UI and its server functions.
+//!
+//! Rendering lives here; database and cloud code live in the `server` crate behind
+//! [`ssr::Backend`], so the hydrate (wasm) build never pulls them in.
+#![recursion_limit = "256"]
+
+pub mod api;
+mod app;
+pub mod components;
+pub mod contexts;
+pub mod error;
+pub mod format;
+pub mod i18n;
+pub mod pages;
+pub mod routes;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+pub use app::{shell, App};
+
+/// The wasm entry point: hydrates the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    // Server functions that change who is signed in (login, logout, team switch, language)
+    // answer with a redirect. A full page load after them refreshes every server-rendered
+    // piece of state at once; the router's default hook would navigate client-side and keep
+    // stale session data. The first hook set wins, so this one must be set before mounting.
+    let _ = leptos::server_fn::redirect::set_redirect_hook(|location: &str| {
+        let _ = leptos::prelude::window().location().replace(location);
+    });
+    leptos::mount::hydrate_body(App);
+}

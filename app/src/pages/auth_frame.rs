@@ -1,0 +1,18 @@
+//! The centred card that sign-in, setup and invitation pages share.
+use leptos::prelude::*;
+
+use crate::i18n::{t, use_lang};
+
+#[component]
+pub fn AuthFrame(title: String, children: Children) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <main class="auth-page" id="main">
+            <div class="auth-card">
+                <p class="auth-brand">{t(lang, "app.title")}</p>
+                <h1>{title}</h1>
+                {children()}
+            </div>
+        </main>
+    }
+}

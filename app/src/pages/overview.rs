@@ -1,0 +1,43 @@
+//! The console's landing page once signed in.
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::components::states::EmptyState;
+use crate::contexts::use_me;
+use crate::i18n::{role_label, t, use_lang};
+use crate::routes;
+
+#[component]
+pub fn OverviewPage() -> impl IntoView {
+    let lang = use_lang();
+    let me = use_me();
+    view! {
+        <h1>{t(lang, "overview.title")}</h1>
+        {match me.team.clone() {
+            None => view! {
+                <EmptyState title=t(lang, "overview.no_team").to_owned() hint=t(lang, "overview.no_team_hint")/>
+                <A href=routes::NEW_TEAM attr:class="btn btn-primary">{t(lang, "nav.new_team")}</A>
+            }
+                .into_any(),
+            Some(team) => view! {
+                <section class="card">
+                    <h2>{team.name}</h2>
+                    <p>{format!("{} {}", t(lang, "overview.your_role"), role_label(lang, team.role))}</p>
+                    <p class="muted">{t(lang, "overview.pipeline")}</p>
+                    <ol class="pipeline">
+                        <li>{t(lang, "overview.step_mps")}</li>
+                        <li>{t(lang, "overview.step_trigger")}</li>
+                        <li>{t(lang, "overview.step_scf")}</li>
+                        <li>{t(lang, "overview.step_cos")}</li>
+                    </ol>
+                </section>
+                <section class="card">
+                    <h2>{t(lang, "nav.members")}</h2>
+                    <p>{t(lang, "overview.members_hint")}</p>
+                    <A href=routes::MEMBERS attr:class="btn">{t(lang, "nav.members")}</A>
+                </section>
+            }
+                .into_any(),
+        }}
+    }
+}

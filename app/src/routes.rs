@@ -1,0 +1,36 @@
+//! Paths of every page, in one place.
+pub const HOME: &str = "/";
+pub const LOGIN: &str = "/login";
+pub const SETUP: &str = "/setup";
+pub const INVITE_PREFIX: &str = "/invite/";
+pub const MEMBERS: &str = "/team/members";
+pub const NEW_TEAM: &str = "/team/new";
+pub const SESSIONS: &str = "/account/sessions";
+
+/// Keeps a redirect target on this site: only absolute local paths pass, anything else
+/// (another origin, `//host`, a scheme) becomes `/`.
+pub fn safe_local_path(path: &str) -> String {
+    let ok = path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.starts_with("/\\")
+        && !path.chars().any(|c| c.is_control());
+    if ok {
+        path.to_owned()
+    } else {
+        HOME.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redirects_stay_local() {
+        assert_eq!(safe_local_path("/team/members?x=1"), "/team/members?x=1");
+        assert_eq!(safe_local_path("//evil.example/"), "/");
+        assert_eq!(safe_local_path("https://evil.example/"), "/");
+        assert_eq!(safe_local_path("/\\evil.example"), "/");
+        assert_eq!(safe_local_path(""), "/");
+    }
+}

@@ -1,0 +1,166 @@
+//! Server-only glue: the backend port the `server` crate implements, and helpers that
+//! server function bodies use. Nothing here is compiled into the wasm build.
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use leptos::prelude::*;
+use tower_sessions::Session;
+use uuid::Uuid;
+
+use crate::api::types::{
+    InviteCreated, InviteInfo, InviteRow, Member, Role, SessionInfo, SessionRow,
+};
+use crate::error::AppError;
+
+/// The client address, put into request extensions by the server before routing.
+#[derive(Clone, Copy, Debug)]
+pub struct ClientIp(pub IpAddr);
+
+/// What the backend needs to know about the request a server function answers.
+#[derive(Clone)]
+pub struct Req {
+    pub session: Session,
+    pub ip: Option<IpAddr>,
+    pub user_agent: String,
+}
+
+/// Input of the first-run setup form.
+pub struct SetupInput {
+    pub team_name: String,
+    pub display_name: String,
+    pub email: String,
+    pub password: String,
+}
+
+impl std::fmt::Debug for SetupInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SetupInput")
+            .field("team_name", &self.team_name)
+            .field("email", &self.email)
+            .field("password", &"<redacted>")
+            .finish()
+    }
+}
+
+/// Everything server functions ask of the server. Each method authenticates and
+/// authorizes the request itself, so no server function can forget to.
+#[async_trait]
+pub trait Backend: Send + Sync + 'static {
+    async fn session_info(&self, req: &Req) -> Result<SessionInfo, AppError>;
+    async fn setup_owner(&self, req: &Req, input: SetupInput) -> Result<(), AppError>;
+    async fn login(&self, req: &Req, email: &str, password: &str) -> Result<(), AppError>;
+    async fn logout(&self, req: &Req) -> Result<(), AppError>;
+    async fn switch_team(&self, req: &Req, team_id: Uuid) -> Result<(), AppError>;
+    async fn create_team(&self, req: &Req, name: &str) -> Result<(), AppError>;
+    async fn list_sessions(&self, req: &Req) -> Result<Vec<SessionRow>, AppError>;
+    async fn revoke_session(&self, req: &Req, session_id: Uuid) -> Result<(), AppError>;
+    async fn revoke_other_sessions(&self, req: &Req) -> Result<u64, AppError>;
+    async fn list_members(&self, req: &Req) -> Result<Vec<Member>, AppError>;
+    async fn change_member_role(&self, req: &Req, user_id: Uuid, role: Role)
+        -> Result<(), AppError>;
+    async fn remove_member(&self, req: &Req, user_id: Uuid) -> Result<(), AppError>;
+    async fn list_invites(&self, req: &Req) -> Result<Vec<InviteRow>, AppError>;
+    async fn create_invite(&self, req: &Req, email: &str, role: Role)
+        -> Result<InviteCreated, AppError>;
+    async fn revoke_invite(&self, req: &Req, invite_id: Uuid) -> Result<(), AppError>;
+    async fn invite_info(&self, token: &str) -> Result<InviteInfo, AppError>;
+    async fn accept_invite(
+        &self,
+        req: &Req,
+        token: &str,
+        display_name: &str,
+        password: &str,
+    ) -> Result<(), AppError>;
+}
+
+/// The shared backend handle the server provides as context.
+pub type SharedBackend = Arc<dyn Backend>;
+
+fn internal(what: &str) -> AppError {
+    tracing::error!(missing = what, "server function context incomplete");
+    AppError::Internal {
+        reference: "context".to_owned(),
+    }
+}
+
+/// The backend and this request's details.
+///
+/// # Errors
+/// `Internal` when the server did not provide the context (a wiring bug).
+pub fn backend_and_req() -> Result<(SharedBackend, Req), AppError> {
+    let backend = use_context::<SharedBackend>().ok_or_else(|| internal("backend"))?;
+    let parts = use_context::<http::request::Parts>().ok_or_else(|| internal("request"))?;
+    let session = parts
+        .extensions
+        .get::<Session>()
+        .cloned()
+        .ok_or_else(|| internal("session layer"))?;
+    let ip = parts.extensions.get::<ClientIp>().map(|c| c.0);
+    let user_agent = parts
+        .headers
+        .get(http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .chars()
+        .take(300)
+        .collect();
+    Ok((
+        backend,
+        Req {
+            session,
+            ip,
+            user_agent,
+        },
+    ))
+}
+
+/// Passes a result through, setting the HTTP status of the response when it is an error.
+pub fn status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(err) = &result {
+        set_status_for(err);
+    }
+    result
+}
+
+/// Sets the HTTP status of the response to the one `err` calls for.
+pub fn set_status_for(err: &AppError) {
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(
+            http::StatusCode::from_u16(err.status())
+                .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+        );
+    }
+}
+
+/// Parses a role name from a form.
+///
+/// # Errors
+/// `Invalid` on the `role` field for an unknown name.
+pub fn parse_role(name: &str) -> Result<Role, AppError> {
+    status(Role::parse(name).ok_or_else(|| AppError::invalid("role", "role_unknown")))
+}
+
+/// Adds a `Set-Cookie` header to the response.
+pub fn set_cookie(cookie: &str) {
+    if let (Some(res), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(cookie),
+    ) {
+        res.append_header(http::header::SET_COOKIE, value);
+    }
+}
+
+/// A cookie of the request being answered.
+pub fn request_cookie(name: &str) -> Option<String> {
+    let parts = use_context::<http::request::Parts>()?;
+    parts
+        .headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}

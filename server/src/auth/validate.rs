@@ -1,0 +1,79 @@
+//! Input rules for accounts and teams, giving the field and i18n code of the first
+//! problem.
+use app::error::AppError;
+
+/// A trimmed, plausible email address.
+///
+/// # Errors
+/// `Invalid` on `field` with `email_invalid`.
+pub fn email(field: &str, value: &str) -> Result<String, AppError> {
+    let value = value.trim();
+    let ok = value.len() <= 254
+        && !value.chars().any(|c| c.is_whitespace() || c.is_control())
+        && match value.split_once('@') {
+            Some((local, domain)) => {
+                !local.is_empty()
+                    && !domain.contains('@')
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+            }
+            None => false,
+        };
+    if ok {
+        Ok(value.to_owned())
+    } else {
+        Err(AppError::invalid(field, "email_invalid"))
+    }
+}
+
+/// A trimmed name of 1 to 64 characters (display names, team names).
+///
+/// # Errors
+/// `Invalid` on `field` with `name_required` or `name_too_long`.
+pub fn name(field: &str, value: &str) -> Result<String, AppError> {
+    let value = value.trim();
+    if value.is_empty() || value.chars().any(char::is_control) {
+        Err(AppError::invalid(field, "name_required"))
+    } else if value.chars().count() > 64 {
+        Err(AppError::invalid(field, "name_too_long"))
+    } else {
+        Ok(value.to_owned())
+    }
+}
+
+/// A new password: 10 to 128 characters.
+///
+/// # Errors
+/// `Invalid` on `password` with `password_too_short` or `password_too_long`.
+pub fn new_password(value: &str) -> Result<(), AppError> {
+    match value.chars().count() {
+        n if n < 10 => Err(AppError::invalid("password", "password_too_short")),
+        n if n > 128 => Err(AppError::invalid("password", "password_too_long")),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails() {
+        assert_eq!(email("email", " Ann@Example.com ").as_deref(), Ok("Ann@Example.com"));
+        for bad in ["", "ann", "ann@", "@x.com", "ann@x", "a b@x.com", "a@b@c.com", "a@.com"] {
+            assert!(email("email", bad).is_err(), "{bad:?} should be rejected");
+        }
+    }
+
+    #[test]
+    fn names_and_passwords() {
+        assert_eq!(name("n", "  Media team ").as_deref(), Ok("Media team"));
+        assert!(name("n", "   ").is_err());
+        assert!(name("n", &"x".repeat(65)).is_err());
+        assert_eq!(name("n", &"视".repeat(64)).map(|s| s.chars().count()), Ok(64));
+        assert!(new_password("short").is_err());
+        assert!(new_password("long enough!").is_ok());
+        assert!(new_password(&"p".repeat(129)).is_err());
+    }
+}

@@ -1,0 +1,485 @@
+//! The [`app::ssr::Backend`] the server functions call: authentication, authorization and
+//! the team/account rules, on top of `db::`.
+//!
+//! Every method resolves the caller from the request itself and checks the role in the
+//! caller's current team on the server; team-scoped queries always filter by that team,
+//! so an id from another team is simply not found.
+use std::sync::Arc;
+use std::time::Duration;
+
+use app::api::types::{
+    InviteCreated, InviteInfo, InviteRow, Member, Me, Role, SessionInfo, SessionRow, TeamRef,
+};
+use app::error::AppError;
+use app::ssr::{Backend, Req, SetupInput};
+use async_trait::async_trait;
+use sqlx::PgPool;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::auth::{password, token, validate, SESSION_KEY};
+use crate::config::Config;
+use crate::db::{app_user, login_failure, team, team_invite, user_session};
+use crate::error::{AppResult, OrInternal, ServerError};
+
+/// Touch `last_seen_at` at most this often, to keep reads cheap.
+const TOUCH_EVERY: Duration = Duration::from_secs(60);
+
+/// The console's backend over one database.
+pub struct ConsoleBackend {
+    db: PgPool,
+    config: Arc<Config>,
+}
+
+/// The caller, resolved from the request's session.
+struct Caller {
+    session_id: Uuid,
+    user_id: Uuid,
+    email: String,
+    display_name: String,
+    team: Option<TeamRef>,
+    teams: Vec<TeamRef>,
+}
+
+impl Caller {
+    /// The current team and role, when the role is at least `min`.
+    fn team_with(&self, min: Role) -> AppResult<(Uuid, Role)> {
+        let team = self.team.as_ref().ok_or_else(|| AppError::conflict("no_team"))?;
+        if team.role >= min {
+            Ok((team.id, team.role))
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+impl ConsoleBackend {
+    /// A backend over `db`.
+    pub fn new(db: PgPool, config: Arc<Config>) -> Self {
+        Self { db, config }
+    }
+
+    fn idle_secs(&self) -> i64 {
+        self.config.session.idle_timeout.as_secs() as i64
+    }
+
+    /// The signed-in caller, or `None`. A revoked or expired login session is cleared
+    /// from the cookie session on the way.
+    async fn caller(&self, req: &Req) -> AppResult<Option<Caller>> {
+        let Some(sid) = req.session.get::<Uuid>(SESSION_KEY).await.internal()? else {
+            return Ok(None);
+        };
+        let Some(row) = user_session::find_active(&self.db, sid, self.idle_secs())
+            .await
+            .internal()?
+        else {
+            req.session.flush().await.internal()?;
+            return Ok(None);
+        };
+        if OffsetDateTime::now_utc() - row.last_seen_at > TOUCH_EVERY {
+            user_session::touch(&self.db, sid).await.internal()?;
+        }
+        let teams = team::teams_of(&self.db, row.app_user_id).await.internal()?;
+        let team = row
+            .current_team_id
+            .and_then(|id| teams.iter().find(|t| t.id == id))
+            .or_else(|| teams.first())
+            .cloned();
+        Ok(Some(Caller {
+            session_id: sid,
+            user_id: row.app_user_id,
+            email: row.email,
+            display_name: row.display_name,
+            team,
+            teams,
+        }))
+    }
+
+    async fn require(&self, req: &Req) -> AppResult<Caller> {
+        self.caller(req).await?.ok_or(AppError::Unauthenticated)
+    }
+
+    /// Starts a login session for `user_id` in a fresh cookie session.
+    async fn sign_in(&self, req: &Req, user_id: Uuid, team_id: Option<Uuid>) -> AppResult<()> {
+        // A cookie session that was already signed in ends with this sign-in.
+        if let Some(old) = req.session.get::<Uuid>(SESSION_KEY).await.internal()? {
+            sqlx::query("update user_session set revoked_at = now() where user_session_id = $1 and revoked_at is null")
+                .bind(old)
+                .execute(&self.db)
+                .await
+                .internal()?;
+        }
+        // A new session id at every sign-in defeats session fixation.
+        req.session.cycle_id().await.internal()?;
+        let expires_at = OffsetDateTime::now_utc() + self.config.session.absolute_lifetime;
+        let sid = user_session::insert(
+            &self.db,
+            user_id,
+            team_id,
+            &req.user_agent,
+            &ip_text(req),
+            expires_at,
+        )
+        .await
+        .internal()?;
+        req.session.insert(SESSION_KEY, sid).await.internal()?;
+        tracing::info!(user = %user_id, "signed in");
+        Ok(())
+    }
+
+    async fn hash_new_password(&self, password: &str) -> AppResult<String> {
+        validate::new_password(password)?;
+        password::hash(password)
+            .await
+            .map_err(|e| AppError::from(ServerError::Hash(e)))
+    }
+
+    /// Refuses sign-in attempts while an account or address has too many recent failures.
+    async fn check_throttle(&self, email: &str, ip: &str) -> AppResult<()> {
+        let throttle = &self.config.throttle;
+        let (by_account, by_ip, retry) =
+            login_failure::recent(&self.db, email, ip, throttle.window.as_secs() as i64)
+                .await
+                .internal()?;
+        if by_account >= throttle.max_per_account || by_ip >= throttle.max_per_ip {
+            tracing::warn!(by_account, by_ip, "sign-in throttled");
+            return Err(AppError::TooManyRequests {
+                retry_after_secs: retry.max(1) as u64,
+            });
+        }
+        Ok(())
+    }
+
+    async fn valid_invite(
+        &self,
+        db: impl sqlx::PgExecutor<'_>,
+        token: &str,
+        for_update: bool,
+    ) -> AppResult<team_invite::InviteByToken> {
+        let invite = team_invite::find_by_token_hash(db, &token::hash(token.trim()), for_update)
+            .await
+            .internal()?
+            .ok_or_else(|| AppError::invalid("token", "invite_invalid"))?;
+        if invite.accepted_at.is_some() || invite.revoked_at.is_some() {
+            return Err(AppError::invalid("token", "invite_invalid"));
+        }
+        if invite.expires_at <= OffsetDateTime::now_utc() {
+            return Err(AppError::invalid("token", "invite_expired"));
+        }
+        Ok(invite)
+    }
+}
+
+fn ip_text(req: &Req) -> String {
+    req.ip.map(|ip| ip.to_string()).unwrap_or_else(|| "unknown".to_owned())
+}
+
+#[async_trait]
+impl Backend for ConsoleBackend {
+    async fn session_info(&self, req: &Req) -> AppResult<SessionInfo> {
+        let needs_setup = !app_user::any_exists(&self.db).await.internal()?;
+        let me = self.caller(req).await?.map(|c| Me {
+            user_id: c.user_id,
+            email: c.email,
+            display_name: c.display_name,
+            team: c.team,
+            teams: c.teams,
+        });
+        Ok(SessionInfo { needs_setup, me })
+    }
+
+    async fn setup_owner(&self, req: &Req, input: SetupInput) -> AppResult<()> {
+        let team_name = validate::name("team_name", &input.team_name)?;
+        let display_name = validate::name("display_name", &input.display_name)?;
+        let email = validate::email("email", &input.email)?;
+        let hash = self.hash_new_password(&input.password).await?;
+        let mut tx = self.db.begin().await.internal()?;
+        // Serializes concurrent first-run requests: exactly one creates the owner.
+        sqlx::query("select pg_advisory_xact_lock(72430001)")
+            .execute(&mut *tx)
+            .await
+            .internal()?;
+        if app_user::any_exists(&mut *tx).await.internal()? {
+            return Err(AppError::conflict("already_set_up"));
+        }
+        let user_id = app_user::insert(&mut *tx, &email, &display_name, &hash)
+            .await
+            .internal()?;
+        let team_id = team::insert(&mut *tx, &team_name).await.internal()?;
+        team::upsert_member(&mut *tx, team_id, user_id, Role::Owner)
+            .await
+            .internal()?;
+        tx.commit().await.internal()?;
+        tracing::info!(user = %user_id, team = %team_id, "first owner created");
+        self.sign_in(req, user_id, Some(team_id)).await
+    }
+
+    async fn login(&self, req: &Req, email: &str, password: &str) -> AppResult<()> {
+        let email = email.trim();
+        let ip = ip_text(req);
+        self.check_throttle(email, &ip).await?;
+        let user = app_user::find_by_email(&self.db, email).await.internal()?;
+        let ok = password::verify(password, user.as_ref().map(|u| u.password_hash.as_str())).await;
+        let Some(user) = user.filter(|_| ok) else {
+            login_failure::insert(&self.db, email, &ip).await.internal()?;
+            tracing::info!("sign-in failed");
+            return Err(AppError::BadCredentials);
+        };
+        login_failure::clear_account(&self.db, email).await.internal()?;
+        let team_id = team::teams_of(&self.db, user.app_user_id)
+            .await
+            .internal()?
+            .first()
+            .map(|t| t.id);
+        self.sign_in(req, user.app_user_id, team_id).await
+    }
+
+    async fn logout(&self, req: &Req) -> AppResult<()> {
+        if let Some(sid) = req.session.get::<Uuid>(SESSION_KEY).await.internal()? {
+            sqlx::query("update user_session set revoked_at = now() where user_session_id = $1 and revoked_at is null")
+                .bind(sid)
+                .execute(&self.db)
+                .await
+                .internal()?;
+        }
+        req.session.flush().await.internal()?;
+        Ok(())
+    }
+
+    async fn switch_team(&self, req: &Req, team_id: Uuid) -> AppResult<()> {
+        let caller = self.require(req).await?;
+        if !caller.teams.iter().any(|t| t.id == team_id) {
+            return Err(AppError::NotFound);
+        }
+        user_session::set_team(&self.db, caller.session_id, team_id)
+            .await
+            .internal()
+    }
+
+    async fn create_team(&self, req: &Req, name: &str) -> AppResult<()> {
+        let caller = self.require(req).await?;
+        let name = validate::name("name", name)?;
+        let mut tx = self.db.begin().await.internal()?;
+        let team_id = team::insert(&mut *tx, &name).await.internal()?;
+        team::upsert_member(&mut *tx, team_id, caller.user_id, Role::Owner)
+            .await
+            .internal()?;
+        user_session::set_team(&mut *tx, caller.session_id, team_id)
+            .await
+            .internal()?;
+        tx.commit().await.internal()?;
+        tracing::info!(user = %caller.user_id, team = %team_id, "team created");
+        Ok(())
+    }
+
+    async fn list_sessions(&self, req: &Req) -> AppResult<Vec<SessionRow>> {
+        let caller = self.require(req).await?;
+        user_session::list_active(&self.db, caller.user_id, caller.session_id, self.idle_secs())
+            .await
+            .internal()
+    }
+
+    async fn revoke_session(&self, req: &Req, session_id: Uuid) -> AppResult<()> {
+        let caller = self.require(req).await?;
+        if user_session::revoke(&self.db, caller.user_id, session_id)
+            .await
+            .internal()?
+        {
+            tracing::info!(user = %caller.user_id, "login session revoked");
+            Ok(())
+        } else {
+            Err(AppError::NotFound)
+        }
+    }
+
+    async fn revoke_other_sessions(&self, req: &Req) -> AppResult<u64> {
+        let caller = self.require(req).await?;
+        user_session::revoke_all_but(&self.db, caller.user_id, caller.session_id)
+            .await
+            .internal()
+    }
+
+    async fn list_members(&self, req: &Req) -> AppResult<Vec<Member>> {
+        let caller = self.require(req).await?;
+        let (team_id, _) = caller.team_with(Role::Viewer)?;
+        team::members(&self.db, team_id).await.internal()
+    }
+
+    async fn change_member_role(&self, req: &Req, user_id: Uuid, role: Role) -> AppResult<()> {
+        let caller = self.require(req).await?;
+        let (team_id, my_role) = caller.team_with(Role::Admin)?;
+        if user_id == caller.user_id {
+            return Err(AppError::conflict("cannot_change_self"));
+        }
+        let mut tx = self.db.begin().await.internal()?;
+        team::lock_members(&mut *tx, team_id).await.internal()?;
+        let current = team::role_of(&mut *tx, team_id, user_id)
+            .await
+            .internal()?
+            .ok_or(AppError::NotFound)?;
+        if !my_role.can_assign(current) || !my_role.can_assign(role) {
+            return Err(AppError::Forbidden);
+        }
+        if current == Role::Owner
+            && role != Role::Owner
+            && team::owner_count(&mut *tx, team_id).await.internal()? <= 1
+        {
+            return Err(AppError::conflict("last_owner"));
+        }
+        team::set_role(&mut *tx, team_id, user_id, role)
+            .await
+            .internal()?;
+        tx.commit().await.internal()?;
+        tracing::info!(team = %team_id, member = %user_id, role = role.as_str(), "member role changed");
+        Ok(())
+    }
+
+    async fn remove_member(&self, req: &Req, user_id: Uuid) -> AppResult<()> {
+        let caller = self.require(req).await?;
+        let (team_id, my_role) = caller.team_with(Role::Admin)?;
+        if user_id == caller.user_id {
+            return Err(AppError::conflict("cannot_change_self"));
+        }
+        let mut tx = self.db.begin().await.internal()?;
+        team::lock_members(&mut *tx, team_id).await.internal()?;
+        let current = team::role_of(&mut *tx, team_id, user_id)
+            .await
+            .internal()?
+            .ok_or(AppError::NotFound)?;
+        if !my_role.can_assign(current) {
+            return Err(AppError::Forbidden);
+        }
+        team::remove_member(&mut *tx, team_id, user_id)
+            .await
+            .internal()?;
+        tx.commit().await.internal()?;
+        tracing::info!(team = %team_id, member = %user_id, "member removed");
+        Ok(())
+    }
+
+    async fn list_invites(&self, req: &Req) -> AppResult<Vec<InviteRow>> {
+        let caller = self.require(req).await?;
+        let (team_id, _) = caller.team_with(Role::Viewer)?;
+        team_invite::pending(&self.db, team_id).await.internal()
+    }
+
+    async fn create_invite(&self, req: &Req, email: &str, role: Role) -> AppResult<InviteCreated> {
+        let caller = self.require(req).await?;
+        let (team_id, my_role) = caller.team_with(Role::Admin)?;
+        let email = validate::email("email", email)?;
+        if role == Role::Owner || !my_role.can_assign(role) {
+            return Err(AppError::invalid("role", "role_unknown"));
+        }
+        let already: bool = sqlx::query_scalar(
+            "select exists (select 1 from team_member m join app_user u using (app_user_id)
+             where m.team_id = $1 and lower(u.email) = lower($2))",
+        )
+        .bind(team_id)
+        .bind(&email)
+        .fetch_one(&self.db)
+        .await
+        .internal()?;
+        if already {
+            return Err(AppError::invalid("email", "already_member"));
+        }
+        let secret = token::random_hex(32);
+        let expires_at = OffsetDateTime::now_utc() + self.config.invite_ttl;
+        let id = team_invite::insert(
+            &self.db,
+            team_id,
+            &email,
+            role,
+            &token::hash(&secret),
+            caller.user_id,
+            expires_at,
+        )
+        .await
+        .internal()?;
+        tracing::info!(team = %team_id, invite = %id, "invitation created");
+        Ok(InviteCreated {
+            id,
+            path: format!("{}{secret}", app::routes::INVITE_PREFIX),
+            expires_at: expires_at.unix_timestamp(),
+        })
+    }
+
+    async fn revoke_invite(&self, req: &Req, invite_id: Uuid) -> AppResult<()> {
+        let caller = self.require(req).await?;
+        let (team_id, _) = caller.team_with(Role::Admin)?;
+        if team_invite::revoke(&self.db, team_id, invite_id)
+            .await
+            .internal()?
+        {
+            Ok(())
+        } else {
+            Err(AppError::NotFound)
+        }
+    }
+
+    async fn invite_info(&self, token: &str) -> AppResult<InviteInfo> {
+        let invite = self.valid_invite(&self.db, token, false).await?;
+        let existing_account = app_user::find_by_email(&self.db, &invite.email)
+            .await
+            .internal()?
+            .is_some();
+        Ok(InviteInfo {
+            team_name: invite.team_name,
+            email: invite.email,
+            role: Role::parse(&invite.role).unwrap_or(Role::Viewer),
+            expires_at: invite.expires_at.unix_timestamp(),
+            existing_account,
+        })
+    }
+
+    async fn accept_invite(
+        &self,
+        req: &Req,
+        token: &str,
+        display_name: &str,
+        password: &str,
+    ) -> AppResult<()> {
+        let ip = ip_text(req);
+        let mut tx = self.db.begin().await.internal()?;
+        let invite = self.valid_invite(&mut *tx, token, true).await?;
+        let role = Role::parse(&invite.role).unwrap_or(Role::Viewer);
+        let user_id = match app_user::find_by_email(&mut *tx, &invite.email)
+            .await
+            .internal()?
+        {
+            Some(user) => {
+                // Joining with an existing account proves it is theirs, like a sign-in.
+                self.check_throttle(&invite.email, &ip).await?;
+                if !password::verify(password, Some(&user.password_hash)).await {
+                    login_failure::insert(&self.db, &invite.email, &ip)
+                        .await
+                        .internal()?;
+                    return Err(AppError::BadCredentials);
+                }
+                user.app_user_id
+            }
+            None => {
+                let name = validate::name("display_name", display_name)?;
+                let hash = self.hash_new_password(password).await?;
+                app_user::insert(&mut *tx, &invite.email, &name, &hash)
+                    .await
+                    .internal()?
+            }
+        };
+        if team::role_of(&mut *tx, invite.team_id, user_id)
+            .await
+            .internal()?
+            .is_some()
+        {
+            return Err(AppError::conflict("already_member"));
+        }
+        team::upsert_member(&mut *tx, invite.team_id, user_id, role)
+            .await
+            .internal()?;
+        team_invite::mark_accepted(&mut *tx, invite.team_invite_id, user_id)
+            .await
+            .internal()?;
+        tx.commit().await.internal()?;
+        tracing::info!(team = %invite.team_id, user = %user_id, "invitation accepted");
+        self.sign_in(req, user_id, Some(invite.team_id)).await
+    }
+}

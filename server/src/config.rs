@@ -1,0 +1,125 @@
+//! Configuration from environment variables (documented in `.env.example`).
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Everything the server reads from its environment.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// An existing PostgreSQL server; without it the server runs its own cluster.
+    pub database_url: Option<String>,
+    /// Where the embedded cluster and other local state live.
+    pub data_dir: PathBuf,
+    /// Address to listen on.
+    pub bind_addr: SocketAddr,
+    /// The folder cargo-leptos built the site into (holds `pkg/`).
+    pub site_root: String,
+    pub session: SessionConfig,
+    pub throttle: ThrottleConfig,
+    /// How long an invitation link stays valid.
+    pub invite_ttl: Duration,
+}
+
+/// Login session lifetimes and cookie flags.
+#[derive(Clone, Debug)]
+pub struct SessionConfig {
+    /// Sign out after this long without a request.
+    pub idle_timeout: Duration,
+    /// Sign out this long after sign-in, active or not.
+    pub absolute_lifetime: Duration,
+    /// Send the cookie with `Secure` (set when served over https).
+    pub secure_cookie: bool,
+}
+
+/// Sign-in throttling: failures allowed within a window before refusing.
+#[derive(Clone, Debug)]
+pub struct ThrottleConfig {
+    pub window: Duration,
+    pub max_per_account: i64,
+    pub max_per_ip: i64,
+}
+
+/// A configuration value that could not be used.
+#[derive(Debug, thiserror::Error)]
+#[error("{name}: {message}")]
+pub struct ConfigError {
+    pub name: &'static str,
+    pub message: String,
+}
+
+impl Config {
+    /// Reads the configuration.
+    ///
+    /// # Errors
+    /// A variable that is set but malformed.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads the configuration through `get` (tests pass a map).
+    ///
+    /// # Errors
+    /// A variable that is set but malformed.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let num = |name: &'static str, default: u64| -> Result<u64, ConfigError> {
+            match get(name) {
+                None => Ok(default),
+                Some(v) => v.trim().parse().map_err(|_| ConfigError {
+                    name,
+                    message: format!("expected a whole number, got {v:?}"),
+                }),
+            }
+        };
+        let flag = |name: &'static str| -> Result<bool, ConfigError> {
+            match get(name).as_deref().map(str::trim) {
+                None | Some("") | Some("0") | Some("false") => Ok(false),
+                Some("1") | Some("true") => Ok(true),
+                Some(v) => Err(ConfigError {
+                    name,
+                    message: format!("expected true or false, got {v:?}"),
+                }),
+            }
+        };
+        // LEPTOS_SITE_ADDR is what `cargo leptos watch` sets; BIND_ADDR wins when both are.
+        let bind = get("BIND_ADDR")
+            .or_else(|| get("LEPTOS_SITE_ADDR"))
+            .unwrap_or_else(|| "127.0.0.1:3000".to_owned());
+        let bind_addr = bind.parse().map_err(|_| ConfigError {
+            name: "BIND_ADDR",
+            message: format!("expected host:port, got {bind:?}"),
+        })?;
+        Ok(Config {
+            database_url: get("DATABASE_URL").filter(|v| !v.trim().is_empty()),
+            data_dir: PathBuf::from(get("DATA_DIR").unwrap_or_else(|| ".data".to_owned())),
+            bind_addr,
+            site_root: get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".to_owned()),
+            session: SessionConfig {
+                idle_timeout: Duration::from_secs(num("SESSION_IDLE_MINUTES", 30)? * 60),
+                absolute_lifetime: Duration::from_secs(num("SESSION_ABSOLUTE_HOURS", 12)? * 3600),
+                secure_cookie: flag("SESSION_SECURE_COOKIE")?,
+            },
+            throttle: ThrottleConfig {
+                window: Duration::from_secs(num("LOGIN_THROTTLE_MINUTES", 15)? * 60),
+                max_per_account: num("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)? as i64,
+                max_per_ip: num("LOGIN_MAX_FAILURES_PER_IP", 20)? as i64,
+            },
+            invite_ttl: Duration::from_secs(num("INVITE_TTL_HOURS", 72)? * 3600),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_errors() {
+        let config = Config::from_lookup(|_| None).expect("defaults are valid");
+        assert!(config.database_url.is_none());
+        assert_eq!(config.session.idle_timeout, Duration::from_secs(1800));
+        let bad = Config::from_lookup(|n| (n == "SESSION_IDLE_MINUTES").then(|| "ten".to_owned()));
+        assert_eq!(bad.expect_err("malformed").name, "SESSION_IDLE_MINUTES");
+        let bad = Config::from_lookup(|n| (n == "SESSION_SECURE_COOKIE").then(|| "yes".to_owned()));
+        assert!(bad.is_err());
+    }
+}

@@ -1,0 +1,328 @@
+//! A private PostgreSQL cluster run from the system's binaries (initdb/pg_ctl), used when
+//! no `DATABASE_URL` is given.
+//!
+//! PostgreSQL refuses to run as root, so as root the cluster belongs to the `postgres`
+//! system user (or `nobody`), and every initdb/pg_ctl call runs as that user. The
+//! superuser password is generated once and kept in a 0600 file beside the cluster. The
+//! cluster listens on a free loopback port only, with no unix socket.
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use tokio::process::Command;
+
+/// What went wrong bringing the cluster up or down.
+#[derive(Debug, thiserror::Error)]
+pub enum EmbeddedError {
+    #[error("PostgreSQL binaries not found: install the `postgresql` package or set PG_BIN_DIR")]
+    NoBinaries,
+    #[error("{0}")]
+    Setup(String),
+    #[error("io error at {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> EmbeddedError + '_ {
+    move |source| EmbeddedError::Io {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+/// A running private cluster.
+#[derive(Debug)]
+pub struct EmbeddedPostgres {
+    bin_dir: PathBuf,
+    cluster_dir: PathBuf,
+    run_as: Option<(u32, u32)>,
+    port: u16,
+    password: String,
+}
+
+const SUPERUSER: &str = "console";
+
+impl EmbeddedPostgres {
+    /// Creates the cluster under `data_dir` on first use, starts it (or adopts one left
+    /// running by a killed server) and returns its handle.
+    ///
+    /// # Errors
+    /// Missing binaries, a folder the cluster user cannot reach, or initdb/pg_ctl failing
+    /// (their output is in the error).
+    pub async fn start(data_dir: &Path) -> Result<Self, EmbeddedError> {
+        let bin_dir = find_bin_dir().ok_or(EmbeddedError::NoBinaries)?;
+        std::fs::create_dir_all(data_dir).map_err(io(data_dir))?;
+        let data_dir = data_dir.canonicalize().map_err(io(data_dir))?;
+        let run_as = if is_root() { Some(cluster_user()?) } else { None };
+        let cluster_dir = cluster_dir(&data_dir, run_as).await?;
+        let password = load_or_create_password(&data_dir.join("postgres-password"))?;
+        let mut pg = EmbeddedPostgres {
+            bin_dir,
+            cluster_dir,
+            run_as,
+            port: 0,
+            password,
+        };
+        if !pg.cluster_dir.join("PG_VERSION").exists() {
+            pg.init().await?;
+        }
+        if let Some(port) = pg.running_port().await {
+            tracing::info!(port, "adopting the embedded PostgreSQL left running");
+            pg.port = port;
+        } else {
+            pg.port = free_port()?;
+            pg.pg_ctl(&[
+                "start",
+                "-w",
+                "-t",
+                "60",
+                "-l",
+                &pg.cluster_dir.join("postgres.log").to_string_lossy(),
+                "-o",
+                &format!("-p {}", pg.port),
+            ])
+            .await?;
+            tracing::info!(port = pg.port, dir = %pg.cluster_dir.display(), "embedded PostgreSQL started");
+        }
+        Ok(pg)
+    }
+
+    /// Connection URL of the maintenance database `postgres`.
+    pub fn url(&self) -> String {
+        self.url_for("postgres")
+    }
+
+    /// Connection URL of database `name` on this cluster.
+    pub fn url_for(&self, name: &str) -> String {
+        format!(
+            "postgres://{SUPERUSER}:{}@127.0.0.1:{}/{name}",
+            self.password, self.port
+        )
+    }
+
+    /// Stops the cluster (fast shutdown: open transactions roll back).
+    ///
+    /// # Errors
+    /// pg_ctl failing.
+    pub async fn stop(&self) -> Result<(), EmbeddedError> {
+        self.pg_ctl(&["stop", "-m", "fast", "-w", "-t", "60"]).await?;
+        tracing::info!("embedded PostgreSQL stopped");
+        Ok(())
+    }
+
+    async fn init(&self) -> Result<(), EmbeddedError> {
+        tracing::info!(dir = %self.cluster_dir.display(), "creating the embedded PostgreSQL cluster");
+        let pwfile = self.cluster_dir.with_extension("pwfile");
+        write_private(&pwfile, &self.password, self.run_as)?;
+        let result = self
+            .run(
+                "initdb",
+                &[
+                    "-D",
+                    &self.cluster_dir.to_string_lossy(),
+                    "-U",
+                    SUPERUSER,
+                    "--pwfile",
+                    &pwfile.to_string_lossy(),
+                    "--auth=scram-sha-256",
+                    "-E",
+                    "UTF8",
+                    "--locale=C",
+                ],
+            )
+            .await;
+        let _ = std::fs::remove_file(&pwfile);
+        result?;
+        // Loopback TCP only: no unix socket in a folder other local users could reach.
+        let conf = self.cluster_dir.join("postgresql.auto.conf");
+        let mut text = std::fs::read_to_string(&conf).unwrap_or_default();
+        text.push_str("listen_addresses = '127.0.0.1'\nunix_socket_directories = ''\n");
+        std::fs::write(&conf, text).map_err(io(&conf))?;
+        if let Some((uid, gid)) = self.run_as {
+            std::os::unix::fs::chown(&conf, Some(uid), Some(gid)).map_err(io(&conf))?;
+        }
+        Ok(())
+    }
+
+    /// The port of a cluster already running from this folder, if any.
+    async fn running_port(&self) -> Option<u16> {
+        self.pg_ctl(&["status"]).await.ok()?;
+        let pid_file = std::fs::read_to_string(self.cluster_dir.join("postmaster.pid")).ok()?;
+        // postmaster.pid: pid, data dir, start time, port, ...
+        pid_file.lines().nth(3)?.trim().parse().ok()
+    }
+
+    async fn pg_ctl(&self, args: &[&str]) -> Result<(), EmbeddedError> {
+        let mut all = vec!["-D", self.cluster_dir.to_str().unwrap_or_default()];
+        all.extend_from_slice(args);
+        self.run("pg_ctl", &all).await
+    }
+
+    async fn run(&self, program: &str, args: &[&str]) -> Result<(), EmbeddedError> {
+        let mut cmd = Command::new(self.bin_dir.join(program));
+        cmd.args(args).env("LC_ALL", "C").kill_on_drop(true);
+        if let Some((uid, gid)) = self.run_as {
+            cmd.uid(uid).gid(gid).current_dir(&self.cluster_dir);
+        }
+        let output = cmd
+            .output()
+            .await
+            .map_err(|e| EmbeddedError::Setup(format!("could not run {program}: {e}")))?;
+        if output.status.success() {
+            Ok(())
+        } else {
+            Err(EmbeddedError::Setup(format!(
+                "{program} {} failed: {}{}",
+                args.first().copied().unwrap_or_default(),
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            )))
+        }
+    }
+}
+
+fn find_bin_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("PG_BIN_DIR") {
+        return Some(PathBuf::from(dir));
+    }
+    let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+        .ok()?
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let version = e.file_name().to_str()?.parse().ok()?;
+            let bin = e.path().join("bin");
+            bin.join("initdb").exists().then_some((version, bin))
+        })
+        .collect();
+    versions.sort();
+    versions.pop().map(|(_, bin)| bin)
+}
+
+fn is_root() -> bool {
+    std::fs::metadata("/proc/self").map(|m| m.uid() == 0).unwrap_or(false)
+}
+
+/// uid and gid of the unprivileged user that owns the cluster when we run as root.
+fn cluster_user() -> Result<(u32, u32), EmbeddedError> {
+    let passwd = std::fs::read_to_string("/etc/passwd").map_err(io(Path::new("/etc/passwd")))?;
+    for wanted in ["postgres", "nobody"] {
+        for line in passwd.lines() {
+            let fields: Vec<&str> = line.split(':').collect();
+            if fields.len() > 3 && fields[0] == wanted {
+                if let (Ok(uid), Ok(gid)) = (fields[2].parse(), fields[3].parse()) {
+                    return Ok((uid, gid));
+                }
+            }
+        }
+    }
+    Err(EmbeddedError::Setup(
+        "running as root, but neither a `postgres` nor a `nobody` user exists to own the cluster"
+            .to_owned(),
+    ))
+}
+
+/// Where the cluster lives: `<data_dir>/postgres`, or, when the cluster user cannot reach
+/// `data_dir` (say, a checkout under a 0700 /root), a folder of its own under /var/lib.
+async fn cluster_dir(
+    data_dir: &Path,
+    run_as: Option<(u32, u32)>,
+) -> Result<PathBuf, EmbeddedError> {
+    let mut dir = data_dir.join("postgres");
+    if let Some((uid, gid)) = run_as {
+        if !reachable_by(data_dir, uid, gid).await {
+            let key = data_dir.to_string_lossy().replace(['/', ' '], "_");
+            dir = PathBuf::from("/var/lib/mps-callback-console").join(key);
+            tracing::info!(
+                dir = %dir.display(),
+                "the postgres user cannot reach the data folder; keeping the cluster here"
+            );
+        }
+    }
+    std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).map_err(io(&dir))?;
+    if let Some((uid, gid)) = run_as {
+        std::os::unix::fs::chown(&dir, Some(uid), Some(gid)).map_err(io(&dir))?;
+        if let Some(parent) = dir.parent() {
+            // The pwfile is written beside the cluster folder for initdb to read.
+            let meta = std::fs::metadata(parent).map_err(io(parent))?;
+            if meta.permissions().mode() & 0o005 != 0o005 {
+                std::fs::set_permissions(parent, std::fs::Permissions::from_mode(0o755))
+                    .map_err(io(parent))?;
+            }
+        }
+    }
+    Ok(dir)
+}
+
+async fn reachable_by(dir: &Path, uid: u32, gid: u32) -> bool {
+    Command::new("/bin/sh")
+        .args(["-c", "cd \"$1\"", "sh"])
+        .arg(dir)
+        .uid(uid)
+        .gid(gid)
+        .status()
+        .await
+        .map(|s| s.success())
+        .unwrap_or(false)
+}
+
+fn load_or_create_password(path: &Path) -> Result<String, EmbeddedError> {
+    if let Ok(existing) = std::fs::read_to_string(path) {
+        let existing = existing.trim().to_owned();
+        if !existing.is_empty() {
+            return Ok(existing);
+        }
+    }
+    let password = crate::auth::token::random_hex(24);
+    write_private(path, &password, None)?;
+    Ok(password)
+}
+
+/// Writes a file readable by its owner only (`owner` when given, else us).
+fn write_private(path: &Path, text: &str, owner: Option<(u32, u32)>) -> Result<(), EmbeddedError> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let _ = std::fs::remove_file(path);
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(io(path))?;
+    file.write_all(text.as_bytes()).map_err(io(path))?;
+    if let Some((uid, gid)) = owner {
+        std::os::unix::fs::chown(path, Some(uid), Some(gid)).map_err(io(path))?;
+    }
+    Ok(())
+}
+
+fn free_port() -> Result<u16, EmbeddedError> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")
+        .map_err(|e| EmbeddedError::Setup(format!("no free loopback port: {e}")))?;
+    listener
+        .local_addr()
+        .map(|a| a.port())
+        .map_err(|e| EmbeddedError::Setup(e.to_string()))
+}
+
+/// Waits until the cluster accepts connections (after `pg_ctl start -w` it normally does).
+pub async fn wait_ready(url: &str) -> Result<(), sqlx::Error> {
+    let mut last = None;
+    for _ in 0..50 {
+        match sqlx::postgres::PgPoolOptions::new()
+            .max_connections(1)
+            .connect(url)
+            .await
+        {
+            Ok(pool) => {
+                pool.close().await;
+                return Ok(());
+            }
+            Err(e) => last = Some(e),
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    Err(last.unwrap_or(sqlx::Error::PoolTimedOut))
+}

@@ -1,0 +1,40 @@
+//! The database: connection, migrations, the embedded cluster, and one module per table.
+//!
+//! Queries use sqlx's runtime-checked API rather than the `query!` macros: the macros need
+//! a live database or a prepared cache at compile time, and sqlx-cli would add minutes to
+//! every fresh CI build. Each query is exercised by the integration tests instead.
+pub mod app_user;
+pub mod embedded;
+pub mod login_failure;
+pub mod team;
+pub mod team_invite;
+pub mod user_session;
+
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::PgPool;
+
+/// The migrations in `migrations/`, embedded in the binary.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+
+/// Opens a pool on `url`.
+///
+/// # Errors
+/// A malformed URL or an unreachable server.
+pub async fn connect(url: &str) -> Result<PgPool, sqlx::Error> {
+    let options: PgConnectOptions = url.parse()?;
+    PgPoolOptions::new()
+        .max_connections(16)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_with(options)
+        .await
+}
+
+/// Applies pending migrations.
+///
+/// # Errors
+/// A migration failing or the history not matching the embedded files.
+pub async fn migrate(pool: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {
+    MIGRATOR.run(pool).await
+}

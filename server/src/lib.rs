@@ -1,0 +1,268 @@
+//! The console server: axum around the Leptos app, sessions, the database, and (from
+//! the cloud issue on) the cloud proxy and emulator.
+pub mod auth;
+pub mod backend;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod routes;
+pub mod state;
+pub mod telemetry;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use app::ssr::{ClientIp, SharedBackend};
+use app::{shell, App};
+use axum::extract::{ConnectInfo, Request};
+use axum::http::{header, HeaderValue};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use leptos::config::{Env, LeptosOptions};
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use sqlx::PgPool;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{ExpiredDeletion, Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::PostgresStore;
+
+use crate::backend::ConsoleBackend;
+use crate::config::Config;
+use crate::db::embedded::{EmbeddedError, EmbeddedPostgres};
+use crate::state::AppState;
+
+/// Largest request body accepted (form posts and server-function calls are small).
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "console_session";
+
+/// Why the server could not start or stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("embedded PostgreSQL: {0}")]
+    Embedded(#[from] EmbeddedError),
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("migrations: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("io: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Runs the server until Ctrl-C or SIGTERM, with the embedded cluster when no
+/// `DATABASE_URL` is set; the cluster is stopped on the way out.
+///
+/// # Errors
+/// Start-up failures (database, port in use) and serving errors.
+pub async fn run(config: Config) -> Result<(), RunError> {
+    let config = Arc::new(config);
+    let (url, embedded) = match &config.database_url {
+        Some(url) => (url.clone(), None),
+        None => {
+            let pg = EmbeddedPostgres::start(&config.data_dir).await?;
+            let url = match ensure_database(&pg, "console").await {
+                Ok(url) => url,
+                Err(err) => {
+                    let _ = pg.stop().await;
+                    return Err(err);
+                }
+            };
+            (url, Some(pg))
+        }
+    };
+    let result = serve(config, &url).await;
+    if let Some(pg) = embedded {
+        if let Err(err) = pg.stop().await {
+            tracing::error!("could not stop the embedded PostgreSQL: {err}");
+        }
+    }
+    result
+}
+
+/// Creates database `name` on the embedded cluster if missing; returns its URL.
+///
+/// # Errors
+/// Connection or DDL failures.
+pub async fn ensure_database(pg: &EmbeddedPostgres, name: &str) -> Result<String, RunError> {
+    db::embedded::wait_ready(&pg.url()).await?;
+    let admin = db::connect(&pg.url()).await?;
+    let exists: bool = sqlx::query_scalar("select exists (select 1 from pg_database where datname = $1)")
+        .bind(name)
+        .fetch_one(&admin)
+        .await?;
+    if !exists {
+        // Identifiers cannot be bound; `name` is ours, never user input.
+        sqlx::query(&format!("create database \"{name}\""))
+            .execute(&admin)
+            .await?;
+    }
+    admin.close().await;
+    Ok(pg.url_for(name))
+}
+
+async fn serve(config: Arc<Config>, url: &str) -> Result<(), RunError> {
+    let db = db::connect(url).await?;
+    let app = build(config.clone(), db.clone()).await?;
+    let listener = tokio::net::TcpListener::bind(config.bind_addr).await?;
+    tracing::info!(
+        "MPS Callback Console listening on http://{}",
+        listener.local_addr()?
+    );
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    db.close().await;
+    tracing::info!("server stopped");
+    Ok(())
+}
+
+/// Migrates `db` and builds the whole application (tests serve it on their own port).
+///
+/// # Errors
+/// Migration failures.
+pub async fn build(config: Arc<Config>, db: PgPool) -> Result<Router, RunError> {
+    db::migrate(&db).await?;
+    let store = PostgresStore::new(db.clone());
+    store.migrate().await?;
+    spawn_housekeeping(store.clone(), db.clone(), config.clone());
+    let sessions = SessionManagerLayer::new(store)
+        .with_name(SESSION_COOKIE)
+        .with_http_only(true)
+        .with_same_site(SameSite::Strict)
+        .with_secure(config.session.secure_cookie)
+        .with_expiry(Expiry::OnInactivity(
+            time::Duration::try_from(config.session.idle_timeout)
+                .unwrap_or(time::Duration::minutes(30)),
+        ));
+    let state = AppState {
+        leptos_options: leptos_options(&config),
+        db,
+        config,
+    };
+    Ok(router(state, sessions))
+}
+
+fn leptos_options(config: &Config) -> LeptosOptions {
+    let env = match std::env::var("LEPTOS_ENV").as_deref() {
+        Ok("DEV") | Ok("dev") | Ok("development") => Env::DEV,
+        _ => Env::PROD,
+    };
+    let mut options = LeptosOptions::builder()
+        .output_name("mps-callback-console")
+        .site_root(config.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(config.bind_addr)
+        .env(env)
+        .build();
+    if let Some(port) = std::env::var("LEPTOS_RELOAD_PORT")
+        .ok()
+        .and_then(|p| p.parse().ok())
+    {
+        options.reload_port = port;
+    }
+    options
+}
+
+/// The application router over `state`.
+pub fn router(state: AppState, sessions: SessionManagerLayer<PostgresStore>) -> Router {
+    let backend: SharedBackend = Arc::new(ConsoleBackend::new(
+        state.db.clone(),
+        state.config.clone(),
+    ));
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    Router::new()
+        .route("/healthz", get(routes::health::healthz))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(backend.clone()),
+            move || shell(options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn(auth::csrf::reject_cross_site))
+        .layer(sessions)
+        .layer(middleware::from_fn(client_ip))
+        // Checked on Content-Length before anything reads the body: 413, not a 500 later.
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &Request| {
+                    tracing::info_span!(
+                        "http",
+                        method = %req.method(),
+                        path = %telemetry::loggable_path(req.uri().path())
+                    )
+                })
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .with_state(state)
+}
+
+/// Makes the peer address available to server functions.
+async fn client_ip(mut req: Request, next: Next) -> Response {
+    if let Some(ConnectInfo(addr)) = req.extensions().get::<ConnectInfo<SocketAddr>>().copied() {
+        req.extensions_mut().insert(ClientIp(addr.ip()));
+    }
+    next.run(req).await
+}
+
+/// Deletes expired cookie sessions and old sign-in failures now and then.
+fn spawn_housekeeping(store: PostgresStore, db: PgPool, config: Arc<Config>) {
+    tokio::spawn(async move {
+        let _ = store
+            .continuously_delete_expired(Duration::from_secs(3600))
+            .await;
+    });
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            let window = config.throttle.window.as_secs() as i64;
+            if let Err(err) = db::login_failure::prune(&db, window).await {
+                tracing::warn!("pruning sign-in failures: {err}");
+            }
+        }
+    });
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

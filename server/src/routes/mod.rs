@@ -1,0 +1,2 @@
+//! Plain axum routes beside the Leptos app.
+pub mod health;

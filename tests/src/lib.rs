@@ -1,0 +1,253 @@
+//! Test harness: a real PostgreSQL (the embedded cluster, or `DATABASE_URL`), a fresh
+//! database per test, and the real server listening on a loopback port, driven over HTTP
+//! by cookie-keeping clients that behave like separate browsers.
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use reqwest::cookie::{CookieStore, Jar};
+use reqwest::StatusCode;
+use serde_json::Value;
+use server::config::Config;
+use sqlx::PgPool;
+use tokio::sync::OnceCell;
+
+static CLUSTER: OnceCell<String> = OnceCell::const_new();
+
+/// URL of a maintenance database on the test cluster, started once per test binary.
+async fn admin_url() -> String {
+    CLUSTER
+        .get_or_init(|| async {
+            if let Ok(url) = std::env::var("DATABASE_URL") {
+                return url;
+            }
+            let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/test-pg");
+            let pg = server::db::embedded::EmbeddedPostgres::start(&dir)
+                .await
+                .expect("the embedded test cluster starts");
+            server::db::embedded::wait_ready(&pg.url())
+                .await
+                .expect("the test cluster accepts connections");
+            // Left running for the other tests; the test command stops it at the end.
+            pg.url()
+        })
+        .await
+        .clone()
+}
+
+/// A new, empty database for one test.
+pub async fn fresh_db() -> PgPool {
+    let admin_url = admin_url().await;
+    let admin = server::db::connect(&admin_url).await.expect("admin connection");
+    let name = format!("t_{}", uuid::Uuid::new_v4().simple());
+    sqlx::query(&format!("create database \"{name}\""))
+        .execute(&admin)
+        .await
+        .expect("create test database");
+    admin.close().await;
+    let (base, _) = admin_url.rsplit_once('/').expect("url has a database");
+    server::db::connect(&format!("{base}/{name}"))
+        .await
+        .expect("test database connection")
+}
+
+/// The server under test.
+pub struct TestServer {
+    pub base: String,
+    pub addr: SocketAddr,
+    pub db: PgPool,
+}
+
+/// Starts the server with default configuration on a fresh database.
+pub async fn spawn() -> TestServer {
+    spawn_with(|_| None).await
+}
+
+/// Starts the server with some configuration variables set (see `.env.example`).
+pub async fn spawn_with(vars: impl Fn(&str) -> Option<String>) -> TestServer {
+    let db = fresh_db().await;
+    let config = Config::from_lookup(|name| {
+        vars(name).or_else(|| match name {
+            "BIND_ADDR" => Some("127.0.0.1:0".to_owned()),
+            _ => None,
+        })
+    })
+    .expect("test configuration is valid");
+    let app = server::build(Arc::new(config), db.clone())
+        .await
+        .expect("server builds");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind a loopback port");
+    let addr = listener.local_addr().expect("local address");
+    tokio::spawn(async move {
+        let _ = axum_serve(listener, app).await;
+    });
+    TestServer {
+        base: format!("http://{addr}"),
+        addr,
+        db,
+    }
+}
+
+async fn axum_serve(listener: tokio::net::TcpListener, app: axum::Router) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .await
+}
+
+/// One browser: its own cookie jar.
+pub struct Browser {
+    pub client: reqwest::Client,
+    pub jar: Arc<Jar>,
+    pub base: String,
+}
+
+/// The answer to a server-function call.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub body: Value,
+}
+
+impl TestServer {
+    /// A new browser with an empty cookie jar.
+    pub fn browser(&self) -> Browser {
+        let jar = Arc::new(Jar::default());
+        let client = reqwest::Client::builder()
+            .cookie_provider(jar.clone())
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent("integration-test")
+            .build()
+            .expect("http client");
+        Browser {
+            client,
+            jar,
+            base: self.base.clone(),
+        }
+    }
+
+    /// A browser signed in after creating the first owner of the console.
+    pub async fn owner(&self) -> Browser {
+        let b = self.browser();
+        let r = b
+            .call(
+                "setup_owner",
+                &[
+                    ("team_name", "Media"),
+                    ("display_name", "Olivia Owner"),
+                    ("email", "owner@example.com"),
+                    ("password", OWNER_PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "setup failed: {r:?}");
+        b
+    }
+
+    /// Invites `email` with `role` from `inviter`'s current team; a new browser accepts.
+    pub async fn invite_and_join(&self, inviter: &Browser, email: &str, role: &str, name: &str) -> Browser {
+        let r = inviter.call("create_invite", &[("email", email), ("role", role)]).await;
+        assert_eq!(r.status, StatusCode::OK, "invite failed: {r:?}");
+        let token = invite_token(&r);
+        let b = self.browser();
+        let r = b
+            .call(
+                "accept_invite",
+                &[("token", &token), ("display_name", name), ("password", MEMBER_PASSWORD)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "accept failed: {r:?}");
+        b
+    }
+}
+
+/// Password of the owner created by [`TestServer::owner`].
+pub const OWNER_PASSWORD: &str = "owner-password-123";
+/// Password of members created by [`TestServer::invite_and_join`].
+pub const MEMBER_PASSWORD: &str = "member-password-456";
+
+/// The token in a `create_invite` reply.
+pub fn invite_token(reply: &Reply) -> String {
+    reply.body["path"]
+        .as_str()
+        .and_then(|p| p.strip_prefix("/invite/"))
+        .expect("reply has an invite path")
+        .to_owned()
+}
+
+impl Browser {
+    /// Calls server function `endpoint` with form fields, as the app's JavaScript does.
+    pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> Reply {
+        self.call_with(endpoint, form, &[]).await
+    }
+
+    /// Like [`Browser::call`] with extra request headers.
+    pub async fn call_with(&self, endpoint: &str, form: &[(&str, &str)], headers: &[(&str, &str)]) -> Reply {
+        let mut req = self
+            .client
+            .post(format!("{}/api/{endpoint}", self.base))
+            .header("accept", "application/json")
+            .form(form);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let res = req.send().await.expect("request reaches the server");
+        let status = res.status();
+        let text = res.text().await.expect("body");
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        Reply { status, body }
+    }
+
+    /// The signed-in user per the server, or `Null`.
+    pub async fn me(&self) -> Value {
+        let r = self.call("get_session_info", &[]).await;
+        assert_eq!(r.status, StatusCode::OK, "{r:?}");
+        r.body["me"].clone()
+    }
+
+    /// The session cookie's value, if the jar holds one.
+    pub fn session_cookie(&self) -> Option<String> {
+        let url = self.base.parse().expect("base url");
+        let header = self.jar.cookies(&url)?;
+        header
+            .to_str()
+            .ok()?
+            .split(';')
+            .filter_map(|p| p.trim().split_once('='))
+            .find(|(k, _)| *k == server::SESSION_COOKIE)
+            .map(|(_, v)| v.to_owned())
+    }
+
+    /// A GET of a page as a browser navigates (accepting HTML), not following redirects.
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .header("accept", "text/html,application/xhtml+xml")
+            .send()
+            .await
+            .expect("request reaches the server")
+    }
+}
+
+/// The `AppError` variant name of an error reply (`"Forbidden"`, `"Invalid"`, …).
+pub fn error_kind(reply: &Reply) -> String {
+    match &reply.body {
+        Value::String(s) => s.clone(),
+        Value::Object(map) => map.keys().next().cloned().unwrap_or_default(),
+        other => other.to_string(),
+    }
+}
+
+/// The `code` inside an `Invalid` or `Conflict` error reply.
+pub fn error_code(reply: &Reply) -> String {
+    reply
+        .body
+        .as_object()
+        .and_then(|m| m.values().next())
+        .and_then(|v| v["code"].as_str())
+        .unwrap_or_default()
+        .to_owned()
+}

@@ -1,0 +1,140 @@
+//! Throttling, CSRF defence, body limits and the HTTP surface.
+use integration_tests::*;
+use reqwest::StatusCode;
+
+#[tokio::test]
+async fn repeated_failures_lock_the_account_for_a_while() {
+    let srv = spawn().await;
+    let _owner = srv.owner().await;
+    let b = srv.browser();
+    for _ in 0..5 {
+        let r = b.call("login", &[("email", "owner@example.com"), ("password", "guess-guess")]).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    // Even the right password is refused now, without being checked.
+    let r = b.call("login", &[("email", "owner@example.com"), ("password", OWNER_PASSWORD)]).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{r:?}");
+    let retry = r.body["TooManyRequests"]["retry_after_secs"].as_u64().expect("retry hint");
+    assert!(retry > 0 && retry <= 15 * 60);
+    assert!(b.me().await.is_null());
+
+    // Once the window has passed, the owner gets in again.
+    sqlx::query("update login_failure set created_at = now() - interval '16 minutes'")
+        .execute(&srv.db)
+        .await
+        .unwrap();
+    let r = b.call("login", &[("email", "owner@example.com"), ("password", OWNER_PASSWORD)]).await;
+    assert_eq!(r.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn one_address_trying_many_accounts_is_throttled() {
+    let srv = spawn_with(|n| (n == "LOGIN_MAX_FAILURES_PER_IP").then(|| "4".to_owned())).await;
+    let _owner = srv.owner().await;
+    let b = srv.browser();
+    for i in 0..4 {
+        let email = format!("user{i}@example.com");
+        let r = b.call("login", &[("email", &email), ("password", "whatever-1234")]).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    let r = b.call("login", &[("email", "owner@example.com"), ("password", OWNER_PASSWORD)]).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn cross_site_requests_change_nothing() {
+    let srv = spawn().await;
+    let owner = srv.owner().await;
+    for headers in [
+        vec![("origin", "http://evil.example")],
+        vec![("sec-fetch-site", "cross-site")],
+        vec![("sec-fetch-site", "same-site"), ("origin", "http://sub.evil.example")],
+        vec![("origin", "null")],
+    ] {
+        let r = owner.call_with("logout", &[], &headers).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{headers:?}");
+        let r = owner
+            .call_with("create_invite", &[("email", "x@example.com"), ("role", "admin")], &headers)
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{headers:?}");
+    }
+    assert!(!owner.me().await.is_null(), "a cross-site logout went through");
+    let invites: i64 = sqlx::query_scalar("select count(*) from team_invite").fetch_one(&srv.db).await.unwrap();
+    assert_eq!(invites, 0);
+
+    // The same request from the console's own origin works.
+    let origin = srv.base.clone();
+    let r = owner
+        .call_with("logout", &[], &[("origin", &origin), ("sec-fetch-site", "same-origin")])
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(owner.me().await.is_null());
+}
+
+#[tokio::test]
+async fn get_never_changes_state() {
+    let srv = spawn().await;
+    let owner = srv.owner().await;
+    let r = owner.get("/api/logout").await;
+    assert!(r.status().is_client_error(), "GET logout answered {}", r.status());
+    assert!(!owner.me().await.is_null());
+}
+
+#[tokio::test]
+async fn oversized_bodies_are_refused() {
+    let srv = spawn().await;
+    let b = srv.browser();
+    let big = "x".repeat(server::BODY_LIMIT + 10);
+    let r = b
+        .client
+        .post(format!("{}/api/login", srv.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("email=a%40b.c&password={big}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn pages_redirect_by_session_state() {
+    let srv = spawn().await;
+    let b = srv.browser();
+    let r = b.get("/").await;
+    assert_eq!(r.status(), StatusCode::FOUND);
+    assert_eq!(r.headers()["location"], "/setup");
+    let r = b.get("/setup").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("name=\"team_name\""), "setup form missing");
+
+    let owner = srv.owner().await;
+    let r = b.get("/").await;
+    assert_eq!(r.headers()["location"], "/login");
+    let r = owner.get("/").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Olivia Owner"), "console shell missing the user");
+    assert!(html.contains("class=\"topbar\""));
+    assert_eq!(owner.get("/login").await.headers()["location"], "/");
+    assert_eq!(b.get("/no/such/page").await.status(), StatusCode::NOT_FOUND);
+    let r = srv.browser().get("/healthz").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["x-frame-options"], "DENY");
+}
+
+#[tokio::test]
+async fn language_follows_the_cookie() {
+    let srv = spawn().await;
+    let owner = srv.owner().await;
+    let html = owner.get("/").await.text().await.unwrap();
+    assert!(html.contains("<html lang=\"en\""));
+    let r = owner.call("set_language", &[("lang", "zh-CN"), ("back_to", "/team/members")]).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let html = owner.get("/team/members").await.text().await.unwrap();
+    assert!(html.contains("<html lang=\"zh-CN\""));
+    assert!(html.contains("成员管理"));
+    let r = owner.call("set_language", &[("lang", "en"), ("back_to", "https://evil.example/")]).await;
+    assert_eq!(r.status, StatusCode::OK);
+}
+
