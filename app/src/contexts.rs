@@ -66,14 +66,12 @@ impl Toasts {
     fn push(&self, kind: ToastKind, text: String) {
         let id = self.next_id.get_value();
         self.next_id.set_value(id + 1);
-        self.items.update(|items| items.push(Toast { id, kind, text }));
+        self.items
+            .update(|items| items.push(Toast { id, kind, text }));
         #[cfg(feature = "hydrate")]
         if kind == ToastKind::Success {
             let this = *self;
-            set_timeout(
-                move || this.dismiss(id),
-                std::time::Duration::from_secs(4),
-            );
+            set_timeout(move || this.dismiss(id), std::time::Duration::from_secs(4));
         }
     }
 }

@@ -88,10 +88,13 @@ pub fn t(lang: Lang, key: &'static str) -> &'static str {
 }
 
 fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
-    STRINGS.iter().find(|(k, _, _)| *k == key).map(|(_, en, zh)| match lang {
-        Lang::En => *en,
-        Lang::Zh => *zh,
-    })
+    STRINGS
+        .iter()
+        .find(|(k, _, _)| *k == key)
+        .map(|(_, en, zh)| match lang {
+            Lang::En => *en,
+            Lang::Zh => *zh,
+        })
 }
 
 /// A role's display name.
@@ -290,7 +293,10 @@ mod tests {
     #[test]
     fn error_codes_have_text() {
         let e = AppError::invalid("email", "email_taken");
-        assert_eq!(error_text(Lang::En, &e), "An account with this email already exists.");
+        assert_eq!(
+            error_text(Lang::En, &e),
+            "An account with this email already exists."
+        );
         let unknown = AppError::invalid("x", "something_new");
         assert_eq!(error_text(Lang::En, &unknown), "something_new");
     }

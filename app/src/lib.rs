@@ -31,4 +31,8 @@ pub fn hydrate() {
         let _ = leptos::prelude::window().location().replace(location);
     });
     leptos::mount::hydrate_body(App);
+    // Lets people and browser tests tell a hydrated page from server-rendered HTML.
+    if let Some(body) = leptos::prelude::document().body() {
+        let _ = body.set_attribute("data-hydrated", "");
+    }
 }

@@ -57,12 +57,20 @@ pub trait Backend: Send + Sync + 'static {
     async fn revoke_session(&self, req: &Req, session_id: Uuid) -> Result<(), AppError>;
     async fn revoke_other_sessions(&self, req: &Req) -> Result<u64, AppError>;
     async fn list_members(&self, req: &Req) -> Result<Vec<Member>, AppError>;
-    async fn change_member_role(&self, req: &Req, user_id: Uuid, role: Role)
-        -> Result<(), AppError>;
+    async fn change_member_role(
+        &self,
+        req: &Req,
+        user_id: Uuid,
+        role: Role,
+    ) -> Result<(), AppError>;
     async fn remove_member(&self, req: &Req, user_id: Uuid) -> Result<(), AppError>;
     async fn list_invites(&self, req: &Req) -> Result<Vec<InviteRow>, AppError>;
-    async fn create_invite(&self, req: &Req, email: &str, role: Role)
-        -> Result<InviteCreated, AppError>;
+    async fn create_invite(
+        &self,
+        req: &Req,
+        email: &str,
+        role: Role,
+    ) -> Result<InviteCreated, AppError>;
     async fn revoke_invite(&self, req: &Req, invite_id: Uuid) -> Result<(), AppError>;
     async fn invite_info(&self, token: &str) -> Result<InviteInfo, AppError>;
     async fn accept_invite(

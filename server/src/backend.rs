@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use app::api::types::{
-    InviteCreated, InviteInfo, InviteRow, Member, Me, Role, SessionInfo, SessionRow, TeamRef,
+    InviteCreated, InviteInfo, InviteRow, Me, Member, Role, SessionInfo, SessionRow, TeamRef,
 };
 use app::error::AppError;
 use app::ssr::{Backend, Req, SetupInput};
@@ -44,7 +44,10 @@ struct Caller {
 impl Caller {
     /// The current team and role, when the role is at least `min`.
     fn team_with(&self, min: Role) -> AppResult<(Uuid, Role)> {
-        let team = self.team.as_ref().ok_or_else(|| AppError::conflict("no_team"))?;
+        let team = self
+            .team
+            .as_ref()
+            .ok_or_else(|| AppError::conflict("no_team"))?;
         if team.role >= min {
             Ok((team.id, team.role))
         } else {
@@ -171,7 +174,9 @@ impl ConsoleBackend {
 }
 
 fn ip_text(req: &Req) -> String {
-    req.ip.map(|ip| ip.to_string()).unwrap_or_else(|| "unknown".to_owned())
+    req.ip
+        .map(|ip| ip.to_string())
+        .unwrap_or_else(|| "unknown".to_owned())
 }
 
 #[async_trait]
@@ -221,11 +226,15 @@ impl Backend for ConsoleBackend {
         let user = app_user::find_by_email(&self.db, email).await.internal()?;
         let ok = password::verify(password, user.as_ref().map(|u| u.password_hash.as_str())).await;
         let Some(user) = user.filter(|_| ok) else {
-            login_failure::insert(&self.db, email, &ip).await.internal()?;
+            login_failure::insert(&self.db, email, &ip)
+                .await
+                .internal()?;
             tracing::info!("sign-in failed");
             return Err(AppError::BadCredentials);
         };
-        login_failure::clear_account(&self.db, email).await.internal()?;
+        login_failure::clear_account(&self.db, email)
+            .await
+            .internal()?;
         let team_id = team::teams_of(&self.db, user.app_user_id)
             .await
             .internal()?
@@ -274,9 +283,14 @@ impl Backend for ConsoleBackend {
 
     async fn list_sessions(&self, req: &Req) -> AppResult<Vec<SessionRow>> {
         let caller = self.require(req).await?;
-        user_session::list_active(&self.db, caller.user_id, caller.session_id, self.idle_secs())
-            .await
-            .internal()
+        user_session::list_active(
+            &self.db,
+            caller.user_id,
+            caller.session_id,
+            self.idle_secs(),
+        )
+        .await
+        .internal()
     }
 
     async fn revoke_session(&self, req: &Req, session_id: Uuid) -> AppResult<()> {

@@ -93,10 +93,11 @@ pub async fn run(config: Config) -> Result<(), RunError> {
 pub async fn ensure_database(pg: &EmbeddedPostgres, name: &str) -> Result<String, RunError> {
     db::embedded::wait_ready(&pg.url()).await?;
     let admin = db::connect(&pg.url()).await?;
-    let exists: bool = sqlx::query_scalar("select exists (select 1 from pg_database where datname = $1)")
-        .bind(name)
-        .fetch_one(&admin)
-        .await?;
+    let exists: bool =
+        sqlx::query_scalar("select exists (select 1 from pg_database where datname = $1)")
+            .bind(name)
+            .fetch_one(&admin)
+            .await?;
     if !exists {
         // Identifiers cannot be bound; `name` is ours, never user input.
         sqlx::query(&format!("create database \"{name}\""))
@@ -175,10 +176,8 @@ fn leptos_options(config: &Config) -> LeptosOptions {
 
 /// The application router over `state`.
 pub fn router(state: AppState, sessions: SessionManagerLayer<PostgresStore>) -> Router {
-    let backend: SharedBackend = Arc::new(ConsoleBackend::new(
-        state.db.clone(),
-        state.config.clone(),
-    ));
+    let backend: SharedBackend =
+        Arc::new(ConsoleBackend::new(state.db.clone(), state.config.clone()));
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
     Router::new()

@@ -1,20 +1,34 @@
-//! The console server binary: reads its configuration from the environment and serves.
+//! The console server binary.
+//!
+//! `server` serves (configuration from the environment, see `.env.example`);
+//! `server stop-db DIR` stops an embedded cluster left running under data folder DIR.
 use std::process::ExitCode;
 
 #[tokio::main]
 async fn main() -> ExitCode {
     server::telemetry::init();
-    let config = match server::config::Config::from_env() {
-        Ok(config) => config,
-        Err(err) => {
-            tracing::error!("configuration error: {err}");
-            return ExitCode::FAILURE;
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        [] | ["serve"] => match server::config::Config::from_env() {
+            Ok(config) => server::run(config).await.map_err(|e| e.to_string()),
+            Err(err) => Err(format!("configuration error: {err}")),
+        },
+        ["stop-db", dir] => {
+            server::db::embedded::EmbeddedPostgres::stop_dir(std::path::Path::new(dir))
+                .await
+                .map_err(|e| e.to_string())
         }
+        _ => Err("usage: server [serve] | server stop-db DATA_DIR".to_owned()),
     };
-    match server::run(config).await {
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            tracing::error!("server stopped: {err}");
+            tracing::error!("{err}");
             ExitCode::FAILURE
         }
     }

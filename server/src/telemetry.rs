@@ -7,7 +7,8 @@ pub const DEFAULT_FILTER: &str = "info,sqlx=warn,tower_sessions=warn,tower_sessi
 
 /// Installs the global subscriber (honours `RUST_LOG`).
 pub fn init() {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
     let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
 }
 

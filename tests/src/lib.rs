@@ -38,7 +38,9 @@ async fn admin_url() -> String {
 /// A new, empty database for one test.
 pub async fn fresh_db() -> PgPool {
     let admin_url = admin_url().await;
-    let admin = server::db::connect(&admin_url).await.expect("admin connection");
+    let admin = server::db::connect(&admin_url)
+        .await
+        .expect("admin connection");
     let name = format!("t_{}", uuid::Uuid::new_v4().simple());
     sqlx::query(&format!("create database \"{name}\""))
         .execute(&admin)
@@ -148,15 +150,27 @@ impl TestServer {
     }
 
     /// Invites `email` with `role` from `inviter`'s current team; a new browser accepts.
-    pub async fn invite_and_join(&self, inviter: &Browser, email: &str, role: &str, name: &str) -> Browser {
-        let r = inviter.call("create_invite", &[("email", email), ("role", role)]).await;
+    pub async fn invite_and_join(
+        &self,
+        inviter: &Browser,
+        email: &str,
+        role: &str,
+        name: &str,
+    ) -> Browser {
+        let r = inviter
+            .call("create_invite", &[("email", email), ("role", role)])
+            .await;
         assert_eq!(r.status, StatusCode::OK, "invite failed: {r:?}");
         let token = invite_token(&r);
         let b = self.browser();
         let r = b
             .call(
                 "accept_invite",
-                &[("token", &token), ("display_name", name), ("password", MEMBER_PASSWORD)],
+                &[
+                    ("token", &token),
+                    ("display_name", name),
+                    ("password", MEMBER_PASSWORD),
+                ],
             )
             .await;
         assert_eq!(r.status, StatusCode::OK, "accept failed: {r:?}");
@@ -185,7 +199,12 @@ impl Browser {
     }
 
     /// Like [`Browser::call`] with extra request headers.
-    pub async fn call_with(&self, endpoint: &str, form: &[(&str, &str)], headers: &[(&str, &str)]) -> Reply {
+    pub async fn call_with(
+        &self,
+        endpoint: &str,
+        form: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> Reply {
         let mut req = self
             .client
             .post(format!("{}/api/{endpoint}", self.base))

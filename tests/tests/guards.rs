@@ -8,13 +8,25 @@ async fn repeated_failures_lock_the_account_for_a_while() {
     let _owner = srv.owner().await;
     let b = srv.browser();
     for _ in 0..5 {
-        let r = b.call("login", &[("email", "owner@example.com"), ("password", "guess-guess")]).await;
+        let r = b
+            .call(
+                "login",
+                &[("email", "owner@example.com"), ("password", "guess-guess")],
+            )
+            .await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     }
     // Even the right password is refused now, without being checked.
-    let r = b.call("login", &[("email", "owner@example.com"), ("password", OWNER_PASSWORD)]).await;
+    let r = b
+        .call(
+            "login",
+            &[("email", "owner@example.com"), ("password", OWNER_PASSWORD)],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{r:?}");
-    let retry = r.body["TooManyRequests"]["retry_after_secs"].as_u64().expect("retry hint");
+    let retry = r.body["TooManyRequests"]["retry_after_secs"]
+        .as_u64()
+        .expect("retry hint");
     assert!(retry > 0 && retry <= 15 * 60);
     assert!(b.me().await.is_null());
 
@@ -23,7 +35,12 @@ async fn repeated_failures_lock_the_account_for_a_while() {
         .execute(&srv.db)
         .await
         .unwrap();
-    let r = b.call("login", &[("email", "owner@example.com"), ("password", OWNER_PASSWORD)]).await;
+    let r = b
+        .call(
+            "login",
+            &[("email", "owner@example.com"), ("password", OWNER_PASSWORD)],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK);
 }
 
@@ -34,10 +51,17 @@ async fn one_address_trying_many_accounts_is_throttled() {
     let b = srv.browser();
     for i in 0..4 {
         let email = format!("user{i}@example.com");
-        let r = b.call("login", &[("email", &email), ("password", "whatever-1234")]).await;
+        let r = b
+            .call("login", &[("email", &email), ("password", "whatever-1234")])
+            .await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     }
-    let r = b.call("login", &[("email", "owner@example.com"), ("password", OWNER_PASSWORD)]).await;
+    let r = b
+        .call(
+            "login",
+            &[("email", "owner@example.com"), ("password", OWNER_PASSWORD)],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
 }
 
@@ -48,24 +72,41 @@ async fn cross_site_requests_change_nothing() {
     for headers in [
         vec![("origin", "http://evil.example")],
         vec![("sec-fetch-site", "cross-site")],
-        vec![("sec-fetch-site", "same-site"), ("origin", "http://sub.evil.example")],
+        vec![
+            ("sec-fetch-site", "same-site"),
+            ("origin", "http://sub.evil.example"),
+        ],
         vec![("origin", "null")],
     ] {
         let r = owner.call_with("logout", &[], &headers).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{headers:?}");
         let r = owner
-            .call_with("create_invite", &[("email", "x@example.com"), ("role", "admin")], &headers)
+            .call_with(
+                "create_invite",
+                &[("email", "x@example.com"), ("role", "admin")],
+                &headers,
+            )
             .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{headers:?}");
     }
-    assert!(!owner.me().await.is_null(), "a cross-site logout went through");
-    let invites: i64 = sqlx::query_scalar("select count(*) from team_invite").fetch_one(&srv.db).await.unwrap();
+    assert!(
+        !owner.me().await.is_null(),
+        "a cross-site logout went through"
+    );
+    let invites: i64 = sqlx::query_scalar("select count(*) from team_invite")
+        .fetch_one(&srv.db)
+        .await
+        .unwrap();
     assert_eq!(invites, 0);
 
     // The same request from the console's own origin works.
     let origin = srv.base.clone();
     let r = owner
-        .call_with("logout", &[], &[("origin", &origin), ("sec-fetch-site", "same-origin")])
+        .call_with(
+            "logout",
+            &[],
+            &[("origin", &origin), ("sec-fetch-site", "same-origin")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(owner.me().await.is_null());
@@ -76,7 +117,11 @@ async fn get_never_changes_state() {
     let srv = spawn().await;
     let owner = srv.owner().await;
     let r = owner.get("/api/logout").await;
-    assert!(r.status().is_client_error(), "GET logout answered {}", r.status());
+    assert!(
+        r.status().is_client_error(),
+        "GET logout answered {}",
+        r.status()
+    );
     assert!(!owner.me().await.is_null());
 }
 
@@ -114,7 +159,10 @@ async fn pages_redirect_by_session_state() {
     let r = owner.get("/").await;
     assert_eq!(r.status(), StatusCode::OK);
     let html = r.text().await.unwrap();
-    assert!(html.contains("Olivia Owner"), "console shell missing the user");
+    assert!(
+        html.contains("Olivia Owner"),
+        "console shell missing the user"
+    );
     assert!(html.contains("class=\"topbar\""));
     assert_eq!(owner.get("/login").await.headers()["location"], "/");
     assert_eq!(b.get("/no/such/page").await.status(), StatusCode::NOT_FOUND);
@@ -129,12 +177,21 @@ async fn language_follows_the_cookie() {
     let owner = srv.owner().await;
     let html = owner.get("/").await.text().await.unwrap();
     assert!(html.contains("<html lang=\"en\""));
-    let r = owner.call("set_language", &[("lang", "zh-CN"), ("back_to", "/team/members")]).await;
+    let r = owner
+        .call(
+            "set_language",
+            &[("lang", "zh-CN"), ("back_to", "/team/members")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK);
     let html = owner.get("/team/members").await.text().await.unwrap();
     assert!(html.contains("<html lang=\"zh-CN\""));
     assert!(html.contains("成员管理"));
-    let r = owner.call("set_language", &[("lang", "en"), ("back_to", "https://evil.example/")]).await;
+    let r = owner
+        .call(
+            "set_language",
+            &[("lang", "en"), ("back_to", "https://evil.example/")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK);
 }
-

@@ -23,7 +23,10 @@ async fn secrets_never_reach_the_log() {
     let capture = Capture::default();
     let writer = capture.clone();
     // The server's own default filter, with our crates turned up to the most verbose level.
-    let filter = format!("{},server=trace,app=trace", server::telemetry::DEFAULT_FILTER);
+    let filter = format!(
+        "{},server=trace,app=trace",
+        server::telemetry::DEFAULT_FILTER
+    );
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
         .with_writer(move || writer.clone())
@@ -31,18 +34,49 @@ async fn secrets_never_reach_the_log() {
 
     let srv = spawn().await;
     let owner = srv.owner().await;
-    let r = owner.call("login", &[("email", "owner@example.com"), ("password", "a-wrong-password")]).await;
+    let r = owner
+        .call(
+            "login",
+            &[
+                ("email", "owner@example.com"),
+                ("password", "a-wrong-password"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
-    let r = owner.call("create_invite", &[("email", "dev@example.com"), ("role", "developer")]).await;
+    let r = owner
+        .call(
+            "create_invite",
+            &[("email", "dev@example.com"), ("role", "developer")],
+        )
+        .await;
     let token = invite_token(&r);
     let _ = owner.get(&format!("/invite/{token}")).await;
     let dev = srv.browser();
-    dev.call("accept_invite", &[("token", &token), ("display_name", "Dev"), ("password", MEMBER_PASSWORD)]).await;
-    let cookies = [owner.session_cookie().expect("cookie"), dev.session_cookie().expect("cookie")];
+    dev.call(
+        "accept_invite",
+        &[
+            ("token", &token),
+            ("display_name", "Dev"),
+            ("password", MEMBER_PASSWORD),
+        ],
+    )
+    .await;
+    let cookies = [
+        owner.session_cookie().expect("cookie"),
+        dev.session_cookie().expect("cookie"),
+    ];
 
     let log = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
     assert!(log.contains("signed in"), "the capture saw nothing: {log}");
-    for secret in [OWNER_PASSWORD, MEMBER_PASSWORD, "a-wrong-password", &token, &cookies[0], &cookies[1]] {
+    for secret in [
+        OWNER_PASSWORD,
+        MEMBER_PASSWORD,
+        "a-wrong-password",
+        &token,
+        &cookies[0],
+        &cookies[1],
+    ] {
         assert!(!log.contains(secret), "secret {secret:?} found in the log");
     }
 }

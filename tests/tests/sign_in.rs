@@ -20,12 +20,20 @@ async fn setup_creates_the_owner_once_and_signs_in() {
     let again = b
         .call(
             "setup_owner",
-            &[("team_name", "X"), ("display_name", "Mallory"), ("email", "m@example.com"), ("password", "password-1234")],
+            &[
+                ("team_name", "X"),
+                ("display_name", "Mallory"),
+                ("email", "m@example.com"),
+                ("password", "password-1234"),
+            ],
         )
         .await;
     assert_eq!(again.status, StatusCode::CONFLICT);
     assert_eq!(error_code(&again), "already_set_up");
-    let count: i64 = sqlx::query_scalar("select count(*) from app_user").fetch_one(&srv.db).await.unwrap();
+    let count: i64 = sqlx::query_scalar("select count(*) from app_user")
+        .fetch_one(&srv.db)
+        .await
+        .unwrap();
     assert_eq!(count, 1);
 }
 
@@ -34,10 +42,42 @@ async fn setup_validates_every_field() {
     let srv = spawn().await;
     let b = srv.browser();
     for (field, form) in [
-        ("team_name", [("team_name", " "), ("display_name", "A"), ("email", "a@example.com"), ("password", "password-1234")]),
-        ("display_name", [("team_name", "T"), ("display_name", ""), ("email", "a@example.com"), ("password", "password-1234")]),
-        ("email", [("team_name", "T"), ("display_name", "A"), ("email", "not-an-email"), ("password", "password-1234")]),
-        ("password", [("team_name", "T"), ("display_name", "A"), ("email", "a@example.com"), ("password", "short")]),
+        (
+            "team_name",
+            [
+                ("team_name", " "),
+                ("display_name", "A"),
+                ("email", "a@example.com"),
+                ("password", "password-1234"),
+            ],
+        ),
+        (
+            "display_name",
+            [
+                ("team_name", "T"),
+                ("display_name", ""),
+                ("email", "a@example.com"),
+                ("password", "password-1234"),
+            ],
+        ),
+        (
+            "email",
+            [
+                ("team_name", "T"),
+                ("display_name", "A"),
+                ("email", "not-an-email"),
+                ("password", "password-1234"),
+            ],
+        ),
+        (
+            "password",
+            [
+                ("team_name", "T"),
+                ("display_name", "A"),
+                ("email", "a@example.com"),
+                ("password", "short"),
+            ],
+        ),
     ] {
         let r = b.call("setup_owner", &form).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{field}: {r:?}");
@@ -45,7 +85,10 @@ async fn setup_validates_every_field() {
     }
     let missing = b.call("setup_owner", &[("team_name", "T")]).await;
     assert_eq!(missing.status, StatusCode::BAD_REQUEST, "{missing:?}");
-    assert_eq!(b.call("get_session_info", &[]).await.body["needs_setup"], true);
+    assert_eq!(
+        b.call("get_session_info", &[]).await.body["needs_setup"],
+        true
+    );
 }
 
 #[tokio::test]
@@ -55,14 +98,38 @@ async fn sign_out_and_in_again() {
     assert_eq!(owner.call("logout", &[]).await.status, StatusCode::OK);
     assert!(owner.me().await.is_null());
 
-    let wrong = owner.call("login", &[("email", "owner@example.com"), ("password", "not-the-password")]).await;
+    let wrong = owner
+        .call(
+            "login",
+            &[
+                ("email", "owner@example.com"),
+                ("password", "not-the-password"),
+            ],
+        )
+        .await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
     assert_eq!(error_kind(&wrong), "BadCredentials");
-    let unknown = owner.call("login", &[("email", "nobody@example.com"), ("password", OWNER_PASSWORD)]).await;
+    let unknown = owner
+        .call(
+            "login",
+            &[
+                ("email", "nobody@example.com"),
+                ("password", OWNER_PASSWORD),
+            ],
+        )
+        .await;
     assert_eq!(unknown.body, wrong.body, "same answer for unknown accounts");
 
     // Email matching ignores case and surrounding spaces.
-    let ok = owner.call("login", &[("email", " OWNER@example.com "), ("password", OWNER_PASSWORD)]).await;
+    let ok = owner
+        .call(
+            "login",
+            &[
+                ("email", " OWNER@example.com "),
+                ("password", OWNER_PASSWORD),
+            ],
+        )
+        .await;
     assert_eq!(ok.status, StatusCode::OK, "{ok:?}");
     assert_eq!(owner.me().await["email"], "owner@example.com");
 }
@@ -73,7 +140,12 @@ async fn session_id_changes_at_sign_in_and_the_old_one_dies() {
     let owner = srv.owner().await;
     let first = owner.session_cookie().expect("cookie after setup");
 
-    let r = owner.call("login", &[("email", "owner@example.com"), ("password", OWNER_PASSWORD)]).await;
+    let r = owner
+        .call(
+            "login",
+            &[("email", "owner@example.com"), ("password", OWNER_PASSWORD)],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK);
     let second = owner.session_cookie().expect("cookie after login");
     assert_ne!(first, second, "sign-in must issue a new session id");
@@ -103,7 +175,12 @@ async fn a_planted_session_id_is_not_adopted() {
         &format!("{}={planted}; Path=/", server::SESSION_COOKIE),
         &srv.base.parse().unwrap(),
     );
-    let r = victim.call("login", &[("email", "owner@example.com"), ("password", OWNER_PASSWORD)]).await;
+    let r = victim
+        .call(
+            "login",
+            &[("email", "owner@example.com"), ("password", OWNER_PASSWORD)],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK);
     assert_ne!(victim.session_cookie().as_deref(), Some(planted));
     assert!(!victim.me().await.is_null());
@@ -117,14 +194,28 @@ async fn cookie_flags_are_strict() {
         .client
         .post(format!("{}/api/setup_owner", srv.base))
         .header("accept", "application/json")
-        .form(&[("team_name", "T"), ("display_name", "A"), ("email", "a@example.com"), ("password", "password-1234")])
+        .form(&[
+            ("team_name", "T"),
+            ("display_name", "A"),
+            ("email", "a@example.com"),
+            ("password", "password-1234"),
+        ])
         .send()
         .await
         .unwrap();
-    let cookie = res.headers().get("set-cookie").expect("session cookie set").to_str().unwrap().to_owned();
+    let cookie = res
+        .headers()
+        .get("set-cookie")
+        .expect("session cookie set")
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("SameSite=Strict"), "{cookie}");
-    assert!(!cookie.contains("Secure"), "plain http by default: {cookie}");
+    assert!(
+        !cookie.contains("Secure"),
+        "plain http by default: {cookie}"
+    );
 
     let secure = spawn_with(|n| (n == "SESSION_SECURE_COOKIE").then(|| "true".to_owned())).await;
     let res = secure
@@ -132,11 +223,22 @@ async fn cookie_flags_are_strict() {
         .client
         .post(format!("{}/api/setup_owner", secure.base))
         .header("accept", "application/json")
-        .form(&[("team_name", "T"), ("display_name", "A"), ("email", "a@example.com"), ("password", "password-1234")])
+        .form(&[
+            ("team_name", "T"),
+            ("display_name", "A"),
+            ("email", "a@example.com"),
+            ("password", "password-1234"),
+        ])
         .send()
         .await
         .unwrap();
-    let cookie = res.headers().get("set-cookie").unwrap().to_str().unwrap().to_owned();
+    let cookie = res
+        .headers()
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert!(cookie.contains("Secure"), "{cookie}");
 }
 
@@ -150,7 +252,12 @@ async fn sessions_expire_by_absolute_lifetime_and_by_idleness() {
         .unwrap();
     assert!(owner.me().await.is_null(), "absolute lifetime not enforced");
 
-    let r = owner.call("login", &[("email", "owner@example.com"), ("password", OWNER_PASSWORD)]).await;
+    let r = owner
+        .call(
+            "login",
+            &[("email", "owner@example.com"), ("password", OWNER_PASSWORD)],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(!owner.me().await.is_null());
     sqlx::query("update user_session set last_seen_at = now() - interval '31 minutes' where revoked_at is null")
@@ -167,27 +274,50 @@ async fn revoking_a_session_signs_that_browser_out() {
     let srv = spawn().await;
     let laptop = srv.owner().await;
     let phone = srv.browser();
-    let r = phone.call("login", &[("email", "owner@example.com"), ("password", OWNER_PASSWORD)]).await;
+    let r = phone
+        .call(
+            "login",
+            &[("email", "owner@example.com"), ("password", OWNER_PASSWORD)],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK);
 
     let list = laptop.call("list_my_sessions", &[]).await;
     let rows = list.body.as_array().expect("session list").clone();
     assert_eq!(rows.len(), 2);
     assert_eq!(rows.iter().filter(|r| r["current"] == true).count(), 1);
-    let other = rows.iter().find(|r| r["current"] == false).unwrap()["id"].as_str().unwrap().to_owned();
+    let other = rows.iter().find(|r| r["current"] == false).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
 
-    let r = laptop.call("revoke_session", &[("session_id", &other)]).await;
+    let r = laptop
+        .call("revoke_session", &[("session_id", &other)])
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{r:?}");
-    assert!(phone.me().await.is_null(), "revoked browser still signed in");
-    assert_eq!(phone.call("list_my_sessions", &[]).await.status, StatusCode::UNAUTHORIZED);
+    assert!(
+        phone.me().await.is_null(),
+        "revoked browser still signed in"
+    );
+    assert_eq!(
+        phone.call("list_my_sessions", &[]).await.status,
+        StatusCode::UNAUTHORIZED
+    );
     assert!(!laptop.me().await.is_null());
     let rows = laptop.call("list_my_sessions", &[]).await.body;
     assert_eq!(rows.as_array().unwrap().len(), 1);
 
     // Another user's session id is not ours to revoke.
-    let member = srv.invite_and_join(&laptop, "dev@example.com", "developer", "Dev").await;
-    let theirs = member.call("list_my_sessions", &[]).await.body[0]["id"].as_str().unwrap().to_owned();
-    let r = laptop.call("revoke_session", &[("session_id", &theirs)]).await;
+    let member = srv
+        .invite_and_join(&laptop, "dev@example.com", "developer", "Dev")
+        .await;
+    let theirs = member.call("list_my_sessions", &[]).await.body[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let r = laptop
+        .call("revoke_session", &[("session_id", &theirs)])
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert!(!member.me().await.is_null());
 }
@@ -199,7 +329,11 @@ async fn sign_out_everywhere_else() {
     let mut others = Vec::new();
     for _ in 0..3 {
         let b = srv.browser();
-        b.call("login", &[("email", "owner@example.com"), ("password", OWNER_PASSWORD)]).await;
+        b.call(
+            "login",
+            &[("email", "owner@example.com"), ("password", OWNER_PASSWORD)],
+        )
+        .await;
         others.push(b);
     }
     let r = a.call("revoke_other_sessions", &[]).await;

@@ -28,16 +28,17 @@ pub fn ConfirmDialog(
         }
     };
     view! {
-        <details class="confirm" node_ref=details>
-            <summary class="btn btn-danger btn-small">{trigger_label}</summary>
-            <div
-                class="modal-backdrop"
-                on:keydown=move |ev| {
-                    if ev.key() == "Escape" {
-                        close();
-                    }
+        <details
+            class="confirm"
+            node_ref=details
+            on:keydown=move |ev| {
+                if ev.key() == "Escape" {
+                    close();
                 }
-            >
+            }
+        >
+            <summary class="btn btn-danger btn-small">{trigger_label}</summary>
+            <div class="modal-backdrop">
                 <div class="modal" role="dialog" aria-modal="true" aria-label=title.clone()>
                     <h2 class="modal-title">{title.clone()}</h2>
                     <p>{message}</p>

@@ -58,7 +58,7 @@ pub fn MembersPage() -> impl IntoView {
         <Show when=move || my_role.can_manage_members()>
             <section class="card">
                 <h2>{t(lang, "invites.new")}</h2>
-                <ActionForm action=invite attr:class="form form-inline">
+                <ActionForm action=invite attr:class="form-inline">
                     <label for="invite-email">{t(lang, "field.email")}</label>
                     <input id="invite-email" name="email" type="email" required=true/>
                     <label for="invite-role">{t(lang, "field.role")}</label>
@@ -90,6 +90,7 @@ pub fn MembersPage() -> impl IntoView {
                     </div>
                 })}
             </section>
+        </Show>
             <section class="card">
                 <h2>{t(lang, "invites.pending")}</h2>
                 <Transition fallback=Loading>
@@ -118,6 +119,7 @@ pub fn MembersPage() -> impl IntoView {
                                             <td>{row.invited_by.clone()}</td>
                                             <td>{datetime(row.expires_at)}</td>
                                             <td>
+                                                <Show when=move || my_role.can_manage_members()>
                                                 <ConfirmDialog
                                                     trigger_label=t(lang, "action.revoke").to_owned()
                                                     title=t(lang, "invites.revoke_title").to_owned()
@@ -128,6 +130,7 @@ pub fn MembersPage() -> impl IntoView {
                                                         <button type="submit" class="btn btn-danger">{t(lang, "action.revoke")}</button>
                                                     </ActionForm>
                                                 </ConfirmDialog>
+                                                </Show>
                                             </td>
                                         </tr>
                                     }).collect_view()}
@@ -138,7 +141,6 @@ pub fn MembersPage() -> impl IntoView {
                     })}
                 </Transition>
             </section>
-        </Show>
     }
 }
 

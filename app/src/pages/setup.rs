@@ -36,7 +36,7 @@ pub fn SetupPage() -> impl IntoView {
                                     <input id="email" name="email" type="email" autocomplete="username" required=true/>
                                     <FieldError result=result field="email"/>
                                     <label for="password">{t(lang, "field.new_password")}</label>
-                                    <input id="password" name="password" type="password" autocomplete="new-password" required=true minlength="10"/>
+                                    <input id="password" name="password" type="password" autocomplete="new-password" required=true/>
                                     <p class="field-hint">{t(lang, "field.password_hint")}</p>
                                     <FieldError result=result field="password"/>
                                     <FormError result=result/>

@@ -60,11 +60,27 @@ mod tests {
     #[test]
     fn judges_origins() {
         assert!(same_site(&req(&[("host", "127.0.0.1:3000")])));
-        assert!(same_site(&req(&[("host", "127.0.0.1:3000"), ("origin", "http://127.0.0.1:3000")])));
-        assert!(!same_site(&req(&[("host", "127.0.0.1:3000"), ("origin", "http://evil.example")])));
+        assert!(same_site(&req(&[
+            ("host", "127.0.0.1:3000"),
+            ("origin", "http://127.0.0.1:3000")
+        ])));
+        assert!(!same_site(&req(&[
+            ("host", "127.0.0.1:3000"),
+            ("origin", "http://evil.example")
+        ])));
         assert!(!same_site(&req(&[("host", "a"), ("origin", "null")])));
-        assert!(!same_site(&req(&[("host", "a"), ("sec-fetch-site", "cross-site")])));
-        assert!(!same_site(&req(&[("host", "a"), ("sec-fetch-site", "same-site")])));
-        assert!(same_site(&req(&[("host", "a"), ("sec-fetch-site", "same-origin"), ("origin", "http://a")])));
+        assert!(!same_site(&req(&[
+            ("host", "a"),
+            ("sec-fetch-site", "cross-site")
+        ])));
+        assert!(!same_site(&req(&[
+            ("host", "a"),
+            ("sec-fetch-site", "same-site")
+        ])));
+        assert!(same_site(&req(&[
+            ("host", "a"),
+            ("sec-fetch-site", "same-origin"),
+            ("origin", "http://a")
+        ])));
     }
 }

@@ -60,8 +60,20 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert_eq!(email("email", " Ann@Example.com ").as_deref(), Ok("Ann@Example.com"));
-        for bad in ["", "ann", "ann@", "@x.com", "ann@x", "a b@x.com", "a@b@c.com", "a@.com"] {
+        assert_eq!(
+            email("email", " Ann@Example.com ").as_deref(),
+            Ok("Ann@Example.com")
+        );
+        for bad in [
+            "",
+            "ann",
+            "ann@",
+            "@x.com",
+            "ann@x",
+            "a b@x.com",
+            "a@b@c.com",
+            "a@.com",
+        ] {
             assert!(email("email", bad).is_err(), "{bad:?} should be rejected");
         }
     }
@@ -71,7 +83,10 @@ mod tests {
         assert_eq!(name("n", "  Media team ").as_deref(), Ok("Media team"));
         assert!(name("n", "   ").is_err());
         assert!(name("n", &"x".repeat(65)).is_err());
-        assert_eq!(name("n", &"视".repeat(64)).map(|s| s.chars().count()), Ok(64));
+        assert_eq!(
+            name("n", &"视".repeat(64)).map(|s| s.chars().count()),
+            Ok(64)
+        );
         assert!(new_password("short").is_err());
         assert!(new_password("long enough!").is_ok());
         assert!(new_password(&"p".repeat(129)).is_err());

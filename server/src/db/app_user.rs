@@ -15,7 +15,10 @@ pub struct AppUserRow {
 ///
 /// # Errors
 /// Database errors.
-pub async fn find_by_email(db: impl PgExecutor<'_>, email: &str) -> sqlx::Result<Option<AppUserRow>> {
+pub async fn find_by_email(
+    db: impl PgExecutor<'_>,
+    email: &str,
+) -> sqlx::Result<Option<AppUserRow>> {
     sqlx::query_as(
         "select app_user_id, email, display_name, password_hash from app_user where lower(email) = lower($1)",
     )

@@ -52,19 +52,7 @@ impl EmbeddedPostgres {
     /// Missing binaries, a folder the cluster user cannot reach, or initdb/pg_ctl failing
     /// (their output is in the error).
     pub async fn start(data_dir: &Path) -> Result<Self, EmbeddedError> {
-        let bin_dir = find_bin_dir().ok_or(EmbeddedError::NoBinaries)?;
-        std::fs::create_dir_all(data_dir).map_err(io(data_dir))?;
-        let data_dir = data_dir.canonicalize().map_err(io(data_dir))?;
-        let run_as = if is_root() { Some(cluster_user()?) } else { None };
-        let cluster_dir = cluster_dir(&data_dir, run_as).await?;
-        let password = load_or_create_password(&data_dir.join("postgres-password"))?;
-        let mut pg = EmbeddedPostgres {
-            bin_dir,
-            cluster_dir,
-            run_as,
-            port: 0,
-            password,
-        };
+        let mut pg = Self::locate(data_dir).await?;
         if !pg.cluster_dir.join("PG_VERSION").exists() {
             pg.init().await?;
         }
@@ -89,6 +77,39 @@ impl EmbeddedPostgres {
         Ok(pg)
     }
 
+    /// The cluster that belongs to `data_dir`, neither created nor started.
+    async fn locate(data_dir: &Path) -> Result<Self, EmbeddedError> {
+        let bin_dir = find_bin_dir().ok_or(EmbeddedError::NoBinaries)?;
+        std::fs::create_dir_all(data_dir).map_err(io(data_dir))?;
+        let data_dir = data_dir.canonicalize().map_err(io(data_dir))?;
+        let run_as = if is_root() {
+            Some(cluster_user()?)
+        } else {
+            None
+        };
+        let cluster_dir = cluster_dir(&data_dir, run_as).await?;
+        let password = load_or_create_password(&data_dir.join("postgres-password"))?;
+        Ok(EmbeddedPostgres {
+            bin_dir,
+            cluster_dir,
+            run_as,
+            port: 0,
+            password,
+        })
+    }
+
+    /// Stops the cluster under `data_dir` if one is running there.
+    ///
+    /// # Errors
+    /// The folder not holding a cluster we can manage, or pg_ctl failing.
+    pub async fn stop_dir(data_dir: &Path) -> Result<(), EmbeddedError> {
+        let pg = Self::locate(data_dir).await?;
+        if pg.running_port().await.is_some() {
+            pg.stop().await?;
+        }
+        Ok(())
+    }
+
     /// Connection URL of the maintenance database `postgres`.
     pub fn url(&self) -> String {
         self.url_for("postgres")
@@ -107,7 +128,8 @@ impl EmbeddedPostgres {
     /// # Errors
     /// pg_ctl failing.
     pub async fn stop(&self) -> Result<(), EmbeddedError> {
-        self.pg_ctl(&["stop", "-m", "fast", "-w", "-t", "60"]).await?;
+        self.pg_ctl(&["stop", "-m", "fast", "-w", "-t", "60"])
+            .await?;
         tracing::info!("embedded PostgreSQL stopped");
         Ok(())
     }
@@ -201,7 +223,9 @@ fn find_bin_dir() -> Option<PathBuf> {
 }
 
 fn is_root() -> bool {
-    std::fs::metadata("/proc/self").map(|m| m.uid() == 0).unwrap_or(false)
+    std::fs::metadata("/proc/self")
+        .map(|m| m.uid() == 0)
+        .unwrap_or(false)
 }
 
 /// uid and gid of the unprivileged user that owns the cluster when we run as root.

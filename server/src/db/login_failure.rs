@@ -56,9 +56,11 @@ pub async fn clear_account(db: impl PgExecutor<'_>, email: &str) -> sqlx::Result
 /// # Errors
 /// Database errors.
 pub async fn prune(db: impl PgExecutor<'_>, window_secs: i64) -> sqlx::Result<u64> {
-    let done = sqlx::query("delete from login_failure where created_at < now() - make_interval(secs => $1)")
-        .bind(window_secs as f64)
-        .execute(db)
-        .await?;
+    let done = sqlx::query(
+        "delete from login_failure where created_at < now() - make_interval(secs => $1)",
+    )
+    .bind(window_secs as f64)
+    .execute(db)
+    .await?;
     Ok(done.rows_affected())
 }

@@ -54,7 +54,13 @@ pub async fn teams_of(db: impl PgExecutor<'_>, user_id: Uuid) -> sqlx::Result<Ve
     .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(id, name, role)| Some(TeamRef { id, name, role: Role::parse(&role)? }))
+        .filter_map(|(id, name, role)| {
+            Some(TeamRef {
+                id,
+                name,
+                role: Role::parse(&role)?,
+            })
+        })
         .collect())
 }
 
@@ -62,7 +68,11 @@ pub async fn teams_of(db: impl PgExecutor<'_>, user_id: Uuid) -> sqlx::Result<Ve
 ///
 /// # Errors
 /// Database errors.
-pub async fn role_of(db: impl PgExecutor<'_>, team_id: Uuid, user_id: Uuid) -> sqlx::Result<Option<Role>> {
+pub async fn role_of(
+    db: impl PgExecutor<'_>,
+    team_id: Uuid,
+    user_id: Uuid,
+) -> sqlx::Result<Option<Role>> {
     let role: Option<String> =
         sqlx::query_scalar("select role from team_member where team_id = $1 and app_user_id = $2")
             .bind(team_id)
@@ -103,7 +113,12 @@ pub async fn members(db: impl PgExecutor<'_>, team_id: Uuid) -> sqlx::Result<Vec
 ///
 /// # Errors
 /// Database errors.
-pub async fn set_role(db: impl PgExecutor<'_>, team_id: Uuid, user_id: Uuid, role: Role) -> sqlx::Result<bool> {
+pub async fn set_role(
+    db: impl PgExecutor<'_>,
+    team_id: Uuid,
+    user_id: Uuid,
+    role: Role,
+) -> sqlx::Result<bool> {
     let done = sqlx::query(
         "update team_member set role = $3, updated_at = now() where team_id = $1 and app_user_id = $2",
     )
@@ -119,7 +134,11 @@ pub async fn set_role(db: impl PgExecutor<'_>, team_id: Uuid, user_id: Uuid, rol
 ///
 /// # Errors
 /// Database errors.
-pub async fn remove_member(db: impl PgExecutor<'_>, team_id: Uuid, user_id: Uuid) -> sqlx::Result<bool> {
+pub async fn remove_member(
+    db: impl PgExecutor<'_>,
+    team_id: Uuid,
+    user_id: Uuid,
+) -> sqlx::Result<bool> {
     let done = sqlx::query("delete from team_member where team_id = $1 and app_user_id = $2")
         .bind(team_id)
         .bind(user_id)

@@ -91,7 +91,10 @@ pub async fn find_by_token_hash(
          from team_invite i join team t using (team_id) where i.token_hash = $1{}",
         if for_update { " for update of i" } else { "" }
     );
-    sqlx::query_as(&sql).bind(token_hash).fetch_optional(db).await
+    sqlx::query_as(&sql)
+        .bind(token_hash)
+        .fetch_optional(db)
+        .await
 }
 
 /// Marks an invitation accepted.
@@ -99,11 +102,13 @@ pub async fn find_by_token_hash(
 /// # Errors
 /// Database errors.
 pub async fn mark_accepted(db: impl PgExecutor<'_>, id: Uuid, user_id: Uuid) -> sqlx::Result<()> {
-    sqlx::query("update team_invite set accepted_at = now(), accepted_by = $2 where team_invite_id = $1")
-        .bind(id)
-        .bind(user_id)
-        .execute(db)
-        .await?;
+    sqlx::query(
+        "update team_invite set accepted_at = now(), accepted_by = $2 where team_invite_id = $1",
+    )
+    .bind(id)
+    .bind(user_id)
+    .execute(db)
+    .await?;
     Ok(())
 }
 

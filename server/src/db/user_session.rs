@@ -48,7 +48,11 @@ pub async fn insert(
 ///
 /// # Errors
 /// Database errors.
-pub async fn find_active(db: impl PgExecutor<'_>, id: Uuid, idle_secs: i64) -> sqlx::Result<Option<ActiveSession>> {
+pub async fn find_active(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+    idle_secs: i64,
+) -> sqlx::Result<Option<ActiveSession>> {
     sqlx::query_as(
         "select s.user_session_id, s.app_user_id, s.current_team_id, u.email, u.display_name, s.last_seen_at
          from user_session s join app_user u using (app_user_id)
@@ -96,7 +100,14 @@ pub async fn list_active(
     current: Uuid,
     idle_secs: i64,
 ) -> sqlx::Result<Vec<SessionRow>> {
-    let rows: Vec<(Uuid, OffsetDateTime, OffsetDateTime, OffsetDateTime, String, String)> = sqlx::query_as(
+    let rows: Vec<(
+        Uuid,
+        OffsetDateTime,
+        OffsetDateTime,
+        OffsetDateTime,
+        String,
+        String,
+    )> = sqlx::query_as(
         "select user_session_id, created_at, last_seen_at, expires_at, user_agent, ip
          from user_session
          where app_user_id = $1 and revoked_at is null and expires_at > now()
@@ -141,7 +152,11 @@ pub async fn revoke(db: impl PgExecutor<'_>, user_id: Uuid, id: Uuid) -> sqlx::R
 ///
 /// # Errors
 /// Database errors.
-pub async fn revoke_all_but(db: impl PgExecutor<'_>, user_id: Uuid, keep: Uuid) -> sqlx::Result<u64> {
+pub async fn revoke_all_but(
+    db: impl PgExecutor<'_>,
+    user_id: Uuid,
+    keep: Uuid,
+) -> sqlx::Result<u64> {
     let done = sqlx::query(
         "update user_session set revoked_at = now()
          where app_user_id = $1 and user_session_id <> $2 and revoked_at is null and expires_at > now()",

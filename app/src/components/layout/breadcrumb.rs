@@ -40,7 +40,10 @@ mod tests {
 
     #[test]
     fn trails_follow_routes() {
-        assert_eq!(trail("/team/members/"), vec!["nav.group_team", "nav.members"]);
+        assert_eq!(
+            trail("/team/members/"),
+            vec!["nav.group_team", "nav.members"]
+        );
         assert!(trail("/").is_empty());
     }
 }

@@ -1,0 +1,149 @@
+// The foundation flow in a real browser: first-run setup, invitation, a second browser
+// profile, session revocation, language switch, and the same sign-in with JavaScript off.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer, launchBrowser, screenshotDir, hydrated } from './harness.mjs';
+
+const OWNER = { email: 'owner@example.com', password: 'owner-password-123' };
+const DEV = { email: 'dev@example.com', password: 'dev-password-456' };
+
+let server;
+let browser;
+let shots;
+
+before(async () => {
+  server = await startServer('console');
+  browser = await launchBrowser();
+  shots = screenshotDir('console');
+});
+
+after(async () => {
+  await browser?.close();
+  const status = await server?.stop();
+  // A clean SIGTERM shutdown also stops the embedded PostgreSQL.
+  assert.equal(status?.code, 0, `server exit: ${JSON.stringify(status)}`);
+  const log = readFileSync(server.logPath, 'utf8');
+  assert.match(log, /embedded PostgreSQL stopped/);
+  for (const secret of [OWNER.password, DEV.password]) {
+    assert.ok(!log.includes(secret), 'a password reached the server log');
+  }
+});
+
+async function shot(page, name) {
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+}
+
+test('owner sets up the console, invites a developer who joins from another profile, and revoking a session signs that browser out', async () => {
+  const owner = await browser.newContext();
+  const page = await owner.newPage();
+  await page.goto(server.base + '/');
+  await page.waitForURL('**/setup');
+  await hydrated(page);
+  await shot(page, '01-setup');
+  await page.getByLabel('Team name').fill('Media');
+  await page.getByLabel('Name', { exact: true }).fill('Olivia Owner');
+  await page.getByLabel('Email').fill(OWNER.email);
+  await page.getByLabel('Choose a password').fill('short');
+  await page.getByRole('button', { name: 'Create owner and sign in' }).click();
+  // Too short: the server's message appears next to the field, nothing is lost.
+  await page.getByText('The password needs at least 10 characters.').waitFor();
+  assert.equal(await page.getByLabel('Email').inputValue(), OWNER.email);
+  await page.getByLabel('Choose a password').fill(OWNER.password);
+  await page.getByRole('button', { name: 'Create owner and sign in' }).click();
+  await page.waitForURL(server.base + '/');
+  await hydrated(page);
+  await page.locator('.topbar').getByText('Olivia Owner').waitFor();
+  await page.getByRole('heading', { name: 'Overview' }).waitFor();
+  await shot(page, '02-console-shell');
+
+  // Invite a developer.
+  await page.getByRole('navigation', { name: 'Console navigation' }).getByRole('link', { name: 'Members' }).click();
+  await page.waitForURL('**/team/members');
+  await page.getByLabel('Email').fill(DEV.email);
+  await page.getByLabel('Role', { exact: true }).selectOption('developer');
+  await page.getByRole('button', { name: 'Create invitation link' }).click();
+  const linkBox = page.getByLabel('Invitation link');
+  await linkBox.waitFor();
+  const link = await linkBox.inputValue();
+  assert.match(link, new RegExp(`^${server.base}/invite/[0-9a-f]{64}$`));
+  await page.getByRole('cell', { name: DEV.email }).waitFor();
+  await shot(page, '03-invitation');
+
+  // The developer opens the link in another browser profile.
+  const devContext = await browser.newContext();
+  const devPage = await devContext.newPage();
+  await devPage.goto(link);
+  await hydrated(devPage);
+  await devPage.getByText('Media').first().waitFor();
+  await devPage.getByLabel('Name', { exact: true }).fill('Dev Eloper');
+  await devPage.getByLabel('Choose a password').fill(DEV.password);
+  await shot(devPage, '04-accept-invitation');
+  await devPage.getByRole('button', { name: 'Accept invitation' }).click();
+  await devPage.waitForURL(server.base + '/');
+  await devPage.locator('.topbar').getByText('Dev Eloper').waitFor();
+
+  // The developer signs in on a second device too…
+  const phone = await browser.newContext();
+  const phonePage = await phone.newPage();
+  await phonePage.goto(server.base + '/login');
+  await hydrated(phonePage);
+  await phonePage.getByLabel('Email').fill(DEV.email);
+  await phonePage.getByLabel('Password').fill('wrong-password-1');
+  await phonePage.getByRole('button', { name: 'Sign in' }).click();
+  await phonePage.getByText('Email or password is incorrect.').waitFor();
+  await phonePage.getByLabel('Password').fill(DEV.password);
+  await phonePage.getByRole('button', { name: 'Sign in' }).click();
+  await phonePage.waitForURL(server.base + '/');
+
+  // …and revokes it from the first.
+  await devPage.getByRole('navigation', { name: 'Console navigation' }).getByRole('link', { name: 'Login sessions' }).click();
+  await devPage.waitForURL('**/account/sessions');
+  const rows = devPage.locator('tbody tr');
+  await assert.doesNotReject(rows.nth(1).waitFor());
+  assert.equal(await rows.count(), 2);
+  const other = devPage.locator('tbody tr', { hasNot: devPage.getByText('This browser') });
+  // Escape closes the confirmation without doing anything (needs hydration).
+  await other.getByText('Revoke').first().click();
+  const dialog = devPage.getByRole('dialog', { name: 'Revoke session' });
+  await dialog.waitFor();
+  await shot(devPage, '05-confirm-revoke');
+  await devPage.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'hidden' });
+  assert.equal(await rows.count(), 2);
+  await other.getByText('Revoke').first().click();
+  await dialog.getByRole('button', { name: 'Revoke' }).click();
+  await devPage.getByText('Session revoked').waitFor();
+  await devPage.waitForFunction(() => document.querySelectorAll('tbody tr').length === 1);
+  await shot(devPage, '06-session-revoked');
+
+  await phonePage.reload();
+  await phonePage.waitForURL('**/login');
+
+  // Language switch: the whole console in Chinese, remembered across pages.
+  await page.getByRole('button', { name: '中文' }).click();
+  await page.getByRole('heading', { name: '成员管理' }).waitFor();
+  await page.goto(server.base + '/');
+  await page.getByRole('heading', { name: '概览' }).waitFor();
+  await shot(page, '07-chinese');
+
+  await Promise.all([owner.close(), devContext.close(), phone.close()]);
+});
+
+test('sign-in and sign-out work with JavaScript off', async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(server.base + '/');
+  await page.waitForURL('**/login');
+  await page.getByLabel('Email').fill(OWNER.email);
+  await page.getByLabel('Password').fill(OWNER.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(server.base + '/');
+  await page.locator('.topbar').getByText('Olivia Owner').waitFor();
+  await shot(page, '08-no-js-signed-in');
+  await page.locator('.user-menu summary').click();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL('**/login');
+  await context.close();
+});

@@ -1,0 +1,97 @@
+// Starts the real server binary (embedded PostgreSQL, built site) and headless Chromium.
+import { spawn } from 'node:child_process';
+import { mkdirSync, rmSync, createWriteStream } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const root = resolve(here, '../..');
+
+async function freePort() {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => ok(port));
+    });
+    srv.on('error', fail);
+  });
+}
+
+/** Starts `target/debug/server` on a free port with its own data folder. */
+export async function startServer(name) {
+  const port = await freePort();
+  const dataDir = join(root, 'target/e2e-data', name);
+  rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+  const logPath = join(dataDir, 'server.log');
+  const log = createWriteStream(logPath);
+  const child = spawn(join(root, 'target/debug/server'), [], {
+    cwd: root,
+    env: {
+      ...process.env,
+      BIND_ADDR: `127.0.0.1:${port}`,
+      DATA_DIR: dataDir,
+      LEPTOS_SITE_ROOT: join(root, 'target/site'),
+      RUST_LOG: 'info',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
+  const exited = new Promise((ok) => child.on('exit', (code, signal) => ok({ code, signal })));
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited early; see ${logPath}`);
+    try {
+      const res = await fetch(`${base}/healthz`);
+      if (res.ok) break;
+    } catch { /* not up yet */ }
+    if (Date.now() > deadline) throw new Error(`server did not become healthy; see ${logPath}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    base,
+    logPath,
+    /** SIGTERM, as a service manager would; resolves with the exit status. */
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      const status = await exited;
+      log.end();
+      return status;
+    },
+  };
+}
+
+/** Headless Chromium from Debian. */
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** A folder for this run's screenshots; printed so a person can look at them. */
+export function screenshotDir(name) {
+  const dir = join(here, 'screenshots', name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  console.log(`screenshots: ${dir}`);
+  return dir;
+}
+
+/** Waits until the page's wasm has hydrated it. */
+export async function hydrated(page) {
+  await page.locator('body[data-hydrated]').waitFor({ timeout: 60_000 });
+}
