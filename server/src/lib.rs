@@ -1,7 +1,10 @@
 //! The console server: axum around the Leptos app, sessions, the database, and (from
 //! the cloud issue on) the cloud proxy and emulator.
+// Leptos view types nest deeply; rendering them on the server is instantiated here.
+#![recursion_limit = "256"]
 pub mod auth;
 pub mod backend;
+pub mod cloud;
 pub mod config;
 pub mod db;
 pub mod error;

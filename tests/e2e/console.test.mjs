@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launchBrowser, screenshotDir, hydrated } from './harness.mjs';
+import { startServer, launchBrowser, screenshotDir, hydrated, watchErrors } from './harness.mjs';
 
 const OWNER = { email: 'owner@example.com', password: 'owner-password-123' };
 const DEV = { email: 'dev@example.com', password: 'dev-password-456' };
@@ -37,6 +37,7 @@ async function shot(page, name) {
 
 test('owner sets up the console, invites a developer who joins from another profile, and revoking a session signs that browser out', async () => {
   const owner = await browser.newContext();
+  const ownerErrors = watchErrors(owner);
   const page = await owner.newPage();
   await page.goto(server.base + '/');
   await page.waitForURL('**/setup');
@@ -73,6 +74,7 @@ test('owner sets up the console, invites a developer who joins from another prof
 
   // The developer opens the link in another browser profile.
   const devContext = await browser.newContext();
+  const devErrors = watchErrors(devContext);
   const devPage = await devContext.newPage();
   await devPage.goto(link);
   await hydrated(devPage);
@@ -128,6 +130,12 @@ test('owner sets up the console, invites a developer who joins from another prof
   await page.getByRole('heading', { name: '概览' }).waitFor();
   await shot(page, '07-chinese');
 
+  // Failed requests the test made on purpose (400, 401) log as console errors; nothing
+  // else may: no hydration mismatch, no panic.
+  const unexpected = [...ownerErrors, ...devErrors].filter(
+    (e) => !/Failed to load resource: the server responded with a status of (400|401)/.test(e),
+  );
+  assert.deepEqual(unexpected, []);
   await Promise.all([owner.close(), devContext.close(), phone.close()]);
 });
 

@@ -95,3 +95,18 @@ export function screenshotDir(name) {
 export async function hydrated(page) {
   await page.locator('body[data-hydrated]').waitFor({ timeout: 60_000 });
 }
+
+/**
+ * Collects console errors and uncaught exceptions of every page in `context` (hydration
+ * mismatches and wasm panics land there); returns the list to assert on.
+ */
+export function watchErrors(context) {
+  const errors = [];
+  context.on('page', (page) => {
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') errors.push(`${page.url()}: ${msg.text()}`);
+    });
+    page.on('pageerror', (err) => errors.push(`${page.url()}: ${err.message}`));
+  });
+  return errors;
+}

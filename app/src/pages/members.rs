@@ -119,7 +119,7 @@ pub fn MembersPage() -> impl IntoView {
                                             <td>{row.invited_by.clone()}</td>
                                             <td>{datetime(row.expires_at)}</td>
                                             <td>
-                                                <Show when=move || my_role.can_manage_members()>
+                                                {my_role.can_manage_members().then(|| view! {
                                                 <ConfirmDialog
                                                     trigger_label=t(lang, "action.revoke").to_owned()
                                                     title=t(lang, "invites.revoke_title").to_owned()
@@ -130,10 +130,10 @@ pub fn MembersPage() -> impl IntoView {
                                                         <button type="submit" class="btn btn-danger">{t(lang, "action.revoke")}</button>
                                                     </ActionForm>
                                                 </ConfirmDialog>
-                                                </Show>
+                                                })}
                                             </td>
                                         </tr>
-                                    }).collect_view()}
+                                    }.into_any()).collect_view()}
                                 </tbody>
                             </table>
                         }
@@ -220,6 +220,7 @@ fn MemberTable(
                             </td>
                         </tr>
                     }
+                    .into_any()
                 }).collect_view()}
             </tbody>
         </table>

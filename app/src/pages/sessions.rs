@@ -88,7 +88,7 @@ pub fn SessionsPage() -> impl IntoView {
                                         })}
                                     </td>
                                 </tr>
-                            }).collect_view()}
+                            }.into_any()).collect_view()}
                         </tbody>
                     </table>
                 }
