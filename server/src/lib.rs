@@ -7,6 +7,7 @@ pub mod backend;
 pub mod cloud;
 pub mod config;
 pub mod db;
+pub mod emulator;
 pub mod error;
 pub mod routes;
 pub mod state;

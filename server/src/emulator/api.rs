@@ -1,0 +1,127 @@
+//! Errors and parameter reading shared by the emulated services.
+use serde_json::Value;
+
+/// An API error as the cloud reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub code: String,
+    pub message: String,
+}
+
+impl ApiError {
+    /// An error with `code` and `message`.
+    pub fn new(code: &str, message: impl Into<String>) -> Self {
+        Self {
+            code: code.to_owned(),
+            message: message.into(),
+        }
+    }
+
+    /// The emulator's own storage failed.
+    pub fn internal(err: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %err, "emulator internal error");
+        Self::new(
+            "InternalError",
+            "An internal error has occurred. Retry your request.",
+        )
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(err: sqlx::Error) -> Self {
+        ApiError::internal(err)
+    }
+}
+
+/// The request body as a JSON object (`{}` when empty).
+pub fn parse_params(body: &[u8]) -> Result<Value, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Value::Object(Default::default()));
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(v @ Value::Object(_)) => Ok(v),
+        _ => Err(ApiError::new(
+            "InvalidParameter",
+            "The request body is not a valid JSON object.",
+        )),
+    }
+}
+
+/// An optional string parameter; a value of another type is an error.
+pub fn opt_str<'a>(params: &'a Value, name: &str) -> Result<Option<&'a str>, ApiError> {
+    match params.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(ApiError::new(
+            "InvalidParameter",
+            format!("The parameter {name} must be a string."),
+        )),
+    }
+}
+
+/// A required string parameter.
+pub fn req_str<'a>(params: &'a Value, name: &str) -> Result<&'a str, ApiError> {
+    opt_str(params, name)?.ok_or_else(|| {
+        ApiError::new(
+            "MissingParameter",
+            format!("The request is missing a required parameter `{name}`."),
+        )
+    })
+}
+
+/// An optional integer parameter.
+pub fn opt_i64(params: &Value, name: &str) -> Result<Option<i64>, ApiError> {
+    match params.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => v.as_i64().map(Some).ok_or_else(|| {
+            ApiError::new(
+                "InvalidParameter",
+                format!("The parameter {name} must be an integer."),
+            )
+        }),
+    }
+}
+
+/// `YYYY-MM-DD HH:MM:SS` in Beijing time, as the console APIs print times.
+pub fn cloud_time(t: time::OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC));
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn reads_params() {
+        assert_eq!(parse_params(b"").expect("empty is {}"), json!({}));
+        assert!(parse_params(b"[1]").is_err());
+        assert!(parse_params(b"{not json").is_err());
+        let p = json!({"A": "x", "N": 3, "B": 1});
+        assert_eq!(req_str(&p, "A"), Ok("x"));
+        assert_eq!(
+            req_str(&p, "Z").expect_err("missing").code,
+            "MissingParameter"
+        );
+        assert_eq!(
+            opt_str(&p, "B").expect_err("wrong type").code,
+            "InvalidParameter"
+        );
+        assert_eq!(opt_i64(&p, "N"), Ok(Some(3)));
+    }
+
+    #[test]
+    fn times_are_beijing() {
+        let t = time::OffsetDateTime::from_unix_timestamp(0).expect("epoch");
+        assert_eq!(cloud_time(t), "1970-01-01 08:00:00");
+    }
+}

@@ -1,0 +1,76 @@
+//! The local cloud emulator: the Tencent Cloud API 3.0 wire protocol (same actions, JSON
+//! shapes, TC3 signature checks and error codes) over state kept in Postgres (schema
+//! `emulator`), so the console and official SDKs work offline.
+//!
+//! It must not trust anything the console knows: callers authenticate with an account's
+//! key pair exactly as against the real cloud.
+pub mod account;
+mod api;
+mod cam;
+mod verify;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+use serde_json::{json, Value};
+use sqlx::PgPool;
+
+pub use api::ApiError;
+
+/// Largest API request body accepted (SCF's synchronous invoke limit).
+pub const BODY_LIMIT: usize = 6 * 1024 * 1024;
+
+/// The emulator's shared state.
+#[derive(Clone)]
+pub struct Emulator {
+    pub db: PgPool,
+}
+
+/// The emulator's HTTP API: every action is a POST to `/`.
+pub fn router(db: PgPool) -> Router {
+    Router::new()
+        .route("/", post(api_call))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
+        .with_state(Emulator { db })
+}
+
+async fn api_call(State(emu): State<Emulator>, headers: HeaderMap, body: Bytes) -> Response {
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let result = async {
+        let ctx = verify::authenticate(&emu.db, &headers, &body).await?;
+        let params = api::parse_params(&body)?;
+        match (ctx.service.as_str(), ctx.version.as_str()) {
+            ("cam", cam::VERSION) => cam::handle(&emu, &ctx, &params).await,
+            ("cam", other) => Err(ApiError::new(
+                "NoSuchVersion",
+                format!("The API version {other} does not exist for service cam."),
+            )),
+            _ => Err(ApiError::new(
+                "InvalidAction",
+                format!(
+                    "The action {} is not supported by service {}.",
+                    ctx.action, ctx.service
+                ),
+            )),
+        }
+    }
+    .await;
+    envelope(result, &request_id).into_response()
+}
+
+/// Wraps a result in the API 3.0 envelope. Errors are HTTP 200 too, as the real API does.
+fn envelope(result: Result<Value, ApiError>, request_id: &str) -> Json<Value> {
+    let mut response = match result {
+        Ok(Value::Object(map)) => Value::Object(map),
+        Ok(_) => json!({}),
+        Err(err) => {
+            tracing::debug!(code = %err.code, %request_id, "emulator answered an error");
+            json!({ "Error": { "Code": err.code, "Message": err.message } })
+        }
+    };
+    response["RequestId"] = json!(request_id);
+    Json(json!({ "Response": response }))
+}
