@@ -7,6 +7,8 @@
 pub mod account;
 mod api;
 mod cam;
+pub mod scf;
+pub mod templates;
 mod verify;
 
 use axum::body::Bytes;
@@ -42,12 +44,23 @@ async fn api_call(State(emu): State<Emulator>, headers: HeaderMap, body: Bytes) 
     let result = async {
         let ctx = verify::authenticate(&emu.db, &headers, &body).await?;
         let params = api::parse_params(&body)?;
-        match (ctx.service.as_str(), ctx.version.as_str()) {
-            ("cam", cam::VERSION) => cam::handle(&emu, &ctx, &params).await,
-            ("cam", other) => Err(ApiError::new(
+        let expected = match ctx.service.as_str() {
+            "cam" => cam::VERSION,
+            "scf" => scf::VERSION,
+            _ => "",
+        };
+        if !expected.is_empty() && ctx.version != expected {
+            return Err(ApiError::new(
                 "NoSuchVersion",
-                format!("The API version {other} does not exist for service cam."),
-            )),
+                format!(
+                    "The API version {} does not exist for service {}.",
+                    ctx.version, ctx.service
+                ),
+            ));
+        }
+        match ctx.service.as_str() {
+            "cam" => cam::handle(&emu, &ctx, &params).await,
+            "scf" => scf::handle(&emu, &ctx, &params).await,
             _ => Err(ApiError::new(
                 "InvalidAction",
                 format!(

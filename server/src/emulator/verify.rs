@@ -19,6 +19,8 @@ pub struct CallContext {
     pub service: String,
     pub action: String,
     pub version: String,
+    /// `X-TC-Region`, when sent.
+    pub region: Option<String>,
 }
 
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -108,5 +110,6 @@ pub async fn authenticate(
         service: auth.service,
         action: action.to_owned(),
         version: version.to_owned(),
+        region: header(headers, "x-tc-region").map(str::to_owned),
     })
 }

@@ -1,0 +1,844 @@
+//! SCF (`scf`, 2018-04-16): namespaces and functions with the real validation rules and
+//! error codes. Creation is asynchronous as in SCF: a new function reports `Creating` for
+//! a moment, then `Active`.
+use serde_json::{json, Value};
+use time::OffsetDateTime;
+
+use super::api::{cloud_time, opt_i64, opt_str, req_str, ApiError};
+use super::verify::CallContext;
+use super::Emulator;
+
+/// The SCF API version this module speaks.
+pub const VERSION: &str = "2018-04-16";
+
+/// How long a new function stays `Creating`.
+const CREATING_MILLIS: i64 = 800;
+
+/// Runtimes `CreateFunction` accepts.
+pub const RUNTIMES: &[&str] = &[
+    "Python2.7",
+    "Python3.6",
+    "Python3.7",
+    "Python3.9",
+    "Python3.10",
+    "Nodejs6.10",
+    "Nodejs8.9",
+    "Nodejs10.15",
+    "Nodejs12.16",
+    "Nodejs14.18",
+    "Nodejs16.13",
+    "Nodejs18.15",
+    "Php5.6",
+    "Php7",
+    "Php7.4",
+    "Php8.0",
+    "Go1",
+    "Java8",
+    "CustomRuntime",
+];
+
+/// Regions where SCF runs (the reference's region table, SCF column).
+pub const REGIONS: &[&str] = &[
+    "ap-guangzhou",
+    "ap-shanghai",
+    "ap-hongkong",
+    "na-toronto",
+    "ap-shanghai-fsi",
+    "ap-beijing",
+    "ap-singapore",
+    "ap-shenzhen-fsi",
+    "na-siliconvalley",
+    "ap-chengdu",
+    "eu-frankfurt",
+    "ap-seoul",
+    "ap-chongqing",
+    "ap-mumbai",
+    "na-ashburn",
+    "ap-bangkok",
+    "ap-tokyo",
+    "sa-saopaulo",
+];
+
+fn invalid(code: &str, message: impl Into<String>) -> ApiError {
+    ApiError::new(code, message)
+}
+
+/// 2–60 characters, letters, digits, `-` and `_`, starting with a letter and not ending
+/// with `-` or `_`.
+pub fn check_function_name(name: &str) -> Result<(), ApiError> {
+    let bytes = name.as_bytes();
+    let ok = (2..=60).contains(&bytes.len())
+        && bytes[0].is_ascii_alphabetic()
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_')
+        && bytes.last().is_some_and(u8::is_ascii_alphanumeric);
+    if ok {
+        Ok(())
+    } else {
+        Err(invalid(
+            "InvalidParameterValue.FunctionName",
+            "函数名称格式错误：只能包含字母、数字、下划线、连字符，以字母开头，以数字或字母结尾，2到60个字符。(FunctionName: 2-60 letters, digits, - and _, starting with a letter and ending with a letter or digit.)",
+        ))
+    }
+}
+
+/// `file.method`: each part 2–60 characters, starting and ending with a letter.
+pub fn check_handler(handler: &str) -> Result<(), ApiError> {
+    let part_ok = |p: &str| {
+        let b = p.as_bytes();
+        (2..=60).contains(&b.len())
+            && b[0].is_ascii_alphabetic()
+            && b.last().is_some_and(u8::is_ascii_alphabetic)
+            && b.iter()
+                .all(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-')
+    };
+    match handler.split_once('.') {
+        Some((file, method)) if part_ok(file) && part_ok(method) => Ok(()),
+        _ => Err(invalid(
+            "InvalidParameterValue.Handler",
+            "Handler must be file.method, each 2-60 characters starting and ending with a letter.",
+        )),
+    }
+}
+
+/// 64, or 128 to 3072 in steps of 128.
+pub fn check_memory(mb: i64) -> Result<(), ApiError> {
+    if mb == 64 || ((128..=3072).contains(&mb) && mb % 128 == 0) {
+        Ok(())
+    } else {
+        Err(invalid(
+            "InvalidParameterValue.Memory",
+            "MemorySize must be 64, or 128 to 3072 in steps of 128 (MB).",
+        ))
+    }
+}
+
+/// 1 to 900 seconds.
+pub fn check_timeout(secs: i64) -> Result<(), ApiError> {
+    if (1..=900).contains(&secs) {
+        Ok(())
+    } else {
+        Err(invalid(
+            "LimitExceeded.Timeout",
+            "Timeout must be 1 to 900 seconds.",
+        ))
+    }
+}
+
+/// At most 1000 characters.
+pub fn check_description(text: &str) -> Result<(), ApiError> {
+    if text.chars().count() <= 1000 {
+        Ok(())
+    } else {
+        Err(invalid(
+            "InvalidParameterValue.Description",
+            "Description may have at most 1000 characters.",
+        ))
+    }
+}
+
+/// `{"Variables":[{"Key","Value"}]}`: keys and values non-empty, 4 KB in all, and no
+/// variable the platform sets itself.
+pub fn check_environment(env: Option<&Value>) -> Result<Value, ApiError> {
+    let Some(env) = env.filter(|v| !v.is_null()) else {
+        return Ok(json!([]));
+    };
+    let vars = env
+        .get("Variables")
+        .and_then(Value::as_array)
+        .ok_or_else(|| {
+            invalid(
+                "InvalidParameterValue.Environment",
+                "Environment must be {\"Variables\": [...]}.",
+            )
+        })?;
+    let mut total = 0;
+    let mut out = Vec::new();
+    for var in vars {
+        let key = var.get("Key").and_then(Value::as_str).unwrap_or_default();
+        let value = var.get("Value").and_then(Value::as_str).unwrap_or_default();
+        if key.is_empty() || value.is_empty() {
+            return Err(invalid(
+                "InvalidParameterValue.Environment",
+                "Every variable needs a non-empty Key and Value.",
+            ));
+        }
+        if key.starts_with("SCF_") || key.starts_with("TENCENTCLOUD_") || key == "QCLOUD_APPID" {
+            return Err(invalid(
+                "InvalidParameterValue.EnvironmentSystemProtect",
+                format!("{key} is set by the platform and cannot be overridden."),
+            ));
+        }
+        total += key.len() + value.len();
+        out.push(json!({"Key": key, "Value": value}));
+    }
+    if total > 4096 {
+        return Err(invalid(
+            "InvalidParameterValue.EnvironmentExceededLimit",
+            "Environment variables may total at most 4 KB.",
+        ));
+    }
+    Ok(Value::Array(out))
+}
+
+fn region(ctx: &CallContext) -> Result<&str, ApiError> {
+    let region = ctx.region.as_deref().ok_or_else(|| {
+        ApiError::new(
+            "MissingParameter",
+            "The request is missing the Region parameter.",
+        )
+    })?;
+    if REGIONS.contains(&region) {
+        Ok(region)
+    } else {
+        Err(ApiError::new(
+            "UnsupportedRegion",
+            format!("SCF is not available in region {region}."),
+        ))
+    }
+}
+
+/// Dispatches an SCF action.
+pub async fn handle(emu: &Emulator, ctx: &CallContext, params: &Value) -> Result<Value, ApiError> {
+    let region = region(ctx)?;
+    ensure_default_namespace(emu, ctx.account_id, region).await?;
+    match ctx.action.as_str() {
+        "ListNamespaces" => list_namespaces(emu, ctx.account_id, region, params).await,
+        "ListFunctions" => list_functions(emu, ctx.account_id, region, params).await,
+        "GetFunction" => get_function(emu, ctx.account_id, region, params).await,
+        "CreateFunction" => create_function(emu, ctx.account_id, region, params).await,
+        "UpdateFunctionConfiguration" => {
+            update_configuration(emu, ctx.account_id, region, params).await
+        }
+        "DeleteFunction" => delete_function(emu, ctx.account_id, region, params).await,
+        other => Err(ApiError::new(
+            "InvalidAction",
+            format!("The action {other} is not supported by service scf."),
+        )),
+    }
+}
+
+async fn ensure_default_namespace(
+    emu: &Emulator,
+    account_id: i64,
+    region: &str,
+) -> Result<(), ApiError> {
+    sqlx::query(
+        "insert into emulator.scf_namespace (account_id, region, name, description)
+         values ($1, $2, 'default', 'default namespace') on conflict do nothing",
+    )
+    .bind(account_id)
+    .bind(region)
+    .execute(&emu.db)
+    .await?;
+    Ok(())
+}
+
+fn namespace_param(params: &Value) -> Result<&str, ApiError> {
+    let ns = opt_str(params, "Namespace")?.unwrap_or("default");
+    let ok = !ns.is_empty()
+        && ns.len() <= 30
+        && ns
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if ok {
+        Ok(ns)
+    } else {
+        Err(invalid(
+            "InvalidParameterValue.Namespace",
+            "Namespace: letters, digits, - and _, at most 30 characters.",
+        ))
+    }
+}
+
+async fn existing_namespace<'a>(
+    emu: &Emulator,
+    account_id: i64,
+    region: &str,
+    params: &'a Value,
+) -> Result<&'a str, ApiError> {
+    let ns = namespace_param(params)?;
+    let found: bool = sqlx::query_scalar(
+        "select exists (select 1 from emulator.scf_namespace where account_id = $1 and region = $2 and name = $3)",
+    )
+    .bind(account_id)
+    .bind(region)
+    .bind(ns)
+    .fetch_one(&emu.db)
+    .await?;
+    if found {
+        Ok(ns)
+    } else {
+        Err(ApiError::new(
+            "ResourceNotFound.Namespace",
+            format!("Namespace {ns} does not exist."),
+        ))
+    }
+}
+
+fn paging(params: &Value) -> Result<(i64, i64), ApiError> {
+    let offset = opt_i64(params, "Offset")?.unwrap_or(0);
+    let limit = opt_i64(params, "Limit")?.unwrap_or(20);
+    if offset < 0 {
+        return Err(invalid(
+            "InvalidParameterValue.Offset",
+            "Offset must be >= 0.",
+        ));
+    }
+    if !(1..=100).contains(&limit) {
+        return Err(invalid(
+            "InvalidParameterValue.Limit",
+            "Limit must be 1 to 100.",
+        ));
+    }
+    Ok((offset, limit))
+}
+
+async fn list_namespaces(
+    emu: &Emulator,
+    account_id: i64,
+    region: &str,
+    params: &Value,
+) -> Result<Value, ApiError> {
+    let (offset, limit) = paging(params)?;
+    let rows: Vec<(String, String, OffsetDateTime, OffsetDateTime)> = sqlx::query_as(
+        "select name, description, created_at, updated_at from emulator.scf_namespace
+         where account_id = $1 and region = $2 order by created_at, name",
+    )
+    .bind(account_id)
+    .bind(region)
+    .fetch_all(&emu.db)
+    .await?;
+    let total = rows.len();
+    let list: Vec<Value> = rows
+        .into_iter()
+        .skip(offset as usize)
+        .take(limit as usize)
+        .map(|(name, description, added, modified)| {
+            json!({"Name": name, "Description": description, "Type": "default",
+                   "AddTime": cloud_time(added), "ModTime": cloud_time(modified)})
+        })
+        .collect();
+    Ok(json!({"Namespaces": list, "TotalCount": total}))
+}
+
+#[derive(sqlx::FromRow)]
+struct FunctionRow {
+    function_id: String,
+    namespace: String,
+    function_name: String,
+    runtime: String,
+    handler: String,
+    description: String,
+    memory_size: i32,
+    timeout: i32,
+    environment: Value,
+    role: String,
+    r#type: String,
+    code_source: String,
+    demo_id: Option<String>,
+    active_at: OffsetDateTime,
+    created_at: OffsetDateTime,
+    updated_at: OffsetDateTime,
+}
+
+const FUNCTION_COLUMNS: &str = "function_id, namespace, function_name, runtime, handler, description, memory_size, timeout, environment, role, type, code_source, demo_id, active_at, created_at, updated_at";
+
+impl FunctionRow {
+    fn status(&self) -> &'static str {
+        if OffsetDateTime::now_utc() < self.active_at {
+            "Creating"
+        } else {
+            "Active"
+        }
+    }
+
+    fn summary(&self) -> Value {
+        json!({
+            "FunctionName": self.function_name, "FunctionId": self.function_id,
+            "Namespace": self.namespace, "Runtime": self.runtime, "Type": self.r#type,
+            "Status": self.status(), "StatusDesc": "", "StatusReasons": [],
+            "Description": self.description, "Tags": [],
+            "AddTime": cloud_time(self.created_at), "ModTime": cloud_time(self.updated_at),
+            "AsyncRunEnable": "FALSE", "TraceEnable": "FALSE",
+            "ReservedConcurrencyMem": null, "TotalProvisionedConcurrencyMem": 0,
+        })
+    }
+
+    fn detail(&self) -> Value {
+        let mut v = self.summary();
+        let extra = json!({
+            "Handler": self.handler, "MemorySize": self.memory_size, "Timeout": self.timeout,
+            "InitTimeout": 65, "Environment": {"Variables": self.environment},
+            "Role": self.role, "AvailableStatus": "Available", "Qualifier": "$LATEST",
+            "FunctionVersion": "$LATEST", "CodeInfo": "", "CodeSize": 0,
+            "CodeResult": "success", "CodeError": "", "ErrNo": 0,
+            "CodeSource": self.code_source, "DemoId": self.demo_id,
+            "Triggers": [], "ClsLogsetId": "", "ClsTopicId": "",
+            "VpcConfig": {"VpcId": "", "SubnetId": ""}, "Layers": [],
+            "DeadLetterConfig": null, "PublicNetConfig": {"PublicNetStatus": "ENABLE", "EipConfig": {"EipStatus": "DISABLE", "EipAddress": null}},
+            "InstallDependency": "FALSE", "L5Enable": "FALSE", "DnsCache": "FALSE",
+            "ImageConfig": null, "ProtocolType": "", "ProtocolParams": null,
+            "InstanceConcurrencyConfig": null, "IntranetConfig": null, "UseGpu": "FALSE",
+            "OnsEnable": "FALSE", "CfsConfig": null, "AccessInfo": null,
+        });
+        if let (Value::Object(base), Value::Object(more)) = (&mut v, extra) {
+            base.extend(more);
+        }
+        v
+    }
+}
+
+fn function_not_found(name: &str) -> ApiError {
+    ApiError::new(
+        "ResourceNotFound.FunctionName",
+        format!("Function {name} does not exist."),
+    )
+}
+
+async fn find_function(
+    emu: &Emulator,
+    account_id: i64,
+    region: &str,
+    params: &Value,
+) -> Result<FunctionRow, ApiError> {
+    let name = req_str(params, "FunctionName")?;
+    check_function_name(name)?;
+    let ns = existing_namespace(emu, account_id, region, params).await?;
+    sqlx::query_as(&format!(
+        "select {FUNCTION_COLUMNS} from emulator.scf_function
+         where account_id = $1 and region = $2 and namespace = $3 and function_name = $4"
+    ))
+    .bind(account_id)
+    .bind(region)
+    .bind(ns)
+    .bind(name)
+    .fetch_optional(&emu.db)
+    .await?
+    .ok_or_else(|| function_not_found(name))
+}
+
+async fn list_functions(
+    emu: &Emulator,
+    account_id: i64,
+    region: &str,
+    params: &Value,
+) -> Result<Value, ApiError> {
+    let (offset, limit) = paging(params)?;
+    let ns = existing_namespace(emu, account_id, region, params).await?;
+    let order = match opt_str(params, "Order")?
+        .unwrap_or("DESC")
+        .to_ascii_uppercase()
+        .as_str()
+    {
+        "ASC" => "asc",
+        "DESC" => "desc",
+        _ => {
+            return Err(invalid(
+                "InvalidParameterValue.Order",
+                "Order must be ASC or DESC.",
+            ))
+        }
+    };
+    let order_by = match opt_str(params, "Orderby")?.unwrap_or("AddTime") {
+        "AddTime" => "created_at",
+        "ModTime" => "updated_at",
+        "FunctionName" => "function_name",
+        _ => {
+            return Err(invalid(
+                "InvalidParameterValue.Orderby",
+                "Orderby must be AddTime, ModTime or FunctionName.",
+            ))
+        }
+    };
+    let search = opt_str(params, "SearchKey")?.unwrap_or_default();
+    let pattern = format!(
+        "%{}%",
+        search
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    let where_clause =
+        "account_id = $1 and region = $2 and namespace = $3 and function_name ilike $4";
+    let total: i64 = sqlx::query_scalar(&format!(
+        "select count(*) from emulator.scf_function where {where_clause}"
+    ))
+    .bind(account_id)
+    .bind(region)
+    .bind(ns)
+    .bind(&pattern)
+    .fetch_one(&emu.db)
+    .await?;
+    // `order_by` and `order` come from the fixed lists above, never from the request.
+    let rows: Vec<FunctionRow> = sqlx::query_as(&format!(
+        "select {FUNCTION_COLUMNS} from emulator.scf_function where {where_clause}
+         order by {order_by} {order}, function_name offset $5 limit $6"
+    ))
+    .bind(account_id)
+    .bind(region)
+    .bind(ns)
+    .bind(&pattern)
+    .bind(offset)
+    .bind(limit)
+    .fetch_all(&emu.db)
+    .await?;
+    Ok(
+        json!({"Functions": rows.iter().map(FunctionRow::summary).collect::<Vec<_>>(), "TotalCount": total}),
+    )
+}
+
+async fn get_function(
+    emu: &Emulator,
+    account_id: i64,
+    region: &str,
+    params: &Value,
+) -> Result<Value, ApiError> {
+    Ok(find_function(emu, account_id, region, params)
+        .await?
+        .detail())
+}
+
+async fn create_function(
+    emu: &Emulator,
+    account_id: i64,
+    region: &str,
+    params: &Value,
+) -> Result<Value, ApiError> {
+    let name = req_str(params, "FunctionName")?;
+    check_function_name(name)?;
+    let code = params
+        .get("Code")
+        .filter(|c| c.is_object())
+        .ok_or_else(|| ApiError::new("MissingParameter.Code", "Code is required."))?;
+    let runtime = opt_str(params, "Runtime")?.unwrap_or("Python2.7");
+    if !RUNTIMES.contains(&runtime) {
+        return Err(invalid(
+            "InvalidParameterValue.Runtime",
+            format!("Runtime {runtime} is not supported."),
+        ));
+    }
+    let handler = opt_str(params, "Handler")?.unwrap_or("index.main_handler");
+    check_handler(handler)?;
+    let memory = opt_i64(params, "MemorySize")?.unwrap_or(128);
+    check_memory(memory)?;
+    let timeout = opt_i64(params, "Timeout")?.unwrap_or(3);
+    check_timeout(timeout)?;
+    let description = opt_str(params, "Description")?.unwrap_or_default();
+    check_description(description)?;
+    let environment = check_environment(params.get("Environment"))?;
+    let role = opt_str(params, "Role")?.unwrap_or_default();
+    let kind = opt_str(params, "Type")?.unwrap_or("Event");
+    if kind != "Event" && kind != "HTTP" {
+        return Err(invalid(
+            "InvalidParameterValue.Type",
+            "Type must be Event or HTTP.",
+        ));
+    }
+    let ns = existing_namespace(emu, account_id, region, params).await?;
+    let code = code_of(code, opt_str(params, "CodeSource")?)?;
+    let function_id = format!("lam-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
+    let active_at = OffsetDateTime::now_utc() + time::Duration::milliseconds(CREATING_MILLIS);
+    let inserted = sqlx::query(
+        "insert into emulator.scf_function
+           (function_id, account_id, region, namespace, function_name, runtime, handler, description,
+            memory_size, timeout, environment, role, type, code_source, demo_id, code_zip, active_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+         on conflict (account_id, region, namespace, function_name) do nothing",
+    )
+    .bind(&function_id)
+    .bind(account_id)
+    .bind(region)
+    .bind(ns)
+    .bind(name)
+    .bind(runtime)
+    .bind(handler)
+    .bind(description)
+    .bind(memory as i32)
+    .bind(timeout as i32)
+    .bind(&environment)
+    .bind(role)
+    .bind(kind)
+    .bind(code.source)
+    .bind(code.demo_id)
+    .bind(code.zip)
+    .bind(active_at)
+    .execute(&emu.db)
+    .await?;
+    if inserted.rows_affected() == 0 {
+        return Err(ApiError::new(
+            "ResourceInUse.FunctionName",
+            format!("Function {name} already exists."),
+        ));
+    }
+    Ok(json!({}))
+}
+
+/// Where a function's code comes from.
+struct CodeSpec<'a> {
+    source: &'static str,
+    demo_id: Option<&'a str>,
+    zip: Option<Vec<u8>>,
+}
+
+/// The code of a new function from the `Code` object: exactly one of DemoId, ZipFile.
+fn code_of<'a>(code: &'a Value, source: Option<&str>) -> Result<CodeSpec<'a>, ApiError> {
+    let demo = code
+        .get("DemoId")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty());
+    let zip = code
+        .get("ZipFile")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty());
+    let cos = code
+        .get("CosBucketName")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty());
+    match (demo, zip, cos, source) {
+        (Some(id), None, None, None | Some("Demo")) => {
+            if crate::emulator::templates::find(id).is_some() {
+                Ok(CodeSpec {
+                    source: "Demo",
+                    demo_id: Some(id),
+                    zip: None,
+                })
+            } else {
+                Err(ApiError::new(
+                    "InvalidParameterValue.DemoId",
+                    "DemoId 不存在 (no template with this DemoId).",
+                ))
+            }
+        }
+        (None, Some(b64), None, None | Some("ZipFile")) => {
+            let bytes = base64_decode(b64).ok_or_else(|| {
+                invalid(
+                    "InvalidParameterValue.Code",
+                    "Code.ZipFile is not valid base64.",
+                )
+            })?;
+            if bytes.len() > 50 * 1024 * 1024 {
+                return Err(invalid(
+                    "InvalidParameterValue.Code",
+                    "Code.ZipFile may be at most 50 MB.",
+                ));
+            }
+            Ok(CodeSpec {
+                source: "ZipFile",
+                demo_id: None,
+                zip: Some(bytes),
+            })
+        }
+        (None, None, Some(_), _) => Err(invalid(
+            "InvalidParameterValue.CodeSource",
+            "COS code sources are not supported by the emulator.",
+        )),
+        (None, None, None, _) => Err(ApiError::new(
+            "MissingParameter.Code",
+            "Code needs DemoId or ZipFile.",
+        )),
+        _ => Err(invalid(
+            "InvalidParameterValue.Code",
+            "Give exactly one of Code.DemoId, Code.ZipFile, matching CodeSource.",
+        )),
+    }
+}
+
+/// Standard base64 with padding.
+fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    let text = text.trim();
+    if !text.len().is_multiple_of(4) {
+        return None;
+    }
+    let value = |c: u8| -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        } as u32)
+    };
+    let mut out = Vec::with_capacity(text.len() / 4 * 3);
+    for chunk in text.as_bytes().chunks(4) {
+        let pad = chunk.iter().rev().take_while(|&&c| c == b'=').count();
+        if pad > 2 || chunk[..4 - pad].contains(&b'=') {
+            return None;
+        }
+        let mut n = 0u32;
+        for &c in &chunk[..4 - pad] {
+            n = (n << 6) | value(c)?;
+        }
+        n <<= 6 * pad as u32;
+        let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
+        out.extend_from_slice(&bytes[..3 - pad]);
+    }
+    Some(out)
+}
+
+async fn update_configuration(
+    emu: &Emulator,
+    account_id: i64,
+    region: &str,
+    params: &Value,
+) -> Result<Value, ApiError> {
+    let function = find_function(emu, account_id, region, params).await?;
+    if function.status() != "Active" {
+        return Err(ApiError::new(
+            "FailedOperation.FunctionStatusError",
+            format!(
+                "Function {} is {}; wait until it is Active.",
+                function.function_name,
+                function.status()
+            ),
+        ));
+    }
+    if let Some(runtime) = opt_str(params, "Runtime")? {
+        if runtime != function.runtime {
+            return Err(invalid(
+                "InvalidParameterValue.Runtime",
+                "The runtime of a function cannot be changed.",
+            ));
+        }
+    }
+    let memory = opt_i64(params, "MemorySize")?.unwrap_or(function.memory_size.into());
+    check_memory(memory)?;
+    let timeout = opt_i64(params, "Timeout")?.unwrap_or(function.timeout.into());
+    check_timeout(timeout)?;
+    let description = opt_str(params, "Description")?
+        .unwrap_or(&function.description)
+        .to_owned();
+    check_description(&description)?;
+    let environment = match params.get("Environment") {
+        Some(env) => check_environment(Some(env))?,
+        None => function.environment.clone(),
+    };
+    let role = opt_str(params, "Role")?
+        .unwrap_or(&function.role)
+        .to_owned();
+    sqlx::query(
+        "update emulator.scf_function
+         set memory_size = $2, timeout = $3, description = $4, environment = $5, role = $6, updated_at = now()
+         where function_id = $1",
+    )
+    .bind(&function.function_id)
+    .bind(memory as i32)
+    .bind(timeout as i32)
+    .bind(description)
+    .bind(environment)
+    .bind(role)
+    .execute(&emu.db)
+    .await?;
+    Ok(json!({}))
+}
+
+async fn delete_function(
+    emu: &Emulator,
+    account_id: i64,
+    region: &str,
+    params: &Value,
+) -> Result<Value, ApiError> {
+    let function = find_function(emu, account_id, region, params).await?;
+    sqlx::query("delete from emulator.scf_function where function_id = $1")
+        .bind(&function.function_id)
+        .execute(&emu.db)
+        .await?;
+    Ok(json!({}))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn function_names() {
+        for ok in [
+            "MPSAnalysis",
+            "ab",
+            "a-b_c1",
+            &format!("a{}", "b".repeat(59)),
+        ] {
+            assert!(check_function_name(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "a",
+            "1abc",
+            "abc-",
+            "abc_",
+            "ab c",
+            "名字",
+            &format!("a{}", "b".repeat(60)),
+        ] {
+            assert_eq!(
+                check_function_name(bad).expect_err(bad).code,
+                "InvalidParameterValue.FunctionName"
+            );
+        }
+    }
+
+    #[test]
+    fn handlers_memory_timeouts() {
+        assert!(check_handler("index.main_handler").is_ok());
+        for bad in [
+            "index",
+            "i.main_handler",
+            "index.main_handler1",
+            ".x",
+            "index.a",
+        ] {
+            assert!(check_handler(bad).is_err(), "{bad}");
+        }
+        for ok in [64, 128, 256, 3072] {
+            assert!(check_memory(ok).is_ok());
+        }
+        for bad in [0, 100, 129, 3200] {
+            assert_eq!(
+                check_memory(bad).expect_err("bad").code,
+                "InvalidParameterValue.Memory"
+            );
+        }
+        assert!(check_timeout(900).is_ok());
+        assert_eq!(
+            check_timeout(901).expect_err("bad").code,
+            "LimitExceeded.Timeout"
+        );
+        assert!(check_timeout(0).is_err());
+    }
+
+    #[test]
+    fn environments() {
+        let env = json!({"Variables": [{"Key": "WEBHOOK_URL", "Value": "http://x"}]});
+        assert_eq!(
+            check_environment(Some(&env))
+                .expect("ok")
+                .as_array()
+                .map(Vec::len),
+            Some(1)
+        );
+        let sys = json!({"Variables": [{"Key": "SCF_RUNTIME", "Value": "x"}]});
+        assert_eq!(
+            check_environment(Some(&sys)).expect_err("sys").code,
+            "InvalidParameterValue.EnvironmentSystemProtect"
+        );
+        let big = json!({"Variables": [{"Key": "K", "Value": "v".repeat(5000)}]});
+        assert_eq!(
+            check_environment(Some(&big)).expect_err("big").code,
+            "InvalidParameterValue.EnvironmentExceededLimit"
+        );
+        assert!(
+            check_environment(Some(&json!({"Variables": [{"Key": "", "Value": "x"}]}))).is_err()
+        );
+    }
+
+    #[test]
+    fn base64() {
+        assert_eq!(base64_decode("aGVsbG8=").as_deref(), Some(&b"hello"[..]));
+        assert_eq!(base64_decode("aGk=").as_deref(), Some(&b"hi"[..]));
+        assert_eq!(base64_decode("").as_deref(), Some(&b""[..]));
+        assert!(base64_decode("a=bc").is_none());
+        assert!(base64_decode("abc").is_none());
+        assert!(base64_decode("ab!c").is_none());
+    }
+}

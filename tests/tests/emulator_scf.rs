@@ -1,0 +1,253 @@
+//! SCF in the emulator through the project's client: namespaces, functions from the
+//! template catalogue and from a zip, the validation rules and their error codes.
+use serde_json::{json, Value};
+use server::cloud::client::{Call, CloudClient, Credentials, Endpoint};
+use server::cloud::error::CloudError;
+
+struct Cloud {
+    client: CloudClient,
+    creds: Credentials,
+}
+
+async fn emulator() -> Cloud {
+    let db = integration_tests::fresh_db().await;
+    server::db::migrate(&db).await.expect("migrations");
+    let account = server::emulator::account::create(&db)
+        .await
+        .expect("account");
+    let app = server::emulator::router(db);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("port");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    Cloud {
+        client: CloudClient::new(Endpoint::Custom(base)).expect("client"),
+        creds: Credentials::new(account.secret_id, account.secret_key),
+    }
+}
+
+fn scf<'a>(action: &'a str, region: Option<&'a str>) -> Call<'a> {
+    Call {
+        service: "scf",
+        version: "2018-04-16",
+        action,
+        region,
+        idempotent: false,
+    }
+}
+
+impl Cloud {
+    async fn call(&self, action: &str, params: Value) -> Result<Value, CloudError> {
+        self.client
+            .call(&self.creds, scf(action, Some("ap-beijing")), &params)
+            .await
+    }
+}
+
+fn code(r: Result<Value, CloudError>) -> String {
+    match r {
+        Err(CloudError::Api { code, .. }) => code,
+        other => panic!("expected an API error, got {other:?}"),
+    }
+}
+
+const MPS_DEMO: &str = "demo-nodejs89-mps-webhook";
+
+#[tokio::test]
+async fn a_function_from_the_mps_template_becomes_active() {
+    let c = emulator().await;
+    let ns = c
+        .call("ListNamespaces", json!({}))
+        .await
+        .expect("namespaces");
+    assert_eq!(ns["Namespaces"][0]["Name"], "default");
+    let empty = c
+        .call("ListFunctions", json!({"Namespace": "default"}))
+        .await
+        .expect("list");
+    assert_eq!(empty["TotalCount"], 0);
+
+    c.call(
+        "CreateFunction",
+        json!({
+            "FunctionName": "MPSAnalysis", "Namespace": "default", "Runtime": "Nodejs8.9",
+            "Handler": "index.main_handler", "MemorySize": 128, "Timeout": 3,
+            "CodeSource": "Demo", "Code": {"DemoId": MPS_DEMO}, "Type": "Event",
+            "Environment": {"Variables": [{"Key": "COS_BUCKET", "Value": "mps-out-1250000001"}]},
+        }),
+    )
+    .await
+    .expect("CreateFunction");
+    let f = c
+        .call("GetFunction", json!({"FunctionName": "MPSAnalysis"}))
+        .await
+        .expect("get");
+    assert_eq!(f["Status"], "Creating", "creation is asynchronous");
+    assert_eq!(f["Runtime"], "Nodejs8.9");
+    assert_eq!(f["Handler"], "index.main_handler");
+    assert_eq!(f["Environment"]["Variables"][0]["Key"], "COS_BUCKET");
+    assert!(f["FunctionId"].as_str().unwrap().starts_with("lam-"));
+    let busy = c
+        .call(
+            "UpdateFunctionConfiguration",
+            json!({"FunctionName": "MPSAnalysis", "Timeout": 10}),
+        )
+        .await;
+    assert_eq!(code(busy), "FailedOperation.FunctionStatusError");
+
+    let mut status = String::new();
+    for _ in 0..50 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let f = c
+            .call("GetFunction", json!({"FunctionName": "MPSAnalysis"}))
+            .await
+            .expect("get");
+        status = f["Status"].as_str().unwrap_or_default().to_owned();
+        if status == "Active" {
+            break;
+        }
+    }
+    assert_eq!(status, "Active");
+    c.call(
+        "UpdateFunctionConfiguration",
+        json!({"FunctionName": "MPSAnalysis", "Timeout": 10, "MemorySize": 256}),
+    )
+    .await
+    .expect("update");
+    let f = c
+        .call("GetFunction", json!({"FunctionName": "MPSAnalysis"}))
+        .await
+        .expect("get");
+    assert_eq!(
+        (f["Timeout"].as_i64(), f["MemorySize"].as_i64()),
+        (Some(10), Some(256))
+    );
+
+    let dup = c.call("CreateFunction", json!({"FunctionName": "MPSAnalysis", "Runtime": "Nodejs8.9", "Code": {"DemoId": MPS_DEMO}})).await;
+    assert_eq!(code(dup), "ResourceInUse.FunctionName");
+
+    // Functions are per region.
+    let elsewhere: Value = c
+        .client
+        .call(
+            &c.creds,
+            scf("ListFunctions", Some("ap-guangzhou")),
+            &json!({}),
+        )
+        .await
+        .expect("list");
+    assert_eq!(elsewhere["TotalCount"], 0);
+    let listed = c
+        .call("ListFunctions", json!({"SearchKey": "mpsana"}))
+        .await
+        .expect("search");
+    assert_eq!(listed["TotalCount"], 1);
+    assert_eq!(listed["Functions"][0]["FunctionName"], "MPSAnalysis");
+
+    c.call("DeleteFunction", json!({"FunctionName": "MPSAnalysis"}))
+        .await
+        .expect("delete");
+    let gone = c
+        .call("GetFunction", json!({"FunctionName": "MPSAnalysis"}))
+        .await;
+    assert_eq!(code(gone), "ResourceNotFound.FunctionName");
+}
+
+#[tokio::test]
+async fn scf_enforces_the_real_rules() {
+    let c = emulator().await;
+    let base =
+        json!({"FunctionName": "Good", "Runtime": "Nodejs8.9", "Code": {"DemoId": MPS_DEMO}});
+    let with = |k: &str, v: Value| {
+        let mut p = base.clone();
+        p[k] = v;
+        p
+    };
+    let cases = [
+        (
+            with("FunctionName", json!("1bad")),
+            "InvalidParameterValue.FunctionName",
+        ),
+        (
+            with("FunctionName", json!("bad-")),
+            "InvalidParameterValue.FunctionName",
+        ),
+        (
+            with("Runtime", json!("Nodejs99")),
+            "InvalidParameterValue.Runtime",
+        ),
+        (
+            with("Handler", json!("index")),
+            "InvalidParameterValue.Handler",
+        ),
+        (
+            with("MemorySize", json!(100)),
+            "InvalidParameterValue.Memory",
+        ),
+        (with("Timeout", json!(901)), "LimitExceeded.Timeout"),
+        (
+            with("Description", json!("x".repeat(1001))),
+            "InvalidParameterValue.Description",
+        ),
+        (
+            with(
+                "Environment",
+                json!({"Variables": [{"Key": "SCF_X", "Value": "1"}]}),
+            ),
+            "InvalidParameterValue.EnvironmentSystemProtect",
+        ),
+        (
+            with("Code", json!({"DemoId": "no-such-demo"})),
+            "InvalidParameterValue.DemoId",
+        ),
+        (
+            with("Code", json!({"ZipFile": "***"})),
+            "InvalidParameterValue.Code",
+        ),
+        (with("Code", json!({})), "MissingParameter.Code"),
+        (
+            with("Namespace", json!("nope")),
+            "ResourceNotFound.Namespace",
+        ),
+        (with("MemorySize", json!("big")), "InvalidParameter"),
+        (
+            json!({"Runtime": "Nodejs8.9", "Code": {"DemoId": MPS_DEMO}}),
+            "MissingParameter",
+        ),
+    ];
+    for (params, expected) in cases {
+        assert_eq!(
+            code(c.call("CreateFunction", params.clone()).await),
+            expected,
+            "{params}"
+        );
+    }
+    assert_eq!(
+        code(c.call("ListFunctions", json!({"Limit": 0})).await),
+        "InvalidParameterValue.Limit"
+    );
+    assert_eq!(
+        code(c.call("ListFunctions", json!({"Order": "sideways"})).await),
+        "InvalidParameterValue.Order"
+    );
+    let no_region = c
+        .client
+        .call::<Value>(&c.creds, scf("ListFunctions", None), &json!({}))
+        .await;
+    assert_eq!(code(no_region), "MissingParameter");
+    let bad_region = c
+        .client
+        .call::<Value>(&c.creds, scf("ListFunctions", Some("mars-1")), &json!({}))
+        .await;
+    assert_eq!(code(bad_region), "UnsupportedRegion");
+    let none = c.call("ListFunctions", json!({})).await.expect("list");
+    assert_eq!(none["TotalCount"], 0, "no invalid function was created");
+
+    // A zip upload is accepted as code.
+    c.call("CreateFunction", json!({"FunctionName": "Zipped", "Runtime": "Nodejs8.9", "Code": {"ZipFile": "UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA=="}}))
+        .await
+        .expect("zip function");
+}
