@@ -244,6 +244,10 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("err.already_member", "This person is already a member of the team.", "此人已是团队成员。"),
     ("err.last_owner", "A team needs at least one owner.", "团队至少需要一名所有者。"),
     ("err.cannot_change_self", "You cannot change or remove your own membership here.", "不能在此修改或移除您自己的成员身份。"),
+    ("err.cloud_kind_unknown", "Choose the emulator or Tencent Cloud.", "请选择模拟器或腾讯云。"),
+    ("err.secret_id_invalid", "Enter the SecretId of an API key (AKID…).", "请输入 API 密钥的 SecretId（AKID…）。"),
+    ("err.secret_key_required", "Enter the SecretKey.", "请输入 SecretKey。"),
+    ("err.app_id_invalid", "The APPID is a number.", "APPID 应为数字。"),
     ("err.no_team", "Join or create a team first.", "请先加入或新建团队。"),
 ];
 

@@ -9,7 +9,8 @@ use tower_sessions::Session;
 use uuid::Uuid;
 
 use crate::api::types::{
-    InviteCreated, InviteInfo, InviteRow, Member, Role, SessionInfo, SessionRow,
+    CloudAccountView, CloudKind, InviteCreated, InviteInfo, InviteRow, Member, Role, SessionInfo,
+    SessionRow,
 };
 use crate::error::AppError;
 
@@ -39,6 +40,26 @@ impl std::fmt::Debug for SetupInput {
             .field("team_name", &self.team_name)
             .field("email", &self.email)
             .field("password", &"<redacted>")
+            .finish()
+    }
+}
+
+/// Input of the cloud account form.
+pub struct CloudAccountInput {
+    pub kind: CloudKind,
+    pub secret_id: String,
+    /// Blank keeps the stored key.
+    pub secret_key: String,
+    pub app_id: String,
+}
+
+impl std::fmt::Debug for CloudAccountInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CloudAccountInput")
+            .field("kind", &self.kind)
+            .field("secret_id", &self.secret_id)
+            .field("secret_key", &"<redacted>")
+            .field("app_id", &self.app_id)
             .finish()
     }
 }
@@ -80,6 +101,12 @@ pub trait Backend: Send + Sync + 'static {
         display_name: &str,
         password: &str,
     ) -> Result<(), AppError>;
+    async fn cloud_account(&self, req: &Req) -> Result<CloudAccountView, AppError>;
+    async fn save_cloud_account(
+        &self,
+        req: &Req,
+        input: CloudAccountInput,
+    ) -> Result<CloudAccountView, AppError>;
 }
 
 /// The shared backend handle the server provides as context.

@@ -8,19 +8,23 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use app::api::types::{
-    InviteCreated, InviteInfo, InviteRow, Me, Member, Role, SessionInfo, SessionRow, TeamRef,
+    CloudAccountView, CloudKind, InviteCreated, InviteInfo, InviteRow, Me, Member, Role,
+    SessionInfo, SessionRow, TeamRef,
 };
 use app::error::AppError;
-use app::ssr::{Backend, Req, SetupInput};
+use app::ssr::{Backend, CloudAccountInput, Req, SetupInput};
 use async_trait::async_trait;
 use sqlx::PgPool;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::auth::{password, token, validate, SESSION_KEY};
+use crate::cloud::client::{Credentials, Endpoint};
 use crate::config::Config;
+use crate::db::cloud_account::{self, CloudAccountRow};
 use crate::db::{app_user, login_failure, team, team_invite, user_session};
 use crate::error::{AppResult, OrInternal, ServerError};
+use crate::secrets::SecretBox;
 
 /// Touch `last_seen_at` at most this often, to keep reads cheap.
 const TOUCH_EVERY: Duration = Duration::from_secs(60);
@@ -29,6 +33,9 @@ const TOUCH_EVERY: Duration = Duration::from_secs(60);
 pub struct ConsoleBackend {
     db: PgPool,
     config: Arc<Config>,
+    secrets: SecretBox,
+    /// Base URL of the embedded emulator, e.g. `http://127.0.0.1:3900`.
+    emulator_url: String,
 }
 
 /// The caller, resolved from the request's session.
@@ -57,9 +64,77 @@ impl Caller {
 }
 
 impl ConsoleBackend {
-    /// A backend over `db`.
-    pub fn new(db: PgPool, config: Arc<Config>) -> Self {
-        Self { db, config }
+    /// A backend over `db`, sealing cloud secrets with `secrets`; teams on the emulator
+    /// talk to `emulator_url`.
+    pub fn new(db: PgPool, config: Arc<Config>, secrets: SecretBox, emulator_url: String) -> Self {
+        Self {
+            db,
+            config,
+            secrets,
+            emulator_url,
+        }
+    }
+
+    /// The team's cloud account, creating an emulator account the first time.
+    async fn team_cloud_account(&self, team_id: Uuid) -> AppResult<CloudAccountRow> {
+        if let Some(row) = cloud_account::find(&self.db, team_id).await.internal()? {
+            return Ok(row);
+        }
+        self.use_emulator(team_id, None).await
+    }
+
+    async fn use_emulator(&self, team_id: Uuid, by: Option<Uuid>) -> AppResult<CloudAccountRow> {
+        let account = crate::emulator::account::create(&self.db)
+            .await
+            .internal()?;
+        let sealed = self.secrets.seal(&account.secret_key, team_id.as_bytes());
+        cloud_account::upsert(
+            &self.db,
+            team_id,
+            CloudKind::Emulator.as_str(),
+            &account.secret_id,
+            &sealed,
+            Some(account.app_id),
+            by,
+        )
+        .await
+        .internal()
+    }
+
+    fn view(&self, row: &CloudAccountRow) -> CloudAccountView {
+        let kind = CloudKind::parse(&row.kind).unwrap_or(CloudKind::Emulator);
+        CloudAccountView {
+            kind,
+            secret_id: row.secret_id.clone(),
+            app_id: row.app_id,
+            endpoint: match kind {
+                CloudKind::Emulator => self.emulator_url.clone(),
+                CloudKind::Tencent => "https://*.tencentcloudapi.com".to_owned(),
+            },
+            updated_at: row.updated_at.unix_timestamp(),
+        }
+    }
+
+    /// Credentials and endpoint for the team's cloud calls.
+    ///
+    /// # Errors
+    /// `Internal` when the stored key cannot be opened (the console's key changed).
+    pub async fn cloud_for(&self, team_id: Uuid) -> AppResult<(Credentials, Endpoint)> {
+        let row = self.team_cloud_account(team_id).await?;
+        let key = self
+            .secrets
+            .open(&row.secret_key_sealed, team_id.as_bytes())
+            .ok_or_else(|| {
+                AppError::from(ServerError::Hash(
+                    "the stored SecretKey cannot be decrypted with the current console key"
+                        .to_owned(),
+                ))
+            })?;
+        let endpoint = match CloudKind::parse(&row.kind) {
+            Some(CloudKind::Tencent) => Endpoint::Tencent,
+            _ => Endpoint::Custom(self.emulator_url.clone()),
+        };
+        Ok((Credentials::new(row.secret_id, key), endpoint))
     }
 
     fn idle_secs(&self) -> i64 {
@@ -495,5 +570,67 @@ impl Backend for ConsoleBackend {
         tx.commit().await.internal()?;
         tracing::info!(team = %invite.team_id, user = %user_id, "invitation accepted");
         self.sign_in(req, user_id, Some(invite.team_id)).await
+    }
+
+    async fn cloud_account(&self, req: &Req) -> AppResult<CloudAccountView> {
+        let caller = self.require(req).await?;
+        let (team_id, _) = caller.team_with(Role::Viewer)?;
+        let row = self.team_cloud_account(team_id).await?;
+        Ok(self.view(&row))
+    }
+
+    async fn save_cloud_account(
+        &self,
+        req: &Req,
+        input: CloudAccountInput,
+    ) -> AppResult<CloudAccountView> {
+        let caller = self.require(req).await?;
+        let (team_id, _) = caller.team_with(Role::Admin)?;
+        let row = match input.kind {
+            CloudKind::Emulator => self.use_emulator(team_id, Some(caller.user_id)).await?,
+            CloudKind::Tencent => {
+                let secret_id = input.secret_id.trim();
+                let id_ok = secret_id.len() >= 8
+                    && secret_id.len() <= 128
+                    && secret_id.bytes().all(|b| b.is_ascii_alphanumeric());
+                if !id_ok {
+                    return Err(AppError::invalid("secret_id", "secret_id_invalid"));
+                }
+                let app_id = match input.app_id.trim() {
+                    "" => None,
+                    text => Some(
+                        text.parse::<i64>()
+                            .ok()
+                            .filter(|n| *n > 0)
+                            .ok_or_else(|| AppError::invalid("app_id", "app_id_invalid"))?,
+                    ),
+                };
+                let key = input.secret_key.trim();
+                let sealed = if key.is_empty() {
+                    // Write-only: a blank key keeps the stored Tencent key, if there is one.
+                    match cloud_account::find(&self.db, team_id).await.internal()? {
+                        Some(old) if old.kind == CloudKind::Tencent.as_str() => {
+                            old.secret_key_sealed
+                        }
+                        _ => return Err(AppError::invalid("secret_key", "secret_key_required")),
+                    }
+                } else {
+                    self.secrets.seal(key, team_id.as_bytes())
+                };
+                cloud_account::upsert(
+                    &self.db,
+                    team_id,
+                    CloudKind::Tencent.as_str(),
+                    secret_id,
+                    &sealed,
+                    app_id,
+                    Some(caller.user_id),
+                )
+                .await
+                .internal()?
+            }
+        };
+        tracing::info!(team = %team_id, kind = %row.kind, "cloud account saved");
+        Ok(self.view(&row))
     }
 }

@@ -3,8 +3,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// Everything the server reads from its environment.
-#[derive(Clone, Debug)]
+/// Everything the server reads from its environment. `Debug` leaves out the secret key.
+#[derive(Clone)]
 pub struct Config {
     /// An existing PostgreSQL server; without it the server runs its own cluster.
     pub database_url: Option<String>,
@@ -18,6 +18,25 @@ pub struct Config {
     pub throttle: ThrottleConfig,
     /// How long an invitation link stays valid.
     pub invite_ttl: Duration,
+    /// Where the embedded cloud emulator listens.
+    pub emulator_addr: SocketAddr,
+    /// Key that encrypts cloud SecretKeys (64 hex digits); unset: a generated key file.
+    pub secret_key: Option<String>,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("database_url", &self.database_url.as_ref().map(|_| "<set>"))
+            .field("data_dir", &self.data_dir)
+            .field("bind_addr", &self.bind_addr)
+            .field("emulator_addr", &self.emulator_addr)
+            .field(
+                "secret_key",
+                &self.secret_key.as_ref().map(|_| "<redacted>"),
+            )
+            .finish_non_exhaustive()
+    }
 }
 
 /// Login session lifetimes and cookie flags.
@@ -104,6 +123,14 @@ impl Config {
                 max_per_ip: num("LOGIN_MAX_FAILURES_PER_IP", 20)? as i64,
             },
             invite_ttl: Duration::from_secs(num("INVITE_TTL_HOURS", 72)? * 3600),
+            emulator_addr: {
+                let text = get("EMULATOR_ADDR").unwrap_or_else(|| "127.0.0.1:3900".to_owned());
+                text.parse().map_err(|_| ConfigError {
+                    name: "EMULATOR_ADDR",
+                    message: format!("expected host:port, got {text:?}"),
+                })?
+            },
+            secret_key: get("CONSOLE_SECRET_KEY").filter(|v| !v.trim().is_empty()),
         })
     }
 }

@@ -10,6 +10,7 @@ pub mod db;
 pub mod emulator;
 pub mod error;
 pub mod routes;
+pub mod secrets;
 pub mod state;
 pub mod telemetry;
 
@@ -58,6 +59,8 @@ pub enum RunError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("io: {0}")]
     Io(#[from] std::io::Error),
+    #[error("secrets: {0}")]
+    Secrets(#[from] secrets::SecretsError),
 }
 
 /// Runs the server until Ctrl-C or SIGTERM, with the embedded cluster when no
@@ -67,27 +70,11 @@ pub enum RunError {
 /// Start-up failures (database, port in use) and serving errors.
 pub async fn run(config: Config) -> Result<(), RunError> {
     let config = Arc::new(config);
-    let (url, embedded) = match &config.database_url {
-        Some(url) => (url.clone(), None),
-        None => {
-            let pg = EmbeddedPostgres::start(&config.data_dir).await?;
-            let url = match ensure_database(&pg, "console").await {
-                Ok(url) => url,
-                Err(err) => {
-                    let _ = pg.stop().await;
-                    return Err(err);
-                }
-            };
-            (url, Some(pg))
-        }
-    };
-    let result = serve(config, &url).await;
-    if let Some(pg) = embedded {
-        if let Err(err) = pg.stop().await {
-            tracing::error!("could not stop the embedded PostgreSQL: {err}");
-        }
-    }
-    result
+    with_database(
+        &config.clone(),
+        |url| async move { serve(config, &url).await },
+    )
+    .await
 }
 
 /// Creates database `name` on the embedded cluster if missing; returns its URL.
@@ -114,29 +101,119 @@ pub async fn ensure_database(pg: &EmbeddedPostgres, name: &str) -> Result<String
 
 async fn serve(config: Arc<Config>, url: &str) -> Result<(), RunError> {
     let db = db::connect(url).await?;
-    let app = build(config.clone(), db.clone()).await?;
+    db::migrate(&db).await?;
+    let emulator_listener = tokio::net::TcpListener::bind(config.emulator_addr).await?;
+    let emulator_url = format!("http://{}", emulator_listener.local_addr()?);
+    let app = build(config.clone(), db.clone(), emulator_url.clone()).await?;
     let listener = tokio::net::TcpListener::bind(config.bind_addr).await?;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let emulator = tokio::spawn({
+        let db = db.clone();
+        let mut stop = stop_rx.clone();
+        async move {
+            axum::serve(emulator_listener, emulator::router(db))
+                .with_graceful_shutdown(async move {
+                    let _ = stop.changed().await;
+                })
+                .await
+        }
+    });
+    tracing::info!("cloud emulator listening on {emulator_url}");
     tracing::info!(
         "MPS Callback Console listening on http://{}",
         listener.local_addr()?
     );
-    axum::serve(
+    let served = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal())
-    .await?;
+    .await;
+    let _ = stop_tx.send(true);
+    let _ = emulator.await;
     db.close().await;
     tracing::info!("server stopped");
-    Ok(())
+    served.map_err(RunError::from)
 }
 
-/// Migrates `db` and builds the whole application (tests serve it on their own port).
+/// Runs only the cloud emulator (for SDKs and scripts) until Ctrl-C or SIGTERM.
 ///
 /// # Errors
-/// Migration failures.
-pub async fn build(config: Arc<Config>, db: PgPool) -> Result<Router, RunError> {
+/// Start-up failures and serving errors.
+pub async fn run_emulator(config: Config) -> Result<(), RunError> {
+    with_database(&config, |url| async move {
+        let db = db::connect(&url).await?;
+        db::migrate(&db).await?;
+        let listener = tokio::net::TcpListener::bind(config.emulator_addr).await?;
+        tracing::info!(
+            "cloud emulator listening on http://{}",
+            listener.local_addr()?
+        );
+        axum::serve(listener, emulator::router(db.clone()))
+            .with_graceful_shutdown(shutdown_signal())
+            .await?;
+        db.close().await;
+        Ok(())
+    })
+    .await
+}
+
+/// Creates an emulator account and returns its credentials (for SDKs and scripts).
+///
+/// # Errors
+/// Database failures.
+pub async fn new_emulator_account(config: Config) -> Result<emulator::account::Account, RunError> {
+    with_database(&config, |url| async move {
+        let db = db::connect(&url).await?;
+        db::migrate(&db).await?;
+        let account = emulator::account::create(&db).await?;
+        db.close().await;
+        Ok(account)
+    })
+    .await
+}
+
+/// Runs `f` with the database URL: `DATABASE_URL`, or the embedded cluster, started
+/// for the duration and stopped afterwards.
+async fn with_database<T, F, Fut>(config: &Config, f: F) -> Result<T, RunError>
+where
+    F: FnOnce(String) -> Fut,
+    Fut: std::future::Future<Output = Result<T, RunError>>,
+{
+    match &config.database_url {
+        Some(url) => f(url.clone()).await,
+        None => {
+            let pg = EmbeddedPostgres::start(&config.data_dir).await?;
+            let result = match ensure_database(&pg, "console").await {
+                Ok(url) => f(url).await,
+                Err(err) => Err(err),
+            };
+            if let Err(err) = pg.stop().await {
+                tracing::error!("could not stop the embedded PostgreSQL: {err}");
+            }
+            result
+        }
+    }
+}
+
+/// Migrates `db` and builds the whole application (tests serve it on their own port);
+/// teams on the emulator talk to `emulator_url`.
+///
+/// # Errors
+/// Migration failures, or the secrets key unusable.
+pub async fn build(
+    config: Arc<Config>,
+    db: PgPool,
+    emulator_url: String,
+) -> Result<Router, RunError> {
     db::migrate(&db).await?;
+    let secrets = secrets::SecretBox::load(config.secret_key.as_deref(), &config.data_dir)?;
+    let backend: SharedBackend = Arc::new(ConsoleBackend::new(
+        db.clone(),
+        config.clone(),
+        secrets,
+        emulator_url,
+    ));
     let store = PostgresStore::new(db.clone());
     store.migrate().await?;
     spawn_housekeeping(store.clone(), db.clone(), config.clone());
@@ -154,7 +231,7 @@ pub async fn build(config: Arc<Config>, db: PgPool) -> Result<Router, RunError> 
         db,
         config,
     };
-    Ok(router(state, sessions))
+    Ok(router(state, sessions, backend))
 }
 
 fn leptos_options(config: &Config) -> LeptosOptions {
@@ -178,10 +255,12 @@ fn leptos_options(config: &Config) -> LeptosOptions {
     options
 }
 
-/// The application router over `state`.
-pub fn router(state: AppState, sessions: SessionManagerLayer<PostgresStore>) -> Router {
-    let backend: SharedBackend =
-        Arc::new(ConsoleBackend::new(state.db.clone(), state.config.clone()));
+/// The application router over `state`, answering server functions with `backend`.
+pub fn router(
+    state: AppState,
+    sessions: SessionManagerLayer<PostgresStore>,
+    backend: SharedBackend,
+) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
     Router::new()

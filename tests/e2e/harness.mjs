@@ -23,6 +23,7 @@ async function freePort() {
 /** Starts `target/debug/server` on a free port with its own data folder. */
 export async function startServer(name) {
   const port = await freePort();
+  const emulatorPort = await freePort();
   const dataDir = join(root, 'target/e2e-data', name);
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
@@ -33,6 +34,7 @@ export async function startServer(name) {
     env: {
       ...process.env,
       BIND_ADDR: `127.0.0.1:${port}`,
+      EMULATOR_ADDR: `127.0.0.1:${emulatorPort}`,
       DATA_DIR: dataDir,
       LEPTOS_SITE_ROOT: join(root, 'target/site'),
       RUST_LOG: 'info',

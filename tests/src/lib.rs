@@ -58,6 +58,8 @@ pub struct TestServer {
     pub base: String,
     pub addr: SocketAddr,
     pub db: PgPool,
+    /// Base URL of the emulator this server's teams use by default.
+    pub emulator_url: String,
 }
 
 /// Starts the server with default configuration on a fresh database.
@@ -68,14 +70,28 @@ pub async fn spawn() -> TestServer {
 /// Starts the server with some configuration variables set (see `.env.example`).
 pub async fn spawn_with(vars: impl Fn(&str) -> Option<String>) -> TestServer {
     let db = fresh_db().await;
+    let data_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/test-data");
     let config = Config::from_lookup(|name| {
         vars(name).or_else(|| match name {
             "BIND_ADDR" => Some("127.0.0.1:0".to_owned()),
+            "DATA_DIR" => Some(data_dir.display().to_string()),
             _ => None,
         })
     })
     .expect("test configuration is valid");
-    let app = server::build(Arc::new(config), db.clone())
+    server::db::migrate(&db).await.expect("migrations");
+    let emulator = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind the emulator's port");
+    let emulator_url = format!(
+        "http://{}",
+        emulator.local_addr().expect("emulator address")
+    );
+    let emulator_app = server::emulator::router(db.clone());
+    tokio::spawn(async move {
+        let _ = axum::serve(emulator, emulator_app).await;
+    });
+    let app = server::build(Arc::new(config), db.clone(), emulator_url.clone())
         .await
         .expect("server builds");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -89,6 +105,7 @@ pub async fn spawn_with(vars: impl Fn(&str) -> Option<String>) -> TestServer {
         base: format!("http://{addr}"),
         addr,
         db,
+        emulator_url,
     }
 }
 

@@ -5,6 +5,8 @@ use std::sync::{Arc, Mutex};
 use integration_tests::*;
 use reqwest::StatusCode;
 
+const CLOUD_KEY: &str = "cloud-secret-key-never-logged";
+
 #[derive(Clone, Default)]
 struct Capture(Arc<Mutex<Vec<u8>>>);
 
@@ -62,6 +64,18 @@ async fn secrets_never_reach_the_log() {
         ],
     )
     .await;
+    let r = owner
+        .call(
+            "save_cloud_account",
+            &[
+                ("kind", "tencent"),
+                ("secret_id", "AKIDlogcheck1234"),
+                ("secret_key", CLOUD_KEY),
+                ("app_id", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
     let cookies = [
         owner.session_cookie().expect("cookie"),
         dev.session_cookie().expect("cookie"),
@@ -73,6 +87,7 @@ async fn secrets_never_reach_the_log() {
         OWNER_PASSWORD,
         MEMBER_PASSWORD,
         "a-wrong-password",
+        CLOUD_KEY,
         &token,
         &cookies[0],
         &cookies[1],

@@ -1,6 +1,7 @@
 //! Server functions by area. Each stays thin: resolve the backend and the request, call
 //! one backend method, set the HTTP status of an error.
 pub mod auth;
+pub mod cloud;
 pub mod sessions;
 pub mod team;
 pub mod types;

@@ -135,6 +135,43 @@ pub struct InviteInfo {
     pub existing_account: bool,
 }
 
+/// Which cloud a team's account talks to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CloudKind {
+    /// The console's embedded emulator.
+    Emulator,
+    /// Real Tencent Cloud.
+    Tencent,
+}
+
+impl CloudKind {
+    /// The stored and submitted name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CloudKind::Emulator => "emulator",
+            CloudKind::Tencent => "tencent",
+        }
+    }
+
+    /// Parses a stored or submitted name.
+    pub fn parse(s: &str) -> Option<CloudKind> {
+        [CloudKind::Emulator, CloudKind::Tencent]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+}
+
+/// A team's cloud account as the browser may see it: never the SecretKey.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CloudAccountView {
+    pub kind: CloudKind,
+    pub secret_id: String,
+    pub app_id: Option<i64>,
+    /// Where API calls go, e.g. `http://127.0.0.1:3900` or `https://*.tencentcloudapi.com`.
+    pub endpoint: String,
+    pub updated_at: i64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

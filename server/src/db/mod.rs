@@ -4,6 +4,7 @@
 //! a live database or a prepared cache at compile time, and sqlx-cli would add minutes to
 //! every fresh CI build. Each query is exercised by the integration tests instead.
 pub mod app_user;
+pub mod cloud_account;
 pub mod embedded;
 pub mod login_failure;
 pub mod team;

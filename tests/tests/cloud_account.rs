@@ -1,0 +1,158 @@
+//! Each team's cloud account: the emulator by default, Tencent Cloud credentials on
+//! request; the SecretKey is encrypted at rest and never sent back.
+use integration_tests::*;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use server::cloud::client::{Call, CloudClient, Credentials, Endpoint};
+
+const TENCENT_KEY: &str = "tencent-secret-key-0123456789abcdef";
+
+#[tokio::test]
+async fn teams_start_on_a_working_emulator_account() {
+    let srv = spawn().await;
+    let owner = srv.owner().await;
+    let r = owner.call("get_cloud_account", &[]).await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    assert_eq!(r.body["kind"], "Emulator");
+    assert_eq!(r.body["endpoint"], srv.emulator_url.as_str());
+    let secret_id = r.body["secret_id"].as_str().expect("SecretId").to_owned();
+    assert!(secret_id.starts_with("AKID"));
+    assert_eq!(
+        owner.call("get_cloud_account", &[]).await.body,
+        r.body,
+        "created once"
+    );
+
+    let key: String =
+        sqlx::query_scalar("select secret_key from emulator.account where secret_id = $1")
+            .bind(&secret_id)
+            .fetch_one(&srv.db)
+            .await
+            .unwrap();
+    assert!(
+        !r.body.to_string().contains(&key),
+        "the SecretKey reached the browser"
+    );
+    let sealed: Vec<u8> = sqlx::query_scalar("select secret_key_sealed from cloud_account")
+        .fetch_one(&srv.db)
+        .await
+        .unwrap();
+    assert!(
+        !sealed.windows(key.len()).any(|w| w == key.as_bytes()),
+        "stored in clear"
+    );
+
+    // The account works against the emulator.
+    let client = CloudClient::new(Endpoint::Custom(srv.emulator_url.clone())).unwrap();
+    let call = Call {
+        service: "cam",
+        version: "2019-01-16",
+        action: "DescribeRoleList",
+        region: None,
+        idempotent: true,
+    };
+    let roles: Value = client
+        .call(&Credentials::new(secret_id, key), call, &json!({}))
+        .await
+        .expect("signed call");
+    assert_eq!(roles["TotalNum"], 0);
+}
+
+#[tokio::test]
+async fn tencent_credentials_are_write_only_and_admin_only() {
+    let srv = spawn().await;
+    let owner = srv.owner().await;
+    let dev = srv
+        .invite_and_join(&owner, "dev@example.com", "developer", "Dev")
+        .await;
+    let viewer = srv
+        .invite_and_join(&owner, "v@example.com", "viewer", "Vi")
+        .await;
+    let form = |id: &'static str, key: &'static str, app: &'static str| {
+        vec![
+            ("kind", "tencent"),
+            ("secret_id", id),
+            ("secret_key", key),
+            ("app_id", app),
+        ]
+    };
+    let r = dev
+        .call(
+            "save_cloud_account",
+            &form("AKIDvalid123456", TENCENT_KEY, "1250000000"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        viewer.call("get_cloud_account", &[]).await.status,
+        StatusCode::OK
+    );
+
+    for (fields, field) in [
+        (form("bad id!", TENCENT_KEY, ""), "secret_id"),
+        (form("AKIDvalid123456", "", ""), "secret_key"),
+        (form("AKIDvalid123456", TENCENT_KEY, "12x"), "app_id"),
+    ] {
+        let r = owner.call("save_cloud_account", &fields).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{field}: {r:?}");
+        assert_eq!(r.body["Invalid"]["field"], field);
+    }
+    let r = owner
+        .call(
+            "save_cloud_account",
+            &[
+                ("kind", "aws"),
+                ("secret_id", ""),
+                ("secret_key", ""),
+                ("app_id", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.body["Invalid"]["field"], "kind");
+
+    let r = owner
+        .call(
+            "save_cloud_account",
+            &form("AKIDvalid123456", TENCENT_KEY, "1250000000"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    assert_eq!(r.body["kind"], "Tencent");
+    assert_eq!(r.body["app_id"], 1_250_000_000);
+    assert!(!r.body.to_string().contains(TENCENT_KEY));
+    let sealed_before: Vec<u8> = sqlx::query_scalar("select secret_key_sealed from cloud_account")
+        .fetch_one(&srv.db)
+        .await
+        .unwrap();
+    assert!(!sealed_before
+        .windows(TENCENT_KEY.len())
+        .any(|w| w == TENCENT_KEY.as_bytes()));
+
+    // A blank key keeps the stored one.
+    let r = owner
+        .call("save_cloud_account", &form("AKIDrenamed12345", "", ""))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    let sealed_after: Vec<u8> = sqlx::query_scalar("select secret_key_sealed from cloud_account")
+        .fetch_one(&srv.db)
+        .await
+        .unwrap();
+    assert_eq!(sealed_before, sealed_after);
+    let seen = viewer.call("get_cloud_account", &[]).await;
+    assert_eq!(seen.body["secret_id"], "AKIDrenamed12345");
+    assert!(!seen.body.to_string().contains(TENCENT_KEY));
+
+    // Back to the emulator.
+    let r = owner
+        .call(
+            "save_cloud_account",
+            &[
+                ("kind", "emulator"),
+                ("secret_id", ""),
+                ("secret_key", ""),
+                ("app_id", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.body["kind"], "Emulator");
+}
