@@ -9,8 +9,8 @@ use crate::components::toast::ToastHost;
 use crate::contexts::{provide_session, provide_toasts};
 use crate::i18n::{provide_lang, request_lang, t};
 use crate::pages::{
-    AcceptInvitePage, LoginPage, MembersPage, NewTeamPage, NotFoundPage, OverviewPage,
-    SessionsPage, SetupPage,
+    AcceptInvitePage, CloudAccountPage, LoginPage, MembersPage, NewTeamPage, NotFoundPage,
+    OverviewPage, SessionsPage, SetupPage,
 };
 
 /// The HTML document around the app; rendered on the server only.
@@ -22,6 +22,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -56,6 +57,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/team/members") view=MembersPage/>
                     <Route path=path!("/team/new") view=NewTeamPage/>
                     <Route path=path!("/account/sessions") view=SessionsPage/>
+                    <Route path=path!("/settings/cloud") view=CloudAccountPage/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -6,6 +6,7 @@ pub const INVITE_PREFIX: &str = "/invite/";
 pub const MEMBERS: &str = "/team/members";
 pub const NEW_TEAM: &str = "/team/new";
 pub const SESSIONS: &str = "/account/sessions";
+pub const CLOUD_ACCOUNT: &str = "/settings/cloud";
 
 /// Keeps a redirect target on this site: only absolute local paths pass, anything else
 /// (another origin, `//host`, a scheme) becomes `/`.

@@ -123,12 +123,31 @@ test('owner sets up the console, invites a developer who joins from another prof
   await phonePage.reload();
   await phonePage.waitForURL('**/login');
 
+  // The team's cloud account: the emulator by default; Tencent keys are write-only.
+  await page.getByRole('navigation', { name: 'Console navigation' }).getByRole('link', { name: 'Cloud account' }).click();
+  await page.waitForURL('**/settings/cloud');
+  await page.getByText('Built-in emulator (offline)').first().waitFor();
+  await shot(page, '07-cloud-account');
+  await page.getByLabel('Tencent Cloud').check();
+  await page.getByLabel('SecretId').fill('not valid!');
+  await page.getByLabel('SecretKey').fill('tencent-secret-key-e2e-0123456789');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByText('Enter the SecretId of an API key (AKID…).').waitFor();
+  await page.getByLabel('SecretId').fill('AKIDe2eExample0001');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByText('Cloud account saved').waitFor();
+  await page.locator('dd', { hasText: 'AKIDe2eExample0001' }).waitFor();
+  assert.ok(!(await page.content()).includes('tencent-secret-key-e2e-0123456789'), 'the SecretKey came back to the page');
+  await page.getByLabel('Built-in emulator (offline)').check();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.locator('dd', { hasText: 'Built-in emulator (offline)' }).waitFor();
+
   // Language switch: the whole console in Chinese, remembered across pages.
   await page.getByRole('button', { name: '中文' }).click();
-  await page.getByRole('heading', { name: '成员管理' }).waitFor();
+  await page.getByRole('heading', { name: '云账号', exact: true }).waitFor();
   await page.goto(server.base + '/');
   await page.getByRole('heading', { name: '概览' }).waitFor();
-  await shot(page, '07-chinese');
+  await shot(page, '08-chinese');
 
   // Failed requests the test made on purpose (400, 401) log as console errors; nothing
   // else may: no hydration mismatch, no panic.
@@ -149,7 +168,7 @@ test('sign-in and sign-out work with JavaScript off', async () => {
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(server.base + '/');
   await page.locator('.topbar').getByText('Olivia Owner').waitFor();
-  await shot(page, '08-no-js-signed-in');
+  await shot(page, '09-no-js-signed-in');
   await page.locator('.user-menu summary').click();
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.waitForURL('**/login');

@@ -1,6 +1,7 @@
 //! One file per route.
 mod accept_invite;
 mod auth_frame;
+mod cloud_account;
 mod login;
 mod members;
 mod new_team;
@@ -10,6 +11,7 @@ mod sessions;
 mod setup;
 
 pub use accept_invite::AcceptInvitePage;
+pub use cloud_account::CloudAccountPage;
 pub use login::LoginPage;
 pub use members::MembersPage;
 pub use new_team::NewTeamPage;

@@ -11,6 +11,7 @@ pub fn trail(path: &str) -> Vec<&'static str> {
         routes::MEMBERS => vec!["nav.group_team", "nav.members"],
         routes::NEW_TEAM => vec!["nav.group_team", "nav.new_team"],
         routes::SESSIONS => vec!["nav.group_account", "nav.sessions"],
+        routes::CLOUD_ACCOUNT => vec!["nav.group_settings", "nav.cloud"],
         _ => vec![],
     }
 }

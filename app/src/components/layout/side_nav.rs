@@ -14,6 +14,8 @@ pub fn SideNav() -> impl IntoView {
                 <li><A href=routes::HOME exact=true>{t(lang, "nav.overview")}</A></li>
                 <li class="nav-group">{t(lang, "nav.group_team")}</li>
                 <li><A href=routes::MEMBERS>{t(lang, "nav.members")}</A></li>
+                <li class="nav-group">{t(lang, "nav.group_settings")}</li>
+                <li><A href=routes::CLOUD_ACCOUNT>{t(lang, "nav.cloud")}</A></li>
                 <li class="nav-group">{t(lang, "nav.group_account")}</li>
                 <li><A href=routes::SESSIONS>{t(lang, "nav.sessions")}</A></li>
             </ul>
