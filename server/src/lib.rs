@@ -70,10 +70,9 @@ pub enum RunError {
 /// Start-up failures (database, port in use) and serving errors.
 pub async fn run(config: Config) -> Result<(), RunError> {
     let config = Arc::new(config);
-    with_database(
-        &config.clone(),
-        |url| async move { serve(config, &url).await },
-    )
+    with_database(&config.clone(), Cluster::Own, |url| async move {
+        serve(config, &url).await
+    })
     .await
 }
 
@@ -141,7 +140,7 @@ async fn serve(config: Arc<Config>, url: &str) -> Result<(), RunError> {
 /// # Errors
 /// Start-up failures and serving errors.
 pub async fn run_emulator(config: Config) -> Result<(), RunError> {
-    with_database(&config, |url| async move {
+    with_database(&config.clone(), Cluster::Own, |url| async move {
         let db = db::connect(&url).await?;
         db::migrate(&db).await?;
         let listener = tokio::net::TcpListener::bind(config.emulator_addr).await?;
@@ -163,7 +162,7 @@ pub async fn run_emulator(config: Config) -> Result<(), RunError> {
 /// # Errors
 /// Database failures.
 pub async fn new_emulator_account(config: Config) -> Result<emulator::account::Account, RunError> {
-    with_database(&config, |url| async move {
+    with_database(&config, Cluster::Borrow, |url| async move {
         let db = db::connect(&url).await?;
         db::migrate(&db).await?;
         let account = emulator::account::create(&db).await?;
@@ -173,9 +172,18 @@ pub async fn new_emulator_account(config: Config) -> Result<emulator::account::A
     .await
 }
 
+/// Who stops the embedded cluster when done.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Cluster {
+    /// A server: stops the cluster on exit, even one it adopted from a killed run.
+    Own,
+    /// A one-shot command: stops only a cluster it started, never one a live server uses.
+    Borrow,
+}
+
 /// Runs `f` with the database URL: `DATABASE_URL`, or the embedded cluster, started
-/// for the duration and stopped afterwards.
-async fn with_database<T, F, Fut>(config: &Config, f: F) -> Result<T, RunError>
+/// (or adopted) for the duration and stopped afterwards as `cluster` says.
+async fn with_database<T, F, Fut>(config: &Config, cluster: Cluster, f: F) -> Result<T, RunError>
 where
     F: FnOnce(String) -> Fut,
     Fut: std::future::Future<Output = Result<T, RunError>>,
@@ -188,8 +196,10 @@ where
                 Ok(url) => f(url).await,
                 Err(err) => Err(err),
             };
-            if let Err(err) = pg.stop().await {
-                tracing::error!("could not stop the embedded PostgreSQL: {err}");
+            if cluster == Cluster::Own || pg.started_here() {
+                if let Err(err) = pg.stop().await {
+                    tracing::error!("could not stop the embedded PostgreSQL: {err}");
+                }
             }
             result
         }

@@ -9,7 +9,11 @@ pub const DEFAULT_FILTER: &str = "info,sqlx=warn,tower_sessions=warn,tower_sessi
 pub fn init() {
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+    // Logs go to stderr: stdout carries command output (`server emulator-account`).
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 /// The path of a request as logged: invitation tokens are credentials, so they are cut.

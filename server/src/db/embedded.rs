@@ -40,6 +40,8 @@ pub struct EmbeddedPostgres {
     run_as: Option<(u32, u32)>,
     port: u16,
     password: String,
+    /// False when an already running cluster was adopted.
+    started_here: bool,
 }
 
 const SUPERUSER: &str = "console";
@@ -57,7 +59,7 @@ impl EmbeddedPostgres {
             pg.init().await?;
         }
         if let Some(port) = pg.running_port().await {
-            tracing::info!(port, "adopting the embedded PostgreSQL left running");
+            tracing::info!(port, "adopting the embedded PostgreSQL already running");
             pg.port = port;
         } else {
             pg.port = free_port()?;
@@ -72,9 +74,16 @@ impl EmbeddedPostgres {
                 &format!("-p {}", pg.port),
             ])
             .await?;
+            pg.started_here = true;
             tracing::info!(port = pg.port, dir = %pg.cluster_dir.display(), "embedded PostgreSQL started");
         }
         Ok(pg)
+    }
+
+    /// Whether [`EmbeddedPostgres::start`] started the cluster (rather than adopting one
+    /// that was already running, say under a live server).
+    pub fn started_here(&self) -> bool {
+        self.started_here
     }
 
     /// The cluster that belongs to `data_dir`, neither created nor started.
@@ -95,6 +104,7 @@ impl EmbeddedPostgres {
             run_as,
             port: 0,
             password,
+            started_here: false,
         })
     }
 
