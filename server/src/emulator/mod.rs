@@ -6,7 +6,8 @@
 //! key pair exactly as against the real cloud.
 pub mod account;
 mod api;
-mod cam;
+pub mod cam;
+pub mod mps;
 pub mod scf;
 pub mod templates;
 mod verify;
@@ -47,6 +48,7 @@ async fn api_call(State(emu): State<Emulator>, headers: HeaderMap, body: Bytes) 
         let expected = match ctx.service.as_str() {
             "cam" => cam::VERSION,
             "scf" => scf::VERSION,
+            "mps" => mps::VERSION,
             _ => "",
         };
         if !expected.is_empty() && ctx.version != expected {
@@ -61,6 +63,7 @@ async fn api_call(State(emu): State<Emulator>, headers: HeaderMap, body: Bytes) 
         match ctx.service.as_str() {
             "cam" => cam::handle(&emu, &ctx, &params).await,
             "scf" => scf::handle(&emu, &ctx, &params).await,
+            "mps" => mps::handle(&emu, &ctx, &params).await,
             _ => Err(ApiError::new(
                 "InvalidAction",
                 format!(

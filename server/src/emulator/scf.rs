@@ -212,6 +212,8 @@ pub async fn handle(emu: &Emulator, ctx: &CallContext, params: &Value) -> Result
             update_configuration(emu, ctx.account_id, region, params).await
         }
         "DeleteFunction" => delete_function(emu, ctx.account_id, region, params).await,
+        "ListTriggers" => list_triggers(emu, ctx.account_id, region, params).await,
+        "DeleteTrigger" => delete_trigger(emu, ctx.account_id, region, params).await,
         other => Err(ApiError::new(
             "InvalidAction",
             format!("The action {other} is not supported by service scf."),
@@ -741,10 +743,132 @@ async fn delete_function(
     params: &Value,
 ) -> Result<Value, ApiError> {
     let function = find_function(emu, account_id, region, params).await?;
+    let mut tx = emu.db.begin().await?;
+    // A deleted function's triggers go with it.
+    sqlx::query(
+        "delete from emulator.mps_trigger
+         where account_id = $1 and scf_region = $2 and namespace = $3 and function_name = $4",
+    )
+    .bind(account_id)
+    .bind(region)
+    .bind(&function.namespace)
+    .bind(&function.function_name)
+    .execute(&mut *tx)
+    .await?;
     sqlx::query("delete from emulator.scf_function where function_id = $1")
         .bind(&function.function_id)
-        .execute(&emu.db)
+        .execute(&mut *tx)
         .await?;
+    tx.commit().await?;
+    Ok(json!({}))
+}
+
+/// Whether a function exists (for binding triggers).
+///
+/// # Errors
+/// Database errors.
+pub async fn function_exists(
+    emu: &Emulator,
+    account_id: i64,
+    region: &str,
+    namespace: &str,
+    name: &str,
+) -> Result<bool, ApiError> {
+    Ok(sqlx::query_scalar(
+        "select exists (select 1 from emulator.scf_function
+         where account_id = $1 and region = $2 and namespace = $3 and function_name = $4)",
+    )
+    .bind(account_id)
+    .bind(region)
+    .bind(namespace)
+    .bind(name)
+    .fetch_one(&emu.db)
+    .await?)
+}
+
+#[derive(sqlx::FromRow)]
+struct MpsTriggerRow {
+    event_type: String,
+    qualifier: String,
+    resource_id: String,
+    created_at: OffsetDateTime,
+}
+
+impl MpsTriggerRow {
+    fn info(&self) -> Value {
+        json!({
+            "TriggerName": self.event_type, "Type": "mps",
+            "TriggerDesc": json!({"eventType": self.event_type}).to_string(),
+            "Enable": 1, "Qualifier": self.qualifier, "AvailableStatus": "Available",
+            "CustomArgument": "", "AddTime": cloud_time(self.created_at),
+            "ModTime": cloud_time(self.created_at), "ResourceId": self.resource_id,
+            "BindStatus": "on", "TriggerAttribute": "single", "Description": "",
+            "BoundResources": "",
+        })
+    }
+}
+
+async fn list_triggers(
+    emu: &Emulator,
+    account_id: i64,
+    region: &str,
+    params: &Value,
+) -> Result<Value, ApiError> {
+    let function = find_function(emu, account_id, region, params).await?;
+    let (offset, limit) = paging(params)?;
+    let rows: Vec<MpsTriggerRow> = sqlx::query_as(
+        "select event_type, qualifier, resource_id, created_at from emulator.mps_trigger
+         where account_id = $1 and scf_region = $2 and namespace = $3 and function_name = $4
+         order by created_at desc",
+    )
+    .bind(account_id)
+    .bind(region)
+    .bind(&function.namespace)
+    .bind(&function.function_name)
+    .fetch_all(&emu.db)
+    .await?;
+    let total = rows.len();
+    let list: Vec<Value> = rows
+        .iter()
+        .skip(offset as usize)
+        .take(limit as usize)
+        .map(MpsTriggerRow::info)
+        .collect();
+    Ok(json!({"Triggers": list, "TotalCount": total}))
+}
+
+async fn delete_trigger(
+    emu: &Emulator,
+    account_id: i64,
+    region: &str,
+    params: &Value,
+) -> Result<Value, ApiError> {
+    let function = find_function(emu, account_id, region, params).await?;
+    let name = req_str(params, "TriggerName")?;
+    let kind = req_str(params, "Type")?;
+    let done = if kind == "mps" {
+        sqlx::query(
+            "delete from emulator.mps_trigger
+             where account_id = $1 and scf_region = $2 and namespace = $3 and function_name = $4 and event_type = $5",
+        )
+        .bind(account_id)
+        .bind(region)
+        .bind(&function.namespace)
+        .bind(&function.function_name)
+        .bind(name)
+        .execute(&emu.db)
+        .await?
+        .rows_affected()
+    } else {
+        // The emulator keeps MPS triggers only; any other type has nothing to delete.
+        0
+    };
+    if done == 0 {
+        return Err(ApiError::new(
+            "ResourceNotFound.Trigger",
+            format!("No {kind} trigger named {name} on this function."),
+        ));
+    }
     Ok(json!({}))
 }
 

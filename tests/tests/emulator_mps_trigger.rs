@@ -1,0 +1,256 @@
+//! The MPS trigger in the emulator: service roles first, one function per event type
+//! account-wide (even under concurrent binds), listed and deleted through SCF.
+use serde_json::{json, Value};
+use server::cloud::client::{Call, CloudClient, Credentials, Endpoint};
+use server::cloud::error::CloudError;
+
+struct Cloud {
+    client: CloudClient,
+    creds: Credentials,
+}
+
+async fn emulator() -> Cloud {
+    let db = integration_tests::fresh_db().await;
+    server::db::migrate(&db).await.expect("migrations");
+    let account = server::emulator::account::create(&db)
+        .await
+        .expect("account");
+    let app = server::emulator::router(db);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("port");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    Cloud {
+        client: CloudClient::new(Endpoint::Custom(base)).expect("client"),
+        creds: Credentials::new(account.secret_id, account.secret_key),
+    }
+}
+
+impl Cloud {
+    async fn call(&self, service: &str, action: &str, params: Value) -> Result<Value, CloudError> {
+        let version = match service {
+            "cam" => "2019-01-16",
+            "scf" => "2018-04-16",
+            _ => "2019-06-12",
+        };
+        let region = (service != "cam").then_some("ap-beijing");
+        self.client
+            .call(
+                &self.creds,
+                Call {
+                    service,
+                    version,
+                    action,
+                    region,
+                    idempotent: false,
+                },
+                &params,
+            )
+            .await
+    }
+
+    async fn function(&self, name: &str) {
+        self.call("scf", "CreateFunction", json!({"FunctionName": name, "Runtime": "Nodejs8.9", "Code": {"DemoId": "demo-nodejs89-mps-webhook"}}))
+            .await
+            .expect("CreateFunction");
+    }
+
+    async fn authorize(&self, role: &str, service: &str, policy: &str) {
+        let trust = json!({"version": "2.0", "statement": [{"action": "name/sts:AssumeRole", "effect": "allow", "principal": {"service": service}}]});
+        self.call(
+            "cam",
+            "CreateRole",
+            json!({"RoleName": role, "PolicyDocument": trust.to_string()}),
+        )
+        .await
+        .expect("CreateRole");
+        self.call(
+            "cam",
+            "AttachRolePolicy",
+            json!({"PolicyName": policy, "AttachRoleName": role}),
+        )
+        .await
+        .expect("AttachRolePolicy");
+    }
+}
+
+fn code(r: Result<Value, CloudError>) -> (String, String) {
+    match r {
+        Err(CloudError::Api { code, message, .. }) => (code, message),
+        other => panic!("expected an API error, got {other:?}"),
+    }
+}
+
+fn bind(function: &str, event: &str) -> Value {
+    json!({"ScfRegion": "ap-beijing", "EventType": event, "FunctionName": function, "Namespace": "default", "Qualifier": "$DEFAULT"})
+}
+
+#[tokio::test]
+async fn binding_needs_both_service_roles() {
+    let c = emulator().await;
+    c.function("MPSAnalysis").await;
+    let (code_, message) = code(
+        c.call("mps", "BindTrigger", bind("MPSAnalysis", "WorkflowTask"))
+            .await,
+    );
+    assert_eq!(code_, "FailedOperation.QcsRoleNotFound");
+    assert!(
+        message.contains("SCF_QcsRole") && message.contains("MPS_QcsRole"),
+        "{message}"
+    );
+    c.authorize("SCF_QcsRole", "scf.qcloud.com", "QcloudAccessForScfRole")
+        .await;
+    let (_, message) = code(
+        c.call("mps", "BindTrigger", bind("MPSAnalysis", "WorkflowTask"))
+            .await,
+    );
+    assert!(
+        !message.contains("SCF_QcsRole") && message.contains("MPS_QcsRole"),
+        "{message}"
+    );
+    c.authorize(
+        "MPS_QcsRole",
+        "mps.cloud.tencent.com",
+        "QcloudAccessForMPSRole",
+    )
+    .await;
+    let bound = c
+        .call("mps", "BindTrigger", bind("MPSAnalysis", "WorkflowTask"))
+        .await
+        .expect("bound");
+    assert!(bound["ResourceId"]
+        .as_str()
+        .unwrap()
+        .ends_with("/TriggerType/WorkflowTaskEvent"));
+}
+
+#[tokio::test]
+async fn each_event_type_binds_one_function_account_wide() {
+    let c = emulator().await;
+    c.authorize("SCF_QcsRole", "scf.qcloud.com", "QcloudAccessForScfRole")
+        .await;
+    c.authorize(
+        "MPS_QcsRole",
+        "mps.cloud.tencent.com",
+        "QcloudAccessForMPSRole",
+    )
+    .await;
+    for name in ["MPSAnalysis", "Other", "Third"] {
+        c.function(name).await;
+    }
+    let bound = c
+        .call("mps", "BindTrigger", bind("MPSAnalysis", "WorkflowTask"))
+        .await
+        .expect("bind");
+    let resource_id = bound["ResourceId"].as_str().unwrap().to_owned();
+    let (code_, message) = code(
+        c.call("mps", "BindTrigger", bind("Other", "WorkflowTask"))
+            .await,
+    );
+    assert_eq!(code_, "ResourceInUse.Trigger");
+    assert!(
+        message.contains("ap-beijing/default/MPSAnalysis"),
+        "the holder is named: {message}"
+    );
+    assert_eq!(
+        code(
+            c.call("mps", "BindTrigger", bind("Ghost", "EditMediaTask"))
+                .await
+        )
+        .0,
+        "ResourceNotFound.Function"
+    );
+    assert_eq!(
+        code(
+            c.call("mps", "BindTrigger", bind("Other", "LiveTask"))
+                .await
+        )
+        .0,
+        "InvalidParameterValue.EventType"
+    );
+
+    // Two binds of the same event type at once: exactly one wins.
+    let (a, b) = tokio::join!(
+        c.call("mps", "BindTrigger", bind("Other", "EditMediaTask")),
+        c.call("mps", "BindTrigger", bind("Third", "EditMediaTask")),
+    );
+    assert_eq!(
+        [a.is_ok(), b.is_ok()].iter().filter(|ok| **ok).count(),
+        1,
+        "{a:?} {b:?}"
+    );
+    let loser = if a.is_ok() { b } else { a };
+    assert_eq!(code(loser).0, "ResourceInUse.Trigger");
+
+    // SCF lists it as an mps trigger and deletes it.
+    let listed = c
+        .call(
+            "scf",
+            "ListTriggers",
+            json!({"FunctionName": "MPSAnalysis"}),
+        )
+        .await
+        .expect("list");
+    assert_eq!(listed["TotalCount"], 1);
+    let trigger = &listed["Triggers"][0];
+    assert_eq!(trigger["Type"], "mps");
+    assert_eq!(trigger["ResourceId"], resource_id.as_str());
+    assert_eq!(trigger["TriggerDesc"], r#"{"eventType":"WorkflowTask"}"#);
+    c.call(
+        "scf",
+        "DeleteTrigger",
+        json!({"FunctionName": "MPSAnalysis", "TriggerName": "WorkflowTask", "Type": "mps"}),
+    )
+    .await
+    .expect("DeleteTrigger");
+    let again = c
+        .call(
+            "scf",
+            "DeleteTrigger",
+            json!({"FunctionName": "MPSAnalysis", "TriggerName": "WorkflowTask", "Type": "mps"}),
+        )
+        .await;
+    assert_eq!(code(again).0, "ResourceNotFound.Trigger");
+    // Freed: another function may take the event type; UnbindTrigger removes it again.
+    let rebound = c
+        .call("mps", "BindTrigger", bind("Other", "WorkflowTask"))
+        .await
+        .expect("rebind");
+    c.call(
+        "mps",
+        "UnbindTrigger",
+        json!({"Type": "mps", "ResourceId": rebound["ResourceId"]}),
+    )
+    .await
+    .expect("unbind");
+    assert_eq!(
+        code(
+            c.call(
+                "mps",
+                "UnbindTrigger",
+                json!({"Type": "mps", "ResourceId": "nope"})
+            )
+            .await
+        )
+        .0,
+        "ResourceNotFound.Trigger"
+    );
+
+    // Deleting a function removes its triggers.
+    c.call("mps", "BindTrigger", bind("MPSAnalysis", "WorkflowTask"))
+        .await
+        .expect("bind");
+    c.call(
+        "scf",
+        "DeleteFunction",
+        json!({"FunctionName": "MPSAnalysis"}),
+    )
+    .await
+    .expect("delete");
+    c.call("mps", "BindTrigger", bind("Other", "WorkflowTask"))
+        .await
+        .expect("free after delete");
+}
