@@ -53,6 +53,46 @@ pub async fn fresh_db() -> PgPool {
         .expect("test database connection")
 }
 
+/// The cloud emulator alone, on a loopback port, with one account.
+pub struct TestEmulator {
+    pub client: server::cloud::client::CloudClient,
+    pub creds: server::cloud::client::Credentials,
+    pub account: server::emulator::account::Account,
+    /// `http://127.0.0.1:<port>`.
+    pub base: String,
+    pub db: PgPool,
+}
+
+/// Starts the emulator on a fresh database and creates an account in it.
+pub async fn spawn_emulator() -> TestEmulator {
+    let db = fresh_db().await;
+    server::db::migrate(&db).await.expect("migrations");
+    let account = server::emulator::account::create(&db)
+        .await
+        .expect("emulator account");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind a loopback port");
+    let base = format!("http://{}", listener.local_addr().expect("local address"));
+    let app = server::emulator::router(db.clone());
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    TestEmulator {
+        client: server::cloud::client::CloudClient::new(server::cloud::client::Endpoint::Custom(
+            base.clone(),
+        ))
+        .expect("cloud client"),
+        creds: server::cloud::client::Credentials::new(
+            account.secret_id.clone(),
+            account.secret_key.clone(),
+        ),
+        account,
+        base,
+        db,
+    }
+}
+
 /// The server under test.
 pub struct TestServer {
     pub base: String,

@@ -3,36 +3,11 @@
 use std::sync::Arc;
 
 use serde_json::{json, Value};
-use server::cloud::client::{Call, CloudClient, Credentials, Endpoint};
+use server::cloud::client::{Call, Credentials};
 use server::cloud::error::CloudError;
 
-struct Cloud {
-    client: CloudClient,
-    creds: Credentials,
-    key: String,
-    base: String,
-}
-
-async fn emulator() -> Cloud {
-    let db = integration_tests::fresh_db().await;
-    server::db::migrate(&db).await.expect("migrations");
-    let account = server::emulator::account::create(&db)
-        .await
-        .expect("account");
-    let app = server::emulator::router(db);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("port");
-    let base = format!("http://{}", listener.local_addr().expect("addr"));
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    Cloud {
-        client: CloudClient::new(Endpoint::Custom(base.clone())).expect("client"),
-        creds: Credentials::new(account.secret_id, account.secret_key.clone()),
-        key: account.secret_key,
-        base,
-    }
+async fn emulator() -> integration_tests::TestEmulator {
+    integration_tests::spawn_emulator().await
 }
 
 fn cam(action: &str) -> Call<'_> {
@@ -280,7 +255,7 @@ async fn signatures_keys_and_clocks_are_checked() {
         let ts = now();
         let body = b"{not json";
         let s = server::cloud::sign::tc3_sign(
-            &c.key,
+            &c.account.secret_key,
             &server::cloud::sign::Tc3Request {
                 method: "POST",
                 canonical_query: "",

@@ -1,35 +1,23 @@
 //! The MPS trigger in the emulator: service roles first, one function per event type
 //! account-wide (even under concurrent binds), listed and deleted through SCF.
 use serde_json::{json, Value};
-use server::cloud::client::{Call, CloudClient, Credentials, Endpoint};
+use server::cloud::client::Call;
 use server::cloud::error::CloudError;
 
-struct Cloud {
-    client: CloudClient,
-    creds: Credentials,
-}
+use integration_tests::TestEmulator as Cloud;
 
 async fn emulator() -> Cloud {
-    let db = integration_tests::fresh_db().await;
-    server::db::migrate(&db).await.expect("migrations");
-    let account = server::emulator::account::create(&db)
-        .await
-        .expect("account");
-    let app = server::emulator::router(db);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("port");
-    let base = format!("http://{}", listener.local_addr().expect("addr"));
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    Cloud {
-        client: CloudClient::new(Endpoint::Custom(base)).expect("client"),
-        creds: Credentials::new(account.secret_id, account.secret_key),
-    }
+    integration_tests::spawn_emulator().await
 }
 
-impl Cloud {
+/// Calls by service, and the fixtures these tests need.
+trait Ops {
+    async fn call(&self, service: &str, action: &str, params: Value) -> Result<Value, CloudError>;
+    async fn function(&self, name: &str);
+    async fn authorize(&self, role: &str, service: &str, policy: &str);
+}
+
+impl Ops for Cloud {
     async fn call(&self, service: &str, action: &str, params: Value) -> Result<Value, CloudError> {
         let version = match service {
             "cam" => "2019-01-16",

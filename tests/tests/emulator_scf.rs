@@ -1,32 +1,13 @@
 //! SCF in the emulator through the project's client: namespaces, functions from the
 //! template catalogue and from a zip, the validation rules and their error codes.
 use serde_json::{json, Value};
-use server::cloud::client::{Call, CloudClient, Credentials, Endpoint};
+use server::cloud::client::Call;
 use server::cloud::error::CloudError;
 
-struct Cloud {
-    client: CloudClient,
-    creds: Credentials,
-}
+use integration_tests::TestEmulator as Cloud;
 
 async fn emulator() -> Cloud {
-    let db = integration_tests::fresh_db().await;
-    server::db::migrate(&db).await.expect("migrations");
-    let account = server::emulator::account::create(&db)
-        .await
-        .expect("account");
-    let app = server::emulator::router(db);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("port");
-    let base = format!("http://{}", listener.local_addr().expect("addr"));
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    Cloud {
-        client: CloudClient::new(Endpoint::Custom(base)).expect("client"),
-        creds: Credentials::new(account.secret_id, account.secret_key),
-    }
+    integration_tests::spawn_emulator().await
 }
 
 fn scf<'a>(action: &'a str, region: Option<&'a str>) -> Call<'a> {
@@ -39,7 +20,12 @@ fn scf<'a>(action: &'a str, region: Option<&'a str>) -> Call<'a> {
     }
 }
 
-impl Cloud {
+/// SCF calls in ap-beijing.
+trait Scf {
+    async fn call(&self, action: &str, params: Value) -> Result<Value, CloudError>;
+}
+
+impl Scf for Cloud {
     async fn call(&self, action: &str, params: Value) -> Result<Value, CloudError> {
         self.client
             .call(&self.creds, scf(action, Some("ap-beijing")), &params)

@@ -44,25 +44,14 @@ async fn the_official_python_sdk_works_against_the_emulator() {
     let python = tokio::task::spawn_blocking(sdk_python)
         .await
         .expect("venv task");
-    let db = integration_tests::fresh_db().await;
-    server::db::migrate(&db).await.expect("migrations");
-    let account = server::emulator::account::create(&db)
-        .await
-        .expect("account");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("port");
-    let endpoint = listener.local_addr().expect("addr").to_string();
-    let app = server::emulator::router(db);
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
+    let emu = integration_tests::spawn_emulator().await;
+    let endpoint = emu.base.trim_start_matches("http://").to_owned();
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sdk/official_sdk.py");
     let output = tokio::process::Command::new(python)
         .arg(script)
         .env("EMU_ENDPOINT", &endpoint)
-        .env("EMU_SECRET_ID", &account.secret_id)
-        .env("EMU_SECRET_KEY", &account.secret_key)
+        .env("EMU_SECRET_ID", &emu.account.secret_id)
+        .env("EMU_SECRET_KEY", &emu.account.secret_key)
         .output()
         .await
         .expect("the SDK script runs");

@@ -82,6 +82,24 @@ pub fn opt_i64(params: &Value, name: &str) -> Result<Option<i64>, ApiError> {
     }
 }
 
+/// The total count of `rows` and the page `offset..offset + limit` of them as JSON
+/// (rows `to_json` skips are dropped from the page).
+pub fn page_json<T>(
+    rows: Vec<T>,
+    offset: i64,
+    limit: i64,
+    to_json: impl FnMut(T) -> Option<Value>,
+) -> (usize, Vec<Value>) {
+    let total = rows.len();
+    let page = rows
+        .into_iter()
+        .skip(usize::try_from(offset).unwrap_or(0))
+        .take(usize::try_from(limit).unwrap_or(0))
+        .filter_map(to_json)
+        .collect();
+    (total, page)
+}
+
 /// `YYYY-MM-DD HH:MM:SS` in Beijing time, as the console APIs print times.
 pub fn cloud_time(t: time::OffsetDateTime) -> String {
     let t = t.to_offset(time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC));

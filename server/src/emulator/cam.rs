@@ -3,7 +3,7 @@
 use serde_json::{json, Value};
 use time::OffsetDateTime;
 
-use super::api::{cloud_time, opt_i64, opt_str, req_str, ApiError};
+use super::api::{cloud_time, opt_i64, opt_str, page_json, req_str, ApiError};
 use super::verify::CallContext;
 use super::Emulator;
 
@@ -323,20 +323,14 @@ async fn list_attached(
     .bind(&role.role_id)
     .fetch_all(&emu.db)
     .await?;
-    let total = rows.len();
-    let list: Vec<Value> = rows
-        .into_iter()
-        .skip(offset as usize)
-        .take(limit as usize)
-        .filter_map(|(id, added)| {
-            let (_, name, description) = PRESET_POLICIES.iter().find(|p| p.0 == id)?;
-            Some(json!({
-                "PolicyId": id, "PolicyName": name, "AddTime": cloud_time(added),
-                "PolicyType": "QCS", "CreateMode": 2, "Deactived": 0, "DeactivedDetail": [],
-                "Description": description,
-            }))
-        })
-        .collect();
+    let (total, list) = page_json(rows, offset, limit, |(id, added)| {
+        let (_, name, description) = PRESET_POLICIES.iter().find(|p| p.0 == id)?;
+        Some(json!({
+            "PolicyId": id, "PolicyName": name, "AddTime": cloud_time(added),
+            "PolicyType": "QCS", "CreateMode": 2, "Deactived": 0, "DeactivedDetail": [],
+            "Description": description,
+        }))
+    });
     Ok(json!({ "List": list, "TotalNum": total }))
 }
 

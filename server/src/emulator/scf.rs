@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 use time::OffsetDateTime;
 
-use super::api::{cloud_time, opt_i64, opt_str, req_str, ApiError};
+use super::api::{cloud_time, opt_i64, opt_str, page_json, req_str, ApiError};
 use super::verify::CallContext;
 use super::Emulator;
 
@@ -312,16 +312,17 @@ async fn list_namespaces(
     .bind(region)
     .fetch_all(&emu.db)
     .await?;
-    let total = rows.len();
-    let list: Vec<Value> = rows
-        .into_iter()
-        .skip(offset as usize)
-        .take(limit as usize)
-        .map(|(name, description, added, modified)| {
-            json!({"Name": name, "Description": description, "Type": "default",
-                   "AddTime": cloud_time(added), "ModTime": cloud_time(modified)})
-        })
-        .collect();
+    let (total, list) = page_json(
+        rows,
+        offset,
+        limit,
+        |(name, description, added, modified)| {
+            Some(
+                json!({"Name": name, "Description": description, "Type": "default",
+                    "AddTime": cloud_time(added), "ModTime": cloud_time(modified)}),
+            )
+        },
+    );
     Ok(json!({"Namespaces": list, "TotalCount": total}))
 }
 
@@ -827,13 +828,7 @@ async fn list_triggers(
     .bind(&function.function_name)
     .fetch_all(&emu.db)
     .await?;
-    let total = rows.len();
-    let list: Vec<Value> = rows
-        .iter()
-        .skip(offset as usize)
-        .take(limit as usize)
-        .map(MpsTriggerRow::info)
-        .collect();
+    let (total, list) = page_json(rows, offset, limit, |row| Some(row.info()));
     Ok(json!({"Triggers": list, "TotalCount": total}))
 }
 
