@@ -108,13 +108,17 @@ async fn serve(config: Arc<Config>, url: &str) -> Result<(), RunError> {
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let emulator = tokio::spawn({
         let db = db.clone();
+        let emulator_url_for_router = emulator_url.clone();
         let mut stop = stop_rx.clone();
         async move {
-            axum::serve(emulator_listener, emulator::router(db))
-                .with_graceful_shutdown(async move {
-                    let _ = stop.changed().await;
-                })
-                .await
+            axum::serve(
+                emulator_listener,
+                emulator::router(db, emulator_url_for_router),
+            )
+            .with_graceful_shutdown(async move {
+                let _ = stop.changed().await;
+            })
+            .await
         }
     });
     tracing::info!("cloud emulator listening on {emulator_url}");
@@ -144,11 +148,9 @@ pub async fn run_emulator(config: Config) -> Result<(), RunError> {
         let db = db::connect(&url).await?;
         db::migrate(&db).await?;
         let listener = tokio::net::TcpListener::bind(config.emulator_addr).await?;
-        tracing::info!(
-            "cloud emulator listening on http://{}",
-            listener.local_addr()?
-        );
-        axum::serve(listener, emulator::router(db.clone()))
+        let url = format!("http://{}", listener.local_addr()?);
+        tracing::info!("cloud emulator listening on {url}");
+        axum::serve(listener, emulator::router(db.clone(), url))
             .with_graceful_shutdown(shutdown_signal())
             .await?;
         db.close().await;

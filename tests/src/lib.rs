@@ -74,7 +74,7 @@ pub async fn spawn_emulator() -> TestEmulator {
         .await
         .expect("bind a loopback port");
     let base = format!("http://{}", listener.local_addr().expect("local address"));
-    let app = server::emulator::router(db.clone());
+    let app = server::emulator::router(db.clone(), base.clone());
     tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });
@@ -127,7 +127,7 @@ pub async fn spawn_with(vars: impl Fn(&str) -> Option<String>) -> TestServer {
         "http://{}",
         emulator.local_addr().expect("emulator address")
     );
-    let emulator_app = server::emulator::router(db.clone());
+    let emulator_app = server::emulator::router(db.clone(), emulator_url.clone());
     tokio::spawn(async move {
         let _ = axum::serve(emulator, emulator_app).await;
     });

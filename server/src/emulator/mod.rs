@@ -7,7 +7,9 @@
 pub mod account;
 mod api;
 pub mod cam;
+pub mod invoke;
 pub mod mps;
+pub mod runtime;
 pub mod scf;
 pub mod templates;
 mod verify;
@@ -30,14 +32,16 @@ pub const BODY_LIMIT: usize = 6 * 1024 * 1024;
 #[derive(Clone)]
 pub struct Emulator {
     pub db: PgPool,
+    /// The emulator's own base URL, given to functions as their COS endpoint.
+    pub public_url: String,
 }
 
-/// The emulator's HTTP API: every action is a POST to `/`.
-pub fn router(db: PgPool) -> Router {
+/// The emulator's HTTP API (every action is a POST to `/`), reachable at `public_url`.
+pub fn router(db: PgPool, public_url: String) -> Router {
     Router::new()
         .route("/", post(api_call))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
-        .with_state(Emulator { db })
+        .with_state(Emulator { db, public_url })
 }
 
 async fn api_call(State(emu): State<Emulator>, headers: HeaderMap, body: Bytes) -> Response {

@@ -214,6 +214,10 @@ pub async fn handle(emu: &Emulator, ctx: &CallContext, params: &Value) -> Result
         "DeleteFunction" => delete_function(emu, ctx.account_id, region, params).await,
         "ListTriggers" => list_triggers(emu, ctx.account_id, region, params).await,
         "DeleteTrigger" => delete_trigger(emu, ctx.account_id, region, params).await,
+        "Invoke" => super::invoke::invoke(emu, ctx, region, params).await,
+        "GetFunctionLogs" => {
+            super::invoke::get_function_logs(emu, ctx.account_id, region, params).await
+        }
         other => Err(ApiError::new(
             "InvalidAction",
             format!("The action {other} is not supported by service scf."),
@@ -279,7 +283,7 @@ async fn existing_namespace<'a>(
     }
 }
 
-fn paging(params: &Value) -> Result<(i64, i64), ApiError> {
+pub(crate) fn paging(params: &Value) -> Result<(i64, i64), ApiError> {
     let offset = opt_i64(params, "Offset")?.unwrap_or(0);
     let limit = opt_i64(params, "Limit")?.unwrap_or(20);
     if offset < 0 {
@@ -327,29 +331,29 @@ async fn list_namespaces(
 }
 
 #[derive(sqlx::FromRow)]
-struct FunctionRow {
-    function_id: String,
-    namespace: String,
-    function_name: String,
-    runtime: String,
-    handler: String,
-    description: String,
-    memory_size: i32,
-    timeout: i32,
-    environment: Value,
-    role: String,
+pub(crate) struct FunctionRow {
+    pub(crate) function_id: String,
+    pub(crate) namespace: String,
+    pub(crate) function_name: String,
+    pub(crate) runtime: String,
+    pub(crate) handler: String,
+    pub(crate) description: String,
+    pub(crate) memory_size: i32,
+    pub(crate) timeout: i32,
+    pub(crate) environment: Value,
+    pub(crate) role: String,
     r#type: String,
-    code_source: String,
-    demo_id: Option<String>,
-    active_at: OffsetDateTime,
-    created_at: OffsetDateTime,
-    updated_at: OffsetDateTime,
+    pub(crate) code_source: String,
+    pub(crate) demo_id: Option<String>,
+    pub(crate) active_at: OffsetDateTime,
+    pub(crate) created_at: OffsetDateTime,
+    pub(crate) updated_at: OffsetDateTime,
 }
 
 const FUNCTION_COLUMNS: &str = "function_id, namespace, function_name, runtime, handler, description, memory_size, timeout, environment, role, type, code_source, demo_id, active_at, created_at, updated_at";
 
 impl FunctionRow {
-    fn status(&self) -> &'static str {
+    pub(crate) fn status(&self) -> &'static str {
         if OffsetDateTime::now_utc() < self.active_at {
             "Creating"
         } else {
@@ -400,7 +404,7 @@ fn function_not_found(name: &str) -> ApiError {
     )
 }
 
-async fn find_function(
+pub(crate) async fn find_function(
     emu: &Emulator,
     account_id: i64,
     region: &str,

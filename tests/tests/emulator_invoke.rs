@@ -1,0 +1,218 @@
+//! Invoking functions in the emulator and querying their logs: the MPS Webhook template
+//! run on a WorkflowTask event, synchronously and asynchronously.
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use server::cloud::client::Call;
+use server::cloud::error::CloudError;
+
+use integration_tests::TestEmulator as Cloud;
+
+/// SCF calls in ap-beijing.
+trait Scf {
+    async fn call(&self, action: &str, params: Value) -> Result<Value, CloudError>;
+}
+
+impl Scf for Cloud {
+    async fn call(&self, action: &str, params: Value) -> Result<Value, CloudError> {
+        let call = Call {
+            service: "scf",
+            version: "2018-04-16",
+            action,
+            region: Some("ap-beijing"),
+            idempotent: false,
+        };
+        self.client.call(&self.creds, call, &params).await
+    }
+}
+
+fn code(r: Result<Value, CloudError>) -> String {
+    match r {
+        Err(CloudError::Api { code, .. }) => code,
+        other => panic!("expected an API error, got {other:?}"),
+    }
+}
+
+const TASK_ID: &str = "1250000001-WorkflowTask-5d0a2e8f6c1b4a7e9f3d2c1b0a9e8d7ct0";
+
+fn workflow_event() -> String {
+    json!({"EventType": "WorkflowTask", "WorkflowTaskEvent": {
+        "TaskId": TASK_ID, "Status": "FINISH", "ErrCode": 0, "Message": "",
+        "InputInfo": {"Type": "COS", "CosInputInfo": {"Bucket": "mps-in-1250000001", "Region": "ap-beijing", "Object": "/upload/demo.mp4"}},
+        "MediaProcessResultSet": [{"Type": "Transcode", "TranscodeTask": {"Status": "SUCCESS", "ErrCode": 0, "Message": "SUCCESS",
+            "Output": {"OutputStorage": {"Type": "COS", "CosOutputStorage": {"Bucket": "mps-out-1250000001", "Region": "ap-beijing"}}, "Path": "/output/demo_transcode_10.mp4"}},
+            "AnimatedGraphicTask": null, "SnapshotByTimeOffsetTask": null, "SampleSnapshotTask": null, "ImageSpriteTask": null}]}})
+    .to_string()
+}
+
+async fn active_function(c: &Cloud, name: &str) {
+    c.call("CreateFunction", json!({"FunctionName": name, "Runtime": "Nodejs8.9", "Handler": "index.main_handler", "Code": {"DemoId": "demo-nodejs89-mps-webhook"}}))
+        .await
+        .expect("CreateFunction");
+    let early = c.call("Invoke", json!({"FunctionName": name})).await;
+    assert_eq!(
+        code(early),
+        "FailedOperation.FunctionStatusError",
+        "no invoking while Creating"
+    );
+    for _ in 0..50 {
+        let f = c
+            .call("GetFunction", json!({"FunctionName": name}))
+            .await
+            .expect("get");
+        if f["Status"] == "Active" {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{name} never became Active");
+}
+
+#[tokio::test]
+async fn the_mps_template_handles_a_workflow_event_and_its_log_is_queryable() {
+    let c = integration_tests::spawn_emulator().await;
+    active_function(&c, "MPSAnalysis").await;
+
+    let ok = c
+        .call(
+            "Invoke",
+            json!({"FunctionName": "MPSAnalysis", "ClientContext": workflow_event()}),
+        )
+        .await
+        .expect("invoke");
+    let result = &ok["Result"];
+    assert_eq!(result["InvokeResult"], 0, "{result}");
+    let ret: Value =
+        serde_json::from_str(result["RetMsg"].as_str().unwrap()).expect("RetMsg is JSON");
+    assert_eq!(ret["TaskId"], TASK_ID);
+    assert_eq!(ret["Status"], "FINISH");
+    let log = result["Log"].as_str().unwrap();
+    let rid = result["FunctionRequestId"].as_str().unwrap().to_owned();
+    assert!(log.starts_with(&format!("START RequestId: {rid}")), "{log}");
+    assert!(
+        log.contains(&format!("MPS WorkflowTask {TASK_ID} status FINISH")),
+        "{log}"
+    );
+    assert!(log.contains("COS_BUCKET is not set"), "{log}");
+    assert!(result["BillDuration"].as_i64().unwrap() >= 1);
+
+    let bad = c
+        .call(
+            "Invoke",
+            json!({"FunctionName": "MPSAnalysis", "ClientContext": r#"{"EventType":"Other"}"#}),
+        )
+        .await
+        .expect("invoke");
+    assert_eq!(bad["Result"]["InvokeResult"], -1);
+    assert!(bad["Result"]["ErrMsg"]
+        .as_str()
+        .unwrap()
+        .contains("not an MPS task event"));
+
+    let all = c
+        .call("GetFunctionLogs", json!({"FunctionName": "MPSAnalysis"}))
+        .await
+        .expect("logs");
+    assert_eq!(all["TotalCount"], 2);
+    let failed = c
+        .call(
+            "GetFunctionLogs",
+            json!({"FunctionName": "MPSAnalysis", "Filter": {"RetCode": "not0"}}),
+        )
+        .await
+        .expect("logs");
+    assert_eq!(failed["TotalCount"], 1);
+    assert_eq!(failed["Data"][0]["RetCode"], 430);
+    let one = c
+        .call(
+            "GetFunctionLogs",
+            json!({"FunctionName": "MPSAnalysis", "FunctionRequestId": rid}),
+        )
+        .await
+        .expect("logs");
+    assert_eq!(one["TotalCount"], 1);
+    assert!(one["Data"][0]["Log"].as_str().unwrap().contains(TASK_ID));
+    let past = c
+        .call("GetFunctionLogs", json!({"FunctionName": "MPSAnalysis", "StartTime": "2020-01-01 00:00:00", "EndTime": "2020-01-02 00:00:00"}))
+        .await
+        .expect("logs");
+    assert_eq!(past["TotalCount"], 0);
+
+    for (params, expected) in [
+        (
+            json!({"FunctionName": "MPSAnalysis", "Filter": {"RetCode": "sometimes"}}),
+            "InvalidParameterValue.RetCode",
+        ),
+        (
+            json!({"FunctionName": "MPSAnalysis", "StartTime": "yesterday", "EndTime": "today"}),
+            "InvalidParameterValue.StartTimeOrEndTime",
+        ),
+        (
+            json!({"FunctionName": "MPSAnalysis", "StartTime": "2026-01-01 00:00:00"}),
+            "InvalidParameterValue.StartTimeOrEndTime",
+        ),
+        (
+            json!({"FunctionName": "MPSAnalysis", "FunctionRequestId": "nope"}),
+            "InvalidParameterValue.FunctionRequestId",
+        ),
+        (
+            json!({"FunctionName": "Missing"}),
+            "ResourceNotFound.FunctionName",
+        ),
+    ] {
+        assert_eq!(
+            code(c.call("GetFunctionLogs", params.clone()).await),
+            expected,
+            "{params}"
+        );
+    }
+    for (params, expected) in [
+        (
+            json!({"FunctionName": "MPSAnalysis", "ClientContext": "{not json"}),
+            "InvalidParameterValue.ClientContext",
+        ),
+        (
+            json!({"FunctionName": "MPSAnalysis", "InvocationType": "Later"}),
+            "InvalidParameterValue.InvocationType",
+        ),
+    ] {
+        assert_eq!(
+            code(c.call("Invoke", params.clone()).await),
+            expected,
+            "{params}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn asynchronous_invocations_are_logged_when_they_finish() {
+    let c = integration_tests::spawn_emulator().await;
+    active_function(&c, "MPSAnalysis").await;
+    let r = c
+        .call("Invoke", json!({"FunctionName": "MPSAnalysis", "InvocationType": "Event", "ClientContext": workflow_event()}))
+        .await
+        .expect("async invoke");
+    let rid = r["Result"]["FunctionRequestId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(r["Result"]["Log"], "", "asynchronous calls return at once");
+    let mut found = None;
+    for _ in 0..100 {
+        let logs = c
+            .call(
+                "GetFunctionLogs",
+                json!({"FunctionName": "MPSAnalysis", "FunctionRequestId": rid}),
+            )
+            .await
+            .expect("logs");
+        if logs["TotalCount"] == 1 {
+            found = Some(logs["Data"][0].clone());
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let row = found.expect("the asynchronous invocation was logged");
+    assert_eq!(row["RetCode"], 0, "{row}");
+    assert!(row["Log"].as_str().unwrap().contains(TASK_ID));
+}
