@@ -7,6 +7,7 @@
 pub mod account;
 mod api;
 pub mod cam;
+pub mod cos;
 pub mod invoke;
 pub mod mps;
 pub mod runtime;
@@ -18,7 +19,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
 use sqlx::PgPool;
@@ -40,6 +41,14 @@ pub struct Emulator {
 pub fn router(db: PgPool, public_url: String) -> Router {
     Router::new()
         .route("/", post(api_call))
+        .route("/cos", get(cos::list_buckets))
+        .route("/cos/{bucket}", get(cos::list_objects).put(cos::put_bucket))
+        .route(
+            "/cos/{bucket}/{*key}",
+            get(cos::get_object)
+                .put(cos::put_object)
+                .delete(cos::delete_object),
+        )
         .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
         .with_state(Emulator { db, public_url })
 }

@@ -1,0 +1,531 @@
+//! COS's XML API in the emulator, path-style: `/cos/<bucket>/<key>`. Requests are signed
+//! with `q-sign` over the object path (`/<key>`) and the headers named in the signature,
+//! exactly as against `<bucket>.cos.<region>.myqcloud.com`.
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use md5::{Digest, Md5};
+use std::collections::BTreeMap;
+use time::OffsetDateTime;
+
+use super::account::{self, Account};
+use super::Emulator;
+use crate::cloud::sign::{cos_sign, signatures_match, CosRequest};
+
+/// A COS error, answered as XML with its HTTP status.
+pub struct CosError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+    resource: String,
+}
+
+impl CosError {
+    fn new(
+        status: StatusCode,
+        code: &'static str,
+        message: impl Into<String>,
+        resource: &str,
+    ) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+            resource: resource.to_owned(),
+        }
+    }
+}
+
+impl From<sqlx::Error> for CosError {
+    fn from(err: sqlx::Error) -> Self {
+        tracing::error!(error = %err, "emulator COS storage error");
+        CosError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "InternalError",
+            "internal error",
+            "",
+        )
+    }
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+impl IntoResponse for CosError {
+    fn into_response(self) -> Response {
+        let request_id = uuid::Uuid::new_v4().to_string();
+        let body = format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{}</Code><Message>{}</Message><Resource>{}</Resource><RequestId>{request_id}</RequestId><TraceId>{request_id}</TraceId></Error>",
+            self.code,
+            xml_escape(&self.message),
+            xml_escape(&self.resource)
+        );
+        (
+            self.status,
+            [
+                (header::CONTENT_TYPE, "application/xml"),
+                (
+                    header::HeaderName::from_static("x-cos-request-id"),
+                    request_id.as_str(),
+                ),
+            ],
+            body,
+        )
+            .into_response()
+    }
+}
+
+/// The signature's fields, from the `Authorization` header or the query string.
+fn auth_fields(
+    headers: &HeaderMap,
+    query: &BTreeMap<String, String>,
+) -> Option<BTreeMap<String, String>> {
+    let text = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .or_else(|| {
+            query.get("q-signature").map(|_| {
+                query
+                    .iter()
+                    .filter(|(k, _)| k.starts_with("q-"))
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect::<Vec<_>>()
+                    .join("&")
+            })
+        })?;
+    let fields: BTreeMap<String, String> = text
+        .split('&')
+        .filter_map(|p| p.split_once('='))
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+    (fields.get("q-sign-algorithm").map(String::as_str) == Some("sha1")).then_some(fields)
+}
+
+/// Verifies the request's `q-sign` signature over `path`; returns the signing account.
+async fn authenticate(
+    emu: &Emulator,
+    method: &Method,
+    path: &str,
+    headers: &HeaderMap,
+    query: &BTreeMap<String, String>,
+) -> Result<Account, CosError> {
+    let denied = |msg: &str| CosError::new(StatusCode::FORBIDDEN, "AccessDenied", msg, path);
+    let fields = auth_fields(headers, query)
+        .ok_or_else(|| denied("Request has no valid q-sign Authorization."))?;
+    let get = |k: &str| fields.get(k).map(String::as_str).unwrap_or_default();
+    let key_time = get("q-key-time");
+    let (start, end) = key_time
+        .split_once(';')
+        .and_then(|(a, b)| Some((a.parse::<i64>().ok()?, b.parse::<i64>().ok()?)))
+        .ok_or_else(|| denied("q-key-time is malformed."))?;
+    let now = OffsetDateTime::now_utc().unix_timestamp();
+    if now < start - 300 || now > end {
+        return Err(CosError::new(
+            StatusCode::FORBIDDEN,
+            "RequestTimeTooSkewed",
+            "The signature is not valid at this time.",
+            path,
+        ));
+    }
+    let account = account::find_by_secret_id(&emu.db, get("q-ak"))
+        .await?
+        .ok_or_else(|| {
+            CosError::new(
+                StatusCode::FORBIDDEN,
+                "InvalidAccessKeyId",
+                "The SecretId does not exist.",
+                path,
+            )
+        })?;
+    let mut signed_headers = Vec::new();
+    for name in get("q-header-list").split(';').filter(|h| !h.is_empty()) {
+        let value = headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        signed_headers.push((name.to_owned(), value.to_owned()));
+    }
+    let mut signed_params = Vec::new();
+    for name in get("q-url-param-list").split(';').filter(|h| !h.is_empty()) {
+        signed_params.push((
+            name.to_owned(),
+            query.get(name).cloned().unwrap_or_default(),
+        ));
+    }
+    let header_refs: Vec<(&str, &str)> = signed_headers
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let param_refs: Vec<(&str, &str)> = signed_params
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let expected = cos_sign(
+        &account.secret_key,
+        &CosRequest {
+            method: method.as_str(),
+            path,
+            params: &param_refs,
+            headers: &header_refs,
+            key_time,
+        },
+    );
+    if !signatures_match(&expected.signature, get("q-signature")) {
+        return Err(CosError::new(
+            StatusCode::FORBIDDEN,
+            "SignatureDoesNotMatch",
+            "The calculated signature does not match the provided one.",
+            path,
+        ));
+    }
+    Ok(account)
+}
+
+/// `<name>-<APPID>`: lowercase letters, digits and `-`, the name at most 50 characters.
+fn valid_bucket_name(bucket: &str, app_id: i64) -> bool {
+    match bucket.rsplit_once('-') {
+        Some((name, id)) => {
+            id == app_id.to_string()
+                && (1..=50).contains(&name.len())
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && !name.starts_with('-')
+        }
+        None => false,
+    }
+}
+
+/// The bucket, checked to belong to `account`.
+async fn owned_bucket(emu: &Emulator, account: &Account, bucket: &str) -> Result<(), CosError> {
+    let owner: Option<i64> =
+        sqlx::query_scalar("select account_id from emulator.cos_bucket where bucket = $1")
+            .bind(bucket)
+            .fetch_optional(&emu.db)
+            .await?;
+    match owner {
+        None => Err(CosError::new(
+            StatusCode::NOT_FOUND,
+            "NoSuchBucket",
+            "The specified bucket does not exist.",
+            bucket,
+        )),
+        Some(id) if id != account.account_id => Err(CosError::new(
+            StatusCode::FORBIDDEN,
+            "AccessDenied",
+            "Access denied.",
+            bucket,
+        )),
+        Some(_) => Ok(()),
+    }
+}
+
+/// `PUT /cos/<bucket>`: creates a bucket in the region named by the Host header
+/// (`<bucket>.cos.<region>.myqcloud.com`), else `ap-beijing`.
+pub async fn put_bucket(
+    State(emu): State<Emulator>,
+    Path(bucket): Path<String>,
+    Query(query): Query<BTreeMap<String, String>>,
+    method: Method,
+    headers: HeaderMap,
+) -> Result<Response, CosError> {
+    let account = authenticate(&emu, &method, "/", &headers, &query).await?;
+    if !valid_bucket_name(&bucket, account.app_id) {
+        return Err(CosError::new(
+            StatusCode::BAD_REQUEST,
+            "InvalidBucketName",
+            format!("Bucket names are <name>-{}: lowercase letters, digits and -, at most 50 before the APPID.", account.app_id),
+            &bucket,
+        ));
+    }
+    let region = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .and_then(|h| h.split(".cos.").nth(1))
+        .and_then(|rest| rest.split('.').next())
+        .filter(|r| super::scf::REGIONS.contains(r))
+        .unwrap_or("ap-beijing")
+        .to_owned();
+    let inserted = sqlx::query("insert into emulator.cos_bucket (bucket, account_id, region) values ($1, $2, $3) on conflict do nothing")
+        .bind(&bucket)
+        .bind(account.account_id)
+        .bind(&region)
+        .execute(&emu.db)
+        .await?;
+    if inserted.rows_affected() == 0 {
+        return Err(CosError::new(
+            StatusCode::CONFLICT,
+            "BucketAlreadyExists",
+            "The requested bucket name is not available.",
+            &bucket,
+        ));
+    }
+    Ok(StatusCode::OK.into_response())
+}
+
+/// `PUT /cos/<bucket>/<key>`: stores an object.
+pub async fn put_object(
+    State(emu): State<Emulator>,
+    Path((bucket, key)): Path<(String, String)>,
+    Query(query): Query<BTreeMap<String, String>>,
+    method: Method,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, CosError> {
+    let path = format!("/{key}");
+    let account = authenticate(&emu, &method, &path, &headers, &query).await?;
+    owned_bucket(&emu, &account, &bucket).await?;
+    let etag = crate::cloud::sign::hex(&Md5::digest(&body));
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("application/octet-stream");
+    sqlx::query(
+        "insert into emulator.cos_object (bucket, key, body, content_type, etag, size) values ($1, $2, $3, $4, $5, $6)
+         on conflict (bucket, key) do update set body = excluded.body, content_type = excluded.content_type,
+           etag = excluded.etag, size = excluded.size, last_modified = now()",
+    )
+    .bind(&bucket)
+    .bind(&key)
+    .bind(body.as_ref())
+    .bind(content_type)
+    .bind(&etag)
+    .bind(body.len() as i64)
+    .execute(&emu.db)
+    .await?;
+    Ok((StatusCode::OK, [(header::ETAG, format!("\"{etag}\""))]).into_response())
+}
+
+/// `GET`/`HEAD /cos/<bucket>/<key>`: an object's bytes (or just its headers).
+pub async fn get_object(
+    State(emu): State<Emulator>,
+    Path((bucket, key)): Path<(String, String)>,
+    Query(query): Query<BTreeMap<String, String>>,
+    method: Method,
+    headers: HeaderMap,
+) -> Result<Response, CosError> {
+    let path = format!("/{key}");
+    let account = authenticate(&emu, &method, &path, &headers, &query).await?;
+    owned_bucket(&emu, &account, &bucket).await?;
+    let row: Option<(Vec<u8>, String, String, OffsetDateTime)> = sqlx::query_as(
+        "select body, content_type, etag, last_modified from emulator.cos_object where bucket = $1 and key = $2",
+    )
+    .bind(&bucket)
+    .bind(&key)
+    .fetch_optional(&emu.db)
+    .await?;
+    let (body, content_type, etag, modified) = row.ok_or_else(|| {
+        CosError::new(
+            StatusCode::NOT_FOUND,
+            "NoSuchKey",
+            "The specified key does not exist.",
+            &path,
+        )
+    })?;
+    let content_type = query
+        .get("response-content-type")
+        .cloned()
+        .unwrap_or(content_type);
+    let last_modified = modified
+        .format(&time::format_description::well_known::Rfc2822)
+        .unwrap_or_default();
+    let length = body.len();
+    let body = if method == Method::HEAD {
+        Vec::new()
+    } else {
+        body
+    };
+    Ok((
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::ETAG, format!("\"{etag}\"")),
+            (header::LAST_MODIFIED, last_modified),
+            (header::CONTENT_LENGTH, length.to_string()),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// `DELETE /cos/<bucket>/<key>`: removes an object (204 even when it was not there).
+pub async fn delete_object(
+    State(emu): State<Emulator>,
+    Path((bucket, key)): Path<(String, String)>,
+    Query(query): Query<BTreeMap<String, String>>,
+    method: Method,
+    headers: HeaderMap,
+) -> Result<Response, CosError> {
+    let path = format!("/{key}");
+    let account = authenticate(&emu, &method, &path, &headers, &query).await?;
+    owned_bucket(&emu, &account, &bucket).await?;
+    sqlx::query("delete from emulator.cos_object where bucket = $1 and key = $2")
+        .bind(&bucket)
+        .bind(&key)
+        .execute(&emu.db)
+        .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// `GET /cos/<bucket>`: lists objects by `prefix`, `delimiter`, `marker`, `max-keys`.
+pub async fn list_objects(
+    State(emu): State<Emulator>,
+    Path(bucket): Path<String>,
+    Query(query): Query<BTreeMap<String, String>>,
+    method: Method,
+    headers: HeaderMap,
+) -> Result<Response, CosError> {
+    let account = authenticate(&emu, &method, "/", &headers, &query).await?;
+    owned_bucket(&emu, &account, &bucket).await?;
+    let prefix = query.get("prefix").cloned().unwrap_or_default();
+    let delimiter = query.get("delimiter").cloned().unwrap_or_default();
+    let marker = query.get("marker").cloned().unwrap_or_default();
+    let max_keys: usize = match query.get("max-keys") {
+        None => 1000,
+        Some(v) => v
+            .parse()
+            .ok()
+            .filter(|n| (1..=1000).contains(n))
+            .ok_or_else(|| {
+                CosError::new(
+                    StatusCode::BAD_REQUEST,
+                    "InvalidArgument",
+                    "max-keys must be 1 to 1000.",
+                    "/",
+                )
+            })?,
+    };
+    let rows: Vec<(String, String, i64, OffsetDateTime)> = sqlx::query_as(
+        "select key, etag, size, last_modified from emulator.cos_object
+         where bucket = $1 and starts_with(key, $2) and key > $3 order by key",
+    )
+    .bind(&bucket)
+    .bind(&prefix)
+    .bind(&marker)
+    .fetch_all(&emu.db)
+    .await?;
+    let mut contents = String::new();
+    let mut prefixes: Vec<String> = Vec::new();
+    let mut count = 0;
+    let mut last_key = String::new();
+    let mut truncated = false;
+    for (key, etag, size, modified) in rows {
+        if count == max_keys {
+            truncated = true;
+            break;
+        }
+        let rest = &key[prefix.len()..];
+        if let Some(pos) = (!delimiter.is_empty())
+            .then(|| rest.find(&delimiter))
+            .flatten()
+        {
+            let common = format!("{prefix}{}", &rest[..pos + delimiter.len()]);
+            if prefixes.last() != Some(&common) {
+                prefixes.push(common);
+                count += 1;
+            }
+        } else {
+            let modified = modified
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default();
+            contents.push_str(&format!(
+                "<Contents><Key>{}</Key><LastModified>{modified}</LastModified><ETag>&quot;{etag}&quot;</ETag><Size>{size}</Size><Owner><ID>{}</ID><DisplayName>{}</DisplayName></Owner><StorageClass>STANDARD</StorageClass></Contents>",
+                xml_escape(&key),
+                account.app_id,
+                account.app_id
+            ));
+            count += 1;
+        }
+        last_key = key;
+    }
+    let common: String = prefixes
+        .iter()
+        .map(|p| {
+            format!(
+                "<CommonPrefixes><Prefix>{}</Prefix></CommonPrefixes>",
+                xml_escape(p)
+            )
+        })
+        .collect();
+    let next = if truncated {
+        format!("<NextMarker>{}</NextMarker>", xml_escape(&last_key))
+    } else {
+        String::new()
+    };
+    let body = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListBucketResult><Name>{}</Name><Prefix>{}</Prefix><Marker>{}</Marker><MaxKeys>{max_keys}</MaxKeys><Delimiter>{}</Delimiter><IsTruncated>{truncated}</IsTruncated>{next}{contents}{common}</ListBucketResult>",
+        xml_escape(&bucket),
+        xml_escape(&prefix),
+        xml_escape(&marker),
+        xml_escape(&delimiter)
+    );
+    Ok((
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/xml")],
+        body,
+    )
+        .into_response())
+}
+
+/// `GET /cos`: the account's buckets.
+pub async fn list_buckets(
+    State(emu): State<Emulator>,
+    Query(query): Query<BTreeMap<String, String>>,
+    method: Method,
+    headers: HeaderMap,
+) -> Result<Response, CosError> {
+    let account = authenticate(&emu, &method, "/", &headers, &query).await?;
+    let rows: Vec<(String, String, OffsetDateTime)> = sqlx::query_as(
+        "select bucket, region, created_at from emulator.cos_bucket where account_id = $1 order by bucket",
+    )
+    .bind(account.account_id)
+    .fetch_all(&emu.db)
+    .await?;
+    let buckets: String = rows
+        .iter()
+        .map(|(name, region, created)| {
+            format!(
+                "<Bucket><Name>{}</Name><Location>{region}</Location><CreationDate>{}</CreationDate></Bucket>",
+                xml_escape(name),
+                created.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+            )
+        })
+        .collect();
+    let body = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListAllMyBucketsResult><Owner><ID>qcs::cam::uin/{}:uin/{}</ID><DisplayName>{}</DisplayName></Owner><Buckets>{buckets}</Buckets></ListAllMyBucketsResult>",
+        account.uin, account.uin, account.uin
+    );
+    Ok((
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/xml")],
+        body,
+    )
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bucket_names() {
+        assert!(valid_bucket_name("mps-out-1250000001", 1_250_000_001));
+        assert!(
+            !valid_bucket_name("mps-out-1250000002", 1_250_000_001),
+            "another account's APPID"
+        );
+        assert!(!valid_bucket_name("Upper-1250000001", 1_250_000_001));
+        assert!(!valid_bucket_name("-x-1250000001", 1_250_000_001));
+        assert!(!valid_bucket_name("nohyphen", 1_250_000_001));
+        assert!(!valid_bucket_name(
+            &format!("{}-1250000001", "a".repeat(51)),
+            1_250_000_001
+        ));
+    }
+}

@@ -1,0 +1,288 @@
+//! COS in the emulator: q-sign-signed bucket and object calls, listing, errors, and the
+//! MPS Webhook template storing its task summary there.
+use std::time::Duration;
+
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use server::cloud::client::Call;
+use server::cloud::sign::{cos_sign, CosRequest};
+
+use integration_tests::TestEmulator;
+
+struct Cos<'a> {
+    emu: &'a TestEmulator,
+    http: reqwest::Client,
+}
+
+impl Cos<'_> {
+    /// A signed COS request; `path` is the object path (`/key`, or `/` for the bucket).
+    async fn send(
+        &self,
+        method: Method,
+        bucket: &str,
+        path: &str,
+        query: &[(&str, &str)],
+        body: Vec<u8>,
+        key: &str,
+    ) -> (StatusCode, String) {
+        let host = format!("{bucket}.cos.ap-beijing.myqcloud.com");
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let key_time = format!("{};{}", now - 10, now + 600);
+        let sig = cos_sign(
+            key,
+            &CosRequest {
+                method: method.as_str(),
+                path,
+                params: query,
+                headers: &[("host", &host)],
+                key_time: &key_time,
+            },
+        );
+        let url = if bucket.is_empty() {
+            format!("{}/cos", self.emu.base)
+        } else if path == "/" {
+            format!("{}/cos/{bucket}", self.emu.base)
+        } else {
+            format!(
+                "{}/cos/{bucket}{}",
+                self.emu.base,
+                path.split('/')
+                    .map(server::cloud::sign::url_encode)
+                    .collect::<Vec<_>>()
+                    .join("/")
+            )
+        };
+        let qs: Vec<String> = query
+            .iter()
+            .map(|(k, v)| {
+                format!(
+                    "{}={}",
+                    server::cloud::sign::url_encode(k),
+                    server::cloud::sign::url_encode(v)
+                )
+            })
+            .collect();
+        let url = if qs.is_empty() {
+            url
+        } else {
+            format!("{url}?{}", qs.join("&"))
+        };
+        let res = self
+            .http
+            .request(method, url)
+            .header("host", host)
+            .header(
+                "authorization",
+                sig.authorization(&self.emu.account.secret_id, &key_time),
+            )
+            .body(body)
+            .send()
+            .await
+            .expect("reaches the emulator");
+        let status = res.status();
+        (status, res.text().await.expect("body"))
+    }
+}
+
+#[tokio::test]
+async fn buckets_and_objects_round_trip() {
+    let emu = integration_tests::spawn_emulator().await;
+    let cos = Cos {
+        emu: &emu,
+        http: reqwest::Client::new(),
+    };
+    let key = emu.account.secret_key.clone();
+    let bucket = format!("mps-out-{}", emu.account.app_id);
+
+    let (s, body) = cos
+        .send(Method::PUT, "wrong-1", "/", &[], vec![], &key)
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body.contains("<Code>InvalidBucketName</Code>"));
+    assert_eq!(
+        cos.send(Method::PUT, &bucket, "/", &[], vec![], &key)
+            .await
+            .0,
+        StatusCode::OK
+    );
+    let (s, body) = cos.send(Method::PUT, &bucket, "/", &[], vec![], &key).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{body}");
+
+    for name in [
+        "a/1.json",
+        "a/2.json",
+        "b/3.json",
+        "top.txt",
+        "视频/封面.jpg",
+    ] {
+        let (s, _) = cos
+            .send(
+                Method::PUT,
+                &bucket,
+                &format!("/{name}"),
+                &[],
+                name.as_bytes().to_vec(),
+                &key,
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{name}");
+    }
+    let (s, body) = cos
+        .send(Method::GET, &bucket, "/视频/封面.jpg", &[], vec![], &key)
+        .await;
+    assert_eq!((s, body.as_str()), (StatusCode::OK, "视频/封面.jpg"));
+    let (s, body) = cos
+        .send(Method::GET, &bucket, "/", &[("prefix", "a/")], vec![], &key)
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        body.contains("<Key>a/1.json</Key>")
+            && body.contains("<Key>a/2.json</Key>")
+            && !body.contains("b/3.json"),
+        "{body}"
+    );
+    let (_, body) = cos
+        .send(
+            Method::GET,
+            &bucket,
+            "/",
+            &[("delimiter", "/")],
+            vec![],
+            &key,
+        )
+        .await;
+    assert!(
+        body.contains("<CommonPrefixes><Prefix>a/</Prefix></CommonPrefixes>"),
+        "{body}"
+    );
+    assert!(
+        body.contains("<Key>top.txt</Key>") && !body.contains("<Key>a/1.json</Key>"),
+        "{body}"
+    );
+    let (_, body) = cos
+        .send(
+            Method::GET,
+            &bucket,
+            "/",
+            &[("max-keys", "2")],
+            vec![],
+            &key,
+        )
+        .await;
+    assert!(
+        body.contains("<IsTruncated>true</IsTruncated>")
+            && body.contains("<NextMarker>a/2.json</NextMarker>"),
+        "{body}"
+    );
+    let (_, body) = cos.send(Method::GET, "", "/", &[], vec![], &key).await;
+    assert!(
+        body.contains(&format!(
+            "<Name>{bucket}</Name><Location>ap-beijing</Location>"
+        )),
+        "{body}"
+    );
+
+    assert_eq!(
+        cos.send(Method::DELETE, &bucket, "/top.txt", &[], vec![], &key)
+            .await
+            .0,
+        StatusCode::NO_CONTENT
+    );
+    let (s, body) = cos
+        .send(Method::GET, &bucket, "/top.txt", &[], vec![], &key)
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert!(
+        body.contains("<Code>NoSuchKey</Code>") && body.contains("<RequestId>"),
+        "{body}"
+    );
+    let (s, body) = cos
+        .send(Method::GET, &bucket, "/a/1.json", &[], vec![], "wrong-key")
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert!(
+        body.contains("<Code>SignatureDoesNotMatch</Code>"),
+        "{body}"
+    );
+    let (s, body) = cos
+        .send(Method::GET, "ghost-1250000999", "/x", &[], vec![], &key)
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{body}");
+    let unsigned = reqwest::get(format!("{}/cos/{bucket}/a/1.json", emu.base))
+        .await
+        .unwrap();
+    assert_eq!(unsigned.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_mps_template_stores_its_summary_in_cos() {
+    let emu = integration_tests::spawn_emulator().await;
+    let cos = Cos {
+        emu: &emu,
+        http: reqwest::Client::new(),
+    };
+    let key = emu.account.secret_key.clone();
+    let bucket = format!("mps-out-{}", emu.account.app_id);
+    assert_eq!(
+        cos.send(Method::PUT, &bucket, "/", &[], vec![], &key)
+            .await
+            .0,
+        StatusCode::OK
+    );
+
+    let scf = |action: &'static str| Call {
+        service: "scf",
+        version: "2018-04-16",
+        action,
+        region: Some("ap-beijing"),
+        idempotent: false,
+    };
+    let env = json!({"Variables": [{"Key": "COS_BUCKET", "Value": bucket}, {"Key": "COS_REGION", "Value": "ap-beijing"}]});
+    let _: Value = emu
+        .client
+        .call(&emu.creds, scf("CreateFunction"), &json!({"FunctionName": "MPSAnalysis", "Runtime": "Nodejs8.9", "Role": "SCF_QcsRole", "Environment": env, "Code": {"DemoId": "demo-nodejs89-mps-webhook"}}))
+        .await
+        .expect("CreateFunction");
+    tokio::time::sleep(Duration::from_millis(900)).await;
+    let event = json!({"EventType": "EditMediaTask", "EditMediaTaskEvent": {"TaskId": "1250000001-EditMediaTask-abc123t0", "Status": "FINISH", "ErrCode": 0, "Message": "SUCCESS",
+        "Input": {"FileInfoSet": []}, "Output": {"OutputStorage": {"Type": "COS", "CosOutputStorage": {"Bucket": bucket, "Region": "ap-beijing"}}, "Path": "/clip/joined.mp4"}}});
+    let r: Value = emu
+        .client
+        .call(
+            &emu.creds,
+            scf("Invoke"),
+            &json!({"FunctionName": "MPSAnalysis", "ClientContext": event.to_string()}),
+        )
+        .await
+        .expect("Invoke");
+    assert_eq!(r["Result"]["InvokeResult"], 0, "{}", r["Result"]["Log"]);
+    let ret: Value = serde_json::from_str(r["Result"]["RetMsg"].as_str().unwrap()).unwrap();
+    let summary_key = ret["SummaryKey"]
+        .as_str()
+        .expect("a summary key")
+        .to_owned();
+    assert!(
+        summary_key.starts_with("mps-callback/")
+            && summary_key.ends_with("-1250000001-EditMediaTask-abc123t0.json"),
+        "{summary_key}"
+    );
+
+    let (s, body) = cos
+        .send(
+            Method::GET,
+            &bucket,
+            &format!("/{summary_key}"),
+            &[],
+            vec![],
+            &key,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    let summary: Value = serde_json::from_str(&body).expect("the summary is JSON");
+    assert_eq!(summary["TaskId"], "1250000001-EditMediaTask-abc123t0");
+    assert_eq!(summary["Outputs"][0]["Paths"][0], "/clip/joined.mp4");
+    assert!(r["Result"]["Log"]
+        .as_str()
+        .unwrap()
+        .contains(&format!("summary stored: cos://{bucket}/{summary_key}")));
+}
