@@ -121,6 +121,7 @@ async fn serve(config: Arc<Config>, url: &str) -> Result<(), RunError> {
             .await
         }
     });
+    let workers = emulator::delivery::spawn(db.clone(), emulator_url.clone());
     tracing::info!("cloud emulator listening on {emulator_url}");
     tracing::info!(
         "MPS Callback Console listening on http://{}",
@@ -134,6 +135,8 @@ async fn serve(config: Arc<Config>, url: &str) -> Result<(), RunError> {
     .await;
     let _ = stop_tx.send(true);
     let _ = emulator.await;
+    // An event being delivered now rolls back and stays queued for the next start.
+    workers.abort();
     db.close().await;
     tracing::info!("server stopped");
     served.map_err(RunError::from)
@@ -150,9 +153,11 @@ pub async fn run_emulator(config: Config) -> Result<(), RunError> {
         let listener = tokio::net::TcpListener::bind(config.emulator_addr).await?;
         let url = format!("http://{}", listener.local_addr()?);
         tracing::info!("cloud emulator listening on {url}");
+        let workers = emulator::delivery::spawn(db.clone(), url.clone());
         axum::serve(listener, emulator::router(db.clone(), url))
             .with_graceful_shutdown(shutdown_signal())
             .await?;
+        workers.abort();
         db.close().await;
         Ok(())
     })

@@ -78,6 +78,7 @@ pub async fn spawn_emulator() -> TestEmulator {
     tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });
+    server::emulator::delivery::spawn(db.clone(), base.clone());
     TestEmulator {
         client: server::cloud::client::CloudClient::new(server::cloud::client::Endpoint::Custom(
             base.clone(),
@@ -131,6 +132,7 @@ pub async fn spawn_with(vars: impl Fn(&str) -> Option<String>) -> TestServer {
     tokio::spawn(async move {
         let _ = axum::serve(emulator, emulator_app).await;
     });
+    server::emulator::delivery::spawn(db.clone(), emulator_url.clone());
     let app = server::build(Arc::new(config), db.clone(), emulator_url.clone())
         .await
         .expect("server builds");

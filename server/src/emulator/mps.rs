@@ -1,4 +1,5 @@
-//! MPS (`mps`, 2019-06-12): binding SCF functions to MPS task events (the MPS trigger).
+//! MPS (`mps`, 2019-06-12): binding SCF functions to MPS task events (the MPS trigger);
+//! tasks themselves live in `mps_task`.
 //!
 //! The trigger is account-wide; each event type (`WorkflowTask`, `EditMediaTask`) binds to
 //! one function only. Binding needs the service roles `SCF_QcsRole` and `MPS_QcsRole`
@@ -26,6 +27,9 @@ pub async fn handle(emu: &Emulator, ctx: &CallContext, params: &Value) -> Result
     match ctx.action.as_str() {
         "BindTrigger" => bind_trigger(emu, ctx, params).await,
         "UnbindTrigger" => unbind_trigger(emu, ctx, params).await,
+        "ProcessMedia" => super::mps_task::process_media(emu, ctx, params).await,
+        "EditMedia" => super::mps_task::edit_media(emu, ctx, params).await,
+        "DescribeTaskDetail" => super::mps_task::describe_task_detail(emu, ctx, params).await,
         other => Err(ApiError::new(
             "InvalidAction",
             format!("The action {other} is not supported by service mps."),

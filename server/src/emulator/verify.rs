@@ -15,6 +15,7 @@ const MAX_SKEW_SECS: i64 = 300;
 #[derive(Debug, Clone)]
 pub struct CallContext {
     pub account_id: i64,
+    pub app_id: i64,
     pub uin: String,
     pub service: String,
     pub action: String,
@@ -106,6 +107,7 @@ pub async fn authenticate(
     }
     Ok(CallContext {
         account_id: account.account_id,
+        app_id: account.app_id,
         uin: account.uin,
         service: auth.service,
         action: action.to_owned(),

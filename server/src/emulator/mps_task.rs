@@ -1,0 +1,399 @@
+//! MPS tasks: `ProcessMedia` (a WorkflowTask) and `EditMedia` (an EditMediaTask) on COS
+//! objects, `DescribeTaskDetail`, and the worker that finishes tasks, writes their
+//! outputs to COS and queues the task event for the function bound by the MPS trigger.
+//!
+//! Without ffmpeg the outputs are placeholders (copies of the input named as MPS would
+//! name them); the task's Message says so.
+use serde_json::{json, Value};
+use sqlx::PgPool;
+use time::OffsetDateTime;
+
+use super::api::{opt_str, ApiError};
+use super::verify::CallContext;
+use super::Emulator;
+
+/// The message of tasks whose outputs are placeholders.
+pub const PLACEHOLDER_NOTE: &str =
+    "outputs are placeholders: the emulator copies the input (ffmpeg is not used)";
+
+fn cos_input(params: &Value, field: &str) -> Result<(String, String, String), ApiError> {
+    let info = params.get(field).ok_or_else(|| {
+        ApiError::new(
+            "MissingParameter",
+            format!("The request is missing {field}."),
+        )
+    })?;
+    if info.get("Type").and_then(Value::as_str) != Some("COS") {
+        return Err(ApiError::new(
+            "InvalidParameterValue.InputInfo",
+            "Only COS inputs are supported by the emulator.",
+        ));
+    }
+    let cos = &info["CosInputInfo"];
+    let (bucket, region, object) = (
+        cos["Bucket"].as_str(),
+        cos["Region"].as_str(),
+        cos["Object"].as_str(),
+    );
+    match (bucket, region, object) {
+        (Some(b), Some(r), Some(o)) if o.starts_with('/') => {
+            Ok((b.to_owned(), r.to_owned(), o.to_owned()))
+        }
+        _ => Err(ApiError::new(
+            "InvalidParameterValue.InputInfo",
+            "CosInputInfo needs Bucket, Region and an Object starting with /.",
+        )),
+    }
+}
+
+/// Checks that the account owns `bucket` and it holds `object`.
+async fn check_object(
+    emu: &Emulator,
+    account_id: i64,
+    bucket: &str,
+    object: &str,
+) -> Result<(), ApiError> {
+    let owner: Option<i64> =
+        sqlx::query_scalar("select account_id from emulator.cos_bucket where bucket = $1")
+            .bind(bucket)
+            .fetch_optional(&emu.db)
+            .await?;
+    if owner != Some(account_id) {
+        return Err(ApiError::new(
+            "ResourceNotFound.CosBucketNotExist",
+            format!("Bucket {bucket} does not exist."),
+        ));
+    }
+    let found: bool = sqlx::query_scalar(
+        "select exists (select 1 from emulator.cos_object where bucket = $1 and key = $2)",
+    )
+    .bind(bucket)
+    .bind(object.trim_start_matches('/'))
+    .fetch_one(&emu.db)
+    .await?;
+    if found {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            "ResourceNotFound.CosObjectNotExist",
+            format!("Object {object} does not exist in {bucket}."),
+        ))
+    }
+}
+
+async fn create_task(
+    emu: &Emulator,
+    ctx: &CallContext,
+    kind: &str,
+    params: &Value,
+) -> Result<String, ApiError> {
+    let region = ctx.region.as_deref().unwrap_or("ap-beijing");
+    let task_id = format!("{}-{kind}-{}t0", ctx.app_id, uuid::Uuid::new_v4().simple());
+    sqlx::query("insert into emulator.mps_task (task_id, account_id, region, kind, status, input) values ($1, $2, $3, $4, 'PROCESSING', $5)")
+        .bind(&task_id)
+        .bind(ctx.account_id)
+        .bind(region)
+        .bind(kind)
+        .bind(params)
+        .execute(&emu.db)
+        .await?;
+    Ok(task_id)
+}
+
+/// `ProcessMedia`: a WorkflowTask on a COS object.
+pub async fn process_media(
+    emu: &Emulator,
+    ctx: &CallContext,
+    params: &Value,
+) -> Result<Value, ApiError> {
+    let (bucket, _, object) = cos_input(params, "InputInfo")?;
+    check_object(emu, ctx.account_id, &bucket, &object).await?;
+    if let Some(dir) = opt_str(params, "OutputDir")? {
+        if !dir.starts_with('/') || !dir.ends_with('/') {
+            return Err(ApiError::new(
+                "InvalidParameterValue.OutputDir",
+                "OutputDir must start and end with /.",
+            ));
+        }
+    }
+    if opt_str(params, "SessionContext")?.is_some_and(|c| c.chars().count() > 1000) {
+        return Err(ApiError::new(
+            "InvalidParameterValue.SessionContextTooLong",
+            "SessionContext may have at most 1000 characters.",
+        ));
+    }
+    let task = params.get("MediaProcessTask").filter(|t| t.is_object());
+    let has_work = task.is_some_and(|t| {
+        [
+            "TranscodeTaskSet",
+            "SnapshotByTimeOffsetTaskSet",
+            "AnimatedGraphicTaskSet",
+            "SampleSnapshotTaskSet",
+            "ImageSpriteTaskSet",
+        ]
+        .iter()
+        .any(|k| t[*k].as_array().is_some_and(|a| !a.is_empty()))
+    });
+    if !has_work {
+        return Err(ApiError::new(
+            "InvalidParameter",
+            "MediaProcessTask needs at least one task set.",
+        ));
+    }
+    let task_id = create_task(emu, ctx, "WorkflowTask", params).await?;
+    Ok(json!({ "TaskId": task_id }))
+}
+
+/// `EditMedia`: clips and joins COS objects into one output.
+pub async fn edit_media(
+    emu: &Emulator,
+    ctx: &CallContext,
+    params: &Value,
+) -> Result<Value, ApiError> {
+    let files = params["FileInfos"]
+        .as_array()
+        .filter(|f| !f.is_empty())
+        .ok_or_else(|| ApiError::new("MissingParameter", "FileInfos is required."))?;
+    for file in files {
+        let (bucket, _, object) = cos_input(file, "InputInfo")?;
+        check_object(emu, ctx.account_id, &bucket, &object).await?;
+    }
+    if params["OutputStorage"]["CosOutputStorage"]["Bucket"]
+        .as_str()
+        .is_none()
+    {
+        return Err(ApiError::new(
+            "MissingParameter",
+            "OutputStorage.CosOutputStorage.Bucket is required.",
+        ));
+    }
+    opt_str(params, "OutputObjectPath")?
+        .filter(|p| p.starts_with('/'))
+        .ok_or_else(|| {
+            ApiError::new(
+                "InvalidParameterValue.OutputObjectPath",
+                "OutputObjectPath is required and starts with /.",
+            )
+        })?;
+    let task_id = create_task(emu, ctx, "EditMediaTask", params).await?;
+    Ok(json!({ "TaskId": task_id }))
+}
+
+#[derive(sqlx::FromRow)]
+struct TaskRow {
+    kind: String,
+    status: String,
+    event: Option<Value>,
+    created_at: OffsetDateTime,
+    finished_at: Option<OffsetDateTime>,
+}
+
+/// `DescribeTaskDetail`: a task's status and, once finished, its results.
+pub async fn describe_task_detail(
+    emu: &Emulator,
+    ctx: &CallContext,
+    params: &Value,
+) -> Result<Value, ApiError> {
+    let task_id = super::api::req_str(params, "TaskId")?;
+    let row: Option<TaskRow> = sqlx::query_as(
+        "select kind, status, event, created_at, finished_at from emulator.mps_task where task_id = $1 and account_id = $2",
+    )
+    .bind(task_id)
+    .bind(ctx.account_id)
+    .fetch_optional(&emu.db)
+    .await?;
+    let TaskRow {
+        kind,
+        status,
+        event,
+        created_at: created,
+        finished_at: finished,
+    } = row.ok_or_else(|| {
+        ApiError::new(
+            "ResourceNotFound.TaskNotExist",
+            format!("Task {task_id} does not exist."),
+        )
+    })?;
+    let iso = |t: OffsetDateTime| {
+        t.format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default()
+    };
+    let body = event
+        .map(|e| e[format!("{kind}Event")].clone())
+        .unwrap_or(Value::Null);
+    Ok(json!({
+        "TaskType": kind, "Status": status, "CreateTime": iso(created),
+        "BeginProcessTime": iso(created), "FinishTime": finished.map(iso),
+        "WorkflowTask": if kind == "WorkflowTask" { body.clone() } else { Value::Null },
+        "EditMediaTask": if kind == "EditMediaTask" { body } else { Value::Null },
+        "SessionContext": "", "SessionId": "",
+    }))
+}
+
+fn file_stem(object: &str) -> &str {
+    let name = object.rsplit('/').next().unwrap_or(object);
+    name.rsplit_once('.').map_or(name, |(stem, _)| stem)
+}
+
+fn storage(bucket: &str, region: &str) -> Value {
+    json!({"Type": "COS", "CosOutputStorage": {"Bucket": bucket, "Region": region}})
+}
+
+/// Copies the input object to `bucket`/`key` (the placeholder output); returns its size.
+async fn copy_object(
+    db: &PgPool,
+    from: (&str, &str),
+    to: (&str, &str),
+) -> Result<i64, sqlx::Error> {
+    let done = sqlx::query(
+        "insert into emulator.cos_object (bucket, key, body, content_type, etag, size)
+         select $3, $4, body, content_type, etag, size from emulator.cos_object where bucket = $1 and key = $2
+         on conflict (bucket, key) do update set body = excluded.body, content_type = excluded.content_type,
+           etag = excluded.etag, size = excluded.size, last_modified = now()",
+    )
+    .bind(from.0)
+    .bind(from.1.trim_start_matches('/'))
+    .bind(to.0)
+    .bind(to.1.trim_start_matches('/'))
+    .execute(db)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Ok(0);
+    }
+    sqlx::query_scalar("select size from emulator.cos_object where bucket = $1 and key = $2")
+        .bind(to.0)
+        .bind(to.1.trim_start_matches('/'))
+        .fetch_one(db)
+        .await
+}
+
+/// Finishes one WorkflowTask: writes placeholder outputs and builds its event.
+async fn finish_workflow(
+    db: &PgPool,
+    region: &str,
+    task_id: &str,
+    input: &Value,
+) -> Result<Value, sqlx::Error> {
+    let cos = &input["InputInfo"]["CosInputInfo"];
+    let in_bucket = cos["Bucket"].as_str().unwrap_or_default();
+    let object = cos["Object"].as_str().unwrap_or_default();
+    let out_bucket = input["OutputStorage"]["CosOutputStorage"]["Bucket"]
+        .as_str()
+        .unwrap_or(in_bucket);
+    let out_region = input["OutputStorage"]["CosOutputStorage"]["Region"]
+        .as_str()
+        .unwrap_or(region);
+    let dir = input["OutputDir"]
+        .as_str()
+        .map(str::to_owned)
+        .unwrap_or_else(|| {
+            let parent = object.rsplit_once('/').map_or("", |(p, _)| p);
+            format!("{parent}/")
+        });
+    let stem = file_stem(object);
+    let task = &input["MediaProcessTask"];
+    let null_tasks = json!({"TranscodeTask": null, "AnimatedGraphicTask": null, "SnapshotByTimeOffsetTask": null, "SampleSnapshotTask": null, "ImageSpriteTask": null});
+    let mut results = Vec::new();
+    for t in task["TranscodeTaskSet"].as_array().into_iter().flatten() {
+        let definition = t["Definition"].as_i64().unwrap_or(0);
+        let path = format!("{dir}{stem}_transcode_{definition}.mp4");
+        let size = copy_object(db, (in_bucket, object), (out_bucket, &path)).await?;
+        let mut r = null_tasks.clone();
+        r["Type"] = json!("Transcode");
+        r["TranscodeTask"] = json!({"Status": "SUCCESS", "ErrCode": 0, "ErrCodeExt": "", "Message": PLACEHOLDER_NOTE, "Progress": 100,
+            "Input": t, "Output": {"OutputStorage": storage(out_bucket, out_region), "Path": path, "Definition": definition,
+                "Size": size, "Container": "mov,mp4,m4a,3gp,3g2,mj2", "VideoStreamSet": [], "AudioStreamSet": []}});
+        results.push(r);
+    }
+    for t in task["SnapshotByTimeOffsetTaskSet"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        let definition = t["Definition"].as_i64().unwrap_or(0);
+        let path = format!("{dir}{stem}_snapshotByOffset_{definition}_0.jpg");
+        copy_object(db, (in_bucket, object), (out_bucket, &path)).await?;
+        let mut r = null_tasks.clone();
+        r["Type"] = json!("SnapshotByTimeOffset");
+        r["SnapshotByTimeOffsetTask"] = json!({"Status": "SUCCESS", "ErrCode": 0, "ErrCodeExt": "", "Message": PLACEHOLDER_NOTE,
+            "Input": t, "Output": {"Storage": storage(out_bucket, out_region), "Definition": definition,
+                "PicInfoSet": [{"TimeOffset": 0, "Path": path, "WaterMarkDefinition": []}]}});
+        results.push(r);
+    }
+    Ok(json!({"EventType": "WorkflowTask", "WorkflowTaskEvent": {
+        "TaskId": task_id, "Status": "FINISH", "ErrCode": 0, "ErrCodeExt": "", "Message": PLACEHOLDER_NOTE,
+        "InputInfo": input["InputInfo"], "MetaData": null, "MediaProcessResultSet": results,
+        "AiContentReviewResultSet": [], "AiAnalysisResultSet": [], "AiRecognitionResultSet": [],
+        "SessionContext": input["SessionContext"].as_str().unwrap_or_default(),
+    }}))
+}
+
+/// Finishes one EditMediaTask: writes the placeholder output and builds its event.
+async fn finish_edit(db: &PgPool, task_id: &str, input: &Value) -> Result<Value, sqlx::Error> {
+    let first = &input["FileInfos"][0]["InputInfo"]["CosInputInfo"];
+    let out = &input["OutputStorage"]["CosOutputStorage"];
+    let out_bucket = out["Bucket"].as_str().unwrap_or_default();
+    let path = input["OutputObjectPath"]
+        .as_str()
+        .unwrap_or("/edit/output.mp4")
+        .replace("{format}", "mp4");
+    let size = copy_object(
+        db,
+        (
+            first["Bucket"].as_str().unwrap_or_default(),
+            first["Object"].as_str().unwrap_or_default(),
+        ),
+        (out_bucket, &path),
+    )
+    .await?;
+    let file_infos: Vec<Value> = input["FileInfos"].as_array().cloned().unwrap_or_default();
+    Ok(json!({"EventType": "EditMediaTask", "EditMediaTaskEvent": {
+        "TaskId": task_id, "Status": "FINISH", "ErrCode": 0, "Message": PLACEHOLDER_NOTE,
+        "Input": {"FileInfoSet": file_infos},
+        "Output": {"OutputStorage": {"Type": "COS", "CosOutputStorage": out}, "Path": path,
+            "MetaData": {"Size": size, "Container": "mov,mp4,m4a,3gp,3g2,mj2"}},
+    }}))
+}
+
+/// Finishes the oldest processing task, if any, and queues its event when a function is
+/// bound to its event type. Returns whether there was a task.
+///
+/// # Errors
+/// Database errors (the task stays PROCESSING and is retried).
+pub async fn finish_one(db: &PgPool) -> Result<bool, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let task: Option<(String, i64, String, String, Value)> = sqlx::query_as(
+        "select task_id, account_id, region, kind, input from emulator.mps_task
+         where status = 'PROCESSING' order by created_at limit 1 for update skip locked",
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((task_id, account_id, region, kind, input)) = task else {
+        return Ok(false);
+    };
+    let event = if kind == "WorkflowTask" {
+        finish_workflow(db, &region, &task_id, &input).await?
+    } else {
+        finish_edit(db, &task_id, &input).await?
+    };
+    sqlx::query("update emulator.mps_task set status = 'FINISH', event = $2, finished_at = now() where task_id = $1")
+        .bind(&task_id)
+        .bind(&event)
+        .execute(&mut *tx)
+        .await?;
+    // Queued only when someone listens, as MPS delivers to a bound trigger only.
+    sqlx::query(
+        "insert into emulator.event_delivery (account_id, task_id, event_type, payload)
+         select $1, $2, $3, $4 where exists
+           (select 1 from emulator.mps_trigger where account_id = $1 and event_type = $3)",
+    )
+    .bind(account_id)
+    .bind(&task_id)
+    .bind(&kind)
+    .bind(&event)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    tracing::info!(task = %task_id, "MPS task finished");
+    Ok(true)
+}

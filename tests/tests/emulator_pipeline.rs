@@ -1,0 +1,368 @@
+//! The whole pipeline in the emulator: an MPS task finishes, the MPS trigger delivers its
+//! event to the function, the invocation is logged, and the summary lands in COS; events
+//! survive a restart and failed deliveries are retried.
+use std::time::Duration;
+
+use reqwest::Method;
+use serde_json::{json, Value};
+use server::cloud::client::Call;
+use server::cloud::error::CloudError;
+use server::cloud::sign::{cos_sign, CosRequest};
+
+use integration_tests::TestEmulator;
+
+trait Ops {
+    async fn call(&self, service: &str, action: &str, params: Value) -> Result<Value, CloudError>;
+    async fn cos_put(&self, bucket: &str, key: &str, body: Option<&[u8]>) -> (u16, String);
+    async fn cos_get(&self, bucket: &str, key: &str) -> (u16, String);
+}
+
+impl Ops for TestEmulator {
+    async fn call(&self, service: &str, action: &str, params: Value) -> Result<Value, CloudError> {
+        let version = match service {
+            "cam" => "2019-01-16",
+            "scf" => "2018-04-16",
+            _ => "2019-06-12",
+        };
+        let region = (service != "cam").then_some("ap-beijing");
+        self.client
+            .call(
+                &self.creds,
+                Call {
+                    service,
+                    version,
+                    action,
+                    region,
+                    idempotent: false,
+                },
+                &params,
+            )
+            .await
+    }
+
+    /// PUT an object (`Some(body)`) or a bucket (`None`).
+    async fn cos_put(&self, bucket: &str, key: &str, body: Option<&[u8]>) -> (u16, String) {
+        cos(self, Method::PUT, bucket, key, body.map(<[u8]>::to_vec)).await
+    }
+
+    async fn cos_get(&self, bucket: &str, key: &str) -> (u16, String) {
+        cos(self, Method::GET, bucket, key, None).await
+    }
+}
+
+async fn cos(
+    emu: &TestEmulator,
+    method: Method,
+    bucket: &str,
+    key: &str,
+    body: Option<Vec<u8>>,
+) -> (u16, String) {
+    let host = format!("{bucket}.cos.ap-beijing.myqcloud.com");
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let key_time = format!("{};{}", now - 10, now + 600);
+    let path = format!("/{key}");
+    let sig = cos_sign(
+        &emu.account.secret_key,
+        &CosRequest {
+            method: method.as_str(),
+            path: &path,
+            params: &[],
+            headers: &[("host", &host)],
+            key_time: &key_time,
+        },
+    );
+    let url = if key.is_empty() {
+        format!("{}/cos/{bucket}", emu.base)
+    } else {
+        format!("{}/cos/{bucket}/{key}", emu.base)
+    };
+    let res = reqwest::Client::new()
+        .request(method, url)
+        .header("host", &host)
+        .header(
+            "authorization",
+            sig.authorization(&emu.account.secret_id, &key_time),
+        )
+        .body(body.unwrap_or_default())
+        .send()
+        .await
+        .expect("reaches the emulator");
+    (res.status().as_u16(), res.text().await.unwrap_or_default())
+}
+
+/// Roles, buckets with an input video, and an Active function from the MPS template.
+async fn setup(emu: &TestEmulator, cos_bucket_env: &str) -> (String, String) {
+    for (role, service, policy) in [
+        ("SCF_QcsRole", "scf.qcloud.com", "QcloudAccessForScfRole"),
+        (
+            "MPS_QcsRole",
+            "mps.cloud.tencent.com",
+            "QcloudAccessForMPSRole",
+        ),
+    ] {
+        let trust = json!({"version": "2.0", "statement": [{"action": "name/sts:AssumeRole", "effect": "allow", "principal": {"service": service}}]});
+        emu.call(
+            "cam",
+            "CreateRole",
+            json!({"RoleName": role, "PolicyDocument": trust.to_string()}),
+        )
+        .await
+        .expect("role");
+        emu.call(
+            "cam",
+            "AttachRolePolicy",
+            json!({"PolicyName": policy, "AttachRoleName": role}),
+        )
+        .await
+        .expect("policy");
+    }
+    let (input, output) = (
+        format!("mps-in-{}", emu.account.app_id),
+        format!("mps-out-{}", emu.account.app_id),
+    );
+    assert_eq!(emu.cos_put(&input, "", None).await.0, 200);
+    assert_eq!(emu.cos_put(&output, "", None).await.0, 200);
+    assert_eq!(
+        emu.cos_put(&input, "upload/demo.mp4", Some(b"fake video bytes"))
+            .await
+            .0,
+        200
+    );
+    let bucket_env = if cos_bucket_env.is_empty() {
+        output.clone()
+    } else {
+        cos_bucket_env.to_owned()
+    };
+    emu.call("scf", "CreateFunction", json!({
+        "FunctionName": "MPSAnalysis", "Runtime": "Nodejs8.9", "Handler": "index.main_handler", "Role": "SCF_QcsRole",
+        "Code": {"DemoId": "demo-nodejs89-mps-webhook"},
+        "Environment": {"Variables": [{"Key": "COS_BUCKET", "Value": bucket_env}, {"Key": "COS_REGION", "Value": "ap-beijing"}]},
+    }))
+    .await
+    .expect("function");
+    tokio::time::sleep(Duration::from_millis(900)).await;
+    (input, output)
+}
+
+fn process_media(input: &str, output: &str) -> Value {
+    json!({
+        "InputInfo": {"Type": "COS", "CosInputInfo": {"Bucket": input, "Region": "ap-beijing", "Object": "/upload/demo.mp4"}},
+        "OutputStorage": {"Type": "COS", "CosOutputStorage": {"Bucket": output, "Region": "ap-beijing"}},
+        "OutputDir": "/output/",
+        "MediaProcessTask": {"TranscodeTaskSet": [{"Definition": 10}], "SnapshotByTimeOffsetTaskSet": [{"Definition": 10, "ExtTimeOffsetSet": ["1s"]}]},
+    })
+}
+
+/// Polls the function's logs until one mentions `needle`.
+async fn wait_for_log(emu: &TestEmulator, needle: &str) -> Value {
+    for _ in 0..150 {
+        let logs = emu
+            .call(
+                "scf",
+                "GetFunctionLogs",
+                json!({"FunctionName": "MPSAnalysis"}),
+            )
+            .await
+            .expect("logs");
+        if let Some(row) = logs["Data"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|r| r["Log"].as_str().unwrap_or_default().contains(needle))
+        {
+            return row.clone();
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no invocation log mentions {needle}");
+}
+
+#[tokio::test]
+async fn a_finished_workflow_reaches_the_function_and_its_summary_lands_in_cos() {
+    let emu = integration_tests::spawn_emulator().await;
+    let (input, output) = setup(&emu, "").await;
+    emu.call("mps", "BindTrigger", json!({"ScfRegion": "ap-beijing", "EventType": "WorkflowTask", "FunctionName": "MPSAnalysis"}))
+        .await
+        .expect("trigger");
+
+    let task = emu
+        .call("mps", "ProcessMedia", process_media(&input, &output))
+        .await
+        .expect("ProcessMedia");
+    let task_id = task["TaskId"].as_str().unwrap().to_owned();
+    assert!(
+        task_id.starts_with(&format!("{}-WorkflowTask-", emu.account.app_id)),
+        "{task_id}"
+    );
+
+    let row = wait_for_log(&emu, &task_id).await;
+    assert_eq!(row["RetCode"], 0, "{}", row["Log"]);
+    let ret: Value = serde_json::from_str(row["RetMsg"].as_str().unwrap()).unwrap();
+    let summary_key = ret["SummaryKey"]
+        .as_str()
+        .expect("summary stored")
+        .to_owned();
+    let (status, body) = emu.cos_get(&output, &summary_key).await;
+    assert_eq!(status, 200, "{body}");
+    let summary: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(summary["TaskId"], task_id.as_str());
+    assert_eq!(
+        summary["Outputs"][0]["Paths"][0],
+        "/output/demo_transcode_10.mp4"
+    );
+    // The (placeholder) outputs exist too, and the task says what they are.
+    assert_eq!(
+        emu.cos_get(&output, "output/demo_transcode_10.mp4").await,
+        (200, "fake video bytes".to_owned())
+    );
+    let detail = emu
+        .call("mps", "DescribeTaskDetail", json!({"TaskId": task_id}))
+        .await
+        .expect("detail");
+    assert_eq!(detail["Status"], "FINISH");
+    assert_eq!(
+        detail["WorkflowTask"]["Message"],
+        server::emulator::mps_task::PLACEHOLDER_NOTE
+    );
+
+    let delivered: (String, i32) =
+        sqlx::query_as("select state, attempts from emulator.event_delivery where task_id = $1")
+            .bind(&task_id)
+            .fetch_one(&emu.db)
+            .await
+            .unwrap();
+    assert_eq!(delivered, ("delivered".to_owned(), 1));
+
+    for (params, code) in [
+        (
+            json!({"InputInfo": {"Type": "COS", "CosInputInfo": {"Bucket": input, "Region": "ap-beijing", "Object": "/missing.mp4"}}, "MediaProcessTask": {"TranscodeTaskSet": [{"Definition": 10}]}}),
+            "ResourceNotFound.CosObjectNotExist",
+        ),
+        (
+            json!({"InputInfo": {"Type": "COS", "CosInputInfo": {"Bucket": "nope-1", "Region": "ap-beijing", "Object": "/a.mp4"}}, "MediaProcessTask": {"TranscodeTaskSet": [{"Definition": 10}]}}),
+            "ResourceNotFound.CosBucketNotExist",
+        ),
+        (
+            json!({"InputInfo": {"Type": "URL"}, "MediaProcessTask": {}}),
+            "InvalidParameterValue.InputInfo",
+        ),
+        (
+            json!({"InputInfo": {"Type": "COS", "CosInputInfo": {"Bucket": input, "Region": "ap-beijing", "Object": "/upload/demo.mp4"}}, "MediaProcessTask": {}}),
+            "InvalidParameter",
+        ),
+    ] {
+        match emu.call("mps", "ProcessMedia", params.clone()).await {
+            Err(CloudError::Api { code: got, .. }) => assert_eq!(got, code, "{params}"),
+            other => panic!("expected {code}, got {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_edit_media_task_reaches_the_function_bound_to_its_event_type() {
+    let emu = integration_tests::spawn_emulator().await;
+    let (input, output) = setup(&emu, "").await;
+    emu.call("mps", "BindTrigger", json!({"ScfRegion": "ap-beijing", "EventType": "EditMediaTask", "FunctionName": "MPSAnalysis"}))
+        .await
+        .expect("trigger");
+    let file = json!({"InputInfo": {"Type": "COS", "CosInputInfo": {"Bucket": input, "Region": "ap-beijing", "Object": "/upload/demo.mp4"}}, "StartTimeOffset": 0, "EndTimeOffset": 5});
+    let task = emu
+        .call("mps", "EditMedia", json!({"FileInfos": [file.clone(), file], "OutputStorage": {"Type": "COS", "CosOutputStorage": {"Bucket": output, "Region": "ap-beijing"}}, "OutputObjectPath": "/clip/joined.{format}"}))
+        .await
+        .expect("EditMedia");
+    let task_id = task["TaskId"].as_str().unwrap().to_owned();
+    assert!(task_id.contains("-EditMediaTask-"));
+    let row = wait_for_log(&emu, &task_id).await;
+    assert_eq!(row["RetCode"], 0, "{}", row["Log"]);
+    assert_eq!(emu.cos_get(&output, "clip/joined.mp4").await.0, 200);
+}
+
+#[tokio::test]
+async fn events_wait_in_postgres_until_a_worker_runs_and_failures_are_retried() {
+    // An emulator whose workers are not running yet: a server stopped after ProcessMedia.
+    let db = integration_tests::fresh_db().await;
+    server::db::migrate(&db).await.unwrap();
+    let account = server::emulator::account::create(&db).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let app = server::emulator::router(db.clone(), base.clone());
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    let emu = TestEmulator {
+        client: server::cloud::client::CloudClient::new(server::cloud::client::Endpoint::Custom(
+            base.clone(),
+        ))
+        .unwrap(),
+        creds: server::cloud::client::Credentials::new(
+            account.secret_id.clone(),
+            account.secret_key.clone(),
+        ),
+        account,
+        base: base.clone(),
+        db: db.clone(),
+    };
+    let (input, output) = setup(&emu, "").await;
+    emu.call("mps", "BindTrigger", json!({"ScfRegion": "ap-beijing", "EventType": "WorkflowTask", "FunctionName": "MPSAnalysis"}))
+        .await
+        .unwrap();
+    let task_id = emu
+        .call("mps", "ProcessMedia", process_media(&input, &output))
+        .await
+        .unwrap()["TaskId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let logs = emu
+        .call(
+            "scf",
+            "GetFunctionLogs",
+            json!({"FunctionName": "MPSAnalysis"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(logs["TotalCount"], 0, "nothing runs without workers");
+
+    // "Restart": workers start and find the task and its event where they were left.
+    let workers = server::emulator::delivery::spawn(db.clone(), base.clone());
+    let row = wait_for_log(&emu, &task_id).await;
+    assert_eq!(row["RetCode"], 0);
+    workers.abort();
+
+    // A function that fails (its bucket does not exist): the event stays queued for retry.
+    emu.call("scf", "UpdateFunctionConfiguration", json!({"FunctionName": "MPSAnalysis",
+        "Environment": {"Variables": [{"Key": "COS_BUCKET", "Value": format!("gone-{}", emu.account.app_id)}, {"Key": "COS_REGION", "Value": "ap-beijing"}]}}))
+        .await
+        .unwrap();
+    let failing = emu
+        .call("mps", "ProcessMedia", process_media(&input, &output))
+        .await
+        .unwrap()["TaskId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let workers = server::emulator::delivery::spawn(db.clone(), base);
+    let mut state = (String::new(), 0, String::new());
+    for _ in 0..100 {
+        let row: Option<(String, i32, String)> = sqlx::query_as(
+            "select state, attempts, last_error from emulator.event_delivery where task_id = $1",
+        )
+        .bind(&failing)
+        .fetch_optional(&db)
+        .await
+        .unwrap();
+        if let Some(r) = row.filter(|r| r.1 >= 1) {
+            state = r;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    workers.abort();
+    assert_eq!(
+        (state.0.as_str(), state.1),
+        ("pending", 1),
+        "retried later: {state:?}"
+    );
+    assert!(state.2.contains("NoSuchBucket"), "{state:?}");
+}
