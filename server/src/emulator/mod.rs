@@ -9,6 +9,7 @@ mod api;
 pub mod cam;
 pub mod cos;
 pub mod delivery;
+pub mod fault;
 pub mod invoke;
 pub mod mps;
 pub mod mps_task;
@@ -59,6 +60,7 @@ async fn api_call(State(emu): State<Emulator>, headers: HeaderMap, body: Bytes) 
     let request_id = uuid::Uuid::new_v4().to_string();
     let result = async {
         let ctx = verify::authenticate(&emu.db, &headers, &body).await?;
+        fault::check(&emu.db, ctx.account_id, &ctx.action).await?;
         let params = api::parse_params(&body)?;
         let expected = match ctx.service.as_str() {
             "cam" => cam::VERSION,
