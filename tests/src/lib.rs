@@ -329,3 +329,40 @@ pub fn error_code(reply: &Reply) -> String {
         .unwrap_or_default()
         .to_owned()
 }
+
+/// Python with Tencent's official SDK (CAM, SCF and the common client) from PyPI, in
+/// `target/sdk-venv`, created on first use.
+pub fn sdk_python() -> PathBuf {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let venv = root.join("target/sdk-venv");
+    let python = venv.join("bin/python");
+    let ready = std::process::Command::new(&python)
+        .args([
+            "-c",
+            "import tencentcloud.cam.v20190116, tencentcloud.scf.v20180416",
+        ])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ready {
+        let made = std::process::Command::new("python3")
+            .args(["-m", "venv"])
+            .arg(&venv)
+            .status()
+            .expect("python3 runs");
+        assert!(made.success(), "could not create {}", venv.display());
+        let installed = std::process::Command::new(venv.join("bin/pip"))
+            .args([
+                "install",
+                "-q",
+                "tencentcloud-sdk-python-cam",
+                "tencentcloud-sdk-python-scf",
+            ])
+            .status()
+            .expect("pip runs");
+        assert!(
+            installed.success(),
+            "could not install the official SDK from PyPI"
+        );
+    }
+    python
+}
