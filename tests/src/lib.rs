@@ -63,6 +63,32 @@ pub struct TestEmulator {
     pub db: PgPool,
 }
 
+impl TestEmulator {
+    /// Calls `action` of `service` (cam, scf or mps) with its API version, in ap-beijing
+    /// for the regional services.
+    pub async fn call(
+        &self,
+        service: &str,
+        action: &str,
+        params: Value,
+    ) -> Result<Value, server::cloud::error::CloudError> {
+        let version = match service {
+            "cam" => "2019-01-16",
+            "scf" => "2018-04-16",
+            _ => "2019-06-12",
+        };
+        let region = (service != "cam").then_some("ap-beijing");
+        let call = server::cloud::client::Call {
+            service,
+            version,
+            action,
+            region,
+            idempotent: false,
+        };
+        self.client.call(&self.creds, call, &params).await
+    }
+}
+
 /// Starts the emulator on a fresh database and creates an account in it.
 pub async fn spawn_emulator() -> TestEmulator {
     let db = fresh_db().await;

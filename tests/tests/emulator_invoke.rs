@@ -3,28 +3,9 @@
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use server::cloud::client::Call;
 use server::cloud::error::CloudError;
 
 use integration_tests::TestEmulator as Cloud;
-
-/// SCF calls in ap-beijing.
-trait Scf {
-    async fn call(&self, action: &str, params: Value) -> Result<Value, CloudError>;
-}
-
-impl Scf for Cloud {
-    async fn call(&self, action: &str, params: Value) -> Result<Value, CloudError> {
-        let call = Call {
-            service: "scf",
-            version: "2018-04-16",
-            action,
-            region: Some("ap-beijing"),
-            idempotent: false,
-        };
-        self.client.call(&self.creds, call, &params).await
-    }
-}
 
 fn code(r: Result<Value, CloudError>) -> String {
     match r {
@@ -46,10 +27,10 @@ fn workflow_event() -> String {
 }
 
 async fn active_function(c: &Cloud, name: &str) {
-    c.call("CreateFunction", json!({"FunctionName": name, "Runtime": "Nodejs8.9", "Handler": "index.main_handler", "Code": {"DemoId": "demo-nodejs89-mps-webhook"}}))
+    c.call("scf", "CreateFunction", json!({"FunctionName": name, "Runtime": "Nodejs8.9", "Handler": "index.main_handler", "Code": {"DemoId": "demo-nodejs89-mps-webhook"}}))
         .await
         .expect("CreateFunction");
-    let early = c.call("Invoke", json!({"FunctionName": name})).await;
+    let early = c.call("scf", "Invoke", json!({"FunctionName": name})).await;
     assert_eq!(
         code(early),
         "FailedOperation.FunctionStatusError",
@@ -57,7 +38,7 @@ async fn active_function(c: &Cloud, name: &str) {
     );
     for _ in 0..50 {
         let f = c
-            .call("GetFunction", json!({"FunctionName": name}))
+            .call("scf", "GetFunction", json!({"FunctionName": name}))
             .await
             .expect("get");
         if f["Status"] == "Active" {
@@ -75,6 +56,7 @@ async fn the_mps_template_handles_a_workflow_event_and_its_log_is_queryable() {
 
     let ok = c
         .call(
+            "scf",
             "Invoke",
             json!({"FunctionName": "MPSAnalysis", "ClientContext": workflow_event()}),
         )
@@ -98,6 +80,7 @@ async fn the_mps_template_handles_a_workflow_event_and_its_log_is_queryable() {
 
     let bad = c
         .call(
+            "scf",
             "Invoke",
             json!({"FunctionName": "MPSAnalysis", "ClientContext": r#"{"EventType":"Other"}"#}),
         )
@@ -110,12 +93,17 @@ async fn the_mps_template_handles_a_workflow_event_and_its_log_is_queryable() {
         .contains("not an MPS task event"));
 
     let all = c
-        .call("GetFunctionLogs", json!({"FunctionName": "MPSAnalysis"}))
+        .call(
+            "scf",
+            "GetFunctionLogs",
+            json!({"FunctionName": "MPSAnalysis"}),
+        )
         .await
         .expect("logs");
     assert_eq!(all["TotalCount"], 2);
     let failed = c
         .call(
+            "scf",
             "GetFunctionLogs",
             json!({"FunctionName": "MPSAnalysis", "Filter": {"RetCode": "not0"}}),
         )
@@ -125,6 +113,7 @@ async fn the_mps_template_handles_a_workflow_event_and_its_log_is_queryable() {
     assert_eq!(failed["Data"][0]["RetCode"], 430);
     let one = c
         .call(
+            "scf",
             "GetFunctionLogs",
             json!({"FunctionName": "MPSAnalysis", "FunctionRequestId": rid}),
         )
@@ -133,7 +122,7 @@ async fn the_mps_template_handles_a_workflow_event_and_its_log_is_queryable() {
     assert_eq!(one["TotalCount"], 1);
     assert!(one["Data"][0]["Log"].as_str().unwrap().contains(TASK_ID));
     let past = c
-        .call("GetFunctionLogs", json!({"FunctionName": "MPSAnalysis", "StartTime": "2020-01-01 00:00:00", "EndTime": "2020-01-02 00:00:00"}))
+        .call("scf", "GetFunctionLogs", json!({"FunctionName": "MPSAnalysis", "StartTime": "2020-01-01 00:00:00", "EndTime": "2020-01-02 00:00:00"}))
         .await
         .expect("logs");
     assert_eq!(past["TotalCount"], 0);
@@ -161,7 +150,7 @@ async fn the_mps_template_handles_a_workflow_event_and_its_log_is_queryable() {
         ),
     ] {
         assert_eq!(
-            code(c.call("GetFunctionLogs", params.clone()).await),
+            code(c.call("scf", "GetFunctionLogs", params.clone()).await),
             expected,
             "{params}"
         );
@@ -177,7 +166,7 @@ async fn the_mps_template_handles_a_workflow_event_and_its_log_is_queryable() {
         ),
     ] {
         assert_eq!(
-            code(c.call("Invoke", params.clone()).await),
+            code(c.call("scf", "Invoke", params.clone()).await),
             expected,
             "{params}"
         );
@@ -189,7 +178,7 @@ async fn asynchronous_invocations_are_logged_when_they_finish() {
     let c = integration_tests::spawn_emulator().await;
     active_function(&c, "MPSAnalysis").await;
     let r = c
-        .call("Invoke", json!({"FunctionName": "MPSAnalysis", "InvocationType": "Event", "ClientContext": workflow_event()}))
+        .call("scf", "Invoke", json!({"FunctionName": "MPSAnalysis", "InvocationType": "Event", "ClientContext": workflow_event()}))
         .await
         .expect("async invoke");
     let rid = r["Result"]["FunctionRequestId"]
@@ -201,6 +190,7 @@ async fn asynchronous_invocations_are_logged_when_they_finish() {
     for _ in 0..100 {
         let logs = c
             .call(
+                "scf",
                 "GetFunctionLogs",
                 json!({"FunctionName": "MPSAnalysis", "FunctionRequestId": rid}),
             )

@@ -1,7 +1,6 @@
 //! The MPS trigger in the emulator: service roles first, one function per event type
 //! account-wide (even under concurrent binds), listed and deleted through SCF.
 use serde_json::{json, Value};
-use server::cloud::client::Call;
 use server::cloud::error::CloudError;
 
 use integration_tests::TestEmulator as Cloud;
@@ -10,36 +9,13 @@ async fn emulator() -> Cloud {
     integration_tests::spawn_emulator().await
 }
 
-/// Calls by service, and the fixtures these tests need.
+/// The fixtures these tests need.
 trait Ops {
-    async fn call(&self, service: &str, action: &str, params: Value) -> Result<Value, CloudError>;
     async fn function(&self, name: &str);
     async fn authorize(&self, role: &str, service: &str, policy: &str);
 }
 
 impl Ops for Cloud {
-    async fn call(&self, service: &str, action: &str, params: Value) -> Result<Value, CloudError> {
-        let version = match service {
-            "cam" => "2019-01-16",
-            "scf" => "2018-04-16",
-            _ => "2019-06-12",
-        };
-        let region = (service != "cam").then_some("ap-beijing");
-        self.client
-            .call(
-                &self.creds,
-                Call {
-                    service,
-                    version,
-                    action,
-                    region,
-                    idempotent: false,
-                },
-                &params,
-            )
-            .await
-    }
-
     async fn function(&self, name: &str) {
         self.call("scf", "CreateFunction", json!({"FunctionName": name, "Runtime": "Nodejs8.9", "Code": {"DemoId": "demo-nodejs89-mps-webhook"}}))
             .await

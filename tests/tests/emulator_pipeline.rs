@@ -5,41 +5,17 @@ use std::time::Duration;
 
 use reqwest::Method;
 use serde_json::{json, Value};
-use server::cloud::client::Call;
 use server::cloud::error::CloudError;
 use server::cloud::sign::{cos_sign, CosRequest};
 
 use integration_tests::TestEmulator;
 
 trait Ops {
-    async fn call(&self, service: &str, action: &str, params: Value) -> Result<Value, CloudError>;
     async fn cos_put(&self, bucket: &str, key: &str, body: Option<&[u8]>) -> (u16, String);
     async fn cos_get(&self, bucket: &str, key: &str) -> (u16, String);
 }
 
 impl Ops for TestEmulator {
-    async fn call(&self, service: &str, action: &str, params: Value) -> Result<Value, CloudError> {
-        let version = match service {
-            "cam" => "2019-01-16",
-            "scf" => "2018-04-16",
-            _ => "2019-06-12",
-        };
-        let region = (service != "cam").then_some("ap-beijing");
-        self.client
-            .call(
-                &self.creds,
-                Call {
-                    service,
-                    version,
-                    action,
-                    region,
-                    idempotent: false,
-                },
-                &params,
-            )
-            .await
-    }
-
     /// PUT an object (`Some(body)`) or a bucket (`None`).
     async fn cos_put(&self, bucket: &str, key: &str, body: Option<&[u8]>) -> (u16, String) {
         cos(self, Method::PUT, bucket, key, body.map(<[u8]>::to_vec)).await

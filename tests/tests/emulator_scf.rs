@@ -20,19 +20,6 @@ fn scf<'a>(action: &'a str, region: Option<&'a str>) -> Call<'a> {
     }
 }
 
-/// SCF calls in ap-beijing.
-trait Scf {
-    async fn call(&self, action: &str, params: Value) -> Result<Value, CloudError>;
-}
-
-impl Scf for Cloud {
-    async fn call(&self, action: &str, params: Value) -> Result<Value, CloudError> {
-        self.client
-            .call(&self.creds, scf(action, Some("ap-beijing")), &params)
-            .await
-    }
-}
-
 fn code(r: Result<Value, CloudError>) -> String {
     match r {
         Err(CloudError::Api { code, .. }) => code,
@@ -46,17 +33,18 @@ const MPS_DEMO: &str = "demo-nodejs89-mps-webhook";
 async fn a_function_from_the_mps_template_becomes_active() {
     let c = emulator().await;
     let ns = c
-        .call("ListNamespaces", json!({}))
+        .call("scf", "ListNamespaces", json!({}))
         .await
         .expect("namespaces");
     assert_eq!(ns["Namespaces"][0]["Name"], "default");
     let empty = c
-        .call("ListFunctions", json!({"Namespace": "default"}))
+        .call("scf", "ListFunctions", json!({"Namespace": "default"}))
         .await
         .expect("list");
     assert_eq!(empty["TotalCount"], 0);
 
     c.call(
+        "scf",
         "CreateFunction",
         json!({
             "FunctionName": "MPSAnalysis", "Namespace": "default", "Runtime": "Nodejs8.9",
@@ -68,7 +56,7 @@ async fn a_function_from_the_mps_template_becomes_active() {
     .await
     .expect("CreateFunction");
     let f = c
-        .call("GetFunction", json!({"FunctionName": "MPSAnalysis"}))
+        .call("scf", "GetFunction", json!({"FunctionName": "MPSAnalysis"}))
         .await
         .expect("get");
     assert_eq!(f["Status"], "Creating", "creation is asynchronous");
@@ -78,6 +66,7 @@ async fn a_function_from_the_mps_template_becomes_active() {
     assert!(f["FunctionId"].as_str().unwrap().starts_with("lam-"));
     let busy = c
         .call(
+            "scf",
             "UpdateFunctionConfiguration",
             json!({"FunctionName": "MPSAnalysis", "Timeout": 10}),
         )
@@ -88,7 +77,7 @@ async fn a_function_from_the_mps_template_becomes_active() {
     for _ in 0..50 {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         let f = c
-            .call("GetFunction", json!({"FunctionName": "MPSAnalysis"}))
+            .call("scf", "GetFunction", json!({"FunctionName": "MPSAnalysis"}))
             .await
             .expect("get");
         status = f["Status"].as_str().unwrap_or_default().to_owned();
@@ -98,13 +87,14 @@ async fn a_function_from_the_mps_template_becomes_active() {
     }
     assert_eq!(status, "Active");
     c.call(
+        "scf",
         "UpdateFunctionConfiguration",
         json!({"FunctionName": "MPSAnalysis", "Timeout": 10, "MemorySize": 256}),
     )
     .await
     .expect("update");
     let f = c
-        .call("GetFunction", json!({"FunctionName": "MPSAnalysis"}))
+        .call("scf", "GetFunction", json!({"FunctionName": "MPSAnalysis"}))
         .await
         .expect("get");
     assert_eq!(
@@ -112,7 +102,7 @@ async fn a_function_from_the_mps_template_becomes_active() {
         (Some(10), Some(256))
     );
 
-    let dup = c.call("CreateFunction", json!({"FunctionName": "MPSAnalysis", "Runtime": "Nodejs8.9", "Code": {"DemoId": MPS_DEMO}})).await;
+    let dup = c.call("scf", "CreateFunction", json!({"FunctionName": "MPSAnalysis", "Runtime": "Nodejs8.9", "Code": {"DemoId": MPS_DEMO}})).await;
     assert_eq!(code(dup), "ResourceInUse.FunctionName");
 
     // Functions are per region.
@@ -127,17 +117,21 @@ async fn a_function_from_the_mps_template_becomes_active() {
         .expect("list");
     assert_eq!(elsewhere["TotalCount"], 0);
     let listed = c
-        .call("ListFunctions", json!({"SearchKey": "mpsana"}))
+        .call("scf", "ListFunctions", json!({"SearchKey": "mpsana"}))
         .await
         .expect("search");
     assert_eq!(listed["TotalCount"], 1);
     assert_eq!(listed["Functions"][0]["FunctionName"], "MPSAnalysis");
 
-    c.call("DeleteFunction", json!({"FunctionName": "MPSAnalysis"}))
-        .await
-        .expect("delete");
+    c.call(
+        "scf",
+        "DeleteFunction",
+        json!({"FunctionName": "MPSAnalysis"}),
+    )
+    .await
+    .expect("delete");
     let gone = c
-        .call("GetFunction", json!({"FunctionName": "MPSAnalysis"}))
+        .call("scf", "GetFunction", json!({"FunctionName": "MPSAnalysis"}))
         .await;
     assert_eq!(code(gone), "ResourceNotFound.FunctionName");
 }
@@ -206,17 +200,20 @@ async fn scf_enforces_the_real_rules() {
     ];
     for (params, expected) in cases {
         assert_eq!(
-            code(c.call("CreateFunction", params.clone()).await),
+            code(c.call("scf", "CreateFunction", params.clone()).await),
             expected,
             "{params}"
         );
     }
     assert_eq!(
-        code(c.call("ListFunctions", json!({"Limit": 0})).await),
+        code(c.call("scf", "ListFunctions", json!({"Limit": 0})).await),
         "InvalidParameterValue.Limit"
     );
     assert_eq!(
-        code(c.call("ListFunctions", json!({"Order": "sideways"})).await),
+        code(
+            c.call("scf", "ListFunctions", json!({"Order": "sideways"}))
+                .await
+        ),
         "InvalidParameterValue.Order"
     );
     let no_region = c
@@ -229,11 +226,14 @@ async fn scf_enforces_the_real_rules() {
         .call::<Value>(&c.creds, scf("ListFunctions", Some("mars-1")), &json!({}))
         .await;
     assert_eq!(code(bad_region), "UnsupportedRegion");
-    let none = c.call("ListFunctions", json!({})).await.expect("list");
+    let none = c
+        .call("scf", "ListFunctions", json!({}))
+        .await
+        .expect("list");
     assert_eq!(none["TotalCount"], 0, "no invalid function was created");
 
     // A zip upload is accepted as code.
-    c.call("CreateFunction", json!({"FunctionName": "Zipped", "Runtime": "Nodejs8.9", "Code": {"ZipFile": "UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA=="}}))
+    c.call("scf", "CreateFunction", json!({"FunctionName": "Zipped", "Runtime": "Nodejs8.9", "Code": {"ZipFile": "UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA=="}}))
         .await
         .expect("zip function");
 }

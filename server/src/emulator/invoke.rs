@@ -173,16 +173,7 @@ pub async fn invoke(
     params: &Value,
 ) -> Result<Value, ApiError> {
     let function = find_function(emu, ctx.account_id, region, params).await?;
-    if function.status() != "Active" {
-        return Err(ApiError::new(
-            "FailedOperation.FunctionStatusError",
-            format!(
-                "Function {} is {}; wait until it is Active.",
-                function.function_name,
-                function.status()
-            ),
-        ));
-    }
+    function.require_active()?;
     let invoke_type = opt_str(params, "InvocationType")?.unwrap_or("RequestResponse");
     let event = opt_str(params, "ClientContext")?.unwrap_or("{}");
     if serde_json::from_str::<Value>(event).is_err() {

@@ -361,6 +361,20 @@ impl FunctionRow {
         }
     }
 
+    /// Management calls and invocations wait for `Active`, as in SCF.
+    pub(crate) fn require_active(&self) -> Result<(), ApiError> {
+        match self.status() {
+            "Active" => Ok(()),
+            status => Err(ApiError::new(
+                "FailedOperation.FunctionStatusError",
+                format!(
+                    "Function {} is {status}; wait until it is Active.",
+                    self.function_name
+                ),
+            )),
+        }
+    }
+
     fn summary(&self) -> Value {
         json!({
             "FunctionName": self.function_name, "FunctionId": self.function_id,
@@ -692,16 +706,7 @@ async fn update_configuration(
     params: &Value,
 ) -> Result<Value, ApiError> {
     let function = find_function(emu, account_id, region, params).await?;
-    if function.status() != "Active" {
-        return Err(ApiError::new(
-            "FailedOperation.FunctionStatusError",
-            format!(
-                "Function {} is {}; wait until it is Active.",
-                function.function_name,
-                function.status()
-            ),
-        ));
-    }
+    function.require_active()?;
     if let Some(runtime) = opt_str(params, "Runtime")? {
         if runtime != function.runtime {
             return Err(invalid(
