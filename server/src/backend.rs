@@ -125,7 +125,7 @@ impl ConsoleBackend {
             .secrets
             .open(&row.secret_key_sealed, team_id.as_bytes())
             .ok_or_else(|| {
-                AppError::from(ServerError::Hash(
+                AppError::from(ServerError::Secrets(
                     "the stored SecretKey cannot be decrypted with the current console key"
                         .to_owned(),
                 ))

@@ -10,6 +10,8 @@ pub enum ServerError {
     Session(#[from] tower_sessions::session::Error),
     #[error("password hashing: {0}")]
     Hash(String),
+    #[error("secrets: {0}")]
+    Secrets(String),
 }
 
 impl From<ServerError> for AppError {

@@ -100,7 +100,6 @@ pub async fn ensure_database(pg: &EmbeddedPostgres, name: &str) -> Result<String
 
 async fn serve(config: Arc<Config>, url: &str) -> Result<(), RunError> {
     let db = db::connect(url).await?;
-    db::migrate(&db).await?;
     let emulator_listener = tokio::net::TcpListener::bind(config.emulator_addr).await?;
     let emulator_url = format!("http://{}", emulator_listener.local_addr()?);
     let app = build(config.clone(), db.clone(), emulator_url.clone()).await?;

@@ -219,6 +219,12 @@ async fn a_finished_workflow_reaches_the_function_and_its_summary_lands_in_cos()
             "ResourceNotFound.CosBucketNotExist",
         ),
         (
+            json!({"InputInfo": {"Type": "COS", "CosInputInfo": {"Bucket": input, "Region": "ap-beijing", "Object": "/upload/demo.mp4"}},
+                   "OutputStorage": {"Type": "COS", "CosOutputStorage": {"Bucket": "gone-1", "Region": "ap-beijing"}},
+                   "MediaProcessTask": {"TranscodeTaskSet": [{"Definition": 10}]}}),
+            "ResourceNotFound.CosBucketNotExist",
+        ),
+        (
             json!({"InputInfo": {"Type": "URL"}, "MediaProcessTask": {}}),
             "InvalidParameterValue.InputInfo",
         ),

@@ -46,6 +46,23 @@ fn cos_input(params: &Value, field: &str) -> Result<(String, String, String), Ap
     }
 }
 
+/// Checks that the account owns `bucket`.
+async fn check_bucket(emu: &Emulator, account_id: i64, bucket: &str) -> Result<(), ApiError> {
+    let owner: Option<i64> =
+        sqlx::query_scalar("select account_id from emulator.cos_bucket where bucket = $1")
+            .bind(bucket)
+            .fetch_optional(&emu.db)
+            .await?;
+    if owner == Some(account_id) {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            "ResourceNotFound.CosBucketNotExist",
+            format!("Bucket {bucket} does not exist."),
+        ))
+    }
+}
+
 /// Checks that the account owns `bucket` and it holds `object`.
 async fn check_object(
     emu: &Emulator,
@@ -53,17 +70,7 @@ async fn check_object(
     bucket: &str,
     object: &str,
 ) -> Result<(), ApiError> {
-    let owner: Option<i64> =
-        sqlx::query_scalar("select account_id from emulator.cos_bucket where bucket = $1")
-            .bind(bucket)
-            .fetch_optional(&emu.db)
-            .await?;
-    if owner != Some(account_id) {
-        return Err(ApiError::new(
-            "ResourceNotFound.CosBucketNotExist",
-            format!("Bucket {bucket} does not exist."),
-        ));
-    }
+    check_bucket(emu, account_id, bucket).await?;
     let found: bool = sqlx::query_scalar(
         "select exists (select 1 from emulator.cos_object where bucket = $1 and key = $2)",
     )
@@ -108,6 +115,9 @@ pub async fn process_media(
 ) -> Result<Value, ApiError> {
     let (bucket, _, object) = cos_input(params, "InputInfo")?;
     check_object(emu, ctx.account_id, &bucket, &object).await?;
+    if let Some(out) = params["OutputStorage"]["CosOutputStorage"]["Bucket"].as_str() {
+        check_bucket(emu, ctx.account_id, out).await?;
+    }
     if let Some(dir) = opt_str(params, "OutputDir")? {
         if !dir.starts_with('/') || !dir.ends_with('/') {
             return Err(ApiError::new(
@@ -371,11 +381,19 @@ pub async fn finish_one(db: &PgPool) -> Result<bool, sqlx::Error> {
     let Some((task_id, account_id, region, kind, input)) = task else {
         return Ok(false);
     };
-    let event = if kind == "WorkflowTask" {
-        finish_workflow(db, &region, &task_id, &input).await?
+    let finished = if kind == "WorkflowTask" {
+        finish_workflow(db, &region, &task_id, &input).await
     } else {
-        finish_edit(db, &task_id, &input).await?
+        finish_edit(db, &task_id, &input).await
     };
+    // A task that cannot be finished ends failed rather than being retried forever.
+    let event = finished.unwrap_or_else(|err| {
+        tracing::warn!(task = %task_id, "MPS task failed: {err}");
+        json!({"EventType": kind, format!("{kind}Event"): {
+            "TaskId": task_id, "Status": "FINISH", "ErrCode": 70000, "ErrCodeExt": "InternalError",
+            "Message": "the task could not write its outputs",
+        }})
+    });
     sqlx::query("update emulator.mps_task set status = 'FINISH', event = $2, finished_at = now() where task_id = $1")
         .bind(&task_id)
         .bind(&event)
