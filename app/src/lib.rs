@@ -12,6 +12,7 @@ pub mod error;
 pub mod format;
 pub mod i18n;
 pub mod pages;
+pub mod regions;
 pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod ssr;

@@ -77,6 +77,8 @@ pub struct CloudClient {
     endpoint: Endpoint,
     clock: Clock,
     retry_base: Duration,
+    /// `X-TC-Language` for error messages and names (`zh-CN` or `en-US`).
+    language: Option<String>,
 }
 
 /// One API call.
@@ -110,12 +112,19 @@ impl CloudClient {
             endpoint,
             clock: system_clock(),
             retry_base: Duration::from_millis(200),
+            language: None,
         })
     }
 
     /// The same client with another clock (tests skew it).
     pub fn with_clock(mut self, clock: Clock) -> Self {
         self.clock = clock;
+        self
+    }
+
+    /// The same client asking for answers in `language` (`zh-CN` or `en-US`).
+    pub fn with_language(mut self, language: &str) -> Self {
+        self.language = Some(language.to_owned());
         self
     }
 
@@ -205,6 +214,9 @@ impl CloudClient {
             .body(body.to_vec());
         if let Some(region) = call.region {
             request = request.header("X-TC-Region", region);
+        }
+        if let Some(language) = &self.language {
+            request = request.header("X-TC-Language", language);
         }
         let response = request
             .send()

@@ -249,7 +249,7 @@ pub async fn put_bucket(
         .and_then(|h| h.to_str().ok())
         .and_then(|h| h.split(".cos.").nth(1))
         .and_then(|rest| rest.split('.').next())
-        .filter(|r| super::scf::REGIONS.contains(r))
+        .filter(|r| app::regions::by_id(r).is_some())
         .unwrap_or("ap-beijing")
         .to_owned();
     let inserted = sqlx::query("insert into emulator.cos_bucket (bucket, account_id, region) values ($1, $2, $3) on conflict do nothing")

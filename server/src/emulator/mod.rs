@@ -13,6 +13,7 @@ pub mod fault;
 pub mod invoke;
 pub mod mps;
 pub mod mps_task;
+mod region;
 pub mod runtime;
 pub mod scf;
 pub mod templates;
@@ -66,6 +67,7 @@ async fn api_call(State(emu): State<Emulator>, headers: HeaderMap, body: Bytes) 
             "cam" => cam::VERSION,
             "scf" => scf::VERSION,
             "mps" => mps::VERSION,
+            "region" => region::VERSION,
             _ => "",
         };
         if !expected.is_empty() && ctx.version != expected {
@@ -81,6 +83,7 @@ async fn api_call(State(emu): State<Emulator>, headers: HeaderMap, body: Bytes) 
             "cam" => cam::handle(&emu, &ctx, &params).await,
             "scf" => scf::handle(&emu, &ctx, &params).await,
             "mps" => mps::handle(&emu, &ctx, &params).await,
+            "region" => region::handle(&ctx, &params),
             _ => Err(ApiError::new(
                 "InvalidAction",
                 format!(

@@ -81,7 +81,7 @@ async fn bind_trigger(
 ) -> Result<Value, ApiError> {
     let event = event_type(params)?;
     let region = req_str(params, "ScfRegion")?;
-    if !scf::REGIONS.contains(&region) {
+    if !scf::scf_region(region) {
         return Err(ApiError::new(
             "InvalidParameterValue.ScfRegion",
             format!("SCF is not available in region {region}."),

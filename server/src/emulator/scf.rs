@@ -37,27 +37,10 @@ pub const RUNTIMES: &[&str] = &[
     "CustomRuntime",
 ];
 
-/// Regions where SCF runs (the reference's region table, SCF column).
-pub const REGIONS: &[&str] = &[
-    "ap-guangzhou",
-    "ap-shanghai",
-    "ap-hongkong",
-    "na-toronto",
-    "ap-shanghai-fsi",
-    "ap-beijing",
-    "ap-singapore",
-    "ap-shenzhen-fsi",
-    "na-siliconvalley",
-    "ap-chengdu",
-    "eu-frankfurt",
-    "ap-seoul",
-    "ap-chongqing",
-    "ap-mumbai",
-    "na-ashburn",
-    "ap-bangkok",
-    "ap-tokyo",
-    "sa-saopaulo",
-];
+/// Whether SCF runs in `region` (the shared region table's SCF column).
+pub fn scf_region(region: &str) -> bool {
+    app::regions::by_id(region).is_some_and(|r| r.scf)
+}
 
 fn invalid(code: &str, message: impl Into<String>) -> ApiError {
     ApiError::new(code, message)
@@ -189,7 +172,7 @@ fn region(ctx: &CallContext) -> Result<&str, ApiError> {
             "The request is missing the Region parameter.",
         )
     })?;
-    if REGIONS.contains(&region) {
+    if scf_region(region) {
         Ok(region)
     } else {
         Err(ApiError::new(

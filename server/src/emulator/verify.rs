@@ -22,6 +22,8 @@ pub struct CallContext {
     pub version: String,
     /// `X-TC-Region`, when sent.
     pub region: Option<String>,
+    /// `X-TC-Language` (`zh-CN` or `en-US`), when sent.
+    pub language: Option<String>,
 }
 
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -113,5 +115,6 @@ pub async fn authenticate(
         action: action.to_owned(),
         version: version.to_owned(),
         region: header(headers, "x-tc-region").map(str::to_owned),
+        language: header(headers, "x-tc-language").map(str::to_owned),
     })
 }

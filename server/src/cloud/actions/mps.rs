@@ -1,0 +1,149 @@
+//! MPS (2019-06-12): the MPS trigger and media tasks. Task inputs and results are deep
+//! structures the console passes through, so they stay JSON here.
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::{Api, Empty};
+use crate::cloud::error::CloudError;
+
+const VERSION: &str = "2019-06-12";
+
+/// `BindTrigger`: the function that receives an event type's task events.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct BindTriggerRequest {
+    pub scf_region: String,
+    /// `WorkflowTask` or `EditMediaTask`.
+    pub event_type: String,
+    pub qualifier: String,
+    pub function_name: String,
+    pub namespace: String,
+}
+
+/// `BindTrigger`'s answer.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct BindTriggerResponse {
+    pub resource_id: String,
+    pub request_id: String,
+}
+
+/// `UnbindTrigger`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UnbindTriggerRequest {
+    /// Always `mps`.
+    pub r#type: String,
+    pub resource_id: String,
+}
+
+/// `ProcessMedia`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ProcessMediaRequest {
+    pub input_info: Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output_storage: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output_dir: Option<String>,
+    pub media_process_task: Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_context: Option<String>,
+}
+
+/// `EditMedia`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct EditMediaRequest {
+    pub file_infos: Value,
+    pub output_storage: Value,
+    pub output_object_path: String,
+}
+
+/// The answer of a task-creating call.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct TaskCreated {
+    pub task_id: String,
+    pub request_id: String,
+}
+
+/// `DescribeTaskDetail`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeTaskDetailRequest {
+    pub task_id: String,
+}
+
+/// `DescribeTaskDetail`'s answer.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeTaskDetailResponse {
+    pub task_type: String,
+    /// `WAITING`, `PROCESSING` or `FINISH`.
+    pub status: String,
+    pub create_time: String,
+    #[serde(default)]
+    pub finish_time: Option<String>,
+    #[serde(default)]
+    pub workflow_task: Option<Value>,
+    #[serde(default)]
+    pub edit_media_task: Option<Value>,
+    pub request_id: String,
+}
+
+impl Api<'_> {
+    /// `BindTrigger`.
+    ///
+    /// # Errors
+    /// `FailedOperation.QcsRoleNotFound`, `ResourceInUse.Trigger` and other API errors.
+    pub async fn bind_trigger(
+        &self,
+        req: &BindTriggerRequest,
+    ) -> Result<BindTriggerResponse, CloudError> {
+        self.call("mps", VERSION, "BindTrigger", true, false, req)
+            .await
+    }
+
+    /// `UnbindTrigger`.
+    ///
+    /// # Errors
+    /// `ResourceNotFound.Trigger` and other API or transport errors.
+    pub async fn unbind_trigger(&self, req: &UnbindTriggerRequest) -> Result<Empty, CloudError> {
+        self.call("mps", VERSION, "UnbindTrigger", true, false, req)
+            .await
+    }
+
+    /// `ProcessMedia`.
+    ///
+    /// # Errors
+    /// API or transport errors.
+    pub async fn process_media(
+        &self,
+        req: &ProcessMediaRequest,
+    ) -> Result<TaskCreated, CloudError> {
+        self.call("mps", VERSION, "ProcessMedia", true, false, req)
+            .await
+    }
+
+    /// `EditMedia`.
+    ///
+    /// # Errors
+    /// API or transport errors.
+    pub async fn edit_media(&self, req: &EditMediaRequest) -> Result<TaskCreated, CloudError> {
+        self.call("mps", VERSION, "EditMedia", true, false, req)
+            .await
+    }
+
+    /// `DescribeTaskDetail`.
+    ///
+    /// # Errors
+    /// `ResourceNotFound.TaskNotExist` and other API or transport errors.
+    pub async fn describe_task_detail(
+        &self,
+        req: &DescribeTaskDetailRequest,
+    ) -> Result<DescribeTaskDetailResponse, CloudError> {
+        self.call("mps", VERSION, "DescribeTaskDetail", true, true, req)
+            .await
+    }
+}
