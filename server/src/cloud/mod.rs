@@ -2,5 +2,6 @@
 //! client. The same code talks to the real cloud and to the local emulator.
 pub mod actions;
 pub mod client;
+pub mod cos;
 pub mod error;
 pub mod sign;

@@ -1,0 +1,282 @@
+//! The COS XML API client: list buckets, list objects by prefix, get and put objects,
+//! signed with `q-sign`. Against Tencent Cloud it uses `<bucket>.cos.<region>.myqcloud.com`;
+//! against the emulator, its path-style `/cos/<bucket>` with the same Host header signed.
+use serde::Deserialize;
+
+use super::client::{Credentials, Endpoint};
+use super::error::CloudError;
+use super::sign::{cos_sign, url_encode, CosRequest};
+
+/// A COS client for one account.
+#[derive(Clone)]
+pub struct CosClient {
+    http: reqwest::Client,
+    endpoint: Endpoint,
+    creds: Credentials,
+}
+
+/// A bucket.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Bucket {
+    pub name: String,
+    pub location: String,
+    #[serde(default)]
+    pub creation_date: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct ListAllMyBucketsResult {
+    #[serde(default)]
+    buckets: Buckets,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Buckets {
+    #[serde(default)]
+    bucket: Vec<Bucket>,
+}
+
+/// An object in a listing.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Object {
+    pub key: String,
+    pub last_modified: String,
+    #[serde(rename = "ETag", default)]
+    pub etag: String,
+    pub size: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct CommonPrefix {
+    prefix: String,
+}
+
+/// One page of a bucket listing.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ObjectList {
+    #[serde(default)]
+    pub is_truncated: bool,
+    #[serde(default)]
+    pub next_marker: Option<String>,
+    #[serde(default)]
+    pub contents: Vec<Object>,
+    #[serde(default, rename = "CommonPrefixes")]
+    common_prefixes: Vec<CommonPrefix>,
+}
+
+impl ObjectList {
+    /// The "folders" under the listed prefix (with a delimiter).
+    pub fn folders(&self) -> Vec<&str> {
+        self.common_prefixes
+            .iter()
+            .map(|p| p.prefix.as_str())
+            .collect()
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct ErrorBody {
+    code: String,
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    request_id: String,
+}
+
+impl CosClient {
+    /// A client for `creds` at `endpoint`.
+    ///
+    /// # Errors
+    /// The HTTP client failing to initialise.
+    pub fn new(endpoint: Endpoint, creds: Credentials) -> Result<Self, CloudError> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(std::time::Duration::from_secs(5))
+            .timeout(std::time::Duration::from_secs(60))
+            .build()
+            .map_err(|e| CloudError::Transport(format!("http client: {e}")))?;
+        Ok(Self {
+            http,
+            endpoint,
+            creds,
+        })
+    }
+
+    /// The account's buckets.
+    ///
+    /// # Errors
+    /// COS errors (code, message, RequestId) or transport errors.
+    pub async fn list_buckets(&self) -> Result<Vec<Bucket>, CloudError> {
+        let text = self
+            .send(
+                reqwest::Method::GET,
+                None,
+                "ap-beijing",
+                "",
+                &[],
+                Vec::new(),
+            )
+            .await?;
+        let parsed: ListAllMyBucketsResult = quick_xml::de::from_str(&text)
+            .map_err(|e| CloudError::Transport(format!("unexpected ListBuckets answer: {e}")))?;
+        Ok(parsed.buckets.bucket)
+    }
+
+    /// Objects of `bucket` under `prefix`, folders split at `/`, from `marker` on.
+    ///
+    /// # Errors
+    /// COS errors or transport errors.
+    pub async fn list_objects(
+        &self,
+        bucket: &str,
+        region: &str,
+        prefix: &str,
+        marker: &str,
+        max_keys: u32,
+    ) -> Result<ObjectList, CloudError> {
+        let max = max_keys.clamp(1, 1000).to_string();
+        let params = [
+            ("delimiter", "/"),
+            ("marker", marker),
+            ("max-keys", max.as_str()),
+            ("prefix", prefix),
+        ];
+        let text = self
+            .send(
+                reqwest::Method::GET,
+                Some(bucket),
+                region,
+                "",
+                &params,
+                Vec::new(),
+            )
+            .await?;
+        quick_xml::de::from_str(&text)
+            .map_err(|e| CloudError::Transport(format!("unexpected ListObjects answer: {e}")))
+    }
+
+    /// An object's contents as text (the console previews JSON and text).
+    ///
+    /// # Errors
+    /// COS errors (`NoSuchKey`, …) or transport errors.
+    pub async fn get_object(
+        &self,
+        bucket: &str,
+        region: &str,
+        key: &str,
+    ) -> Result<String, CloudError> {
+        self.send(
+            reqwest::Method::GET,
+            Some(bucket),
+            region,
+            key,
+            &[],
+            Vec::new(),
+        )
+        .await
+    }
+
+    /// Stores an object.
+    ///
+    /// # Errors
+    /// COS errors or transport errors.
+    pub async fn put_object(
+        &self,
+        bucket: &str,
+        region: &str,
+        key: &str,
+        body: Vec<u8>,
+    ) -> Result<(), CloudError> {
+        self.send(reqwest::Method::PUT, Some(bucket), region, key, &[], body)
+            .await
+            .map(|_| ())
+    }
+
+    async fn send(
+        &self,
+        method: reqwest::Method,
+        bucket: Option<&str>,
+        region: &str,
+        key: &str,
+        params: &[(&str, &str)],
+        body: Vec<u8>,
+    ) -> Result<String, CloudError> {
+        let host = match bucket {
+            Some(b) => format!("{b}.cos.{region}.myqcloud.com"),
+            None => "service.cos.myqcloud.com".to_owned(),
+        };
+        let encoded_key: String = key.split('/').map(url_encode).collect::<Vec<_>>().join("/");
+        let base = match (&self.endpoint, bucket) {
+            (Endpoint::Tencent, _) => format!("https://{host}"),
+            (Endpoint::Custom(url), Some(b)) => format!("{}/cos/{b}", url.trim_end_matches('/')),
+            (Endpoint::Custom(url), None) => format!("{}/cos", url.trim_end_matches('/')),
+        };
+        let url = if key.is_empty() {
+            base
+        } else {
+            format!("{base}/{encoded_key}")
+        };
+        let query: Vec<String> = params
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| format!("{}={}", url_encode(k), url_encode(v)))
+            .collect();
+        let url = if query.is_empty() {
+            url
+        } else {
+            format!("{url}?{}", query.join("&"))
+        };
+        let signed_params: Vec<(&str, &str)> = params
+            .iter()
+            .copied()
+            .filter(|(_, v)| !v.is_empty())
+            .collect();
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let key_time = format!("{};{}", now - 60, now + 600);
+        let path = format!("/{key}");
+        let signature = cos_sign(
+            self.creds.secret_key(),
+            &CosRequest {
+                method: method.as_str(),
+                path: &path,
+                params: &signed_params,
+                headers: &[("host", &host)],
+                key_time: &key_time,
+            },
+        );
+        let response = self
+            .http
+            .request(method, url)
+            .header("Host", &host)
+            .header(
+                "Authorization",
+                signature.authorization(&self.creds.secret_id, &key_time),
+            )
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| CloudError::Transport(format!("COS request failed: {e}")))?;
+        let status = response.status();
+        let text = response
+            .text()
+            .await
+            .map_err(|e| CloudError::Transport(format!("COS response lost: {e}")))?;
+        if status.is_success() {
+            return Ok(text);
+        }
+        match quick_xml::de::from_str::<ErrorBody>(&text) {
+            Ok(err) => Err(CloudError::Api {
+                code: err.code,
+                message: err.message,
+                request_id: err.request_id,
+            }),
+            Err(_) => Err(CloudError::Transport(format!("COS answered HTTP {status}"))),
+        }
+    }
+}
