@@ -187,6 +187,22 @@ async fn authenticate(
     Ok(account)
 }
 
+/// Authenticates a call on object `key` of `bucket` and checks the caller owns the
+/// bucket; returns the object path the signature covered.
+async fn object_access(
+    emu: &Emulator,
+    method: &Method,
+    headers: &HeaderMap,
+    query: &BTreeMap<String, String>,
+    bucket: &str,
+    key: &str,
+) -> Result<String, CosError> {
+    let path = format!("/{key}");
+    let account = authenticate(emu, method, &path, headers, query).await?;
+    owned_bucket(emu, &account, bucket).await?;
+    Ok(path)
+}
+
 /// `<name>-<APPID>`: lowercase letters, digits and `-`, the name at most 50 characters.
 fn valid_bucket_name(bucket: &str, app_id: i64) -> bool {
     match bucket.rsplit_once('-') {
@@ -278,9 +294,7 @@ pub async fn put_object(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, CosError> {
-    let path = format!("/{key}");
-    let account = authenticate(&emu, &method, &path, &headers, &query).await?;
-    owned_bucket(&emu, &account, &bucket).await?;
+    object_access(&emu, &method, &headers, &query, &bucket, &key).await?;
     let etag = crate::cloud::sign::hex(&Md5::digest(&body));
     let content_type = headers
         .get(header::CONTENT_TYPE)
@@ -310,9 +324,7 @@ pub async fn get_object(
     method: Method,
     headers: HeaderMap,
 ) -> Result<Response, CosError> {
-    let path = format!("/{key}");
-    let account = authenticate(&emu, &method, &path, &headers, &query).await?;
-    owned_bucket(&emu, &account, &bucket).await?;
+    let path = object_access(&emu, &method, &headers, &query, &bucket, &key).await?;
     let row: Option<(Vec<u8>, String, String, OffsetDateTime)> = sqlx::query_as(
         "select body, content_type, etag, last_modified from emulator.cos_object where bucket = $1 and key = $2",
     )
@@ -362,9 +374,7 @@ pub async fn delete_object(
     method: Method,
     headers: HeaderMap,
 ) -> Result<Response, CosError> {
-    let path = format!("/{key}");
-    let account = authenticate(&emu, &method, &path, &headers, &query).await?;
-    owned_bucket(&emu, &account, &bucket).await?;
+    object_access(&emu, &method, &headers, &query, &bucket, &key).await?;
     sqlx::query("delete from emulator.cos_object where bucket = $1 and key = $2")
         .bind(&bucket)
         .bind(&key)
