@@ -348,3 +348,136 @@ async fn events_wait_in_postgres_until_a_worker_runs_and_failures_are_retried() 
     );
     assert!(state.2.contains("NoSuchBucket"), "{state:?}");
 }
+
+#[tokio::test]
+async fn an_enabled_workflow_turns_matching_uploads_into_tasks_that_reach_the_function() {
+    let emu = integration_tests::spawn_emulator().await;
+    let (input, output) = setup(&emu, "").await;
+    emu.call("mps", "BindTrigger", json!({"ScfRegion": "ap-beijing", "EventType": "WorkflowTask", "FunctionName": "MPSAnalysis"}))
+        .await
+        .expect("trigger");
+    let workflow = json!({
+        "WorkflowName": "transcode-uploads",
+        "Trigger": {"Type": "CosFileUpload", "CosFileUploadTrigger": {"Bucket": input, "Region": "ap-beijing", "Dir": "/upload/", "Formats": ["mp4"]}},
+        "OutputStorage": {"Type": "COS", "CosOutputStorage": {"Bucket": output, "Region": "ap-beijing"}},
+        "OutputDir": "/output/", "MediaProcessTask": {"TranscodeTaskSet": [{"Definition": 10}]},
+    });
+    let id = emu
+        .call("mps", "CreateWorkflow", workflow.clone())
+        .await
+        .expect("workflow")["WorkflowId"]
+        .as_i64()
+        .unwrap();
+    let described = emu
+        .call("mps", "DescribeWorkflows", json!({"WorkflowIds": [id]}))
+        .await
+        .expect("describe");
+    assert_eq!(
+        described["WorkflowInfoSet"][0]["Status"], "Disabled",
+        "created disabled"
+    );
+    let tasks = |status: &'static str| {
+        let emu = &emu;
+        async move {
+            emu.call(
+                "mps",
+                "DescribeTaskList",
+                json!({"Status": status, "Limit": 100}),
+            )
+            .await
+            .expect("tasks")["TaskSet"]
+                .as_array()
+                .unwrap()
+                .len()
+        }
+    };
+    assert_eq!(
+        emu.cos_put(&input, "upload/early.mp4", Some(b"v")).await.0,
+        200
+    );
+    assert_eq!(
+        tasks("FINISH").await + tasks("PROCESSING").await,
+        0,
+        "a disabled workflow starts nothing"
+    );
+
+    emu.call("mps", "EnableWorkflow", json!({"WorkflowId": id}))
+        .await
+        .expect("enable");
+    for key in ["other/skip.mp4", "upload/notes.txt", "upload/clip.mp4"] {
+        assert_eq!(emu.cos_put(&input, key, Some(b"v")).await.0, 200);
+    }
+    let listed = emu
+        .call("mps", "DescribeTaskList", json!({"Limit": 10}))
+        .await
+        .expect("tasks");
+    let set = listed["TaskSet"].as_array().unwrap();
+    assert_eq!(set.len(), 1, "only the matching upload: {listed}");
+    let task_id = set[0]["TaskId"].as_str().unwrap().to_owned();
+    let row = wait_for_log(&emu, &task_id).await;
+    assert_eq!(row["RetCode"], 0, "{}", row["Log"]);
+    assert_eq!(
+        emu.cos_get(&output, "output/clip_transcode_10.mp4").await.0,
+        200
+    );
+
+    // Paging through the task list with the scroll token.
+    emu.call("mps", "ProcessMedia", process_media(&input, &output))
+        .await
+        .expect("task");
+    let first = emu
+        .call("mps", "DescribeTaskList", json!({"Limit": 1}))
+        .await
+        .expect("page 1");
+    let token = first["ScrollToken"].as_str().unwrap().to_owned();
+    assert!(!token.is_empty());
+    let second = emu
+        .call(
+            "mps",
+            "DescribeTaskList",
+            json!({"Limit": 1, "ScrollToken": token}),
+        )
+        .await
+        .expect("page 2");
+    assert_ne!(
+        first["TaskSet"][0]["TaskId"],
+        second["TaskSet"][0]["TaskId"]
+    );
+    assert_eq!(second["ScrollToken"], "", "the last page");
+
+    for (action, params, code) in [
+        (
+            "CreateWorkflow",
+            workflow.clone(),
+            "InvalidParameterValue.Name",
+        ),
+        (
+            "CreateWorkflow",
+            json!({"WorkflowName": "w2", "Trigger": {"Type": "CosFileUpload", "CosFileUploadTrigger": {"Bucket": "none-1"}}, "MediaProcessTask": {}}),
+            "ResourceNotFound.CosBucketNotExist",
+        ),
+        (
+            "EnableWorkflow",
+            json!({"WorkflowId": 999_999}),
+            "ResourceNotFound.WorkflowNotExist",
+        ),
+        (
+            "DescribeTaskList",
+            json!({"Status": "DONE"}),
+            "InvalidParameterValue.Status",
+        ),
+    ] {
+        match emu.call("mps", action, params.clone()).await {
+            Err(CloudError::Api { code: got, .. }) => assert_eq!(got, code, "{action} {params}"),
+            other => panic!("expected {code}, got {other:?}"),
+        }
+    }
+    emu.call("mps", "DeleteWorkflow", json!({"WorkflowId": id}))
+        .await
+        .expect("delete");
+    let left = emu
+        .call("mps", "DescribeWorkflows", json!({}))
+        .await
+        .expect("describe");
+    assert_eq!(left["TotalCount"], 0);
+}

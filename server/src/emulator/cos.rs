@@ -188,7 +188,7 @@ async fn authenticate(
 }
 
 /// Authenticates a call on object `key` of `bucket` and checks the caller owns the
-/// bucket; returns the object path the signature covered.
+/// bucket; returns the caller and the object path the signature covered.
 async fn object_access(
     emu: &Emulator,
     method: &Method,
@@ -196,11 +196,11 @@ async fn object_access(
     query: &BTreeMap<String, String>,
     bucket: &str,
     key: &str,
-) -> Result<String, CosError> {
+) -> Result<(Account, String), CosError> {
     let path = format!("/{key}");
     let account = authenticate(emu, method, &path, headers, query).await?;
     owned_bucket(emu, &account, bucket).await?;
-    Ok(path)
+    Ok((account, path))
 }
 
 /// `<name>-<APPID>`: lowercase letters, digits and `-`, the name at most 50 characters.
@@ -294,7 +294,7 @@ pub async fn put_object(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, CosError> {
-    object_access(&emu, &method, &headers, &query, &bucket, &key).await?;
+    let (account, _) = object_access(&emu, &method, &headers, &query, &bucket, &key).await?;
     let etag = crate::cloud::sign::hex(&Md5::digest(&body));
     let content_type = headers
         .get(header::CONTENT_TYPE)
@@ -313,6 +313,13 @@ pub async fn put_object(
     .bind(body.len() as i64)
     .execute(&emu.db)
     .await?;
+    // An upload can start MPS workflows; a failure there must not fail the upload.
+    if let Err(err) =
+        super::mps_workflow::on_upload(&emu.db, account.account_id, account.app_id, &bucket, &key)
+            .await
+    {
+        tracing::warn!("starting workflows for an upload: {err}");
+    }
     Ok((StatusCode::OK, [(header::ETAG, format!("\"{etag}\""))]).into_response())
 }
 
@@ -324,7 +331,7 @@ pub async fn get_object(
     method: Method,
     headers: HeaderMap,
 ) -> Result<Response, CosError> {
-    let path = object_access(&emu, &method, &headers, &query, &bucket, &key).await?;
+    let (_, path) = object_access(&emu, &method, &headers, &query, &bucket, &key).await?;
     let row: Option<(Vec<u8>, String, String, OffsetDateTime)> = sqlx::query_as(
         "select body, content_type, etag, last_modified from emulator.cos_object where bucket = $1 and key = $2",
     )

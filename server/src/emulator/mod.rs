@@ -13,6 +13,7 @@ pub mod fault;
 pub mod invoke;
 pub mod mps;
 pub mod mps_task;
+pub mod mps_workflow;
 mod region;
 pub mod runtime;
 pub mod scf;

@@ -1,0 +1,343 @@
+//! MPS workflows: `CreateWorkflow`, `EnableWorkflow`, `DisableWorkflow`,
+//! `DescribeWorkflows`, `DeleteWorkflow`, and the hook that starts a WorkflowTask when a
+//! matching object is uploaded to COS. Also `DescribeTaskList`.
+use serde_json::{json, Value};
+use sqlx::PgPool;
+use time::OffsetDateTime;
+
+use super::api::{opt_i64, opt_str, req_str, ApiError};
+use super::verify::CallContext;
+use super::Emulator;
+
+/// The formats a workflow reacts to when its trigger lists none (MPS's preset list).
+const DEFAULT_FORMATS: &[&str] = &[
+    "mp4", "avi", "mov", "wmv", "flv", "mkv", "mpg", "mpeg", "rm", "rmvb", "asf", "3gp", "webm",
+    "ts", "m4v", "mp3", "wav", "aac", "flac", "ogg", "m4a", "amr",
+];
+
+fn iso(t: OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+/// `CreateWorkflow`: created disabled, as in MPS.
+pub async fn create(emu: &Emulator, ctx: &CallContext, params: &Value) -> Result<Value, ApiError> {
+    let name = req_str(params, "WorkflowName")?;
+    if name.is_empty() || name.chars().count() > 128 {
+        return Err(ApiError::new(
+            "InvalidParameterValue.Name",
+            "WorkflowName must be 1 to 128 characters.",
+        ));
+    }
+    let trigger = params
+        .get("Trigger")
+        .filter(|t| t.is_object())
+        .ok_or_else(|| ApiError::new("MissingParameter", "The request is missing Trigger."))?;
+    if trigger["Type"].as_str() != Some("CosFileUpload") {
+        return Err(ApiError::new(
+            "InvalidParameterValue.Trigger",
+            "Trigger.Type must be CosFileUpload.",
+        ));
+    }
+    let upload = &trigger["CosFileUploadTrigger"];
+    let bucket = upload["Bucket"].as_str().ok_or_else(|| {
+        ApiError::new(
+            "InvalidParameterValue.Trigger",
+            "CosFileUploadTrigger.Bucket is required.",
+        )
+    })?;
+    if let Some(dir) = upload["Dir"].as_str() {
+        if !dir.starts_with('/') || !dir.ends_with('/') {
+            return Err(ApiError::new(
+                "InvalidParameterValue.Dir",
+                "Dir must start and end with /.",
+            ));
+        }
+    }
+    let owner: Option<i64> =
+        sqlx::query_scalar("select account_id from emulator.cos_bucket where bucket = $1")
+            .bind(bucket)
+            .fetch_optional(&emu.db)
+            .await?;
+    if owner != Some(ctx.account_id) {
+        return Err(ApiError::new(
+            "ResourceNotFound.CosBucketNotExist",
+            format!("Bucket {bucket} does not exist."),
+        ));
+    }
+    let task = params
+        .get("MediaProcessTask")
+        .filter(|t| t.is_object())
+        .ok_or_else(|| {
+            ApiError::new(
+                "MissingParameter",
+                "The request is missing MediaProcessTask.",
+            )
+        })?;
+    let id: Option<i64> = sqlx::query_scalar(
+        "insert into emulator.mps_workflow
+           (account_id, region, workflow_name, trigger, trigger_bucket, output_storage, output_dir, media_process_task)
+         values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict (account_id, workflow_name) do nothing
+         returning workflow_id",
+    )
+    .bind(ctx.account_id)
+    .bind(ctx.region.as_deref().unwrap_or("ap-beijing"))
+    .bind(name)
+    .bind(trigger)
+    .bind(bucket)
+    .bind(params.get("OutputStorage").filter(|v| !v.is_null()))
+    .bind(opt_str(params, "OutputDir")?)
+    .bind(task)
+    .fetch_optional(&emu.db)
+    .await?;
+    let id = id.ok_or_else(|| {
+        ApiError::new(
+            "InvalidParameterValue.Name",
+            format!("A workflow named {name} exists."),
+        )
+    })?;
+    Ok(json!({ "WorkflowId": id }))
+}
+
+async fn set_status(
+    emu: &Emulator,
+    ctx: &CallContext,
+    params: &Value,
+    status: &str,
+) -> Result<Value, ApiError> {
+    let id = opt_i64(params, "WorkflowId")?
+        .ok_or_else(|| ApiError::new("MissingParameter", "The request is missing WorkflowId."))?;
+    let done = sqlx::query(
+        "update emulator.mps_workflow set status = $3, updated_at = now() where workflow_id = $1 and account_id = $2",
+    )
+    .bind(id)
+    .bind(ctx.account_id)
+    .bind(status)
+    .execute(&emu.db)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(ApiError::new(
+            "ResourceNotFound.WorkflowNotExist",
+            format!("Workflow {id} does not exist."),
+        ));
+    }
+    Ok(json!({}))
+}
+
+/// `EnableWorkflow`.
+pub async fn enable(emu: &Emulator, ctx: &CallContext, params: &Value) -> Result<Value, ApiError> {
+    set_status(emu, ctx, params, "Enabled").await
+}
+
+/// `DisableWorkflow`.
+pub async fn disable(emu: &Emulator, ctx: &CallContext, params: &Value) -> Result<Value, ApiError> {
+    set_status(emu, ctx, params, "Disabled").await
+}
+
+/// `DeleteWorkflow`.
+pub async fn delete(emu: &Emulator, ctx: &CallContext, params: &Value) -> Result<Value, ApiError> {
+    let id = opt_i64(params, "WorkflowId")?
+        .ok_or_else(|| ApiError::new("MissingParameter", "The request is missing WorkflowId."))?;
+    let done =
+        sqlx::query("delete from emulator.mps_workflow where workflow_id = $1 and account_id = $2")
+            .bind(id)
+            .bind(ctx.account_id)
+            .execute(&emu.db)
+            .await?;
+    if done.rows_affected() == 0 {
+        return Err(ApiError::new(
+            "ResourceNotFound.WorkflowNotExist",
+            format!("Workflow {id} does not exist."),
+        ));
+    }
+    Ok(json!({}))
+}
+
+#[derive(sqlx::FromRow)]
+struct WorkflowRow {
+    workflow_id: i64,
+    workflow_name: String,
+    status: String,
+    trigger: Value,
+    output_storage: Option<Value>,
+    output_dir: Option<String>,
+    media_process_task: Value,
+    created_at: OffsetDateTime,
+    updated_at: OffsetDateTime,
+}
+
+/// `DescribeWorkflows`: by ids and status, paged.
+pub async fn describe(
+    emu: &Emulator,
+    ctx: &CallContext,
+    params: &Value,
+) -> Result<Value, ApiError> {
+    let offset = opt_i64(params, "Offset")?.unwrap_or(0).max(0);
+    let limit = opt_i64(params, "Limit")?.unwrap_or(10);
+    if !(1..=100).contains(&limit) {
+        return Err(ApiError::new(
+            "InvalidParameterValue.Limit",
+            "Limit must be 1 to 100.",
+        ));
+    }
+    let ids: Option<Vec<i64>> = params["WorkflowIds"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_i64).collect());
+    let status = opt_str(params, "Status")?;
+    let rows: Vec<WorkflowRow> = sqlx::query_as(
+        "select workflow_id, workflow_name, status, trigger, output_storage, output_dir, media_process_task, created_at, updated_at
+         from emulator.mps_workflow
+         where account_id = $1 and ($2::bigint[] is null or workflow_id = any($2)) and ($3::text is null or status = $3)
+         order by workflow_id desc",
+    )
+    .bind(ctx.account_id)
+    .bind(ids)
+    .bind(status)
+    .fetch_all(&emu.db)
+    .await?;
+    let (total, set) = super::api::page_json(rows, offset, limit, |w| {
+        Some(json!({
+            "WorkflowId": w.workflow_id, "WorkflowName": w.workflow_name, "Status": w.status,
+            "Trigger": w.trigger, "OutputStorage": w.output_storage, "OutputDir": w.output_dir,
+            "MediaProcessTask": w.media_process_task, "AiContentReviewTask": null, "AiAnalysisTask": null,
+            "AiRecognitionTask": null, "TaskNotifyConfig": null, "TaskPriority": 0,
+            "CreateTime": iso(w.created_at), "UpdateTime": iso(w.updated_at),
+        }))
+    });
+    Ok(json!({"TotalCount": total, "WorkflowInfoSet": set}))
+}
+
+#[derive(sqlx::FromRow)]
+struct EnabledWorkflow {
+    workflow_id: i64,
+    region: String,
+    trigger: Value,
+    output_storage: Option<Value>,
+    output_dir: Option<String>,
+    media_process_task: Value,
+}
+
+/// Starts a WorkflowTask for every enabled workflow of the bucket's owner that `key`
+/// matches (directory and format). Called after a COS upload.
+///
+/// # Errors
+/// Database errors.
+pub async fn on_upload(
+    db: &PgPool,
+    account_id: i64,
+    app_id: i64,
+    bucket: &str,
+    key: &str,
+) -> Result<(), sqlx::Error> {
+    let rows: Vec<EnabledWorkflow> = sqlx::query_as(
+        "select workflow_id, region, trigger, output_storage, output_dir, media_process_task from emulator.mps_workflow
+         where account_id = $1 and trigger_bucket = $2 and status = 'Enabled'",
+    )
+    .bind(account_id)
+    .bind(bucket)
+    .fetch_all(db)
+    .await?;
+    let object = format!("/{key}");
+    let extension = key
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    for EnabledWorkflow {
+        workflow_id,
+        region,
+        trigger,
+        output_storage,
+        output_dir,
+        media_process_task: task,
+    } in rows
+    {
+        let upload = &trigger["CosFileUploadTrigger"];
+        let dir = upload["Dir"].as_str().unwrap_or("/");
+        let formats: Vec<String> = upload["Formats"]
+            .as_array()
+            .map(|f| {
+                f.iter()
+                    .filter_map(Value::as_str)
+                    .map(|s| s.trim_start_matches('.').to_ascii_lowercase())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let format_ok = if formats.is_empty() {
+            DEFAULT_FORMATS.contains(&extension.as_str())
+        } else {
+            formats.iter().any(|f| f == "*" || *f == extension)
+        };
+        if !object.starts_with(dir) || !format_ok {
+            continue;
+        }
+        let input = json!({
+            "InputInfo": {"Type": "COS", "CosInputInfo": {"Bucket": bucket, "Region": upload["Region"].as_str().unwrap_or(&region), "Object": object}},
+            "OutputStorage": output_storage, "OutputDir": output_dir, "MediaProcessTask": task,
+            "WorkflowId": workflow_id,
+        });
+        let task_id = format!("{app_id}-WorkflowTask-{}t0", uuid::Uuid::new_v4().simple());
+        sqlx::query("insert into emulator.mps_task (task_id, account_id, region, kind, status, input) values ($1, $2, $3, 'WorkflowTask', 'PROCESSING', $4)")
+            .bind(&task_id)
+            .bind(account_id)
+            .bind(&region)
+            .bind(&input)
+            .execute(db)
+            .await?;
+        tracing::info!(task = %task_id, workflow = workflow_id, "COS upload started a workflow task");
+    }
+    Ok(())
+}
+
+/// `DescribeTaskList`: the account's tasks, newest first, by status, with a scroll token.
+pub async fn describe_task_list(
+    emu: &Emulator,
+    ctx: &CallContext,
+    params: &Value,
+) -> Result<Value, ApiError> {
+    let limit = opt_i64(params, "Limit")?.unwrap_or(10);
+    if !(1..=100).contains(&limit) {
+        return Err(ApiError::new(
+            "InvalidParameterValue.Limit",
+            "Limit must be 1 to 100.",
+        ));
+    }
+    let status = match opt_str(params, "Status")? {
+        None => None,
+        Some(s @ ("WAITING" | "PROCESSING" | "FINISH")) => Some(s),
+        Some(_) => {
+            return Err(ApiError::new(
+                "InvalidParameterValue.Status",
+                "Status must be WAITING, PROCESSING or FINISH.",
+            ))
+        }
+    };
+    // The scroll token is the last TaskId seen; rows go newest first, ties by id.
+    let after = opt_str(params, "ScrollToken")?.filter(|t| !t.is_empty());
+    let rows: Vec<(String, String, String, OffsetDateTime, Option<OffsetDateTime>)> = sqlx::query_as(
+        "select task_id, kind, status, created_at, finished_at from emulator.mps_task t
+         where account_id = $1 and ($2::text is null or status = $2)
+           and ($3::text is null or (created_at, task_id) < (select created_at, task_id from emulator.mps_task where task_id = $3))
+         order by created_at desc, task_id desc limit $4",
+    )
+    .bind(ctx.account_id)
+    .bind(status)
+    .bind(after)
+    .bind(limit + 1)
+    .fetch_all(&emu.db)
+    .await?;
+    let more = rows.len() as i64 > limit;
+    let rows = &rows[..rows.len().min(limit as usize)];
+    let set: Vec<Value> = rows
+        .iter()
+        .map(|(id, kind, status, created, finished)| {
+            json!({"TaskId": id, "TaskType": kind, "Status": status, "CreateTime": iso(*created),
+                   "BeginProcessTime": iso(*created), "FinishTime": finished.map(iso), "SubTaskTypes": []})
+        })
+        .collect();
+    let token = if more {
+        rows.last().map(|r| r.0.clone()).unwrap_or_default()
+    } else {
+        String::new()
+    };
+    Ok(json!({"TaskSet": set, "ScrollToken": token}))
+}
