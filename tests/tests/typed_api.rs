@@ -7,7 +7,8 @@ use server::cloud::actions::cam::{
     AttachRolePolicyRequest, CreateRoleRequest, GetRoleRequest, ListAttachedRolePoliciesRequest,
 };
 use server::cloud::actions::mps::{
-    BindTriggerRequest, DescribeTaskDetailRequest, ProcessMediaRequest, UnbindTriggerRequest,
+    BindTriggerRequest, CreateWorkflowRequest, DescribeTaskDetailRequest, DescribeTaskListRequest,
+    DescribeWorkflowsRequest, ProcessMediaRequest, UnbindTriggerRequest, WorkflowRef,
 };
 use server::cloud::actions::region::DescribeRegionsRequest;
 use server::cloud::actions::scf::{
@@ -278,6 +279,57 @@ async fn the_console_flow_through_typed_calls() {
         ),
         "ResourceNotFound.Trigger"
     );
+    // Workflows and the task list.
+    let bucket = format!("in-{}", emu.account.app_id);
+    sqlx::query("insert into emulator.cos_bucket (bucket, account_id, region) values ($1, $2, 'ap-beijing')")
+        .bind(&bucket)
+        .bind(emu.account.account_id)
+        .execute(&emu.db)
+        .await
+        .unwrap();
+    let created = api
+        .create_workflow(&CreateWorkflowRequest {
+            workflow_name: "uploads".into(),
+            trigger: json!({"Type": "CosFileUpload", "CosFileUploadTrigger": {"Bucket": bucket, "Region": "ap-beijing", "Dir": "/in/"}}),
+            output_storage: None,
+            output_dir: Some("/out/".into()),
+            media_process_task: json!({"TranscodeTaskSet": [{"Definition": 10}]}),
+        })
+        .await
+        .expect("workflow");
+    let id = WorkflowRef {
+        workflow_id: created.workflow_id,
+    };
+    api.enable_workflow(&id).await.expect("enable");
+    let listed = api
+        .describe_workflows(&DescribeWorkflowsRequest {
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .expect("workflows");
+    assert_eq!(
+        (
+            listed.total_count,
+            listed.workflow_info_set[0].status.as_str()
+        ),
+        (1, "Enabled")
+    );
+    api.disable_workflow(&id).await.expect("disable");
+    api.delete_workflow(&id).await.expect("delete workflow");
+    assert_eq!(
+        code(api.enable_workflow(&id).await),
+        "ResourceNotFound.WorkflowNotExist"
+    );
+    let tasks = api
+        .describe_task_list(&DescribeTaskListRequest {
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .expect("tasks");
+    assert!(tasks.task_set.is_empty() && tasks.scroll_token.is_empty());
+
     api.delete_function(&function()).await.expect("delete");
     assert_eq!(
         code(api.get_function(&function()).await),

@@ -57,6 +57,7 @@ pub(crate) async fn execute(
                 request_id: &rid,
                 function_name: &function.function_name,
                 namespace: &function.namespace,
+                node: runtime::node_binary(),
             })
             .await;
             let _ = tokio::fs::remove_dir_all(&dir).await;

@@ -33,6 +33,8 @@ pub struct Job<'a> {
     pub request_id: &'a str,
     pub function_name: &'a str,
     pub namespace: &'a str,
+    /// The `node` to run, from [`node_binary`]; `None` when it is not installed.
+    pub node: Option<PathBuf>,
 }
 
 /// The wrapper that calls the handler and reports its result to a file.
@@ -97,7 +99,7 @@ fn failure(ret_code: i32, err_msg: String, output: String, started: Instant) -> 
 /// 500 outcome with the reason in `err_msg`.
 pub async fn run(job: Job<'_>) -> Outcome {
     let started = Instant::now();
-    let Some(node) = node_binary() else {
+    let Some(node) = job.node.clone() else {
         return failure(
             500,
             "node is not installed: the emulator runs Node.js functions with the system `node`"
@@ -267,6 +269,7 @@ mod tests {
             request_id: &rid,
             function_name: "Fn",
             namespace: "default",
+            node: node_binary(),
         })
         .await;
         let _ = std::fs::remove_dir_all(dir);
@@ -337,6 +340,26 @@ mod tests {
         assert!(missing.err_msg.contains("is not a function"), "{missing:?}");
         let bad_event = run_code("exports.main_handler = () => 1;", "not json", 5, 128).await;
         assert_eq!(bad_event.ret_code, 430);
+    }
+
+    #[tokio::test]
+    async fn without_node_the_invocation_fails_clearly() {
+        let dir = std::env::temp_dir();
+        let out = run(Job {
+            code_dir: &dir,
+            handler: "index.main_handler",
+            event: "{}",
+            timeout: Duration::from_secs(1),
+            memory_mb: 128,
+            env: Vec::new(),
+            request_id: "r",
+            function_name: "Fn",
+            namespace: "default",
+            node: None,
+        })
+        .await;
+        assert_eq!(out.ret_code, 500);
+        assert!(out.err_msg.contains("node is not installed"), "{out:?}");
     }
 
     #[test]

@@ -92,6 +92,167 @@ pub struct DescribeTaskDetailResponse {
     pub request_id: String,
 }
 
+/// `DescribeTaskList`: newest first, paged by a scroll token.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeTaskListRequest {
+    pub limit: u32,
+    /// `WAITING`, `PROCESSING` or `FINISH`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scroll_token: Option<String>,
+}
+
+/// A task in a list.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct TaskSimpleInfo {
+    pub task_id: String,
+    pub task_type: String,
+    pub status: String,
+    pub create_time: String,
+    #[serde(default)]
+    pub finish_time: Option<String>,
+}
+
+/// `DescribeTaskList`'s answer.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeTaskListResponse {
+    pub task_set: Vec<TaskSimpleInfo>,
+    /// Empty on the last page.
+    #[serde(default)]
+    pub scroll_token: String,
+    pub request_id: String,
+}
+
+/// `CreateWorkflow`: process uploads to a COS folder.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CreateWorkflowRequest {
+    pub workflow_name: String,
+    pub trigger: Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output_storage: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output_dir: Option<String>,
+    pub media_process_task: Value,
+}
+
+/// `CreateWorkflow`'s answer.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CreateWorkflowResponse {
+    pub workflow_id: i64,
+    pub request_id: String,
+}
+
+/// A workflow by id (enable, disable, delete).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct WorkflowRef {
+    pub workflow_id: i64,
+}
+
+/// `DescribeWorkflows`.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeWorkflowsRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workflow_ids: Option<Vec<i64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    pub offset: u32,
+    pub limit: u32,
+}
+
+/// A workflow.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct WorkflowInfo {
+    pub workflow_id: i64,
+    pub workflow_name: String,
+    /// `Enabled` or `Disabled`.
+    pub status: String,
+    pub trigger: Value,
+    pub create_time: String,
+}
+
+/// `DescribeWorkflows`' answer.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeWorkflowsResponse {
+    pub total_count: u64,
+    pub workflow_info_set: Vec<WorkflowInfo>,
+    pub request_id: String,
+}
+
+impl Api<'_> {
+    /// `DescribeTaskList`.
+    ///
+    /// # Errors
+    /// API or transport errors.
+    pub async fn describe_task_list(
+        &self,
+        req: &DescribeTaskListRequest,
+    ) -> Result<DescribeTaskListResponse, CloudError> {
+        self.call("mps", VERSION, "DescribeTaskList", true, true, req)
+            .await
+    }
+
+    /// `CreateWorkflow` (created disabled).
+    ///
+    /// # Errors
+    /// `ResourceNotFound.CosBucketNotExist` and other API or transport errors.
+    pub async fn create_workflow(
+        &self,
+        req: &CreateWorkflowRequest,
+    ) -> Result<CreateWorkflowResponse, CloudError> {
+        self.call("mps", VERSION, "CreateWorkflow", true, false, req)
+            .await
+    }
+
+    /// `EnableWorkflow`.
+    ///
+    /// # Errors
+    /// `ResourceNotFound.WorkflowNotExist` and other API or transport errors.
+    pub async fn enable_workflow(&self, req: &WorkflowRef) -> Result<Empty, CloudError> {
+        self.call("mps", VERSION, "EnableWorkflow", true, true, req)
+            .await
+    }
+
+    /// `DisableWorkflow`.
+    ///
+    /// # Errors
+    /// `ResourceNotFound.WorkflowNotExist` and other API or transport errors.
+    pub async fn disable_workflow(&self, req: &WorkflowRef) -> Result<Empty, CloudError> {
+        self.call("mps", VERSION, "DisableWorkflow", true, true, req)
+            .await
+    }
+
+    /// `DescribeWorkflows`.
+    ///
+    /// # Errors
+    /// API or transport errors.
+    pub async fn describe_workflows(
+        &self,
+        req: &DescribeWorkflowsRequest,
+    ) -> Result<DescribeWorkflowsResponse, CloudError> {
+        self.call("mps", VERSION, "DescribeWorkflows", true, true, req)
+            .await
+    }
+
+    /// `DeleteWorkflow`.
+    ///
+    /// # Errors
+    /// `ResourceNotFound.WorkflowNotExist` and other API or transport errors.
+    pub async fn delete_workflow(&self, req: &WorkflowRef) -> Result<Empty, CloudError> {
+        self.call("mps", VERSION, "DeleteWorkflow", true, false, req)
+            .await
+    }
+}
+
 impl Api<'_> {
     /// `BindTrigger`.
     ///
