@@ -102,26 +102,12 @@ async fn serve(config: Arc<Config>, url: &str) -> Result<(), RunError> {
     let db = db::connect(url).await?;
     let emulator_listener = tokio::net::TcpListener::bind(config.emulator_addr).await?;
     let emulator_url = format!("http://{}", emulator_listener.local_addr()?);
-    let app = build(config.clone(), db.clone(), emulator_url.clone()).await?;
+    let app = build(config.clone(), db.clone(), emulator_url).await?;
     let listener = tokio::net::TcpListener::bind(config.bind_addr).await?;
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let emulator = tokio::spawn({
-        let db = db.clone();
-        let emulator_url_for_router = emulator_url.clone();
-        let mut stop = stop_rx.clone();
-        async move {
-            axum::serve(
-                emulator_listener,
-                emulator::router(db, emulator_url_for_router),
-            )
-            .with_graceful_shutdown(async move {
-                let _ = stop.changed().await;
-            })
-            .await
-        }
-    });
-    let workers = emulator::delivery::spawn(db.clone(), emulator_url.clone());
-    tracing::info!("cloud emulator listening on {emulator_url}");
+    let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
+    let emulator = tokio::spawn(serve_emulator(emulator_listener, db.clone(), async move {
+        let _ = stop_rx.changed().await;
+    }));
     tracing::info!(
         "MPS Callback Console listening on http://{}",
         listener.local_addr()?
@@ -134,11 +120,26 @@ async fn serve(config: Arc<Config>, url: &str) -> Result<(), RunError> {
     .await;
     let _ = stop_tx.send(true);
     let _ = emulator.await;
-    // An event being delivered now rolls back and stays queued for the next start.
-    workers.abort();
     db.close().await;
     tracing::info!("server stopped");
     served.map_err(RunError::from)
+}
+
+/// Serves the emulator on `listener` with its background workers until `shutdown`.
+async fn serve_emulator(
+    listener: tokio::net::TcpListener,
+    db: PgPool,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let url = format!("http://{}", listener.local_addr()?);
+    tracing::info!("cloud emulator listening on {url}");
+    let workers = emulator::delivery::spawn(db.clone(), url.clone());
+    let served = axum::serve(listener, emulator::router(db, url))
+        .with_graceful_shutdown(shutdown)
+        .await;
+    // An event being delivered now rolls back and stays queued for the next start.
+    workers.abort();
+    served
 }
 
 /// Runs only the cloud emulator (for SDKs and scripts) until Ctrl-C or SIGTERM.
@@ -150,13 +151,7 @@ pub async fn run_emulator(config: Config) -> Result<(), RunError> {
         let db = db::connect(&url).await?;
         db::migrate(&db).await?;
         let listener = tokio::net::TcpListener::bind(config.emulator_addr).await?;
-        let url = format!("http://{}", listener.local_addr()?);
-        tracing::info!("cloud emulator listening on {url}");
-        let workers = emulator::delivery::spawn(db.clone(), url.clone());
-        axum::serve(listener, emulator::router(db.clone(), url))
-            .with_graceful_shutdown(shutdown_signal())
-            .await?;
-        workers.abort();
+        serve_emulator(listener, db.clone(), shutdown_signal()).await?;
         db.close().await;
         Ok(())
     })
