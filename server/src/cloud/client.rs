@@ -16,6 +16,8 @@ use super::sign::{tc3_sign, Tc3Request};
 pub struct Credentials {
     pub secret_id: String,
     secret_key: String,
+    /// The session token of temporary credentials (sent as `X-TC-Token`).
+    token: Option<String>,
 }
 
 impl Credentials {
@@ -24,11 +26,22 @@ impl Credentials {
         Self {
             secret_id: secret_id.into(),
             secret_key: secret_key.into(),
+            token: None,
         }
+    }
+
+    /// Temporary credentials: the key pair with its session token.
+    pub fn with_token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(token.into());
+        self
     }
 
     pub(crate) fn secret_key(&self) -> &str {
         &self.secret_key
+    }
+
+    pub(crate) fn token(&self) -> Option<&str> {
+        self.token.as_deref()
     }
 }
 
@@ -37,6 +50,7 @@ impl std::fmt::Debug for Credentials {
         f.debug_struct("Credentials")
             .field("secret_id", &self.secret_id)
             .field("secret_key", &"<redacted>")
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
             .finish()
     }
 }
@@ -218,6 +232,9 @@ impl CloudClient {
         if let Some(language) = &self.language {
             request = request.header("X-TC-Language", language);
         }
+        if let Some(token) = creds.token() {
+            request = request.header("X-TC-Token", token);
+        }
         let response = request
             .send()
             .await
@@ -291,10 +308,12 @@ mod tests {
 
     #[test]
     fn secrets_are_redacted() {
-        let creds = Credentials::new("AKIDexample", "super-secret-key");
+        let creds =
+            Credentials::new("AKIDexample", "super-secret-key").with_token("session-token-value");
         let shown = format!("{creds:?}");
         assert!(shown.contains("AKIDexample"));
         assert!(!shown.contains("super-secret-key"));
+        assert!(!shown.contains("session-token-value"));
     }
 
     #[test]

@@ -250,14 +250,14 @@ impl CosClient {
                 key_time: &key_time,
             },
         );
-        let response = self
-            .http
-            .request(method, url)
-            .header("Host", &host)
-            .header(
-                "Authorization",
-                signature.authorization(&self.creds.secret_id, &key_time),
-            )
+        let mut request = self.http.request(method, url).header("Host", &host).header(
+            "Authorization",
+            signature.authorization(&self.creds.secret_id, &key_time),
+        );
+        if let Some(token) = self.creds.token() {
+            request = request.header("x-cos-security-token", token);
+        }
+        let response = request
             .body(body)
             .send()
             .await

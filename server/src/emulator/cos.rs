@@ -133,7 +133,7 @@ async fn authenticate(
             path,
         ));
     }
-    let account = account::find_by_secret_id(&emu.db, get("q-ak"))
+    let key = account::find_signing_key(&emu.db, get("q-ak"))
         .await?
         .ok_or_else(|| {
             CosError::new(
@@ -143,6 +143,21 @@ async fn authenticate(
                 path,
             )
         })?;
+    // A temporary key only works with its session token.
+    if let Some(token) = &key.session_token {
+        let sent = headers
+            .get("x-cos-security-token")
+            .and_then(|v| v.to_str().ok());
+        if sent != Some(token.as_str()) {
+            return Err(CosError::new(
+                StatusCode::FORBIDDEN,
+                "InvalidSecurityToken",
+                "The temporary credentials need their x-cos-security-token.",
+                path,
+            ));
+        }
+    }
+    let account = key.account;
     let mut signed_headers = Vec::new();
     for name in get("q-header-list").split(';').filter(|h| !h.is_empty()) {
         let value = headers

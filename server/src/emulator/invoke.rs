@@ -120,8 +120,8 @@ async fn code_dir(function: &FunctionRow, request_id: &str) -> Result<std::path:
     Ok(dir)
 }
 
-/// The function's variables plus those SCF sets; the account's keys stand in for the
-/// execution role's temporary credentials when the function has a role.
+/// The function's variables plus those SCF sets, with temporary credentials when the
+/// function has an execution role.
 async fn environment(
     emu: &Emulator,
     account_id: i64,
@@ -140,12 +140,11 @@ async fn environment(
             ))
         })
         .collect();
-    let (app_id, uin, secret_id, secret_key): (i64, String, String, String) = sqlx::query_as(
-        "select app_id, uin, secret_id, secret_key from emulator.account where account_id = $1",
-    )
-    .bind(account_id)
-    .fetch_one(&emu.db)
-    .await?;
+    let (app_id, uin): (i64, String) =
+        sqlx::query_as("select app_id, uin from emulator.account where account_id = $1")
+            .bind(account_id)
+            .fetch_one(&emu.db)
+            .await?;
     env.extend([
         (
             "SCF_FUNCTIONNAME".to_owned(),
@@ -160,8 +159,12 @@ async fn environment(
         ("COS_ENDPOINT".to_owned(), format!("{}/cos", emu.public_url)),
     ]);
     if !function.role.is_empty() {
-        env.push(("TENCENTCLOUD_SECRETID".to_owned(), secret_id));
-        env.push(("TENCENTCLOUD_SECRETKEY".to_owned(), secret_key));
+        // Like SCF's execution role: temporary keys that outlive the run by a little.
+        let ttl = std::time::Duration::from_secs(function.timeout.max(1) as u64 + 600);
+        let (id, key, token) = super::account::mint_temporary(&emu.db, account_id, ttl).await?;
+        env.push(("TENCENTCLOUD_SECRETID".to_owned(), id));
+        env.push(("TENCENTCLOUD_SECRETKEY".to_owned(), key));
+        env.push(("TENCENTCLOUD_SESSIONTOKEN".to_owned(), token));
     }
     Ok(env)
 }

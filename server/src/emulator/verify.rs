@@ -64,7 +64,7 @@ pub async fn authenticate(
             format!("Signature expired. Timestamp {timestamp} differs from server time {now} by more than {MAX_SKEW_SECS} seconds."),
         ));
     }
-    let account = account::find_by_secret_id(db, &auth.secret_id)
+    let key = account::find_signing_key(db, &auth.secret_id)
         .await?
         .ok_or_else(|| {
             ApiError::new(
@@ -72,6 +72,16 @@ pub async fn authenticate(
                 "The SecretId is not found, please ensure that your SecretId is correct.",
             )
         })?;
+    // A temporary key only works with its session token.
+    if let Some(token) = &key.session_token {
+        if header(headers, "x-tc-token") != Some(token.as_str()) {
+            return Err(ApiError::new(
+                "AuthFailure.TokenFailure",
+                "The temporary credentials need their session token (X-TC-Token).",
+            ));
+        }
+    }
+    let account = key.account;
     if !auth.signed_headers.iter().any(|h| h == "host")
         || !auth.signed_headers.iter().any(|h| h == "content-type")
     {

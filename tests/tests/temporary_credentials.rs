@@ -1,0 +1,86 @@
+//! Temporary credentials, as functions with an execution role get them: they work only
+//! with their session token and only until they expire.
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use server::cloud::client::{Call, Credentials};
+use server::cloud::cos::CosClient;
+use server::cloud::error::CloudError;
+use server::emulator::account::mint_temporary;
+
+fn code<T: std::fmt::Debug>(r: Result<T, CloudError>) -> String {
+    match r {
+        Err(CloudError::Api { code, .. }) => code,
+        other => panic!("expected an API error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn temporary_keys_need_their_token_and_expire() {
+    let emu = integration_tests::spawn_emulator().await;
+    let call = Call {
+        service: "cam",
+        version: "2019-01-16",
+        action: "DescribeRoleList",
+        region: None,
+        idempotent: false,
+    };
+    let (id, key, token) =
+        mint_temporary(&emu.db, emu.account.account_id, Duration::from_secs(600))
+            .await
+            .unwrap();
+
+    let with_token = Credentials::new(id.clone(), key.clone()).with_token(token.clone());
+    let ok: Value = emu
+        .client
+        .call(&with_token, call, &json!({}))
+        .await
+        .expect("temporary credentials work");
+    assert_eq!(ok["TotalNum"], 0);
+    let without = Credentials::new(id.clone(), key.clone());
+    assert_eq!(
+        code(emu.client.call::<Value>(&without, call, &json!({})).await),
+        "AuthFailure.TokenFailure"
+    );
+    let wrong = Credentials::new(id.clone(), key.clone()).with_token("not-the-token");
+    assert_eq!(
+        code(emu.client.call::<Value>(&wrong, call, &json!({})).await),
+        "AuthFailure.TokenFailure"
+    );
+
+    // COS takes the token as x-cos-security-token.
+    let bucket = format!("temp-{}", emu.account.app_id);
+    sqlx::query("insert into emulator.cos_bucket (bucket, account_id, region) values ($1, $2, 'ap-beijing')")
+        .bind(&bucket)
+        .bind(emu.account.account_id)
+        .execute(&emu.db)
+        .await
+        .unwrap();
+    let cos = CosClient::new(
+        server::cloud::client::Endpoint::Custom(emu.base.clone()),
+        with_token,
+    )
+    .unwrap();
+    cos.put_object(&bucket, "ap-beijing", "a.txt", b"hi".to_vec())
+        .await
+        .expect("COS with a token");
+    let tokenless = CosClient::new(
+        server::cloud::client::Endpoint::Custom(emu.base.clone()),
+        without,
+    )
+    .unwrap();
+    assert_eq!(
+        code(tokenless.get_object(&bucket, "ap-beijing", "a.txt").await),
+        "InvalidSecurityToken"
+    );
+
+    sqlx::query("update emulator.temp_credential set expires_at = now() - interval '1 second'")
+        .execute(&emu.db)
+        .await
+        .unwrap();
+    let expired = Credentials::new(id, key).with_token(token);
+    assert_eq!(
+        code(emu.client.call::<Value>(&expired, call, &json!({})).await),
+        "AuthFailure.SecretIdNotFound"
+    );
+}
