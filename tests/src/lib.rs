@@ -64,6 +64,27 @@ pub struct TestEmulator {
 }
 
 impl TestEmulator {
+    /// Creates bucket `<name>-<APPID>` in ap-beijing for the account; returns its name.
+    pub async fn create_bucket(&self, name: &str) -> String {
+        let bucket = format!("{name}-{}", self.account.app_id);
+        sqlx::query("insert into emulator.cos_bucket (bucket, account_id, region) values ($1, $2, 'ap-beijing')")
+            .bind(&bucket)
+            .bind(self.account.account_id)
+            .execute(&self.db)
+            .await
+            .expect("create the bucket");
+        bucket
+    }
+
+    /// The project's COS client for the account.
+    pub fn cos(&self) -> server::cloud::cos::CosClient {
+        server::cloud::cos::CosClient::new(
+            server::cloud::client::Endpoint::Custom(self.base.clone()),
+            self.creds.clone(),
+        )
+        .expect("COS client")
+    }
+
     /// Calls `action` of `service` (cam, scf or mps) with its API version, in ap-beijing
     /// for the regional services.
     pub async fn call(

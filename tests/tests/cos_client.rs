@@ -7,14 +7,8 @@ use server::cloud::error::CloudError;
 #[tokio::test]
 async fn browses_buckets_and_objects() {
     let emu = integration_tests::spawn_emulator().await;
-    let bucket = format!("results-{}", emu.account.app_id);
-    sqlx::query("insert into emulator.cos_bucket (bucket, account_id, region) values ($1, $2, 'ap-beijing')")
-        .bind(&bucket)
-        .bind(emu.account.account_id)
-        .execute(&emu.db)
-        .await
-        .unwrap();
-    let cos = CosClient::new(Endpoint::Custom(emu.base.clone()), emu.creds.clone()).unwrap();
+    let bucket = emu.create_bucket("results").await;
+    let cos = emu.cos();
     for key in [
         "mps-callback/2026/11/25/a.json",
         "mps-callback/2026/11/25/b.json",

@@ -3,68 +3,10 @@
 //! survive a restart and failed deliveries are retried.
 use std::time::Duration;
 
-use reqwest::Method;
 use serde_json::{json, Value};
 use server::cloud::error::CloudError;
-use server::cloud::sign::{cos_sign, CosRequest};
 
 use integration_tests::TestEmulator;
-
-trait Ops {
-    async fn cos_put(&self, bucket: &str, key: &str, body: Option<&[u8]>) -> (u16, String);
-    async fn cos_get(&self, bucket: &str, key: &str) -> (u16, String);
-}
-
-impl Ops for TestEmulator {
-    /// PUT an object (`Some(body)`) or a bucket (`None`).
-    async fn cos_put(&self, bucket: &str, key: &str, body: Option<&[u8]>) -> (u16, String) {
-        cos(self, Method::PUT, bucket, key, body.map(<[u8]>::to_vec)).await
-    }
-
-    async fn cos_get(&self, bucket: &str, key: &str) -> (u16, String) {
-        cos(self, Method::GET, bucket, key, None).await
-    }
-}
-
-async fn cos(
-    emu: &TestEmulator,
-    method: Method,
-    bucket: &str,
-    key: &str,
-    body: Option<Vec<u8>>,
-) -> (u16, String) {
-    let host = format!("{bucket}.cos.ap-beijing.myqcloud.com");
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
-    let key_time = format!("{};{}", now - 10, now + 600);
-    let path = format!("/{key}");
-    let sig = cos_sign(
-        &emu.account.secret_key,
-        &CosRequest {
-            method: method.as_str(),
-            path: &path,
-            params: &[],
-            headers: &[("host", &host)],
-            key_time: &key_time,
-        },
-    );
-    let url = if key.is_empty() {
-        format!("{}/cos/{bucket}", emu.base)
-    } else {
-        format!("{}/cos/{bucket}/{key}", emu.base)
-    };
-    let res = reqwest::Client::new()
-        .request(method, url)
-        .header("host", &host)
-        .header(
-            "authorization",
-            sig.authorization(&emu.account.secret_id, &key_time),
-        )
-        .body(body.unwrap_or_default())
-        .send()
-        .await
-        .expect("reaches the emulator");
-    (res.status().as_u16(), res.text().await.unwrap_or_default())
-}
 
 /// Roles, buckets with an input video, and an Active function from the MPS template.
 async fn setup(emu: &TestEmulator, cos_bucket_env: &str) -> (String, String) {
@@ -93,17 +35,18 @@ async fn setup(emu: &TestEmulator, cos_bucket_env: &str) -> (String, String) {
         .expect("policy");
     }
     let (input, output) = (
-        format!("mps-in-{}", emu.account.app_id),
-        format!("mps-out-{}", emu.account.app_id),
+        emu.create_bucket("mps-in").await,
+        emu.create_bucket("mps-out").await,
     );
-    assert_eq!(emu.cos_put(&input, "", None).await.0, 200);
-    assert_eq!(emu.cos_put(&output, "", None).await.0, 200);
-    assert_eq!(
-        emu.cos_put(&input, "upload/demo.mp4", Some(b"fake video bytes"))
-            .await
-            .0,
-        200
-    );
+    emu.cos()
+        .put_object(
+            &input,
+            "ap-beijing",
+            "upload/demo.mp4",
+            b"fake video bytes".to_vec(),
+        )
+        .await
+        .expect("upload the video");
     let bucket_env = if cos_bucket_env.is_empty() {
         output.clone()
     } else {
@@ -178,8 +121,11 @@ async fn a_finished_workflow_reaches_the_function_and_its_summary_lands_in_cos()
         .as_str()
         .expect("summary stored")
         .to_owned();
-    let (status, body) = emu.cos_get(&output, &summary_key).await;
-    assert_eq!(status, 200, "{body}");
+    let body = emu
+        .cos()
+        .get_object(&output, "ap-beijing", &summary_key)
+        .await
+        .expect("the summary object");
     let summary: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(summary["TaskId"], task_id.as_str());
     assert_eq!(
@@ -188,8 +134,11 @@ async fn a_finished_workflow_reaches_the_function_and_its_summary_lands_in_cos()
     );
     // The (placeholder) outputs exist too, and the task says what they are.
     assert_eq!(
-        emu.cos_get(&output, "output/demo_transcode_10.mp4").await,
-        (200, "fake video bytes".to_owned())
+        emu.cos()
+            .get_object(&output, "ap-beijing", "output/demo_transcode_10.mp4")
+            .await
+            .expect("the transcode output"),
+        "fake video bytes"
     );
     let detail = emu
         .call("mps", "DescribeTaskDetail", json!({"TaskId": task_id}))
@@ -256,7 +205,10 @@ async fn an_edit_media_task_reaches_the_function_bound_to_its_event_type() {
     assert!(task_id.contains("-EditMediaTask-"));
     let row = wait_for_log(&emu, &task_id).await;
     assert_eq!(row["RetCode"], 0, "{}", row["Log"]);
-    assert_eq!(emu.cos_get(&output, "clip/joined.mp4").await.0, 200);
+    emu.cos()
+        .get_object(&output, "ap-beijing", "clip/joined.mp4")
+        .await
+        .expect("the edit output");
 }
 
 #[tokio::test]
@@ -391,10 +343,10 @@ async fn an_enabled_workflow_turns_matching_uploads_into_tasks_that_reach_the_fu
                 .len()
         }
     };
-    assert_eq!(
-        emu.cos_put(&input, "upload/early.mp4", Some(b"v")).await.0,
-        200
-    );
+    emu.cos()
+        .put_object(&input, "ap-beijing", "upload/early.mp4", b"v".to_vec())
+        .await
+        .expect("upload");
     assert_eq!(
         tasks("FINISH").await + tasks("PROCESSING").await,
         0,
@@ -405,7 +357,10 @@ async fn an_enabled_workflow_turns_matching_uploads_into_tasks_that_reach_the_fu
         .await
         .expect("enable");
     for key in ["other/skip.mp4", "upload/notes.txt", "upload/clip.mp4"] {
-        assert_eq!(emu.cos_put(&input, key, Some(b"v")).await.0, 200);
+        emu.cos()
+            .put_object(&input, "ap-beijing", key, b"v".to_vec())
+            .await
+            .expect("upload");
     }
     let listed = emu
         .call("mps", "DescribeTaskList", json!({"Limit": 10}))
@@ -416,10 +371,10 @@ async fn an_enabled_workflow_turns_matching_uploads_into_tasks_that_reach_the_fu
     let task_id = set[0]["TaskId"].as_str().unwrap().to_owned();
     let row = wait_for_log(&emu, &task_id).await;
     assert_eq!(row["RetCode"], 0, "{}", row["Log"]);
-    assert_eq!(
-        emu.cos_get(&output, "output/clip_transcode_10.mp4").await.0,
-        200
-    );
+    emu.cos()
+        .get_object(&output, "ap-beijing", "output/clip_transcode_10.mp4")
+        .await
+        .expect("the workflow's output");
 
     // Paging through the task list with the scroll token.
     emu.call("mps", "ProcessMedia", process_media(&input, &output))

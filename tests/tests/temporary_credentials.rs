@@ -49,13 +49,7 @@ async fn temporary_keys_need_their_token_and_expire() {
     );
 
     // COS takes the token as x-cos-security-token.
-    let bucket = format!("temp-{}", emu.account.app_id);
-    sqlx::query("insert into emulator.cos_bucket (bucket, account_id, region) values ($1, $2, 'ap-beijing')")
-        .bind(&bucket)
-        .bind(emu.account.account_id)
-        .execute(&emu.db)
-        .await
-        .unwrap();
+    let bucket = emu.create_bucket("temp").await;
     let cos = CosClient::new(
         server::cloud::client::Endpoint::Custom(emu.base.clone()),
         with_token,

@@ -280,13 +280,7 @@ async fn the_console_flow_through_typed_calls() {
         "ResourceNotFound.Trigger"
     );
     // Workflows and the task list.
-    let bucket = format!("in-{}", emu.account.app_id);
-    sqlx::query("insert into emulator.cos_bucket (bucket, account_id, region) values ($1, $2, 'ap-beijing')")
-        .bind(&bucket)
-        .bind(emu.account.account_id)
-        .execute(&emu.db)
-        .await
-        .unwrap();
+    let bucket = emu.create_bucket("in").await;
     let created = api
         .create_workflow(&CreateWorkflowRequest {
             workflow_name: "uploads".into(),
