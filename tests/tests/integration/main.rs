@@ -1,0 +1,18 @@
+//! The integration tests, in one binary so that CI links the server once rather than once
+//! per file. Each module drives the real server, emulator and PostgreSQL.
+mod client_retry;
+mod cloud_account;
+mod cos_client;
+mod emulator_cam;
+mod emulator_cos;
+mod emulator_invoke;
+mod emulator_mps_trigger;
+mod emulator_pipeline;
+mod emulator_scf;
+mod guards;
+mod official_sdk;
+mod pipeline_script;
+mod sign_in;
+mod teams;
+mod temporary_credentials;
+mod typed_api;
