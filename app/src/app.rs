@@ -9,8 +9,9 @@ use crate::components::toast::ToastHost;
 use crate::contexts::{provide_session, provide_toasts};
 use crate::i18n::{provide_lang, request_lang, t};
 use crate::pages::{
-    AcceptInvitePage, CloudAccountPage, LoginPage, MembersPage, NewTeamPage, NotFoundPage,
-    OverviewPage, SessionsPage, SetupPage,
+    AcceptInvitePage, AuditPage, CloudAccountPage, FunctionDetailPage, FunctionNewPage,
+    FunctionsPage, LoginPage, MembersPage, NewTeamPage, NotFoundPage, OverviewPage, SessionsPage,
+    SetupPage,
 };
 
 /// The HTML document around the app; rendered on the server only.
@@ -58,6 +59,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/team/new") view=NewTeamPage/>
                     <Route path=path!("/account/sessions") view=SessionsPage/>
                     <Route path=path!("/settings/cloud") view=CloudAccountPage/>
+                    <Route path=path!("/scf/functions") view=FunctionsPage/>
+                    <Route path=path!("/scf/functions/new") view=FunctionNewPage/>
+                    <Route path=path!("/scf/function") view=FunctionDetailPage/>
+                    <Route path=path!("/audit") view=AuditPage/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -60,6 +60,35 @@ pub fn user_agent(ua: &str) -> String {
     }
 }
 
+/// Parses `YYYY-MM-DDTHH:MM` (an `<input type="datetime-local">` value) as UTC into unix
+/// seconds; `None` when malformed.
+pub fn parse_utc_minute(text: &str) -> Option<i64> {
+    let (date, clock) = text.trim().split_once('T')?;
+    let mut d = date.splitn(3, '-').map(|p| p.parse::<i64>().ok());
+    let (y, m, day) = (d.next()??, d.next()??, d.next()??);
+    let mut c = clock.splitn(3, ':').map(|p| p.parse::<i64>().ok());
+    let (h, min) = (c.next()??, c.next()??);
+    if !(1..=12).contains(&m)
+        || !(1..=31).contains(&day)
+        || !(0..24).contains(&h)
+        || !(0..60).contains(&min)
+    {
+        return None;
+    }
+    Some(days_from_civil(y, m, day) * 86_400 + h * 3600 + min * 60)
+}
+
+/// (year, month, day) to days since 1970-01-01, after Howard Hinnant's algorithm.
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,5 +107,15 @@ mod tests {
         assert_eq!(user_agent(chrome), "Chrome on Linux");
         assert_eq!(user_agent("curl/8.0"), "curl");
         assert_eq!(user_agent(""), "unknown");
+    }
+
+    #[test]
+    fn datetime_local_round_trips() {
+        assert_eq!(parse_utc_minute("1970-01-01T00:00"), Some(0));
+        let t = parse_utc_minute("2026-11-25T07:29").expect("valid");
+        assert_eq!(datetime(t), "2026-11-25 07:29 UTC");
+        assert_eq!(parse_utc_minute("2026-13-01T00:00"), None);
+        assert_eq!(parse_utc_minute("garbage"), None);
+        assert_eq!(parse_utc_minute(""), None);
     }
 }

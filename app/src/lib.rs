@@ -10,10 +10,12 @@ pub mod components;
 pub mod contexts;
 pub mod error;
 pub mod format;
+pub mod fuzzy;
 pub mod i18n;
 pub mod pages;
 pub mod regions;
 pub mod routes;
+pub mod scf_rules;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 

@@ -7,6 +7,11 @@ pub const MEMBERS: &str = "/team/members";
 pub const NEW_TEAM: &str = "/team/new";
 pub const SESSIONS: &str = "/account/sessions";
 pub const CLOUD_ACCOUNT: &str = "/settings/cloud";
+pub const FUNCTIONS: &str = "/scf/functions";
+pub const FUNCTION_NEW: &str = "/scf/functions/new";
+/// A function's page: `?rid=…&ns=…&name=…&tab=…`.
+pub const FUNCTION_DETAIL: &str = "/scf/function";
+pub const AUDIT: &str = "/audit";
 
 /// Keeps a redirect target on this site: only absolute local paths pass, anything else
 /// (another origin, `//host`, a scheme) becomes `/`.

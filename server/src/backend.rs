@@ -38,6 +38,14 @@ pub struct ConsoleBackend {
     emulator_url: String,
 }
 
+/// A signed-in member acting in their current team.
+#[derive(Clone, Copy, Debug)]
+pub struct Actor {
+    pub team_id: Uuid,
+    pub user_id: Uuid,
+    pub role: Role,
+}
+
 /// The caller, resolved from the request's session.
 struct Caller {
     session_id: Uuid,
@@ -135,6 +143,31 @@ impl ConsoleBackend {
             _ => Endpoint::Custom(self.emulator_url.clone()),
         };
         Ok((Credentials::new(row.secret_id, key), endpoint))
+    }
+
+    /// The signed-in caller's current team, when their role there is at least `min`.
+    ///
+    /// # Errors
+    /// `Unauthenticated` without a login session, `Forbidden` below `min`, `Conflict`
+    /// without a team.
+    pub async fn actor(&self, req: &Req, min: Role) -> AppResult<Actor> {
+        let caller = self.require(req).await?;
+        let (team_id, role) = caller.team_with(min)?;
+        Ok(Actor {
+            team_id,
+            user_id: caller.user_id,
+            role,
+        })
+    }
+
+    /// The database, for the modules that extend the backend.
+    pub fn db(&self) -> &PgPool {
+        &self.db
+    }
+
+    /// The emulator's base URL.
+    pub fn emulator_url(&self) -> &str {
+        &self.emulator_url
     }
 
     fn idle_secs(&self) -> i64 {

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod backend;
 pub mod cloud;
 pub mod config;
+pub mod console;
 pub mod db;
 pub mod emulator;
 pub mod error;
@@ -13,12 +14,13 @@ pub mod routes;
 pub mod secrets;
 pub mod state;
 pub mod telemetry;
+pub mod templates;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::ssr::{ClientIp, SharedBackend};
+use app::ssr::{ClientIp, SharedBackend, SharedCloud};
 use app::{shell, App};
 use axum::extract::{ConnectInfo, Request};
 use axum::http::{header, HeaderValue};
@@ -39,6 +41,7 @@ use tower_sessions_sqlx_store::PostgresStore;
 
 use crate::backend::ConsoleBackend;
 use crate::config::Config;
+use crate::console::CloudConsole;
 use crate::db::embedded::{EmbeddedError, EmbeddedPostgres};
 use crate::state::AppState;
 
@@ -61,6 +64,8 @@ pub enum RunError {
     Io(#[from] std::io::Error),
     #[error("secrets: {0}")]
     Secrets(#[from] secrets::SecretsError),
+    #[error("cloud client: {0}")]
+    Cloud(#[from] cloud::error::CloudError),
 }
 
 /// Runs the server until Ctrl-C or SIGTERM, with the embedded cluster when no
@@ -219,12 +224,14 @@ pub async fn build(
 ) -> Result<Router, RunError> {
     db::migrate(&db).await?;
     let secrets = secrets::SecretBox::load(config.secret_key.as_deref(), &config.data_dir)?;
-    let backend: SharedBackend = Arc::new(ConsoleBackend::new(
+    let backend = Arc::new(ConsoleBackend::new(
         db.clone(),
         config.clone(),
         secrets,
         emulator_url,
     ));
+    let cloud: SharedCloud = Arc::new(CloudConsole::new(backend.clone())?);
+    let backend: SharedBackend = backend;
     let store = PostgresStore::new(db.clone());
     store.migrate().await?;
     spawn_housekeeping(store.clone(), db.clone(), config.clone());
@@ -242,7 +249,7 @@ pub async fn build(
         db,
         config,
     };
-    Ok(router(state, sessions, backend))
+    Ok(router(state, sessions, backend, cloud))
 }
 
 fn leptos_options(config: &Config) -> LeptosOptions {
@@ -266,20 +273,26 @@ fn leptos_options(config: &Config) -> LeptosOptions {
     options
 }
 
-/// The application router over `state`, answering server functions with `backend`.
+/// The application router over `state`, answering server functions with `backend` and
+/// `cloud`.
 pub fn router(
     state: AppState,
     sessions: SessionManagerLayer<PostgresStore>,
     backend: SharedBackend,
+    cloud: SharedCloud,
 ) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(routes::health::healthz))
+        .route("/scf/templates/{file}", get(routes::template_zip::download))
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(backend.clone()),
+            move || {
+                provide_context(backend.clone());
+                provide_context(cloud.clone());
+            },
             move || shell(options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))

@@ -2,6 +2,10 @@
 //! one backend method, set the HTTP status of an error.
 pub mod auth;
 pub mod cloud;
+pub mod cloud_types;
+pub mod functions;
+pub mod logs;
 pub mod sessions;
 pub mod team;
+pub mod triggers;
 pub mod types;

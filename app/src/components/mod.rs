@@ -2,5 +2,6 @@
 pub mod confirm;
 pub mod form;
 pub mod layout;
+pub mod region_bar;
 pub mod states;
 pub mod toast;

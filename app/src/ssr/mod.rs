@@ -1,5 +1,7 @@
 //! Server-only glue: the backend port the `server` crate implements, and helpers that
 //! server function bodies use. Nothing here is compiled into the wasm build.
+mod cloud_port;
+
 use std::net::IpAddr;
 use std::sync::Arc;
 
@@ -13,6 +15,10 @@ use crate::api::types::{
     SessionRow,
 };
 use crate::error::AppError;
+
+pub use cloud_port::{
+    cloud_and_req, region_of, CloudPort, FnRef, FunctionQuery, LogQuery, NewFunction, SharedCloud,
+};
 
 /// The client address, put into request extensions by the server before routing.
 #[derive(Clone, Copy, Debug)]
@@ -112,7 +118,7 @@ pub trait Backend: Send + Sync + 'static {
 /// The shared backend handle the server provides as context.
 pub type SharedBackend = Arc<dyn Backend>;
 
-fn internal(what: &str) -> AppError {
+pub(crate) fn internal(what: &str) -> AppError {
     tracing::error!(missing = what, "server function context incomplete");
     AppError::Internal {
         reference: "context".to_owned(),

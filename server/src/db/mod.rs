@@ -4,9 +4,11 @@
 //! a live database or a prepared cache at compile time, and sqlx-cli would add minutes to
 //! every fresh CI build. Each query is exercised by the integration tests instead.
 pub mod app_user;
+pub mod audit_event;
 pub mod cloud_account;
 pub mod embedded;
 pub mod login_failure;
+pub mod mps_binding;
 pub mod team;
 pub mod team_invite;
 pub mod user_session;

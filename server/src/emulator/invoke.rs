@@ -36,7 +36,7 @@ pub(crate) async fn execute(
     let function = target.function;
     let start_time = OffsetDateTime::now_utc();
     let rid = request_id.to_string();
-    let outcome = match code_dir(function, &rid).await {
+    let outcome = match super::code::prepare(&emu.db, function, &rid).await {
         Err(message) => runtime::Outcome {
             ret_code: 500,
             ret_msg: String::new(),
@@ -94,30 +94,6 @@ pub(crate) async fn execute(
         "BillDuration": billed_ms, "FunctionRequestId": rid,
         "InvokeResult": if outcome.ret_code == 0 { 0 } else { -1 },
     }))
-}
-
-/// Writes the function's code into a fresh folder for one invocation.
-async fn code_dir(function: &FunctionRow, request_id: &str) -> Result<std::path::PathBuf, String> {
-    let template = function
-        .demo_id
-        .as_deref()
-        .and_then(super::templates::find)
-        .ok_or_else(|| {
-            "this function's code is a zip package; the emulator runs template-based functions only"
-                .to_owned()
-        })?;
-    let dir = std::env::temp_dir()
-        .join("mps-console-functions")
-        .join(request_id);
-    tokio::fs::create_dir_all(&dir)
-        .await
-        .map_err(|e| format!("preparing the code folder: {e}"))?;
-    for (path, contents) in template.files {
-        tokio::fs::write(dir.join(path), contents)
-            .await
-            .map_err(|e| format!("writing {path}: {e}"))?;
-    }
-    Ok(dir)
 }
 
 /// The function's variables plus those SCF sets, with temporary credentials when the

@@ -7,6 +7,7 @@
 pub mod account;
 mod api;
 pub mod cam;
+mod code;
 pub mod cos;
 pub mod delivery;
 pub mod fault;
@@ -17,7 +18,6 @@ pub mod mps_workflow;
 mod region;
 pub mod runtime;
 pub mod scf;
-pub mod templates;
 mod verify;
 
 use axum::body::Bytes;

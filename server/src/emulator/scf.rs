@@ -49,13 +49,7 @@ fn invalid(code: &str, message: impl Into<String>) -> ApiError {
 /// 2–60 characters, letters, digits, `-` and `_`, starting with a letter and not ending
 /// with `-` or `_`.
 pub fn check_function_name(name: &str) -> Result<(), ApiError> {
-    let bytes = name.as_bytes();
-    let ok = (2..=60).contains(&bytes.len())
-        && bytes[0].is_ascii_alphabetic()
-        && bytes
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_')
-        && bytes.last().is_some_and(u8::is_ascii_alphanumeric);
+    let ok = app::scf_rules::function_name_problem(name).is_none();
     if ok {
         Ok(())
     } else {
@@ -87,7 +81,7 @@ pub fn check_handler(handler: &str) -> Result<(), ApiError> {
 
 /// 64, or 128 to 3072 in steps of 128.
 pub fn check_memory(mb: i64) -> Result<(), ApiError> {
-    if mb == 64 || ((128..=3072).contains(&mb) && mb % 128 == 0) {
+    if app::scf_rules::memory_ok(mb) {
         Ok(())
     } else {
         Err(invalid(
@@ -99,7 +93,7 @@ pub fn check_memory(mb: i64) -> Result<(), ApiError> {
 
 /// 1 to 900 seconds.
 pub fn check_timeout(secs: i64) -> Result<(), ApiError> {
-    if (1..=900).contains(&secs) {
+    if app::scf_rules::timeout_ok(secs) {
         Ok(())
     } else {
         Err(invalid(
@@ -111,7 +105,7 @@ pub fn check_timeout(secs: i64) -> Result<(), ApiError> {
 
 /// At most 1000 characters.
 pub fn check_description(text: &str) -> Result<(), ApiError> {
-    if text.chars().count() <= 1000 {
+    if app::scf_rules::description_ok(text) {
         Ok(())
     } else {
         Err(invalid(
@@ -147,7 +141,7 @@ pub fn check_environment(env: Option<&Value>) -> Result<Value, ApiError> {
                 "Every variable needs a non-empty Key and Value.",
             ));
         }
-        if key.starts_with("SCF_") || key.starts_with("TENCENTCLOUD_") || key == "QCLOUD_APPID" {
+        if app::scf_rules::reserved_variable(key) {
             return Err(invalid(
                 "InvalidParameterValue.EnvironmentSystemProtect",
                 format!("{key} is set by the platform and cannot be overridden."),
@@ -602,7 +596,7 @@ fn code_of<'a>(code: &'a Value, source: Option<&str>) -> Result<CodeSpec<'a>, Ap
         .filter(|s| !s.is_empty());
     match (demo, zip, cos, source) {
         (Some(id), None, None, None | Some("Demo")) => {
-            if crate::emulator::templates::find(id).is_some() {
+            if crate::templates::find(id).is_some() {
                 Ok(CodeSpec {
                     source: "Demo",
                     demo_id: Some(id),

@@ -1,2 +1,3 @@
 //! Plain axum routes beside the Leptos app.
 pub mod health;
+pub mod template_zip;

@@ -1,6 +1,8 @@
-//! The function template catalogue ("demos"): what `CreateFunction` with
-//! `CodeSource: "Demo"` and `Code.DemoId` instantiates. The templates are this project's
-//! own code.
+//! The function template catalogue ("demos"). The console shows, searches and packages
+//! it (functions are created from the template's zip, which works on any cloud); the
+//! emulator also accepts its ids as `Code.DemoId`. The templates are this project's own
+//! code.
+use std::io::Write;
 
 /// A function template.
 #[derive(Debug)]
@@ -56,6 +58,25 @@ pub fn find(id: &str) -> Option<&'static Template> {
     TEMPLATES.iter().find(|t| t.id == id)
 }
 
+impl Template {
+    /// The template's code as a zip package, as SCF takes it in `Code.ZipFile` and as the
+    /// console's download gives it.
+    ///
+    /// # Errors
+    /// Only if writing into memory fails, which it does not in practice.
+    pub fn zip(&self) -> zip::result::ZipResult<Vec<u8>> {
+        let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .unix_permissions(0o644);
+        for (path, contents) in self.files {
+            out.start_file(*path, options)?;
+            out.write_all(contents.as_bytes())?;
+        }
+        Ok(out.finish()?.into_inner())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -77,6 +98,15 @@ mod tests {
             );
         }
         let mps = find("demo-nodejs89-mps-webhook").expect("MPS template");
+        let zip = mps.zip().expect("zip");
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).expect("readable zip");
+        let mut index = String::new();
+        std::io::Read::read_to_string(
+            &mut archive.by_name("index.js").expect("index.js"),
+            &mut index,
+        )
+        .expect("utf-8");
+        assert_eq!(index, mps.files[0].1);
         assert_eq!(
             (mps.runtime, mps.memory_size, mps.timeout),
             ("Nodejs8.9", 128, 3)

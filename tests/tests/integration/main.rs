@@ -2,6 +2,7 @@
 //! per file. Each module drives the real server, emulator and PostgreSQL.
 mod client_retry;
 mod cloud_account;
+mod console_functions;
 mod cos_client;
 mod emulator_cam;
 mod emulator_cos;

@@ -12,6 +12,9 @@ pub fn SideNav() -> impl IntoView {
         <nav class="sidenav" aria-label=t(lang, "nav.label")>
             <ul>
                 <li><A href=routes::HOME exact=true>{t(lang, "nav.overview")}</A></li>
+                <li class="nav-group">{t(lang, "nav.group_cloud")}</li>
+                <li><A href=routes::FUNCTIONS>{t(lang, "nav.functions")}</A></li>
+                <li><A href=routes::AUDIT>{t(lang, "nav.audit")}</A></li>
                 <li class="nav-group">{t(lang, "nav.group_team")}</li>
                 <li><A href=routes::MEMBERS>{t(lang, "nav.members")}</A></li>
                 <li class="nav-group">{t(lang, "nav.group_settings")}</li>

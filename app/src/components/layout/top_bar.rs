@@ -1,4 +1,4 @@
-//! Product name, team switcher, region, language and the user menu.
+//! Product name, team switcher, language and the user menu.
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_location;
@@ -44,12 +44,6 @@ pub fn TopBar(me: Me) -> impl IntoView {
                 </select>
                 <button type="submit" class="btn btn-small">{t(lang, "topbar.switch")}</button>
             </ActionForm>
-            <label class="region-picker" title=t(lang, "topbar.region_hint")>
-                <span class="sr-only">{t(lang, "topbar.region")}</span>
-                <select disabled=true aria-label=t(lang, "topbar.region")>
-                    <option>{t(lang, "topbar.region_placeholder")}</option>
-                </select>
-            </label>
             <span class="topbar-spacer"></span>
             <ActionForm action=set_language attr:class="lang-toggle">
                 <input type="hidden" name="lang" value=other_lang.code()/>

@@ -1,0 +1,136 @@
+//! Functions and templates: list, create from a template, read, delete.
+// Server functions take one argument per form field; the macro's generated functions
+// do not inherit an item-level allow.
+#![allow(clippy::too_many_arguments)]
+use leptos::prelude::*;
+
+use super::cloud_types::{FunctionDetail, FunctionPage, TemplateCard, TemplateDetail};
+use crate::error::AppError;
+
+/// Functions per page of the list.
+pub const PAGE_SIZE: u32 = 20;
+
+/// One page of the functions in a region and namespace, optionally filtered by name.
+#[server(prefix = "/api", endpoint = "list_functions")]
+pub async fn list_functions(
+    rid: u32,
+    ns: String,
+    search: String,
+    page: u32,
+) -> Result<FunctionPage, AppError> {
+    use crate::ssr::{cloud_and_req, region_of, status, FunctionQuery};
+    let region = region_of(rid)?;
+    let (cloud, req) = cloud_and_req()?;
+    let q = FunctionQuery {
+        region,
+        namespace: ns,
+        search: search.trim().chars().take(60).collect(),
+        page: page.max(1),
+        page_size: PAGE_SIZE,
+    };
+    status(cloud.list_functions(&req, q).await)
+}
+
+/// The namespaces of a region.
+#[server(prefix = "/api", endpoint = "list_namespaces")]
+pub async fn list_namespaces(rid: u32) -> Result<Vec<String>, AppError> {
+    use crate::ssr::{cloud_and_req, region_of, status};
+    let region = region_of(rid)?;
+    let (cloud, req) = cloud_and_req()?;
+    status(cloud.list_namespaces(&req, &region).await)
+}
+
+/// The template catalogue (searched in the browser).
+#[server(prefix = "/api", endpoint = "list_templates")]
+pub async fn list_templates() -> Result<Vec<TemplateCard>, AppError> {
+    let (cloud, req) = crate::ssr::cloud_and_req()?;
+    crate::ssr::status(cloud.templates(&req).await)
+}
+
+/// A template with its code files.
+#[server(prefix = "/api", endpoint = "get_template")]
+pub async fn get_template(id: String) -> Result<TemplateDetail, AppError> {
+    let (cloud, req) = crate::ssr::cloud_and_req()?;
+    crate::ssr::status(cloud.template(&req, &id).await)
+}
+
+/// Creates a function from a template. `variables` holds `KEY=VALUE` lines. The function
+/// starts `Creating`; the page polls [`get_function`] until it is `Active`.
+#[server(prefix = "/api", endpoint = "create_function")]
+pub async fn create_function(
+    rid: u32,
+    ns: String,
+    name: String,
+    template_id: String,
+    description: String,
+    memory_size: i64,
+    timeout: i64,
+    variables: String,
+    role: String,
+) -> Result<(), AppError> {
+    use crate::scf_rules;
+    use crate::ssr::{cloud_and_req, region_of, status, FnRef, NewFunction};
+    let region = region_of(rid)?;
+    let name = name.trim().to_owned();
+    if let Some(code) = scf_rules::function_name_problem(&name) {
+        return status(Err(AppError::invalid("name", code)));
+    }
+    if !scf_rules::description_ok(&description) {
+        return status(Err(AppError::invalid(
+            "description",
+            "description_too_long",
+        )));
+    }
+    if !scf_rules::memory_ok(memory_size) {
+        return status(Err(AppError::invalid("memory_size", "memory_invalid")));
+    }
+    if !scf_rules::timeout_ok(timeout) {
+        return status(Err(AppError::invalid("timeout", "timeout_invalid")));
+    }
+    let variables = scf_rules::parse_variables(&variables)
+        .map_err(|(_, code)| AppError::invalid("variables", code));
+    let variables = status(variables)?;
+    let (cloud, req) = cloud_and_req()?;
+    let input = NewFunction {
+        target: FnRef {
+            region,
+            namespace: ns,
+            name,
+        },
+        template_id,
+        description: description.trim().to_owned(),
+        memory_size,
+        timeout,
+        variables,
+        role: role.trim().to_owned(),
+    };
+    status(cloud.create_function(&req, input).await)
+}
+
+/// A function's configuration.
+#[server(prefix = "/api", endpoint = "get_function")]
+pub async fn get_function(rid: u32, ns: String, name: String) -> Result<FunctionDetail, AppError> {
+    use crate::ssr::{cloud_and_req, region_of, status, FnRef};
+    let region = region_of(rid)?;
+    let (cloud, req) = cloud_and_req()?;
+    let f = FnRef {
+        region,
+        namespace: ns,
+        name,
+    };
+    status(cloud.get_function(&req, f).await)
+}
+
+/// Deletes a function.
+#[server(prefix = "/api", endpoint = "delete_function")]
+pub async fn delete_function(rid: u32, ns: String, name: String) -> Result<(), AppError> {
+    use crate::ssr::{cloud_and_req, region_of, status, FnRef};
+    let region = region_of(rid)?;
+    let (cloud, req) = cloud_and_req()?;
+    let f = FnRef {
+        region,
+        namespace: ns,
+        name,
+    };
+    status(cloud.delete_function(&req, f).await)
+}

@@ -1,0 +1,85 @@
+//! The log query of a function, and the team's audit log.
+// Server functions take one argument per form field; the macro's generated functions
+// do not inherit an item-level allow.
+#![allow(clippy::too_many_arguments)]
+use leptos::prelude::*;
+
+use super::cloud_types::{AuditRow, LogPage};
+use crate::error::AppError;
+
+/// Invocations per page of the log query.
+pub const PAGE_SIZE: u32 = 20;
+
+/// The time-range presets of the log query, in seconds back from now.
+pub const RANGES: [(&str, i64); 4] = [
+    ("15m", 15 * 60),
+    ("1h", 3600),
+    ("1d", 86_400),
+    ("7d", 7 * 86_400),
+];
+
+/// Invocations of a function. `range` is a preset from [`RANGES`] or `custom`, which takes
+/// `start` and `end` (Unix seconds); `outcome` is `all`, `success` or `failure`.
+#[server(prefix = "/api", endpoint = "function_logs")]
+pub async fn function_logs(
+    rid: u32,
+    ns: String,
+    name: String,
+    range: String,
+    start: i64,
+    end: i64,
+    request_id: String,
+    outcome: String,
+    page: u32,
+) -> Result<LogPage, AppError> {
+    use crate::ssr::{cloud_and_req, region_of, status, FnRef, LogQuery};
+    let region = region_of(rid)?;
+    let now = time_now();
+    let (start, end) = match RANGES.iter().find(|(k, _)| *k == range) {
+        Some((_, secs)) => (now - secs, now),
+        None if range == "custom" => {
+            if start <= 0 || end <= start {
+                return status(Err(AppError::invalid("start", "range_invalid")));
+            }
+            (start, end)
+        }
+        None => return status(Err(AppError::invalid("range", "range_invalid"))),
+    };
+    if !["all", "success", "failure"].contains(&outcome.as_str()) {
+        return status(Err(AppError::invalid("outcome", "outcome_unknown")));
+    }
+    let request_id = request_id.trim().to_owned();
+    if request_id.len() > 128 {
+        return status(Err(AppError::invalid("request_id", "request_id_invalid")));
+    }
+    let (cloud, req) = cloud_and_req()?;
+    let q = LogQuery {
+        function: FnRef {
+            region,
+            namespace: ns,
+            name,
+        },
+        start,
+        end,
+        request_id,
+        outcome,
+        page: page.max(1),
+        page_size: PAGE_SIZE,
+    };
+    status(cloud.function_logs(&req, q).await)
+}
+
+#[cfg(feature = "ssr")]
+fn time_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default()
+}
+
+/// The team's audit log, newest first, 50 per page.
+#[server(prefix = "/api", endpoint = "audit_log")]
+pub async fn audit_log(page: u32) -> Result<Vec<AuditRow>, AppError> {
+    let (cloud, req) = crate::ssr::cloud_and_req()?;
+    crate::ssr::status(cloud.audit_log(&req, page.max(1)).await)
+}

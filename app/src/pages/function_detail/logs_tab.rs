@@ -1,0 +1,205 @@
+//! The log query: time range, RequestId, outcome; expandable invocations; live tail.
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use super::FnLoc;
+use crate::api::cloud_types::LogRow;
+use crate::api::logs::{function_logs, PAGE_SIZE, RANGES};
+use crate::components::states::{EmptyState, ErrorBanner, Loading};
+use crate::format::parse_utc_minute;
+use crate::i18n::{t, use_lang, Lang};
+
+/// The filters of one query.
+#[derive(Clone, Debug, PartialEq)]
+struct Filters {
+    range: String,
+    start: String,
+    end: String,
+    request_id: String,
+    outcome: String,
+    page: u32,
+}
+
+fn range_label(lang: Lang, key: &str) -> &'static str {
+    match key {
+        "15m" => t(lang, "logs.range_15m"),
+        "1h" => t(lang, "logs.range_1h"),
+        "1d" => t(lang, "logs.range_1d"),
+        "7d" => t(lang, "logs.range_7d"),
+        _ => t(lang, "logs.range_custom"),
+    }
+}
+
+#[component]
+pub fn LogsTab(f: FnLoc) -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let initial_request = query
+        .with_untracked(|q| q.get("request"))
+        .unwrap_or_default();
+    let range = RwSignal::new(
+        if initial_request.is_empty() {
+            "1h"
+        } else {
+            "7d"
+        }
+        .to_owned(),
+    );
+    let start = RwSignal::new(String::new());
+    let end = RwSignal::new(String::new());
+    let request_id = RwSignal::new(initial_request);
+    let outcome = RwSignal::new("all".to_owned());
+    let page = RwSignal::new(1u32);
+    let live = RwSignal::new(false);
+    let tick = RwSignal::new(0u32);
+    // What the last Search asked for; the form's fields only apply on Search.
+    let applied = RwSignal::new(Filters {
+        range: range.get_untracked(),
+        start: String::new(),
+        end: String::new(),
+        request_id: request_id.get_untracked(),
+        outcome: "all".to_owned(),
+        page: 1,
+    });
+    let apply = move || {
+        page.set(1);
+        applied.set(Filters {
+            range: range.get_untracked(),
+            start: start.get_untracked(),
+            end: end.get_untracked(),
+            request_id: request_id.get_untracked(),
+            outcome: outcome.get_untracked(),
+            page: 1,
+        });
+    };
+    let key = f.clone();
+    let logs = Resource::new(
+        move || (key.clone(), applied.get(), tick.get()),
+        |(f, q, _)| {
+            let start = parse_utc_minute(&q.start).unwrap_or(0);
+            let end = parse_utc_minute(&q.end).unwrap_or(0);
+            function_logs(
+                f.rid,
+                f.ns,
+                f.name,
+                q.range,
+                start,
+                end,
+                q.request_id,
+                q.outcome,
+                q.page,
+            )
+        },
+    );
+    // Live tail: refetch every 3 s while on; the preset range slides with now.
+    let poller = StoredValue::new(None::<IntervalHandle>);
+    Effect::new(move || {
+        let on = live.get();
+        if let Some(h) = poller.get_value() {
+            h.clear();
+            poller.set_value(None);
+        }
+        if on {
+            let handle =
+                set_interval_with_handle(move || tick.update(|t| *t += 1), Duration::from_secs(3));
+            poller.set_value(handle.ok());
+        }
+    });
+    on_cleanup(move || {
+        if let Some(h) = poller.get_value() {
+            h.clear();
+        }
+    });
+
+    view! {
+        <form class="filters" id="log-filters" on:submit=move |ev| { ev.prevent_default(); apply(); }>
+            <label for="log-range">{t(lang, "logs.range")}</label>
+            <select id="log-range" on:change=move |ev| range.set(event_target_value(&ev))>
+                {RANGES.iter().map(|(k, _)| *k).chain(["custom"]).map(|k| view! {
+                    <option value=k selected=move || range.get() == k>{range_label(lang, k)}</option>
+                }).collect_view()}
+            </select>
+            <Show when=move || range.get() == "custom">
+                <label for="log-start">{t(lang, "logs.start")}</label>
+                <input id="log-start" type="datetime-local" prop:value=move || start.get() on:input=move |ev| start.set(event_target_value(&ev))/>
+                <label for="log-end">{t(lang, "logs.end")}</label>
+                <input id="log-end" type="datetime-local" prop:value=move || end.get() on:input=move |ev| end.set(event_target_value(&ev))/>
+                <span class="muted">"UTC"</span>
+            </Show>
+            <label for="log-request">"RequestId"</label>
+            <input id="log-request" type="search" maxlength="128" class="mono" prop:value=move || request_id.get() on:input=move |ev| request_id.set(event_target_value(&ev))/>
+            <label for="log-outcome">{t(lang, "logs.outcome")}</label>
+            <select id="log-outcome" on:change=move |ev| outcome.set(event_target_value(&ev))>
+                <option value="all">{t(lang, "logs.all")}</option>
+                <option value="success">{t(lang, "logs.success")}</option>
+                <option value="failure">{t(lang, "logs.failure")}</option>
+            </select>
+            <button type="submit" class="btn btn-primary" id="log-search">{t(lang, "action.search")}</button>
+            <label class="inline-check">
+                <input type="checkbox" id="log-live" prop:checked=move || live.get() on:change=move |ev| live.set(event_target_checked(&ev))/>
+                {t(lang, "logs.live")}
+            </label>
+        </form>
+        <Transition fallback=Loading>
+            {move || logs.get().map(|r| match r {
+                Err(error) => view! { <ErrorBanner error=error/> }.into_any(),
+                Ok(p) if p.items.is_empty() => view! {
+                    <EmptyState title=t(lang, "logs.empty").to_owned() hint=format!("{} {} — {}", t(lang, "logs.empty_hint"), p.start, p.end)/>
+                }.into_any(),
+                Ok(p) => {
+                    let pages = p.total.div_ceil(u64::from(PAGE_SIZE)).max(1);
+                    let current = applied.get_untracked().page;
+                    view! {
+                        <p class="muted">{format!("{} — {} (UTC+8) · {} {}", p.start, p.end, t(lang, "pager.total"), p.total)}</p>
+                        <div class="log-list" id="log-list">
+                            <div class="log-head" aria-hidden="true">
+                                <span>"RequestId"</span>
+                                <span>{t(lang, "logs.start_time")}</span>
+                                <span>{t(lang, "logs.duration")}</span>
+                                <span>{t(lang, "logs.billed")}</span>
+                                <span>{t(lang, "logs.memory")}</span>
+                                <span>{t(lang, "logs.status")}</span>
+                            </div>
+                            {p.items.into_iter().map(|row| view! { <LogEntry row=row lang=lang/> }).collect_view()}
+                        </div>
+                        <nav class="pager" aria-label=t(lang, "pager.label")>
+                            <button type="button" class="btn btn-small" disabled=current <= 1 on:click=move |_| applied.update(|q| q.page = q.page.saturating_sub(1).max(1))>
+                                {t(lang, "pager.prev")}
+                            </button>
+                            <span>{format!("{current} / {pages}")}</span>
+                            <button type="button" class="btn btn-small" disabled=u64::from(current) >= pages on:click=move |_| applied.update(|q| q.page += 1)>
+                                {t(lang, "pager.next")}
+                            </button>
+                        </nav>
+                    }.into_any()
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn LogEntry(row: LogRow, lang: Lang) -> impl IntoView {
+    let ok = row.ret_code == 0;
+    view! {
+        <details class="log-row" data-request-id=row.request_id.clone()>
+            <summary>
+                <span class="mono">{row.request_id.clone()}</span>
+                <span>{row.start_time.clone()}</span>
+                <span>{format!("{:.0} ms", row.duration_ms)}</span>
+                <span>{format!("{} ms", row.billed_ms)}</span>
+                <span>{format!("{:.1} MB", row.memory_bytes as f64 / 1_048_576.0)}</span>
+                <span class=if ok { "badge badge-ok" } else { "badge badge-bad" }>
+                    {if ok { t(lang, "logs.success") } else { t(lang, "logs.failure") }}
+                </span>
+            </summary>
+            <pre class="code log-text">{row.log}</pre>
+            {(!row.ret_msg.is_empty()).then(|| view! {
+                <p class="muted">{t(lang, "logs.returned")}</p>
+                <pre class="code">{row.ret_msg.clone()}</pre>
+            })}
+        </details>
+    }
+}

@@ -1,0 +1,285 @@
+//! Trigger management: the function's triggers, and creating an MPS trigger after the
+//! service roles it needs are authorized.
+use leptos::prelude::*;
+
+use super::FnLoc;
+use crate::api::cloud_types::{MpsBinding, TriggerRow};
+use crate::api::triggers::{
+    list_triggers, mps_bindings, service_roles, AuthorizeRole, CreateMpsTrigger, DeleteTrigger,
+    MPS_EVENT_TYPES,
+};
+use crate::api::types::Role;
+use crate::components::confirm::ConfirmDialog;
+use crate::components::form::{unit_result, FieldError, FormError};
+use crate::components::states::{EmptyState, ErrorBanner, Loading};
+use crate::contexts::{use_me, use_toasts};
+use crate::i18n::{error_text, t, use_lang, Lang};
+
+/// Who holds `event_type`, when it is not the function `f`.
+pub fn held_elsewhere<'a>(
+    bindings: &'a [MpsBinding],
+    event_type: &str,
+    f: &FnLoc,
+    region: &str,
+) -> Option<&'a MpsBinding> {
+    bindings.iter().find(|b| {
+        b.event_type == event_type
+            && !(b.region == region && b.namespace == f.ns && b.function_name == f.name)
+    })
+}
+
+fn event_label(lang: Lang, event_type: &str) -> &'static str {
+    match event_type {
+        "WorkflowTask" => t(lang, "trigger.workflow_task"),
+        "EditMediaTask" => t(lang, "trigger.edit_media_task"),
+        _ => "",
+    }
+}
+
+#[component]
+pub fn TriggersTab(f: FnLoc) -> impl IntoView {
+    let lang = use_lang();
+    let can_edit = use_me().role().unwrap_or(Role::Viewer).can_edit();
+    let toasts = use_toasts();
+    let bind = ServerAction::<CreateMpsTrigger>::new();
+    let delete = ServerAction::<DeleteTrigger>::new();
+    let open = RwSignal::new(false);
+    let key = f.clone();
+    let triggers = Resource::new(
+        move || (key.clone(), bind.version().get(), delete.version().get()),
+        |(f, _, _)| list_triggers(f.rid, f.ns, f.name),
+    );
+    Effect::new(move || {
+        if let Some(Ok(())) = bind.value().get() {
+            open.set(false);
+            toasts.success(t(lang, "trigger.created"));
+        }
+    });
+    Effect::new(move || match delete.value().get() {
+        Some(Ok(())) => toasts.success(t(lang, "trigger.deleted")),
+        Some(Err(e)) => toasts.error(error_text(lang, &e)),
+        None => {}
+    });
+    let f_rows = f.clone();
+
+    view! {
+        <div class="toolbar">
+            {can_edit.then(|| view! {
+                <button type="button" class="btn btn-primary" id="create-trigger" on:click=move |_| open.set(true)>
+                    {t(lang, "trigger.create")}
+                </button>
+            })}
+        </div>
+        <Transition fallback=Loading>
+            {move || triggers.get().map(|r| match r {
+                Err(error) => view! { <ErrorBanner error=error/> }.into_any(),
+                Ok(rows) if rows.is_empty() => view! {
+                    <EmptyState title=t(lang, "trigger.empty").to_owned() hint=t(lang, "trigger.empty_hint")/>
+                }.into_any(),
+                Ok(rows) => view! { <TriggerTable rows=rows f=f_rows.clone() can_edit=can_edit delete=delete/> }.into_any(),
+            })}
+        </Transition>
+        <Show when=move || open.get()>
+            <CreateTriggerDialog f=f.clone() open=open bind=bind/>
+        </Show>
+    }
+}
+
+#[component]
+fn TriggerTable(
+    rows: Vec<TriggerRow>,
+    f: FnLoc,
+    can_edit: bool,
+    delete: ServerAction<DeleteTrigger>,
+) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <table class="table" id="trigger-table">
+            <thead>
+                <tr>
+                    <th>{t(lang, "trigger.col.name")}</th>
+                    <th>{t(lang, "trigger.col.type")}</th>
+                    <th>{t(lang, "trigger.col.event")}</th>
+                    <th>{t(lang, "trigger.col.status")}</th>
+                    <th>{t(lang, "trigger.col.created")}</th>
+                    <th></th>
+                </tr>
+            </thead>
+            <tbody>
+                {rows.into_iter().map(|tr| {
+                    let kind_label = if tr.kind == "mps" { t(lang, "trigger.mps").to_owned() } else { tr.kind.clone() };
+                    let event = tr.event_type.as_deref().map(|e| format!("{} ({e})", event_label(lang, e))).unwrap_or_default();
+                    let f = f.clone();
+                    view! {
+                        <tr>
+                            <td class="mono">{tr.name.clone()}</td>
+                            <td>{kind_label}</td>
+                            <td>{event}</td>
+                            <td>{if tr.bind_status.is_empty() || tr.bind_status == "on" { t(lang, "trigger.enabled") } else { t(lang, "trigger.disabled") }}</td>
+                            <td>{tr.add_time.clone()}</td>
+                            <td>
+                                {can_edit.then(|| view! {
+                                    <ConfirmDialog
+                                        trigger_label=t(lang, "action.delete").to_owned()
+                                        title=t(lang, "trigger.delete_title").to_owned()
+                                        message=format!("{} {}", t(lang, "trigger.delete_message"), tr.name)
+                                    >
+                                        <ActionForm action=delete>
+                                            <input type="hidden" name="rid" value=f.rid.to_string()/>
+                                            <input type="hidden" name="ns" value=f.ns.clone()/>
+                                            <input type="hidden" name="name" value=f.name.clone()/>
+                                            <input type="hidden" name="trigger_name" value=tr.name.clone()/>
+                                            <input type="hidden" name="kind" value=tr.kind.clone()/>
+                                            <button type="submit" class="btn btn-danger">{t(lang, "action.delete")}</button>
+                                        </ActionForm>
+                                    </ConfirmDialog>
+                                })}
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+#[component]
+fn CreateTriggerDialog(
+    f: FnLoc,
+    open: RwSignal<bool>,
+    bind: ServerAction<CreateMpsTrigger>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let authorize = ServerAction::<AuthorizeRole>::new();
+    let roles = Resource::new(move || authorize.version().get(), |_| service_roles());
+    let bindings = Resource::new(|| (), |_| mps_bindings());
+    let event_type = RwSignal::new(MPS_EVENT_TYPES[0].to_owned());
+    let result = unit_result(bind.value());
+    let authorize_result = unit_result(authorize.value());
+    let region = crate::regions::by_rid(f.rid)
+        .map(|r| r.id)
+        .unwrap_or_default();
+    let roles_ok = move || {
+        roles
+            .get()
+            .and_then(Result::ok)
+            .is_some_and(|rs| rs.iter().all(|r| r.authorized))
+    };
+    let f_holder = f.clone();
+    let holder = move || {
+        bindings
+            .get()
+            .and_then(Result::ok)
+            .and_then(|bs| held_elsewhere(&bs, &event_type.get(), &f_holder, region).cloned())
+    };
+    let holder_for_submit = holder.clone();
+
+    view! {
+        <div class="modal-backdrop" on:keydown=move |ev| if ev.key() == "Escape" { open.set(false) }>
+            <div class="modal modal-wide" role="dialog" aria-modal="true" aria-labelledby="trigger-title" id="trigger-dialog">
+                <h2 class="modal-title" id="trigger-title">{t(lang, "trigger.create")}</h2>
+                <div class="form">
+                    <label for="trigger-type">{t(lang, "trigger.col.type")}</label>
+                    <select id="trigger-type" name="trigger_type">
+                        <option value="mps" selected=true>{t(lang, "trigger.mps")}</option>
+                    </select>
+                    <label for="event-type">{t(lang, "trigger.col.event")}</label>
+                    <select id="event-type" on:change=move |ev| event_type.set(event_target_value(&ev))>
+                        {MPS_EVENT_TYPES.into_iter().map(|e| view! {
+                            <option value=e selected=move || event_type.get() == e>{format!("{} ({e})", event_label(lang, e))}</option>
+                        }).collect_view()}
+                    </select>
+                    <p class="field-hint">{t(lang, "trigger.account_wide")}</p>
+                    {move || holder().map(|b| view! {
+                        <p class="notice notice-warn" id="event-holder">
+                            {format!("{} {}/{}/{} — {}", t(lang, "trigger.held_by"), b.region, b.namespace, b.function_name, t(lang, "trigger.held_hint"))}
+                        </p>
+                    })}
+                    <FieldError result=result field="event_type"/>
+                </div>
+
+                <h3>{t(lang, "roles.title")}</h3>
+                <Transition fallback=Loading>
+                    {move || roles.get().map(|r| match r {
+                        Err(error) => view! { <ErrorBanner error=error/> }.into_any(),
+                        Ok(list) => view! {
+                            <ul class="role-list" id="service-roles">
+                                {list.into_iter().map(|role| {
+                                    let name = role.name.clone();
+                                    view! {
+                                        <li data-role=role.name.clone()>
+                                            <span class="mono">{role.name.clone()}</span>
+                                            {if role.authorized {
+                                                view! { <span class="badge badge-ok">{t(lang, "roles.normal")}</span> }.into_any()
+                                            } else {
+                                                view! {
+                                                    <span class="badge badge-bad">{t(lang, "roles.abnormal")}</span>
+                                                    <button
+                                                        type="button"
+                                                        class="btn btn-small"
+                                                        disabled=move || authorize.pending().get()
+                                                        on:click=move |_| { authorize.dispatch(AuthorizeRole { name: name.clone() }); }
+                                                    >
+                                                        {t(lang, "roles.authorize")}
+                                                    </button>
+                                                }.into_any()
+                                            }}
+                                            <span class="muted">{format!("{} {}", t(lang, "roles.policy"), role.policy)}</span>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                    })}
+                </Transition>
+                <FormError result=authorize_result/>
+                <Show when=move || !roles_ok()>
+                    <p class="notice">{t(lang, "roles.needed")}</p>
+                </Show>
+                <FormError result=result/>
+                <div class="modal-actions">
+                    <button type="button" class="btn" on:click=move |_| open.set(false)>{t(lang, "action.cancel")}</button>
+                    <button
+                        type="button"
+                        class="btn btn-primary"
+                        id="submit-trigger"
+                        disabled=move || !roles_ok() || holder_for_submit().is_some() || bind.pending().get()
+                        on:click=move |_| {
+                            bind.dispatch(CreateMpsTrigger {
+                                rid: f.rid,
+                                ns: f.ns.clone(),
+                                name: f.name.clone(),
+                                event_type: event_type.get_untracked(),
+                            });
+                        }
+                    >
+                        {t(lang, "action.submit")}
+                    </button>
+                </div>
+            </div>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_binding_of_this_function_is_not_elsewhere() {
+        let f = FnLoc {
+            rid: 8,
+            ns: "default".into(),
+            name: "A".into(),
+        };
+        let b = |name: &str| MpsBinding {
+            event_type: "WorkflowTask".into(),
+            region: "ap-beijing".into(),
+            namespace: "default".into(),
+            function_name: name.into(),
+        };
+        assert!(held_elsewhere(&[b("A")], "WorkflowTask", &f, "ap-beijing").is_none());
+        assert!(held_elsewhere(&[b("B")], "WorkflowTask", &f, "ap-beijing").is_some());
+        assert!(held_elsewhere(&[b("B")], "EditMediaTask", &f, "ap-beijing").is_none());
+    }
+}

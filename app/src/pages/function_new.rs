@@ -1,0 +1,431 @@
+//! Creating a function: creation method, template search and details, basic settings,
+//! then the function configuration, and progress until the function is Active.
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+
+use crate::api::cloud_types::TemplateCard;
+use crate::api::functions::{get_function, get_template, list_templates, CreateFunction};
+use crate::components::form::{unit_result, FieldError, FormError};
+use crate::components::region_bar::{region_name, use_scf_loc};
+use crate::components::states::{EmptyState, ErrorBanner, Loading};
+use crate::i18n::{error_text, t, use_lang, Lang};
+use crate::{fuzzy, regions, routes, scf_rules};
+
+/// The template behind "blank function".
+const BLANK_TEMPLATE: &str = "demo-nodejs89-helloworld";
+
+/// Templates matching `query` best first; all of them for an empty query.
+pub fn search_templates(cards: &[TemplateCard], query: &str) -> Vec<TemplateCard> {
+    if query.trim().is_empty() {
+        return cards.to_vec();
+    }
+    let mut hits: Vec<(u32, &TemplateCard)> = cards
+        .iter()
+        .filter_map(|c| fuzzy::score(query, &c.search_text()).map(|s| (s, c)))
+        .collect();
+    hits.sort_by_key(|h| std::cmp::Reverse(h.0));
+    hits.into_iter().map(|(_, c)| c.clone()).collect()
+}
+
+fn card_name(lang: Lang, c: &TemplateCard) -> String {
+    match lang {
+        Lang::En => c.name_en.clone(),
+        Lang::Zh => c.name_zh.clone(),
+    }
+}
+
+fn card_description(lang: Lang, c: &TemplateCard) -> String {
+    match lang {
+        Lang::En => c.description_en.clone(),
+        Lang::Zh => c.description_zh.clone(),
+    }
+}
+
+#[component]
+pub fn FunctionNewPage() -> impl IntoView {
+    let lang = use_lang();
+    let loc = use_scf_loc();
+    let navigate = use_navigate();
+    let templates = Resource::new(|| (), |_| list_templates());
+    let create = ServerAction::<CreateFunction>::new();
+    let result = unit_result(create.value());
+
+    let step = RwSignal::new(1u8);
+    let method = RwSignal::new("template".to_owned());
+    let runtime = RwSignal::new("Nodejs8.9".to_owned());
+    let query = RwSignal::new(String::new());
+    let chosen = RwSignal::new(None::<TemplateCard>);
+    let details = RwSignal::new(None::<String>);
+    let name = RwSignal::new(String::new());
+    let name_touched = RwSignal::new(false);
+    let description = RwSignal::new(String::new());
+    let memory = RwSignal::new(128i64);
+    let timeout = RwSignal::new(3i64);
+    let variables = RwSignal::new(String::new());
+    let role = RwSignal::new(String::new());
+
+    // The template the function is made from: the chosen card, or the blank one.
+    let source = Memo::new(move |_| {
+        if method.get() == "blank" {
+            templates
+                .get()
+                .and_then(Result::ok)
+                .and_then(|all| all.into_iter().find(|c| c.id == BLANK_TEMPLATE))
+        } else {
+            chosen.get()
+        }
+    });
+    // A template's settings become the defaults when it is picked.
+    Effect::new(move || {
+        if let Some(c) = source.get() {
+            memory.set(c.memory_size);
+            timeout.set(c.timeout);
+            runtime.set(c.runtime.clone());
+            if description.get_untracked().is_empty() {
+                description.set(card_description(lang, &c));
+            }
+        }
+    });
+    let name_problem = Memo::new(move |_| scf_rules::function_name_problem(name.get().trim()));
+    let can_continue = move || source.get().is_some() && name_problem.get().is_none();
+
+    // After Complete: poll until the function is Active, then open it.
+    let created = Memo::new(move |_| matches!(create.value().get(), Some(Ok(()))));
+    let tick = RwSignal::new(0u32);
+    let progress = Resource::new(
+        move || (created.get(), tick.get()),
+        move |(done, _)| {
+            let (l, n) = (loc.get_untracked(), name.get_untracked());
+            async move {
+                if done {
+                    Some(get_function(l.rid, l.ns, n.trim().to_owned()).await)
+                } else {
+                    None
+                }
+            }
+        },
+    );
+    let poller = StoredValue::new(None::<IntervalHandle>);
+    Effect::new(move || {
+        if created.get() && poller.get_value().is_none() {
+            let handle = set_interval_with_handle(
+                move || tick.update(|t| *t += 1),
+                Duration::from_millis(700),
+            );
+            poller.set_value(handle.ok());
+        }
+    });
+    let go = navigate.clone();
+    Effect::new(move || {
+        if let Some(Some(Ok(f))) = progress.get() {
+            if f.status != "Creating" {
+                if let Some(h) = poller.get_value() {
+                    h.clear();
+                }
+                if f.status == "Active" {
+                    go(
+                        &format!(
+                            "{}?{}&name={}",
+                            routes::FUNCTION_DETAIL,
+                            loc.get_untracked().query(),
+                            f.name
+                        ),
+                        Default::default(),
+                    );
+                }
+            }
+        }
+    });
+    on_cleanup(move || {
+        if let Some(h) = poller.get_value() {
+            h.clear();
+        }
+    });
+
+    let complete = move |_| {
+        let (l, Some(c)) = (loc.get_untracked(), source.get_untracked()) else {
+            return;
+        };
+        create.dispatch(CreateFunction {
+            rid: l.rid,
+            ns: l.ns,
+            name: name.get_untracked().trim().to_owned(),
+            template_id: c.id,
+            description: description.get_untracked(),
+            memory_size: memory.get_untracked(),
+            timeout: timeout.get_untracked(),
+            variables: variables.get_untracked(),
+            role: role.get_untracked(),
+        });
+    };
+    // A field error from the server belongs to the first step's fields or the second's.
+    Effect::new(move || {
+        if let Some(Err(e)) = create.value().get() {
+            if matches!(e.field(), Some("name") | Some("template_id")) {
+                step.set(1);
+            }
+        }
+    });
+    let region_label = move || {
+        regions::by_rid(loc.get().rid)
+            .map(|r| region_name(lang, r))
+            .unwrap_or_default()
+    };
+
+    view! {
+        <div class="page-head">
+            <h1>{t(lang, "scf.new_title")}</h1>
+            <p class="muted">{move || format!("{} · {} {}", region_label(), t(lang, "scf.namespace"), loc.get().ns)}</p>
+        </div>
+        <ol class="steps" aria-label=t(lang, "steps.label")>
+            <li class:current=move || step.get() == 1>{t(lang, "scf.step_basic")}</li>
+            <li class:current=move || step.get() == 2>{t(lang, "scf.step_config")}</li>
+        </ol>
+
+        <section class="card" class:hidden=move || step.get() != 1 id="step-basic">
+            <fieldset class="choice">
+                <legend>{t(lang, "scf.method")}</legend>
+                <label>
+                    <input type="radio" name="method" value="template" checked=move || method.get() == "template" on:change=move |_| method.set("template".to_owned())/>
+                    {t(lang, "scf.method_template")}
+                </label>
+                <label>
+                    <input type="radio" name="method" value="blank" checked=move || method.get() == "blank" on:change=move |_| method.set("blank".to_owned())/>
+                    {t(lang, "scf.method_blank")}
+                </label>
+            </fieldset>
+
+            <Show when=move || method.get() == "template">
+                <label for="template-search">{t(lang, "scf.template_search")}</label>
+                <input
+                    id="template-search"
+                    type="search"
+                    autocomplete="off"
+                    placeholder=t(lang, "scf.template_search_hint")
+                    prop:value=move || query.get()
+                    on:input=move |ev| query.set(event_target_value(&ev))
+                />
+                <Transition fallback=Loading>
+                    {move || templates.get().map(|r| match r {
+                        Err(error) => view! { <ErrorBanner error=error/> }.into_any(),
+                        Ok(all) => {
+                            let hits = search_templates(&all, &query.get());
+                            if hits.is_empty() {
+                                view! { <EmptyState title=t(lang, "scf.template_none").to_owned() hint=t(lang, "scf.template_none_hint")/> }.into_any()
+                            } else {
+                                view! {
+                                    <div class="cards" role="listbox" aria-label=t(lang, "scf.templates")>
+                                        {hits.into_iter().map(|c| {
+                                            let id = c.id.clone();
+                                            let id_sel = c.id.clone();
+                                            let id_det = c.id.clone();
+                                            let card = c.clone();
+                                            view! {
+                                                <div
+                                                    class="template-card"
+                                                    role="option"
+                                                    tabindex="0"
+                                                    data-template=id.clone()
+                                                    aria-selected=move || chosen.get().is_some_and(|x| x.id == id_sel).to_string()
+                                                    class:selected=move || chosen.get().is_some_and(|x| x.id == id)
+                                                    on:click={let card = card.clone(); move |_| chosen.set(Some(card.clone()))}
+                                                    on:keydown={let card = card.clone(); move |ev| if ev.key() == "Enter" || ev.key() == " " { ev.prevent_default(); chosen.set(Some(card.clone())); }}
+                                                >
+                                                    <h3>{card_name(lang, &c)}</h3>
+                                                    <p class="muted">{card_description(lang, &c)}</p>
+                                                    <p class="tags">{c.tags.iter().map(|tag| view! { <span class="tag">{tag.clone()}</span> }).collect_view()}</p>
+                                                    <button type="button" class="btn btn-small btn-ghost" on:click=move |ev| { ev.stop_propagation(); details.set(Some(id_det.clone())); }>
+                                                        {t(lang, "scf.template_details")}
+                                                    </button>
+                                                </div>
+                                            }
+                                        }).collect_view()}
+                                    </div>
+                                }.into_any()
+                            }
+                        }
+                    })}
+                </Transition>
+                <FieldError result=result field="template_id"/>
+            </Show>
+
+            <h2>{t(lang, "scf.basic")}</h2>
+            <div class="form">
+                <label for="fn-name">{t(lang, "scf.col.name")}</label>
+                <input
+                    id="fn-name"
+                    name="name"
+                    autocomplete="off"
+                    maxlength="60"
+                    aria-describedby="fn-name-hint"
+                    prop:value=move || name.get()
+                    on:input=move |ev| { name.set(event_target_value(&ev)); name_touched.set(true); }
+                />
+                <p class="field-hint" id="fn-name-hint">{t(lang, "scf.name_rule")}</p>
+                {move || (name_touched.get()).then(|| name_problem.get()).flatten().map(|code| view! {
+                    <p class="field-error" role="alert">{error_text(lang, &crate::error::AppError::invalid("name", code))}</p>
+                })}
+                <FieldError result=result field="name"/>
+                <label for="fn-runtime">{t(lang, "scf.col.runtime")}</label>
+                <select id="fn-runtime" disabled=true>
+                    <option selected=true>{move || runtime.get()}</option>
+                </select>
+                <p class="field-hint">{t(lang, "scf.runtime_hint")}</p>
+                <label for="fn-description">{t(lang, "scf.col.description")}</label>
+                <textarea id="fn-description" rows="2" maxlength="1000" prop:value=move || description.get() on:input=move |ev| description.set(event_target_value(&ev))></textarea>
+                <FieldError result=result field="description"/>
+            </div>
+            <div class="form-actions">
+                <A href=move || format!("{}?{}", routes::FUNCTIONS, loc.get().query()) attr:class="btn">{t(lang, "action.cancel")}</A>
+                <button type="button" class="btn btn-primary" id="next-step" disabled=move || !can_continue() on:click=move |_| { name_touched.set(true); step.set(2); }>
+                    {t(lang, "action.next")}
+                </button>
+            </div>
+        </section>
+
+        <section class="card" class:hidden=move || step.get() != 2 id="step-config">
+            <h2>{t(lang, "scf.step_config")}</h2>
+            <div class="form">
+                <label for="fn-memory">{t(lang, "scf.memory")}</label>
+                <select id="fn-memory" on:change=move |ev| { if let Ok(v) = event_target_value(&ev).parse() { memory.set(v); } }>
+                    {scf_rules::memory_choices().into_iter().map(|mb| view! {
+                        <option value=mb.to_string() selected=move || memory.get() == mb>{format!("{mb} MB")}</option>
+                    }).collect_view()}
+                </select>
+                <FieldError result=result field="memory_size"/>
+                <label for="fn-timeout">{t(lang, "scf.timeout")}</label>
+                <input id="fn-timeout" type="number" min="1" max="900" prop:value=move || timeout.get().to_string() on:input=move |ev| timeout.set(event_target_value(&ev).parse().unwrap_or(0))/>
+                <p class="field-hint">{t(lang, "scf.timeout_hint")}</p>
+                <FieldError result=result field="timeout"/>
+                <label for="fn-variables">{t(lang, "scf.variables")}</label>
+                <textarea id="fn-variables" rows="3" class="mono" placeholder="WEBHOOK_URL=https://example.com/hook" prop:value=move || variables.get() on:input=move |ev| variables.set(event_target_value(&ev))></textarea>
+                <p class="field-hint">{t(lang, "scf.variables_hint")}</p>
+                <FieldError result=result field="variables"/>
+                <label for="fn-role">{t(lang, "scf.exec_role")}</label>
+                <input id="fn-role" autocomplete="off" maxlength="128" placeholder="SCF_QcsRole" prop:value=move || role.get() on:input=move |ev| role.set(event_target_value(&ev))/>
+                <p class="field-hint">{t(lang, "scf.exec_role_hint")}</p>
+            </div>
+            <FormError result=result/>
+            {move || progress.get().flatten().map(|r| match r {
+                Ok(f) => view! {
+                    <p class="state state-loading" role="status" id="create-progress">
+                        <span class="spinner" aria-hidden="true"></span>
+                        {format!("{} {}", t(lang, "scf.creating"), f.status)}
+                    </p>
+                }.into_any(),
+                Err(e) => view! { <ErrorBanner error=e/> }.into_any(),
+            })}
+            <div class="form-actions">
+                <button type="button" class="btn" on:click=move |_| step.set(1)>{t(lang, "action.back")}</button>
+                <button type="button" class="btn btn-primary" id="complete" disabled=move || create.pending().get() || created.get() on:click=complete>
+                    {t(lang, "action.complete")}
+                </button>
+            </div>
+        </section>
+
+        <TemplateDetails id=details/>
+    }
+}
+
+/// The template details dialog, with the code and a download.
+#[component]
+fn TemplateDetails(id: RwSignal<Option<String>>) -> impl IntoView {
+    let lang = use_lang();
+    let detail = Resource::new(
+        move || id.get(),
+        |id| async move {
+            match id {
+                Some(id) => Some(get_template(id).await),
+                None => None,
+            }
+        },
+    );
+    view! {
+        <Show when=move || id.get().is_some()>
+            <div class="modal-backdrop" on:keydown=move |ev| if ev.key() == "Escape" { id.set(None) }>
+                <div class="modal modal-wide" role="dialog" aria-modal="true" aria-labelledby="template-title" id="template-details">
+                    <Transition fallback=Loading>
+                        {move || detail.get().flatten().map(|r| match r {
+                            Err(error) => view! { <ErrorBanner error=error/> }.into_any(),
+                            Ok(d) => {
+                                let c = d.card;
+                                view! {
+                                    <h2 class="modal-title" id="template-title">{card_name(lang, &c)}</h2>
+                                    <p>{card_description(lang, &c)}</p>
+                                    <dl class="facts">
+                                        <dt>{t(lang, "scf.col.runtime")}</dt><dd>{c.runtime.clone()}</dd>
+                                        <dt>{t(lang, "scf.handler")}</dt><dd class="mono">{c.handler.clone()}</dd>
+                                        <dt>{t(lang, "scf.memory")}</dt><dd>{format!("{} MB", c.memory_size)}</dd>
+                                        <dt>{t(lang, "scf.timeout")}</dt><dd>{format!("{} s", c.timeout)}</dd>
+                                    </dl>
+                                    {d.files.into_iter().map(|f| view! {
+                                        <h3 class="mono">{f.path}</h3>
+                                        <pre class="code"><code>{f.content}</code></pre>
+                                    }).collect_view()}
+                                    <div class="modal-actions">
+                                        <a class="btn" href=format!("/scf/templates/{}.zip", c.id) download=format!("{}.zip", c.id) rel="external" id="template-download">
+                                            {t(lang, "scf.template_download")}
+                                        </a>
+                                        <button type="button" class="btn btn-primary" on:click=move |_| id.set(None)>{t(lang, "action.close")}</button>
+                                    </div>
+                                }.into_any()
+                            }
+                        })}
+                    </Transition>
+                </div>
+            </div>
+        </Show>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn card(id: &str, en: &str, zh: &str, tags: &[&str]) -> TemplateCard {
+        TemplateCard {
+            id: id.into(),
+            name_zh: zh.into(),
+            name_en: en.into(),
+            description_zh: String::new(),
+            description_en: String::new(),
+            tags: tags.iter().map(|s| (*s).to_owned()).collect(),
+            runtime: "Nodejs8.9".into(),
+            handler: "index.main_handler".into(),
+            memory_size: 128,
+            timeout: 3,
+        }
+    }
+
+    #[test]
+    fn fuzzy_search_finds_the_mps_template() {
+        let cards = vec![
+            card(
+                "hello",
+                "Hello World Demo",
+                "helloworld 模版",
+                &["helloworld"],
+            ),
+            card(
+                "mps",
+                "MPS Webhook Demo",
+                "MPS Webhook 模版",
+                &["MPS", "Webhook"],
+            ),
+        ];
+        for q in [
+            "mps webhok",
+            "MPS Webhook 模版",
+            "MPS Webhook template",
+            "webhook",
+        ] {
+            let hits = search_templates(&cards, q);
+            assert_eq!(hits.first().map(|c| c.id.as_str()), Some("mps"), "{q}");
+        }
+        assert_eq!(search_templates(&cards, "").len(), 2);
+        assert!(search_templates(&cards, "kafka").is_empty());
+    }
+}

@@ -1,0 +1,194 @@
+//! Functions and templates.
+use app::api::cloud_types::{
+    CodeFile, FunctionDetail, FunctionPage, FunctionRow, TemplateCard, TemplateDetail,
+};
+use app::api::types::Role;
+use app::error::AppError;
+use app::ssr::{FnRef, FunctionQuery, NewFunction, Req};
+use base64::Engine;
+
+use super::CloudConsole;
+use crate::cloud::actions::scf::{
+    Code, CreateFunctionRequest, Environment, FunctionRef, ListFunctionsRequest,
+    ListNamespacesRequest, Variable,
+};
+use crate::error::AppResult;
+use crate::templates::Template;
+
+pub(super) fn card(t: &Template) -> TemplateCard {
+    TemplateCard {
+        id: t.id.to_owned(),
+        name_zh: t.name_zh.to_owned(),
+        name_en: t.name_en.to_owned(),
+        description_zh: t.description_zh.to_owned(),
+        description_en: t.description_en.to_owned(),
+        tags: t.tags.iter().map(|s| (*s).to_owned()).collect(),
+        runtime: t.runtime.to_owned(),
+        handler: t.handler.to_owned(),
+        memory_size: t.memory_size.into(),
+        timeout: t.timeout.into(),
+    }
+}
+
+pub(super) fn template(id: &str) -> AppResult<TemplateDetail> {
+    let t = crate::templates::find(id).ok_or(AppError::NotFound)?;
+    Ok(TemplateDetail {
+        card: card(t),
+        files: t
+            .files
+            .iter()
+            .map(|(path, content)| CodeFile {
+                path: (*path).to_owned(),
+                content: (*content).to_owned(),
+            })
+            .collect(),
+    })
+}
+
+pub(super) async fn list(c: &CloudConsole, req: &Req, q: FunctionQuery) -> AppResult<FunctionPage> {
+    let s = c.session(req, Role::Viewer).await?;
+    let res = s
+        .api(&q.region)
+        .list_functions(&ListFunctionsRequest {
+            namespace: q.namespace,
+            offset: (q.page - 1).saturating_mul(q.page_size),
+            limit: q.page_size,
+            search_key: (!q.search.is_empty()).then_some(q.search),
+            order_by: Some("AddTime".to_owned()),
+            order: Some("DESC".to_owned()),
+        })
+        .await?;
+    Ok(FunctionPage {
+        total: res.total_count,
+        items: res
+            .functions
+            .into_iter()
+            .map(|f| FunctionRow {
+                name: f.function_name,
+                namespace: f.namespace,
+                runtime: f.runtime,
+                status: f.status,
+                description: f.description,
+                add_time: f.add_time,
+                mod_time: f.mod_time,
+            })
+            .collect(),
+    })
+}
+
+pub(super) async fn namespaces(
+    c: &CloudConsole,
+    req: &Req,
+    region: &str,
+) -> AppResult<Vec<String>> {
+    let s = c.session(req, Role::Viewer).await?;
+    let res = s
+        .api(region)
+        .list_namespaces(&ListNamespacesRequest {
+            offset: 0,
+            limit: 100,
+        })
+        .await?;
+    Ok(res.namespaces.into_iter().map(|n| n.name).collect())
+}
+
+pub(super) async fn create(c: &CloudConsole, req: &Req, input: NewFunction) -> AppResult<()> {
+    let s = c.session(req, Role::Developer).await?;
+    let t = crate::templates::find(&input.template_id)
+        .ok_or_else(|| AppError::invalid("template_id", "template_unknown"))?;
+    let zip = t.zip().map_err(|e| {
+        tracing::error!(error = %e, "packaging a template");
+        AppError::Internal {
+            reference: "template-zip".to_owned(),
+        }
+    })?;
+    let f = &input.target;
+    // The template's code goes up as a zip: the emulator's DemoIds are this project's own,
+    // and a zip works the same on Tencent Cloud.
+    let res = s
+        .api(&f.region)
+        .create_function(&CreateFunctionRequest {
+            function_name: f.name.clone(),
+            namespace: f.namespace.clone(),
+            runtime: t.runtime.to_owned(),
+            handler: t.handler.to_owned(),
+            description: input.description,
+            memory_size: input.memory_size,
+            timeout: input.timeout,
+            environment: Environment {
+                variables: input
+                    .variables
+                    .into_iter()
+                    .map(|(key, value)| Variable { key, value })
+                    .collect(),
+            },
+            role: (!input.role.is_empty()).then_some(input.role),
+            code_source: "ZipFile".to_owned(),
+            code: Code {
+                demo_id: None,
+                zip_file: Some(base64::engine::general_purpose::STANDARD.encode(zip)),
+            },
+            r#type: "Event".to_owned(),
+        })
+        .await?;
+    c.audit(
+        s.actor,
+        "function_created",
+        &target_of(f),
+        &f.region,
+        &res.request_id,
+    )
+    .await;
+    Ok(())
+}
+
+pub(super) async fn get(c: &CloudConsole, req: &Req, f: FnRef) -> AppResult<FunctionDetail> {
+    let s = c.session(req, Role::Viewer).await?;
+    let r = s.api(&f.region).get_function(&fn_ref(&f)).await?;
+    Ok(FunctionDetail {
+        name: r.function_name,
+        namespace: r.namespace,
+        runtime: r.runtime,
+        handler: r.handler,
+        description: r.description,
+        memory_size: r.memory_size,
+        timeout: r.timeout,
+        variables: r
+            .environment
+            .variables
+            .into_iter()
+            .map(|v| (v.key, v.value))
+            .collect(),
+        role: r.role,
+        status: r.status,
+        add_time: r.add_time,
+        mod_time: r.mod_time,
+    })
+}
+
+pub(super) async fn delete(c: &CloudConsole, req: &Req, f: FnRef) -> AppResult<()> {
+    let s = c.session(req, Role::Developer).await?;
+    let res = s.api(&f.region).delete_function(&fn_ref(&f)).await?;
+    super::triggers::forget_bindings_of(c, &s, &f).await;
+    c.audit(
+        s.actor,
+        "function_deleted",
+        &target_of(&f),
+        &f.region,
+        &res.request_id,
+    )
+    .await;
+    Ok(())
+}
+
+pub(super) fn fn_ref(f: &FnRef) -> FunctionRef {
+    FunctionRef {
+        function_name: f.name.clone(),
+        namespace: f.namespace.clone(),
+    }
+}
+
+/// How the audit log names a function.
+pub(super) fn target_of(f: &FnRef) -> String {
+    format!("{}/{}", f.namespace, f.name)
+}

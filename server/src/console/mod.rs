@@ -1,0 +1,170 @@
+//! The cloud pages' backend ([`app::ssr::CloudPort`]): each method resolves the caller and
+//! checks their role, then calls the team's cloud account (the emulator or Tencent Cloud)
+//! through the typed client, and records what it changed in the audit log.
+mod functions;
+mod logs;
+mod triggers;
+
+use std::sync::Arc;
+
+use app::api::cloud_types::{
+    AuditRow, FunctionDetail, FunctionPage, LogPage, MpsBinding, RoleStatus, TemplateCard,
+    TemplateDetail, TriggerRow,
+};
+use app::api::types::Role;
+use app::ssr::{CloudPort, FnRef, FunctionQuery, LogQuery, NewFunction, Req};
+use async_trait::async_trait;
+
+use crate::backend::{Actor, ConsoleBackend};
+use crate::cloud::actions::Api;
+use crate::cloud::client::{CloudClient, Credentials, Endpoint};
+use crate::cloud::error::CloudError;
+use crate::db::audit_event::{self, NewAuditEvent};
+use crate::error::AppResult;
+
+/// The cloud console over the team backend.
+pub struct CloudConsole {
+    backend: Arc<ConsoleBackend>,
+    emulator: CloudClient,
+    tencent: CloudClient,
+}
+
+/// A caller acting on their team's cloud account.
+struct Session<'a> {
+    actor: Actor,
+    creds: Credentials,
+    client: &'a CloudClient,
+}
+
+impl Session<'_> {
+    fn api<'b>(&'b self, region: &'b str) -> Api<'b> {
+        Api {
+            client: self.client,
+            creds: &self.creds,
+            region,
+        }
+    }
+}
+
+impl CloudConsole {
+    /// A console whose teams on the emulator talk to the backend's emulator URL.
+    ///
+    /// # Errors
+    /// The HTTP client failing to initialise.
+    pub fn new(backend: Arc<ConsoleBackend>) -> Result<Self, CloudError> {
+        let emulator = CloudClient::new(Endpoint::Custom(backend.emulator_url().to_owned()))?;
+        Ok(Self {
+            backend,
+            emulator,
+            tencent: CloudClient::new(Endpoint::Tencent)?,
+        })
+    }
+
+    /// The caller (with at least `min` in their team) and the team's cloud credentials.
+    async fn session(&self, req: &Req, min: Role) -> AppResult<Session<'_>> {
+        let actor = self.backend.actor(req, min).await?;
+        let (creds, endpoint) = self.backend.cloud_for(actor.team_id).await?;
+        let client = match endpoint {
+            Endpoint::Tencent => &self.tencent,
+            Endpoint::Custom(_) => &self.emulator,
+        };
+        Ok(Session {
+            actor,
+            creds,
+            client,
+        })
+    }
+
+    /// Records a change in the team's audit log. A failure to record is logged, not
+    /// returned: the cloud change it describes has already happened.
+    async fn audit(&self, actor: Actor, action: &str, target: &str, region: &str, rid: &str) {
+        let event = NewAuditEvent {
+            team_id: actor.team_id,
+            user_id: actor.user_id,
+            action,
+            target,
+            region,
+            request_id: rid,
+        };
+        if let Err(err) = audit_event::insert(self.backend.db(), &event).await {
+            tracing::error!(error = %err, action, "could not record an audit event");
+        }
+    }
+}
+
+#[async_trait]
+impl CloudPort for CloudConsole {
+    async fn list_functions(&self, req: &Req, q: FunctionQuery) -> AppResult<FunctionPage> {
+        functions::list(self, req, q).await
+    }
+
+    async fn list_namespaces(&self, req: &Req, region: &str) -> AppResult<Vec<String>> {
+        functions::namespaces(self, req, region).await
+    }
+
+    async fn templates(&self, req: &Req) -> AppResult<Vec<TemplateCard>> {
+        self.backend.actor(req, Role::Viewer).await?;
+        Ok(crate::templates::TEMPLATES
+            .iter()
+            .map(functions::card)
+            .collect())
+    }
+
+    async fn template(&self, req: &Req, id: &str) -> AppResult<TemplateDetail> {
+        self.backend.actor(req, Role::Viewer).await?;
+        functions::template(id)
+    }
+
+    async fn create_function(&self, req: &Req, input: NewFunction) -> AppResult<()> {
+        functions::create(self, req, input).await
+    }
+
+    async fn get_function(&self, req: &Req, f: FnRef) -> AppResult<FunctionDetail> {
+        functions::get(self, req, f).await
+    }
+
+    async fn delete_function(&self, req: &Req, f: FnRef) -> AppResult<()> {
+        functions::delete(self, req, f).await
+    }
+
+    async fn list_triggers(&self, req: &Req, f: FnRef) -> AppResult<Vec<TriggerRow>> {
+        let s = self.session(req, Role::Viewer).await?;
+        triggers::list(&s, &f).await
+    }
+
+    async fn service_roles(&self, req: &Req) -> AppResult<Vec<RoleStatus>> {
+        let s = self.session(req, Role::Viewer).await?;
+        triggers::service_roles(&s).await
+    }
+
+    async fn authorize_role(&self, req: &Req, name: &str) -> AppResult<RoleStatus> {
+        triggers::authorize_role(self, req, name).await
+    }
+
+    async fn mps_bindings(&self, req: &Req) -> AppResult<Vec<MpsBinding>> {
+        triggers::bindings(self, req).await
+    }
+
+    async fn bind_mps_trigger(&self, req: &Req, f: FnRef, event_type: &str) -> AppResult<()> {
+        triggers::bind_mps(self, req, f, event_type).await
+    }
+
+    async fn delete_trigger(
+        &self,
+        req: &Req,
+        f: FnRef,
+        trigger_name: &str,
+        kind: &str,
+    ) -> AppResult<()> {
+        triggers::delete(self, req, f, trigger_name, kind).await
+    }
+
+    async fn function_logs(&self, req: &Req, q: LogQuery) -> AppResult<LogPage> {
+        let s = self.session(req, Role::Viewer).await?;
+        logs::query(&s, q).await
+    }
+
+    async fn audit_log(&self, req: &Req, page: u32) -> AppResult<Vec<AuditRow>> {
+        logs::audit(self, req, page).await
+    }
+}

@@ -1,0 +1,130 @@
+//! A function's code on disk for one invocation: a template's files, or the uploaded zip
+//! unpacked with its paths checked (no absolute paths, no `..`, no links).
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use sqlx::PgPool;
+
+use super::scf::FunctionRow;
+
+/// Largest unpacked size of a function's code, as SCF allows (500 MB) would be too much
+/// for a local emulator; 100 MB is plenty for Node.js handlers.
+const MAX_UNPACKED: u64 = 100 * 1024 * 1024;
+
+/// Writes the function's code into a fresh folder named after the request.
+///
+/// # Errors
+/// A message for the invocation log: unreadable zip, unsafe paths, I/O failures.
+pub(crate) async fn prepare(
+    db: &PgPool,
+    function: &FunctionRow,
+    request_id: &str,
+) -> Result<PathBuf, String> {
+    let dir = std::env::temp_dir()
+        .join("mps-console-functions")
+        .join(request_id);
+    tokio::fs::create_dir_all(&dir)
+        .await
+        .map_err(|e| format!("preparing the code folder: {e}"))?;
+    match fill(db, function, &dir).await {
+        Ok(()) => Ok(dir),
+        Err(message) => {
+            let _ = tokio::fs::remove_dir_all(&dir).await;
+            Err(message)
+        }
+    }
+}
+
+async fn fill(db: &PgPool, function: &FunctionRow, dir: &Path) -> Result<(), String> {
+    if let Some(template) = function.demo_id.as_deref().and_then(crate::templates::find) {
+        for (path, contents) in template.files {
+            tokio::fs::write(dir.join(path), contents)
+                .await
+                .map_err(|e| format!("writing {path}: {e}"))?;
+        }
+        return Ok(());
+    }
+    let zip: Option<Vec<u8>> =
+        sqlx::query_scalar("select code_zip from emulator.scf_function where function_id = $1")
+            .bind(&function.function_id)
+            .fetch_optional(db)
+            .await
+            .map_err(|e| format!("loading the code package: {e}"))?
+            .flatten();
+    let zip = zip.ok_or_else(|| "this function has no code package".to_owned())?;
+    let target = dir.to_owned();
+    tokio::task::spawn_blocking(move || unpack(&zip, &target))
+        .await
+        .map_err(|e| format!("unpacking the code package: {e}"))?
+}
+
+/// Unpacks `zip` into `dir`.
+fn unpack(zip: &[u8], dir: &Path) -> Result<(), String> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip))
+        .map_err(|e| format!("the code package is not a valid zip file: {e}"))?;
+    let mut total = 0u64;
+    for i in 0..archive.len() {
+        let mut entry = archive
+            .by_index(i)
+            .map_err(|e| format!("reading the code package: {e}"))?;
+        let name = entry.name().map(|n| n.into_owned()).unwrap_or_default();
+        let Some(relative) = entry.enclosed_name() else {
+            return Err(format!("the code package holds an unsafe path: {name}"));
+        };
+        if entry.is_symlink() {
+            return Err(format!("the code package holds a symbolic link: {name}"));
+        }
+        let path = dir.join(relative);
+        if entry.is_dir() {
+            std::fs::create_dir_all(&path).map_err(|e| format!("unpacking: {e}"))?;
+            continue;
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| format!("unpacking: {e}"))?;
+        }
+        let mut bytes = Vec::new();
+        (&mut entry)
+            .take(MAX_UNPACKED - total + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("unpacking {name}: {e}"))?;
+        total += bytes.len() as u64;
+        if total > MAX_UNPACKED {
+            return Err("the code package unpacks to more than 100 MB".to_owned());
+        }
+        std::fs::write(&path, bytes).map_err(|e| format!("unpacking: {e}"))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+
+    fn zip_of(entries: &[(&str, &str)]) -> Vec<u8> {
+        let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (name, body) in entries {
+            out.start_file(*name, zip::write::SimpleFileOptions::default())
+                .expect("entry");
+            out.write_all(body.as_bytes()).expect("write");
+        }
+        out.finish().expect("finish").into_inner()
+    }
+
+    #[test]
+    fn unpacks_nested_files_and_refuses_escapes() {
+        let dir = std::env::temp_dir().join(format!("code-test-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        unpack(&zip_of(&[("index.js", "x"), ("lib/a.js", "y")]), &dir).expect("unpacks");
+        assert_eq!(
+            std::fs::read_to_string(dir.join("lib/a.js")).expect("file"),
+            "y"
+        );
+        let err = unpack(&zip_of(&[("../evil.js", "x")]), &dir).expect_err("escape");
+        assert!(err.contains("unsafe path"), "{err}");
+        let err = unpack(b"not a zip", &dir).expect_err("garbage");
+        assert!(err.contains("not a valid zip"), "{err}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -1,0 +1,431 @@
+//! The cloud pages' server functions against the embedded emulator: functions from a
+//! template, the MPS trigger with its service roles, the log query, the audit log, and
+//! what a viewer may not do.
+use std::time::Duration;
+
+use integration_tests::*;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+const MPS_TEMPLATE: &str = "demo-nodejs89-mps-webhook";
+
+async fn create(b: &Browser, name: &str) -> Reply {
+    create_with(b, name, "").await
+}
+
+async fn create_with(b: &Browser, name: &str, variables: &str) -> Reply {
+    b.call(
+        "create_function",
+        &[
+            ("rid", "8"),
+            ("ns", "default"),
+            ("name", name),
+            ("template_id", MPS_TEMPLATE),
+            ("description", "MPS callbacks"),
+            ("memory_size", "128"),
+            ("timeout", "3"),
+            ("variables", variables),
+            ("role", ""),
+        ],
+    )
+    .await
+}
+
+async fn wait_active(b: &Browser, name: &str) -> Value {
+    for _ in 0..50 {
+        let r = b
+            .call(
+                "get_function",
+                &[("rid", "8"), ("ns", "default"), ("name", name)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{r:?}");
+        if r.body["status"] == "Active" {
+            return r.body;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{name} never became Active");
+}
+
+#[tokio::test]
+async fn template_function_trigger_and_audit() {
+    let srv = spawn().await;
+    let owner = srv.owner().await;
+
+    // The catalogue has the MPS template with its settings.
+    let r = owner.call("list_templates", &[]).await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    let mps = r
+        .body
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|c| c["id"] == MPS_TEMPLATE)
+        .cloned()
+        .expect("MPS template");
+    assert_eq!(
+        (
+            mps["runtime"].as_str(),
+            mps["memory_size"].as_i64(),
+            mps["timeout"].as_i64()
+        ),
+        (Some("Nodejs8.9"), Some(128), Some(3))
+    );
+    let r = owner.call("get_template", &[("id", MPS_TEMPLATE)]).await;
+    assert!(
+        r.body["files"][0]["content"]
+            .as_str()
+            .is_some_and(|c| c.contains("main_handler")),
+        "{r:?}"
+    );
+    let zip = owner
+        .get(&format!("/scf/templates/{MPS_TEMPLATE}.zip"))
+        .await;
+    assert_eq!(zip.status(), StatusCode::OK);
+    assert_eq!(&zip.bytes().await.expect("zip")[..2], b"PK");
+    assert_eq!(
+        owner.get("/scf/templates/nope.zip").await.status(),
+        StatusCode::NOT_FOUND
+    );
+
+    // Bad input is refused field by field, and nothing is created.
+    let r = create(&owner, "1bad").await;
+    assert_eq!(
+        (r.status, error_code(&r).as_str()),
+        (StatusCode::BAD_REQUEST, "function_name_start"),
+        "{r:?}"
+    );
+    // A blank value in the variables is a format error, reported on that field.
+    let r = create_with(&owner, "MPSAnalysis", "WEBHOOK_URL=\n").await;
+    assert_eq!(error_code(&r), "variable_format", "{r:?}");
+    let r = owner
+        .call(
+            "list_functions",
+            &[
+                ("rid", "8"),
+                ("ns", "default"),
+                ("search", ""),
+                ("page", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.body["total"], 0, "{r:?}");
+    let r = owner
+        .call(
+            "list_functions",
+            &[
+                ("rid", "99999"),
+                ("ns", "default"),
+                ("search", ""),
+                ("page", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(error_code(&r), "region_unknown", "{r:?}");
+
+    // A valid function is created from the template's zip and becomes Active.
+    let r = owner
+        .call(
+            "create_function",
+            &[
+                ("rid", "8"),
+                ("ns", "default"),
+                ("name", "MPSAnalysis"),
+                ("template_id", MPS_TEMPLATE),
+                ("description", "MPS callbacks"),
+                ("memory_size", "128"),
+                ("timeout", "3"),
+                ("variables", "LABEL=demo"),
+                ("role", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    let f = wait_active(&owner, "MPSAnalysis").await;
+    assert_eq!(
+        (f["runtime"].as_str(), f["handler"].as_str()),
+        (Some("Nodejs8.9"), Some("index.main_handler"))
+    );
+    assert_eq!(f["variables"], serde_json::json!([["LABEL", "demo"]]));
+    let r = create(&owner, "MPSAnalysis").await;
+    assert_eq!(
+        error_kind(&r),
+        "Cloud",
+        "a duplicate name is the cloud's error: {r:?}"
+    );
+    assert_eq!(r.body["Cloud"]["code"], "ResourceInUse.FunctionName");
+    assert!(r.body["Cloud"]["request_id"]
+        .as_str()
+        .is_some_and(|s| !s.is_empty()));
+    let r = owner
+        .call(
+            "list_functions",
+            &[
+                ("rid", "8"),
+                ("ns", "default"),
+                ("search", "analy"),
+                ("page", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (
+            r.body["total"].as_u64(),
+            r.body["items"][0]["name"].as_str()
+        ),
+        (Some(1), Some("MPSAnalysis")),
+        "{r:?}"
+    );
+
+    // The invocation runs the zip's code: logs show it, found by RequestId and outcome.
+    let fn_args = [("rid", "8"), ("ns", "default"), ("name", "MPSAnalysis")];
+    let logs = |request_id: &'static str, outcome: &'static str| {
+        let owner = &owner;
+        async move {
+            owner
+                .call(
+                    "function_logs",
+                    &[
+                        ("rid", "8"),
+                        ("ns", "default"),
+                        ("name", "MPSAnalysis"),
+                        ("range", "1h"),
+                        ("start", "0"),
+                        ("end", "0"),
+                        ("request_id", request_id),
+                        ("outcome", outcome),
+                        ("page", "1"),
+                    ],
+                )
+                .await
+        }
+    };
+    let r = logs("", "all").await;
+    assert_eq!(
+        (r.status, r.body["total"].as_u64()),
+        (StatusCode::OK, Some(0)),
+        "{r:?}"
+    );
+    let r = logs("", "sideways").await;
+    assert_eq!(error_code(&r), "outcome_unknown");
+
+    // The MPS trigger needs both service roles; the console reports and creates them.
+    let r = owner.call("service_roles", &[]).await;
+    assert_eq!(
+        r.body
+            .as_array()
+            .map(|a| a.iter().filter(|x| x["authorized"] == false).count()),
+        Some(2),
+        "{r:?}"
+    );
+    let bind = |name: &'static str, event: &'static str| {
+        let owner = &owner;
+        async move {
+            owner
+                .call(
+                    "create_mps_trigger",
+                    &[
+                        ("rid", "8"),
+                        ("ns", "default"),
+                        ("name", name),
+                        ("event_type", event),
+                    ],
+                )
+                .await
+        }
+    };
+    let r = bind("MPSAnalysis", "WorkflowTask").await;
+    assert_eq!(
+        error_kind(&r),
+        "Cloud",
+        "binding without roles is the cloud's error: {r:?}"
+    );
+    let r = bind("MPSAnalysis", "Nonsense").await;
+    assert_eq!(error_code(&r), "event_type_unknown");
+    let r = owner.call("authorize_role", &[("name", "AdminRole")]).await;
+    assert_eq!(error_code(&r), "service_role_unknown");
+    for role in ["SCF_QcsRole", "MPS_QcsRole"] {
+        let r = owner.call("authorize_role", &[("name", role)]).await;
+        assert_eq!(
+            (r.status, &r.body["authorized"]),
+            (StatusCode::OK, &Value::Bool(true)),
+            "{r:?}"
+        );
+    }
+    // Authorizing again is harmless.
+    let r = owner
+        .call("authorize_role", &[("name", "SCF_QcsRole")])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    let r = bind("MPSAnalysis", "WorkflowTask").await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    let r = owner.call("list_triggers", &fn_args).await;
+    assert_eq!(
+        (r.body[0]["kind"].as_str(), r.body[0]["event_type"].as_str()),
+        (Some("mps"), Some("WorkflowTask")),
+        "{r:?}"
+    );
+    let r = owner.call("mps_bindings", &[]).await;
+    assert_eq!(r.body[0]["function_name"], "MPSAnalysis", "{r:?}");
+
+    // A second function cannot take the same event type.
+    assert_eq!(
+        owner
+            .call(
+                "create_function",
+                &[
+                    ("rid", "8"),
+                    ("ns", "default"),
+                    ("name", "Other"),
+                    ("template_id", MPS_TEMPLATE),
+                    ("description", ""),
+                    ("memory_size", "128"),
+                    ("timeout", "3"),
+                    ("variables", ""),
+                    ("role", "")
+                ]
+            )
+            .await
+            .status,
+        StatusCode::OK
+    );
+    wait_active(&owner, "Other").await;
+    let r = bind("Other", "WorkflowTask").await;
+    assert_eq!(error_kind(&r), "Cloud", "{r:?}");
+
+    // A viewer reads everything and changes nothing.
+    let viewer = srv
+        .invite_and_join(&owner, "viewer@example.com", "viewer", "Vera")
+        .await;
+    let r = viewer
+        .call(
+            "list_functions",
+            &[
+                ("rid", "8"),
+                ("ns", "default"),
+                ("search", ""),
+                ("page", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.body["total"], 2, "{r:?}");
+    assert_eq!(
+        viewer.call("list_triggers", &fn_args).await.status,
+        StatusCode::OK
+    );
+    let r = viewer
+        .call(
+            "create_function",
+            &[
+                ("rid", "8"),
+                ("ns", "default"),
+                ("name", "ViewerFn"),
+                ("template_id", MPS_TEMPLATE),
+                ("description", ""),
+                ("memory_size", "128"),
+                ("timeout", "3"),
+                ("variables", ""),
+                ("role", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{r:?}");
+    for (endpoint, form) in [
+        (
+            "create_mps_trigger",
+            vec![
+                ("rid", "8"),
+                ("ns", "default"),
+                ("name", "Other"),
+                ("event_type", "EditMediaTask"),
+            ],
+        ),
+        ("authorize_role", vec![("name", "SCF_QcsRole")]),
+        ("delete_function", fn_args.to_vec()),
+        (
+            "delete_trigger",
+            vec![
+                ("rid", "8"),
+                ("ns", "default"),
+                ("name", "MPSAnalysis"),
+                ("trigger_name", "WorkflowTask"),
+                ("kind", "mps"),
+            ],
+        ),
+    ] {
+        let r = viewer.call(endpoint, &form).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{endpoint}: {r:?}");
+    }
+    let r = owner.call("list_triggers", &fn_args).await;
+    assert_eq!(
+        r.body.as_array().map(Vec::len),
+        Some(1),
+        "the viewer changed nothing"
+    );
+
+    // Deleting the trigger frees the event type for the other function.
+    let name = r.body[0]["name"].as_str().expect("trigger name").to_owned();
+    let r = owner
+        .call(
+            "delete_trigger",
+            &[
+                ("rid", "8"),
+                ("ns", "default"),
+                ("name", "MPSAnalysis"),
+                ("trigger_name", &name),
+                ("kind", "mps"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    assert_eq!(
+        owner.call("mps_bindings", &[]).await.body,
+        serde_json::json!([])
+    );
+    assert_eq!(bind("Other", "WorkflowTask").await.status, StatusCode::OK);
+    let r = owner
+        .call(
+            "delete_function",
+            &[("rid", "8"), ("ns", "default"), ("name", "Other")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    assert_eq!(
+        owner.call("mps_bindings", &[]).await.body,
+        serde_json::json!([]),
+        "the deleted function's binding is forgotten"
+    );
+
+    // The audit log names each change with the cloud's RequestId.
+    let r = viewer.call("audit_log", &[("page", "1")]).await;
+    let actions: Vec<&str> = r
+        .body
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "function_deleted",
+            "trigger_bound",
+            "trigger_deleted",
+            "function_created",
+            "trigger_bound",
+            "role_authorized",
+            "role_authorized",
+            "role_authorized",
+            "function_created"
+        ],
+        "{r:?}"
+    );
+    assert!(r
+        .body
+        .as_array()
+        .expect("rows")
+        .iter()
+        .all(|e| e["request_id"].as_str().is_some_and(|s| !s.is_empty())
+            && e["actor"] == "Olivia Owner"));
+}
