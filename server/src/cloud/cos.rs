@@ -80,6 +80,17 @@ impl ObjectList {
     }
 }
 
+/// The start of an object.
+#[derive(Debug, Clone)]
+pub struct ObjectBytes {
+    pub content_type: String,
+    /// The object's full size.
+    pub total: u64,
+    /// At most the limit asked for.
+    pub bytes: Vec<u8>,
+    pub truncated: bool,
+}
+
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 struct ErrorBody {
@@ -96,16 +107,28 @@ impl CosClient {
     /// # Errors
     /// The HTTP client failing to initialise.
     pub fn new(endpoint: Endpoint, creds: Credentials) -> Result<Self, CloudError> {
-        let http = reqwest::Client::builder()
+        Ok(Self::with_http(Self::http()?, endpoint, creds))
+    }
+
+    /// The HTTP client COS calls use (timeouts set), to share between [`CosClient`]s.
+    ///
+    /// # Errors
+    /// The HTTP client failing to initialise.
+    pub fn http() -> Result<reqwest::Client, CloudError> {
+        reqwest::Client::builder()
             .connect_timeout(std::time::Duration::from_secs(5))
             .timeout(std::time::Duration::from_secs(60))
             .build()
-            .map_err(|e| CloudError::Transport(format!("http client: {e}")))?;
-        Ok(Self {
+            .map_err(|e| CloudError::Transport(format!("http client: {e}")))
+    }
+
+    /// A client for `creds` at `endpoint` over a shared `http` client.
+    pub fn with_http(http: reqwest::Client, endpoint: Endpoint, creds: Credentials) -> Self {
+        Self {
             http,
             endpoint,
             creds,
-        })
+        }
     }
 
     /// The account's buckets.
@@ -198,6 +221,49 @@ impl CosClient {
             .map(|_| ())
     }
 
+    /// Up to `limit` bytes of an object, with its type and full size.
+    ///
+    /// # Errors
+    /// COS errors (`NoSuchKey`, …) or transport errors.
+    pub async fn get_object_bytes(
+        &self,
+        bucket: &str,
+        region: &str,
+        key: &str,
+        limit: usize,
+    ) -> Result<ObjectBytes, CloudError> {
+        let mut response = self
+            .request(
+                reqwest::Method::GET,
+                Some(bucket),
+                region,
+                key,
+                &[],
+                Vec::new(),
+            )
+            .await?;
+        let content_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("application/octet-stream")
+            .to_owned();
+        let mut bytes = Vec::new();
+        let mut total = 0u64;
+        let lost = |e: reqwest::Error| CloudError::Transport(format!("COS response lost: {e}"));
+        while let Some(chunk) = response.chunk().await.map_err(lost)? {
+            total += chunk.len() as u64;
+            let room = limit.saturating_sub(bytes.len());
+            bytes.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        }
+        Ok(ObjectBytes {
+            content_type,
+            truncated: total > bytes.len() as u64,
+            total,
+            bytes,
+        })
+    }
+
     async fn send(
         &self,
         method: reqwest::Method,
@@ -207,6 +273,23 @@ impl CosClient {
         params: &[(&str, &str)],
         body: Vec<u8>,
     ) -> Result<String, CloudError> {
+        self.request(method, bucket, region, key, params, body)
+            .await?
+            .text()
+            .await
+            .map_err(|e| CloudError::Transport(format!("COS response lost: {e}")))
+    }
+
+    /// Sends a signed request; a COS error answer becomes [`CloudError::Api`].
+    async fn request(
+        &self,
+        method: reqwest::Method,
+        bucket: Option<&str>,
+        region: &str,
+        key: &str,
+        params: &[(&str, &str)],
+        body: Vec<u8>,
+    ) -> Result<reqwest::Response, CloudError> {
         let host = match bucket {
             Some(b) => format!("{b}.cos.{region}.myqcloud.com"),
             None => "service.cos.myqcloud.com".to_owned(),
@@ -263,13 +346,13 @@ impl CosClient {
             .await
             .map_err(|e| CloudError::Transport(format!("COS request failed: {e}")))?;
         let status = response.status();
+        if status.is_success() {
+            return Ok(response);
+        }
         let text = response
             .text()
             .await
             .map_err(|e| CloudError::Transport(format!("COS response lost: {e}")))?;
-        if status.is_success() {
-            return Ok(text);
-        }
         match quick_xml::de::from_str::<ErrorBody>(&text) {
             Ok(err) => Err(CloudError::Api {
                 code: err.code,

@@ -143,3 +143,42 @@ pub async fn mint_temporary(
     .await?;
     Ok((id, key, token))
 }
+
+/// A 3-second test video (generated with ffmpeg's `testsrc`), so a new account has
+/// something to process.
+const SAMPLE_VIDEO: &[u8] = include_bytes!("sample.mp4");
+
+/// The bucket a console-created account starts with: `media-<appid>` in Beijing, holding
+/// `input/sample.mp4`.
+pub fn demo_bucket(account: &Account) -> String {
+    format!("media-{}", account.app_id)
+}
+
+/// Gives a new account its demo bucket and sample video.
+///
+/// # Errors
+/// Database errors.
+pub async fn seed_demo(db: &sqlx::PgPool, account: &Account) -> sqlx::Result<()> {
+    use md5::Digest;
+    let bucket = demo_bucket(account);
+    let mut tx = db.begin().await?;
+    sqlx::query(
+        "insert into emulator.cos_bucket (bucket, account_id, region) values ($1, $2, 'ap-beijing')
+         on conflict do nothing",
+    )
+    .bind(&bucket)
+    .bind(account.account_id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "insert into emulator.cos_object (bucket, key, body, content_type, etag, size)
+         values ($1, 'input/sample.mp4', $2, 'video/mp4', $3, $4) on conflict (bucket, key) do nothing",
+    )
+    .bind(&bucket)
+    .bind(SAMPLE_VIDEO)
+    .bind(crate::cloud::sign::hex(&md5::Md5::digest(SAMPLE_VIDEO)))
+    .bind(SAMPLE_VIDEO.len() as i64)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await
+}

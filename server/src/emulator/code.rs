@@ -58,6 +58,56 @@ async fn fill(db: &PgPool, function: &FunctionRow, dir: &Path) -> Result<(), Str
         .map_err(|e| format!("unpacking the code package: {e}"))?
 }
 
+/// Entry files larger than this are not shown by `GetFunction` (as SCF: 1 MB).
+const MAX_SHOWN: u64 = 1024 * 1024;
+
+/// `GetFunction`'s `CodeInfo` and `CodeSize`: the entry file named by the handler
+/// (`index.main_handler` → `index.js`), empty when missing or over 1 MB.
+pub(crate) async fn entry_source(db: &PgPool, function: &FunctionRow) -> (String, i64) {
+    let module = function
+        .handler
+        .rsplit_once('.')
+        .map_or(function.handler.as_str(), |(m, _)| m);
+    let entry = format!("{module}.js");
+    if let Some(template) = function.demo_id.as_deref().and_then(crate::templates::find) {
+        let size = template.zip().map_or(0, |z| z.len() as i64);
+        let source = template
+            .files
+            .iter()
+            .find(|(path, _)| *path == entry)
+            .map(|(_, text)| (*text).to_owned())
+            .unwrap_or_default();
+        return (source, size);
+    }
+    let zip: Option<Vec<u8>> =
+        sqlx::query_scalar("select code_zip from emulator.scf_function where function_id = $1")
+            .bind(&function.function_id)
+            .fetch_optional(db)
+            .await
+            .ok()
+            .flatten()
+            .flatten();
+    let Some(zip) = zip else {
+        return (String::new(), 0);
+    };
+    let size = zip.len() as i64;
+    let source = tokio::task::spawn_blocking(move || {
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).ok()?;
+        let file = archive.by_name(&entry).ok()?;
+        if file.size() > MAX_SHOWN {
+            return None;
+        }
+        let mut text = String::new();
+        file.take(MAX_SHOWN).read_to_string(&mut text).ok()?;
+        Some(text)
+    })
+    .await
+    .ok()
+    .flatten()
+    .unwrap_or_default();
+    (source, size)
+}
+
 /// Unpacks `zip` into `dir`.
 fn unpack(zip: &[u8], dir: &Path) -> Result<(), String> {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip))

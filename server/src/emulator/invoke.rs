@@ -134,8 +134,17 @@ async fn environment(
         ("TENCENTCLOUD_UIN".to_owned(), uin),
         ("COS_ENDPOINT".to_owned(), format!("{}/cos", emu.public_url)),
     ]);
-    if !function.role.is_empty() {
-        // Like SCF's execution role: temporary keys that outlive the run by a little.
+    // Like SCF's execution role: temporary keys (that outlive the run by a little) only
+    // when the role exists in CAM, so a role authorized later starts working then.
+    let role_exists: bool = !function.role.is_empty()
+        && sqlx::query_scalar(
+            "select exists (select 1 from emulator.cam_role where account_id = $1 and role_name = $2)",
+        )
+        .bind(account_id)
+        .bind(&function.role)
+        .fetch_one(&emu.db)
+        .await?;
+    if role_exists {
         let ttl = std::time::Duration::from_secs(function.timeout.max(1) as u64 + 600);
         let (id, key, token) = super::account::mint_temporary(&emu.db, account_id, ttl).await?;
         env.push(("TENCENTCLOUD_SECRETID".to_owned(), id));
@@ -325,9 +334,18 @@ pub async fn get_function_logs(
         })?),
         None => None,
     };
+    // SearchContext.Keyword: text the log must contain (CLS's full-text search, simplified).
+    let keyword = params
+        .get("SearchContext")
+        .and_then(|c| c.get("Keyword"))
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .map(str::to_owned);
     let where_clause = format!(
         "account_id = $1 and region = $2 and namespace = $3 and function_name = $4
-         and start_time between $5 and $6 and ($7::uuid is null or request_id = $7) and {ret_filter}"
+         and start_time between $5 and $6 and ($7::uuid is null or request_id = $7)
+         and ($8::text is null or strpos(log, $8) > 0) and {ret_filter}"
     );
     let total: i64 = sqlx::query_scalar(&format!(
         "select count(*) from emulator.scf_invocation where {where_clause}"
@@ -339,13 +357,14 @@ pub async fn get_function_logs(
     .bind(from)
     .bind(to)
     .bind(request_filter)
+    .bind(&keyword)
     .fetch_one(&emu.db)
     .await?;
     // `order_by`, `order` and `ret_filter` come from the fixed lists above.
     let rows: Vec<LogRow> = sqlx::query_as(&format!(
         "select request_id, function_name, start_time, duration_ms, billed_ms, mem_usage, ret_code, ret_msg, log, retry_num
          from emulator.scf_invocation where {where_clause}
-         order by {order_by} {order}, request_id offset $8 limit $9"
+         order by {order_by} {order}, request_id offset $9 limit $10"
     ))
     .bind(account_id)
     .bind(region)
@@ -354,6 +373,7 @@ pub async fn get_function_logs(
     .bind(from)
     .bind(to)
     .bind(request_filter)
+    .bind(&keyword)
     .bind(offset)
     .bind(limit)
     .fetch_all(&emu.db)
@@ -372,7 +392,7 @@ pub async fn get_function_logs(
         .collect();
     Ok(json!({
         "TotalCount": total, "Data": data,
-        "SearchContext": {"Offset": "", "Limit": 0, "Keyword": "", "Type": ""},
+        "SearchContext": {"Offset": "", "Limit": 0, "Keyword": keyword.unwrap_or_default(), "Type": ""},
     }))
 }
 

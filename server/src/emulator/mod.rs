@@ -12,6 +12,7 @@ pub mod cos;
 pub mod delivery;
 pub mod fault;
 pub mod invoke;
+mod media;
 pub mod mps;
 pub mod mps_task;
 pub mod mps_workflow;

@@ -2,19 +2,21 @@
 //! objects, `DescribeTaskDetail`, and the worker that finishes tasks, writes their
 //! outputs to COS and queues the task event for the function bound by the MPS trigger.
 //!
-//! Without ffmpeg the outputs are placeholders (copies of the input named as MPS would
-//! name them); the task's Message says so.
+//! Outputs are rendered with ffmpeg when the machine has it; otherwise (or for inputs
+//! ffmpeg cannot read) they are placeholders, copies of the input named as MPS would name
+//! them, and the task's Message says so.
 use serde_json::{json, Value};
 use sqlx::PgPool;
 use time::OffsetDateTime;
 
 use super::api::{opt_str, ApiError};
+use super::media::Render;
 use super::verify::CallContext;
 use super::Emulator;
 
 /// The message of tasks whose outputs are placeholders.
 pub const PLACEHOLDER_NOTE: &str =
-    "outputs are placeholders: the emulator copies the input (ffmpeg is not used)";
+    "outputs are placeholders: copies of the input (ffmpeg is not installed or cannot read it)";
 
 fn cos_input(params: &Value, field: &str) -> Result<(String, String, String), ApiError> {
     let info = params.get(field).ok_or_else(|| {
@@ -240,6 +242,16 @@ pub async fn describe_task_detail(
     }))
 }
 
+/// The first time offset of a snapshot task (`ExtTimeOffsetSet` like `"1s"`, or the
+/// older `TimeOffsetSet` in seconds); 0 when none.
+fn first_offset(t: &Value) -> f64 {
+    t["ExtTimeOffsetSet"][0]
+        .as_str()
+        .and_then(|s| s.trim_end_matches('s').parse().ok())
+        .or_else(|| t["TimeOffsetSet"][0].as_f64())
+        .unwrap_or(0.0)
+}
+
 fn file_stem(object: &str) -> &str {
     let name = object.rsplit('/').next().unwrap_or(object);
     name.rsplit_once('.').map_or(name, |(stem, _)| stem)
@@ -277,7 +289,55 @@ async fn copy_object(
         .await
 }
 
-/// Finishes one WorkflowTask: writes placeholder outputs and builds its event.
+/// Writes the output `to` rendered from the input `from` with ffmpeg, or else a copy of
+/// the input. Returns the output's size and whether it is real (not a placeholder).
+async fn produce(
+    db: &PgPool,
+    from: (&str, &str),
+    to: (&str, &str),
+    what: super::media::Render,
+) -> Result<(i64, bool), sqlx::Error> {
+    let body: Option<Vec<u8>> =
+        sqlx::query_scalar("select body from emulator.cos_object where bucket = $1 and key = $2")
+            .bind(from.0)
+            .bind(from.1.trim_start_matches('/'))
+            .fetch_optional(db)
+            .await?;
+    let rendered = match body {
+        Some(body) => super::media::render(&body, what).await,
+        None => None,
+    };
+    let Some((bytes, content_type)) = rendered else {
+        return Ok((copy_object(db, from, to).await?, false));
+    };
+    use md5::Digest;
+    let etag = crate::cloud::sign::hex(&md5::Md5::digest(&bytes));
+    sqlx::query(
+        "insert into emulator.cos_object (bucket, key, body, content_type, etag, size) values ($1, $2, $3, $4, $5, $6)
+         on conflict (bucket, key) do update set body = excluded.body, content_type = excluded.content_type,
+           etag = excluded.etag, size = excluded.size, last_modified = now()",
+    )
+    .bind(to.0)
+    .bind(to.1.trim_start_matches('/'))
+    .bind(&bytes)
+    .bind(content_type)
+    .bind(etag)
+    .bind(bytes.len() as i64)
+    .execute(db)
+    .await?;
+    Ok((bytes.len() as i64, true))
+}
+
+/// The Message of an output: empty when real, the placeholder note otherwise.
+fn note(real: bool) -> &'static str {
+    if real {
+        ""
+    } else {
+        PLACEHOLDER_NOTE
+    }
+}
+
+/// Finishes one WorkflowTask: writes its outputs and builds its event.
 async fn finish_workflow(
     db: &PgPool,
     region: &str,
@@ -304,13 +364,21 @@ async fn finish_workflow(
     let task = &input["MediaProcessTask"];
     let null_tasks = json!({"TranscodeTask": null, "AnimatedGraphicTask": null, "SnapshotByTimeOffsetTask": null, "SampleSnapshotTask": null, "ImageSpriteTask": null});
     let mut results = Vec::new();
+    let mut all_real = true;
     for t in task["TranscodeTaskSet"].as_array().into_iter().flatten() {
         let definition = t["Definition"].as_i64().unwrap_or(0);
         let path = format!("{dir}{stem}_transcode_{definition}.mp4");
-        let size = copy_object(db, (in_bucket, object), (out_bucket, &path)).await?;
+        let (size, real) = produce(
+            db,
+            (in_bucket, object),
+            (out_bucket, &path),
+            Render::Transcode,
+        )
+        .await?;
+        all_real &= real;
         let mut r = null_tasks.clone();
         r["Type"] = json!("Transcode");
-        r["TranscodeTask"] = json!({"Status": "SUCCESS", "ErrCode": 0, "ErrCodeExt": "", "Message": PLACEHOLDER_NOTE, "Progress": 100,
+        r["TranscodeTask"] = json!({"Status": "SUCCESS", "ErrCode": 0, "ErrCodeExt": "", "Message": note(real), "Progress": 100,
             "Input": t, "Output": {"OutputStorage": storage(out_bucket, out_region), "Path": path, "Definition": definition,
                 "Size": size, "Container": "mov,mp4,m4a,3gp,3g2,mj2", "VideoStreamSet": [], "AudioStreamSet": []}});
         results.push(r);
@@ -322,16 +390,23 @@ async fn finish_workflow(
     {
         let definition = t["Definition"].as_i64().unwrap_or(0);
         let path = format!("{dir}{stem}_snapshotByOffset_{definition}_0.jpg");
-        copy_object(db, (in_bucket, object), (out_bucket, &path)).await?;
+        let (_, real) = produce(
+            db,
+            (in_bucket, object),
+            (out_bucket, &path),
+            Render::Snapshot(first_offset(t)),
+        )
+        .await?;
+        all_real &= real;
         let mut r = null_tasks.clone();
         r["Type"] = json!("SnapshotByTimeOffset");
-        r["SnapshotByTimeOffsetTask"] = json!({"Status": "SUCCESS", "ErrCode": 0, "ErrCodeExt": "", "Message": PLACEHOLDER_NOTE,
+        r["SnapshotByTimeOffsetTask"] = json!({"Status": "SUCCESS", "ErrCode": 0, "ErrCodeExt": "", "Message": note(real),
             "Input": t, "Output": {"Storage": storage(out_bucket, out_region), "Definition": definition,
                 "PicInfoSet": [{"TimeOffset": 0, "Path": path, "WaterMarkDefinition": []}]}});
         results.push(r);
     }
     Ok(json!({"EventType": "WorkflowTask", "WorkflowTaskEvent": {
-        "TaskId": task_id, "Status": "FINISH", "ErrCode": 0, "ErrCodeExt": "", "Message": PLACEHOLDER_NOTE,
+        "TaskId": task_id, "Status": "FINISH", "ErrCode": 0, "ErrCodeExt": "", "Message": note(all_real),
         "InputInfo": input["InputInfo"], "MetaData": null, "MediaProcessResultSet": results,
         "AiContentReviewResultSet": [], "AiAnalysisResultSet": [], "AiRecognitionResultSet": [],
         "SessionContext": input["SessionContext"].as_str().unwrap_or_default(),
@@ -347,18 +422,26 @@ async fn finish_edit(db: &PgPool, task_id: &str, input: &Value) -> Result<Value,
         .as_str()
         .unwrap_or("/edit/output.mp4")
         .replace("{format}", "mp4");
-    let size = copy_object(
+    let start = input["FileInfos"][0]["StartTimeOffset"]
+        .as_f64()
+        .unwrap_or(0.0);
+    let end = input["FileInfos"][0]["EndTimeOffset"]
+        .as_f64()
+        .filter(|e| *e > start)
+        .unwrap_or(start + 3600.0);
+    let (size, real) = produce(
         db,
         (
             first["Bucket"].as_str().unwrap_or_default(),
             first["Object"].as_str().unwrap_or_default(),
         ),
         (out_bucket, &path),
+        Render::Clip(start, end),
     )
     .await?;
     let file_infos: Vec<Value> = input["FileInfos"].as_array().cloned().unwrap_or_default();
     Ok(json!({"EventType": "EditMediaTask", "EditMediaTaskEvent": {
-        "TaskId": task_id, "Status": "FINISH", "ErrCode": 0, "Message": PLACEHOLDER_NOTE,
+        "TaskId": task_id, "Status": "FINISH", "ErrCode": 0, "Message": note(real),
         "Input": {"FileInfoSet": file_infos},
         "Output": {"OutputStorage": {"Type": "COS", "CosOutputStorage": out}, "Path": path,
             "MetaData": {"Size": size, "Container": "mov,mp4,m4a,3gp,3g2,mj2"}},

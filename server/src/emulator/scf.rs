@@ -493,9 +493,14 @@ async fn get_function(
     region: &str,
     params: &Value,
 ) -> Result<Value, ApiError> {
-    Ok(find_function(emu, account_id, region, params)
-        .await?
-        .detail())
+    let function = find_function(emu, account_id, region, params).await?;
+    let mut detail = function.detail();
+    if opt_str(params, "ShowCode")?.is_some_and(|v| v.eq_ignore_ascii_case("TRUE")) {
+        let (source, size) = super::code::entry_source(&emu.db, &function).await;
+        detail["CodeInfo"] = json!(source);
+        detail["CodeSize"] = json!(size);
+    }
+    Ok(detail)
 }
 
 async fn create_function(

@@ -97,6 +97,28 @@ pub struct GetFunctionResponse {
     pub request_id: String,
 }
 
+/// `GetFunction` asking for the code.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct GetFunctionCodeRequest {
+    function_name: String,
+    namespace: String,
+    show_code: String,
+}
+
+/// `GetFunction`'s code fields.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GetFunctionCodeResponse {
+    pub handler: String,
+    /// The entry file's source; empty when SCF does not show it (over 1 MB).
+    #[serde(default)]
+    pub code_info: String,
+    #[serde(default)]
+    pub code_size: i64,
+    pub request_id: String,
+}
+
 /// The code of a new function: a template (`DemoId`) or a zip.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "PascalCase")]
@@ -282,6 +304,15 @@ pub struct GetFunctionLogsRequest {
     pub start_time: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub search_context: Option<LogSearch>,
+}
+
+/// `GetFunctionLogs.SearchContext`: text the log must contain.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct LogSearch {
+    pub keyword: String,
 }
 
 /// One invocation's log.
@@ -328,6 +359,23 @@ impl Api<'_> {
     /// `ResourceNotFound.FunctionName` and other API or transport errors.
     pub async fn get_function(&self, req: &FunctionRef) -> Result<GetFunctionResponse, CloudError> {
         self.call("scf", VERSION, "GetFunction", true, true, req)
+            .await
+    }
+
+    /// `GetFunction` with `ShowCode`: the entry file's source.
+    ///
+    /// # Errors
+    /// `ResourceNotFound.FunctionName` and other API or transport errors.
+    pub async fn get_function_code(
+        &self,
+        req: &FunctionRef,
+    ) -> Result<GetFunctionCodeResponse, CloudError> {
+        let req = GetFunctionCodeRequest {
+            function_name: req.function_name.clone(),
+            namespace: req.namespace.clone(),
+            show_code: "TRUE".to_owned(),
+        };
+        self.call("scf", VERSION, "GetFunction", true, true, &req)
             .await
     }
 
