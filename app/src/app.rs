@@ -9,9 +9,9 @@ use crate::components::toast::ToastHost;
 use crate::contexts::{provide_session, provide_toasts};
 use crate::i18n::{provide_lang, request_lang, t};
 use crate::pages::{
-    AcceptInvitePage, AuditPage, CloudAccountPage, FunctionDetailPage, FunctionNewPage,
-    FunctionsPage, LoginPage, MembersPage, NewTeamPage, NotFoundPage, OverviewPage, SessionsPage,
-    SetupPage,
+    AcceptInvitePage, AuditPage, CloudAccountPage, CosPage, FunctionDetailPage, FunctionNewPage,
+    FunctionsPage, LoginPage, MembersPage, MpsPage, NewTeamPage, NotFoundPage, OverviewPage,
+    SessionsPage, SetupPage, WizardPage,
 };
 
 /// The HTML document around the app; rendered on the server only.
@@ -63,6 +63,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/scf/functions/new") view=FunctionNewPage/>
                     <Route path=path!("/scf/function") view=FunctionDetailPage/>
                     <Route path=path!("/audit") view=AuditPage/>
+                    <Route path=path!("/mps") view=MpsPage/>
+                    <Route path=path!("/cos") view=CosPage/>
+                    <Route path=path!("/wizard") view=WizardPage/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -12,6 +12,12 @@ pub const FUNCTION_NEW: &str = "/scf/functions/new";
 /// A function's page: `?rid=…&ns=…&name=…&tab=…`.
 pub const FUNCTION_DETAIL: &str = "/scf/function";
 pub const AUDIT: &str = "/audit";
+/// COS: `?bucket=…&region=…&prefix=…&key=…`.
+pub const COS: &str = "/cos";
+/// MPS tasks: `?rid=…`.
+pub const MPS: &str = "/mps";
+/// The setup wizard: `?step=1|2|3`.
+pub const WIZARD: &str = "/wizard";
 
 /// Keeps a redirect target on this site: only absolute local paths pass, anything else
 /// (another origin, `//host`, a scheme) becomes `/`.

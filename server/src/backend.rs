@@ -91,8 +91,20 @@ impl ConsoleBackend {
         self.use_emulator(team_id, None).await
     }
 
+    /// The demo bucket (`media-<appid>`) of a team on the emulator; empty on Tencent Cloud.
+    pub async fn demo_bucket(&self, team_id: Uuid) -> AppResult<String> {
+        let row = self.team_cloud_account(team_id).await?;
+        Ok(match (CloudKind::parse(&row.kind), row.app_id) {
+            (Some(CloudKind::Emulator), Some(app_id)) => format!("media-{app_id}"),
+            _ => String::new(),
+        })
+    }
+
     async fn use_emulator(&self, team_id: Uuid, by: Option<Uuid>) -> AppResult<CloudAccountRow> {
         let account = crate::emulator::account::create(&self.db)
+            .await
+            .internal()?;
+        crate::emulator::account::seed_demo(&self.db, &account)
             .await
             .internal()?;
         let sealed = self.secrets.seal(&account.secret_key, team_id.as_bytes());

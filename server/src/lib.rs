@@ -286,6 +286,12 @@ pub fn router(
     Router::new()
         .route("/healthz", get(routes::health::healthz))
         .route("/scf/templates/{file}", get(routes::template_zip::download))
+        .route("/cos/download", {
+            let cloud = cloud.clone();
+            get(move |q, session, request| {
+                routes::cos_download::download(cloud, q, session, request)
+            })
+        })
         .leptos_routes_with_context(
             &state,
             routes,

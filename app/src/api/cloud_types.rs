@@ -36,6 +36,10 @@ pub struct TemplateCard {
     pub handler: String,
     pub memory_size: i64,
     pub timeout: i64,
+    /// The execution role the template needs; empty for none.
+    pub role: String,
+    /// The environment variables its code reads.
+    pub variables: Vec<String>,
 }
 
 impl TemplateCard {
@@ -150,4 +154,104 @@ pub struct AuditRow {
     pub region: String,
     /// The cloud's RequestId of the call that did it.
     pub request_id: String,
+}
+
+/// A function's entry file, as `GetFunction` with `ShowCode` gives it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FunctionCode {
+    /// The entry file's name, from the handler (`index.main_handler` → `index.js`).
+    pub file: String,
+    /// Empty when the cloud does not show it (entry files over 1 MB).
+    pub content: String,
+    /// Size of the code package in bytes.
+    pub size: i64,
+}
+
+/// A COS bucket.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BucketRow {
+    /// `name-appid`.
+    pub name: String,
+    pub region: String,
+    pub created: String,
+}
+
+/// An object in a listing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ObjectRow {
+    pub key: String,
+    pub size: u64,
+    pub modified: String,
+}
+
+/// One page of a bucket listing under a prefix, folders first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ObjectPage {
+    pub folders: Vec<String>,
+    pub objects: Vec<ObjectRow>,
+    /// The marker of the next page, when there is one.
+    pub next_marker: Option<String>,
+}
+
+/// What the console shows of an object.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ObjectPreview {
+    pub key: String,
+    pub size: u64,
+    pub content_type: String,
+    /// `json`, `text`, `image` or `binary`.
+    pub kind: String,
+    /// The text (pretty-printed for JSON), for `json` and `text`.
+    pub text: String,
+    /// A `data:` URL, for `image`.
+    pub data_url: String,
+    /// The preview shows only the start of a larger object.
+    pub truncated: bool,
+}
+
+/// An object a task wrote.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutputRef {
+    pub bucket: String,
+    pub region: String,
+    /// Without the leading `/`.
+    pub key: String,
+}
+
+/// An MPS task in the list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskRow {
+    pub task_id: String,
+    /// `WorkflowTask` or `EditMediaTask`.
+    pub task_type: String,
+    /// `WAITING`, `PROCESSING` or `FINISH`.
+    pub status: String,
+    pub create_time: String,
+    pub finish_time: String,
+    /// The task's message (an error, or a note such as placeholder outputs).
+    pub message: String,
+    pub err_code: i64,
+    pub outputs: Vec<OutputRef>,
+}
+
+/// One page of MPS tasks, newest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskPage {
+    pub tasks: Vec<TaskRow>,
+    /// The token of the next page; empty on the last.
+    pub next: String,
+}
+
+/// Where the team is in the setup wizard.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WizardState {
+    /// 1 create the function, 2 add the MPS trigger, 3 test, 4 done.
+    pub step: u8,
+    pub rid: u32,
+    pub namespace: String,
+    pub function_name: String,
+    /// The last test task started from the wizard; empty before one.
+    pub task_id: String,
+    /// The demo bucket of an emulator account (input video and results); empty otherwise.
+    pub demo_bucket: String,
 }

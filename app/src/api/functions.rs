@@ -4,7 +4,9 @@
 #![allow(clippy::too_many_arguments)]
 use leptos::prelude::*;
 
-use super::cloud_types::{FunctionDetail, FunctionPage, TemplateCard, TemplateDetail};
+use super::cloud_types::{
+    FunctionCode, FunctionDetail, FunctionPage, TemplateCard, TemplateDetail,
+};
 use crate::error::AppError;
 
 /// Functions per page of the list.
@@ -133,4 +135,22 @@ pub async fn delete_function(rid: u32, ns: String, name: String) -> Result<(), A
         name,
     };
     status(cloud.delete_function(&req, f).await)
+}
+
+/// A function's entry file, read-only.
+#[server(prefix = "/api", endpoint = "function_code")]
+pub async fn get_function_code(
+    rid: u32,
+    ns: String,
+    name: String,
+) -> Result<FunctionCode, AppError> {
+    use crate::ssr::{cloud_and_req, region_of, status, FnRef};
+    let region = region_of(rid)?;
+    let (cloud, req) = cloud_and_req()?;
+    let f = FnRef {
+        region,
+        namespace: ns,
+        name,
+    };
+    status(cloud.function_code(&req, f).await)
 }

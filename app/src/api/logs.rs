@@ -19,7 +19,8 @@ pub const RANGES: [(&str, i64); 4] = [
 ];
 
 /// Invocations of a function. `range` is a preset from [`RANGES`] or `custom`, which takes
-/// `start` and `end` (Unix seconds); `outcome` is `all`, `success` or `failure`.
+/// `start` and `end` (Unix seconds); `outcome` is `all`, `success` or `failure`;
+/// `keyword` is text the log must contain (an MPS TaskId, say).
 #[server(prefix = "/api", endpoint = "function_logs")]
 pub async fn function_logs(
     rid: u32,
@@ -29,6 +30,7 @@ pub async fn function_logs(
     start: i64,
     end: i64,
     request_id: String,
+    keyword: String,
     outcome: String,
     page: u32,
 ) -> Result<LogPage, AppError> {
@@ -52,6 +54,10 @@ pub async fn function_logs(
     if request_id.len() > 128 {
         return status(Err(AppError::invalid("request_id", "request_id_invalid")));
     }
+    let keyword = keyword.trim().to_owned();
+    if keyword.chars().count() > 200 {
+        return status(Err(AppError::invalid("keyword", "keyword_too_long")));
+    }
     let (cloud, req) = cloud_and_req()?;
     let q = LogQuery {
         function: FnRef {
@@ -62,6 +68,7 @@ pub async fn function_logs(
         start,
         end,
         request_id,
+        keyword,
         outcome,
         page: page.max(1),
         page_size: PAGE_SIZE,

@@ -3,9 +3,12 @@
 pub mod auth;
 pub mod cloud;
 pub mod cloud_types;
+pub mod cos;
 pub mod functions;
 pub mod logs;
+pub mod mps;
 pub mod sessions;
 pub mod team;
 pub mod triggers;
 pub mod types;
+pub mod wizard;

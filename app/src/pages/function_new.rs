@@ -8,6 +8,7 @@ use leptos_router::hooks::use_navigate;
 
 use crate::api::cloud_types::TemplateCard;
 use crate::api::functions::{get_function, get_template, list_templates, CreateFunction};
+use crate::api::wizard::get_wizard_state;
 use crate::components::form::{unit_result, FieldError, FormError};
 use crate::components::region_bar::{region_name, use_scf_loc};
 use crate::components::states::{EmptyState, ErrorBanner, Loading};
@@ -44,6 +45,15 @@ fn card_description(lang: Lang, c: &TemplateCard) -> String {
     }
 }
 
+/// The variables a template starts with: its COS bucket (when the account has a demo
+/// bucket) and region.
+pub fn default_variables(c: &TemplateCard, demo_bucket: &str) -> String {
+    if demo_bucket.is_empty() || !c.variables.iter().any(|v| v == "COS_BUCKET") {
+        return String::new();
+    }
+    format!("COS_BUCKET={demo_bucket}\nCOS_REGION=ap-beijing")
+}
+
 #[component]
 pub fn FunctionNewPage() -> impl IntoView {
     let lang = use_lang();
@@ -78,15 +88,24 @@ pub fn FunctionNewPage() -> impl IntoView {
             chosen.get()
         }
     });
+    // Where the MPS template stores its summaries by default: the emulator's demo bucket.
+    let wizard = Resource::new(|| (), |_| get_wizard_state());
     // A template's settings become the defaults when it is picked.
     Effect::new(move || {
         if let Some(c) = source.get() {
             memory.set(c.memory_size);
             timeout.set(c.timeout);
             runtime.set(c.runtime.clone());
+            role.set(c.role.clone());
             if description.get_untracked().is_empty() {
                 description.set(card_description(lang, &c));
             }
+            let demo = wizard
+                .get()
+                .and_then(Result::ok)
+                .map(|w| w.demo_bucket)
+                .unwrap_or_default();
+            variables.set(default_variables(&c, &demo));
         }
     });
     let name_problem = Memo::new(move |_| scf_rules::function_name_problem(name.get().trim()));
@@ -303,6 +322,9 @@ pub fn FunctionNewPage() -> impl IntoView {
                 <label for="fn-variables">{t(lang, "scf.variables")}</label>
                 <textarea id="fn-variables" rows="3" class="mono" placeholder="WEBHOOK_URL=https://example.com/hook" prop:value=move || variables.get() on:input=move |ev| variables.set(event_target_value(&ev))></textarea>
                 <p class="field-hint">{t(lang, "scf.variables_hint")}</p>
+                {move || source.get().filter(|c| !c.variables.is_empty()).map(|c| view! {
+                    <p class="field-hint" id="template-variables">{format!("{} {}", t(lang, "scf.template_reads"), c.variables.join(", "))}</p>
+                })}
                 <FieldError result=result field="variables"/>
                 <label for="fn-role">{t(lang, "scf.exec_role")}</label>
                 <input id="fn-role" autocomplete="off" maxlength="128" placeholder="SCF_QcsRole" prop:value=move || role.get() on:input=move |ev| role.set(event_target_value(&ev))/>
@@ -397,6 +419,8 @@ mod tests {
             handler: "index.main_handler".into(),
             memory_size: 128,
             timeout: 3,
+            role: String::new(),
+            variables: Vec::new(),
         }
     }
 

@@ -7,8 +7,9 @@ use async_trait::async_trait;
 
 use super::{status, Req};
 use crate::api::cloud_types::{
-    AuditRow, FunctionDetail, FunctionPage, LogPage, MpsBinding, RoleStatus, TemplateCard,
-    TemplateDetail, TriggerRow,
+    AuditRow, BucketRow, FunctionCode, FunctionDetail, FunctionPage, LogPage, MpsBinding,
+    ObjectPage, ObjectPreview, RoleStatus, TaskPage, TemplateCard, TemplateDetail, TriggerRow,
+    WizardState,
 };
 use crate::error::AppError;
 
@@ -55,11 +56,41 @@ pub struct LogQuery {
     pub end: i64,
     /// Exact RequestId; empty for any.
     pub request_id: String,
+    /// Text the log must contain (e.g. an MPS TaskId); empty for any.
+    pub keyword: String,
     /// `all`, `success` or `failure`.
     pub outcome: String,
     /// 1-based.
     pub page: u32,
     pub page_size: u32,
+}
+
+/// A bucket by name (`name-appid`) and region.
+#[derive(Clone, Debug)]
+pub struct BucketRef {
+    pub bucket: String,
+    pub region: String,
+}
+
+/// A media task to start.
+#[derive(Clone, Debug)]
+pub struct NewTask {
+    /// API region of MPS.
+    pub region: String,
+    /// `WorkflowTask` (ProcessMedia) or `EditMediaTask` (EditMedia).
+    pub kind: String,
+    pub input: BucketRef,
+    /// Input object key, without the leading `/`.
+    pub object: String,
+    pub output: BucketRef,
+    /// Output folder, `/…/`.
+    pub output_dir: String,
+    /// ProcessMedia: transcode (definition 10) and/or a snapshot at 1 s.
+    pub transcode: bool,
+    pub snapshot: bool,
+    /// EditMedia: the clip, in seconds.
+    pub clip_start: f64,
+    pub clip_end: f64,
 }
 
 /// Everything the cloud pages ask of the server. Each method authenticates the request
@@ -88,6 +119,34 @@ pub trait CloudPort: Send + Sync + 'static {
     ) -> Result<(), AppError>;
     async fn function_logs(&self, req: &Req, q: LogQuery) -> Result<LogPage, AppError>;
     async fn audit_log(&self, req: &Req, page: u32) -> Result<Vec<AuditRow>, AppError>;
+    async fn function_code(&self, req: &Req, f: FnRef) -> Result<FunctionCode, AppError>;
+    async fn buckets(&self, req: &Req) -> Result<Vec<BucketRow>, AppError>;
+    async fn list_objects(
+        &self,
+        req: &Req,
+        b: BucketRef,
+        prefix: &str,
+        marker: &str,
+    ) -> Result<ObjectPage, AppError>;
+    async fn preview_object(
+        &self,
+        req: &Req,
+        b: BucketRef,
+        key: &str,
+    ) -> Result<ObjectPreview, AppError>;
+    async fn mps_tasks(&self, req: &Req, region: &str, next: &str) -> Result<TaskPage, AppError>;
+    /// An object's type and bytes, for a download through the console.
+    async fn download_object(
+        &self,
+        req: &Req,
+        b: BucketRef,
+        key: &str,
+    ) -> Result<(String, Vec<u8>), AppError>;
+    async fn wizard_state(&self, req: &Req) -> Result<WizardState, AppError>;
+    /// Records the wizard's progress (developers and up).
+    async fn save_wizard(&self, req: &Req, state: WizardState) -> Result<(), AppError>;
+    /// Starts the task and returns its TaskId.
+    async fn start_task(&self, req: &Req, task: NewTask) -> Result<String, AppError>;
 }
 
 /// The shared cloud handle the server provides as context.

@@ -1,6 +1,6 @@
 //! Functions and templates.
 use app::api::cloud_types::{
-    CodeFile, FunctionDetail, FunctionPage, FunctionRow, TemplateCard, TemplateDetail,
+    CodeFile, FunctionCode, FunctionDetail, FunctionPage, FunctionRow, TemplateCard, TemplateDetail,
 };
 use app::api::types::Role;
 use app::error::AppError;
@@ -27,6 +27,8 @@ pub(super) fn card(t: &Template) -> TemplateCard {
         handler: t.handler.to_owned(),
         memory_size: t.memory_size.into(),
         timeout: t.timeout.into(),
+        role: t.role.to_owned(),
+        variables: t.variables.iter().map(|v| (*v).to_owned()).collect(),
     }
 }
 
@@ -191,4 +193,20 @@ pub(super) fn fn_ref(f: &FnRef) -> FunctionRef {
 /// How the audit log names a function.
 pub(super) fn target_of(f: &FnRef) -> String {
     format!("{}/{}", f.namespace, f.name)
+}
+
+pub(super) async fn code(c: &CloudConsole, req: &Req, f: FnRef) -> AppResult<FunctionCode> {
+    let s = c.session(req, Role::Viewer).await?;
+    let r = s.api(&f.region).get_function_code(&fn_ref(&f)).await?;
+    Ok(FunctionCode {
+        file: entry_file(&r.handler),
+        content: r.code_info,
+        size: r.code_size,
+    })
+}
+
+/// The entry file of a Node.js handler: `index.main_handler` → `index.js`.
+pub fn entry_file(handler: &str) -> String {
+    let module = handler.rsplit_once('.').map_or(handler, |(m, _)| m);
+    format!("{module}.js")
 }

@@ -6,7 +6,7 @@ use time::{OffsetDateTime, UtcOffset};
 
 use super::functions::fn_ref;
 use super::{CloudConsole, Session};
-use crate::cloud::actions::scf::{GetFunctionLogsRequest, LogFilter};
+use crate::cloud::actions::scf::{GetFunctionLogsRequest, LogFilter, LogSearch};
 use crate::db::audit_event;
 use crate::error::{AppResult, OrInternal};
 
@@ -48,6 +48,9 @@ pub(super) async fn query(s: &Session<'_>, q: LogQuery) -> AppResult<LogPage> {
         function_request_id: (!q.request_id.is_empty()).then(|| q.request_id.clone()),
         start_time: Some(start.clone()),
         end_time: Some(end.clone()),
+        search_context: (!q.keyword.is_empty()).then(|| LogSearch {
+            keyword: q.keyword.clone(),
+        }),
         ..GetFunctionLogsRequest::default()
     };
     let r = fn_ref(f);

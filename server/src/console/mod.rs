@@ -1,23 +1,28 @@
 //! The cloud pages' backend ([`app::ssr::CloudPort`]): each method resolves the caller and
 //! checks their role, then calls the team's cloud account (the emulator or Tencent Cloud)
 //! through the typed client, and records what it changed in the audit log.
+pub mod cos;
 mod functions;
 mod logs;
+mod mps;
 mod triggers;
+mod wizard;
 
 use std::sync::Arc;
 
 use app::api::cloud_types::{
-    AuditRow, FunctionDetail, FunctionPage, LogPage, MpsBinding, RoleStatus, TemplateCard,
-    TemplateDetail, TriggerRow,
+    AuditRow, BucketRow, FunctionCode, FunctionDetail, FunctionPage, LogPage, MpsBinding,
+    ObjectPage, ObjectPreview, RoleStatus, TaskPage, TemplateCard, TemplateDetail, TriggerRow,
+    WizardState,
 };
 use app::api::types::Role;
-use app::ssr::{CloudPort, FnRef, FunctionQuery, LogQuery, NewFunction, Req};
+use app::ssr::{BucketRef, CloudPort, FnRef, FunctionQuery, LogQuery, NewFunction, NewTask, Req};
 use async_trait::async_trait;
 
 use crate::backend::{Actor, ConsoleBackend};
 use crate::cloud::actions::Api;
 use crate::cloud::client::{CloudClient, Credentials, Endpoint};
+use crate::cloud::cos::CosClient;
 use crate::cloud::error::CloudError;
 use crate::db::audit_event::{self, NewAuditEvent};
 use crate::error::AppResult;
@@ -27,13 +32,16 @@ pub struct CloudConsole {
     backend: Arc<ConsoleBackend>,
     emulator: CloudClient,
     tencent: CloudClient,
+    cos_http: reqwest::Client,
 }
 
 /// A caller acting on their team's cloud account.
 struct Session<'a> {
     actor: Actor,
     creds: Credentials,
+    endpoint: Endpoint,
     client: &'a CloudClient,
+    cos_http: &'a reqwest::Client,
 }
 
 impl Session<'_> {
@@ -43,6 +51,14 @@ impl Session<'_> {
             creds: &self.creds,
             region,
         }
+    }
+
+    fn cos(&self) -> CosClient {
+        CosClient::with_http(
+            self.cos_http.clone(),
+            self.endpoint.clone(),
+            self.creds.clone(),
+        )
     }
 }
 
@@ -57,6 +73,7 @@ impl CloudConsole {
             backend,
             emulator,
             tencent: CloudClient::new(Endpoint::Tencent)?,
+            cos_http: CosClient::http()?,
         })
     }
 
@@ -71,7 +88,9 @@ impl CloudConsole {
         Ok(Session {
             actor,
             creds,
+            endpoint,
             client,
+            cos_http: &self.cos_http,
         })
     }
 
@@ -166,5 +185,53 @@ impl CloudPort for CloudConsole {
 
     async fn audit_log(&self, req: &Req, page: u32) -> AppResult<Vec<AuditRow>> {
         logs::audit(self, req, page).await
+    }
+
+    async fn function_code(&self, req: &Req, f: FnRef) -> AppResult<FunctionCode> {
+        functions::code(self, req, f).await
+    }
+
+    async fn buckets(&self, req: &Req) -> AppResult<Vec<BucketRow>> {
+        cos::buckets(self, req).await
+    }
+
+    async fn list_objects(
+        &self,
+        req: &Req,
+        b: BucketRef,
+        prefix: &str,
+        marker: &str,
+    ) -> AppResult<ObjectPage> {
+        cos::list(self, req, b, prefix, marker).await
+    }
+
+    async fn preview_object(&self, req: &Req, b: BucketRef, key: &str) -> AppResult<ObjectPreview> {
+        cos::preview(self, req, b, key).await
+    }
+
+    async fn download_object(
+        &self,
+        req: &Req,
+        b: BucketRef,
+        key: &str,
+    ) -> AppResult<(String, Vec<u8>)> {
+        let o = cos::download(self, req, b, key).await?;
+        Ok((o.content_type, o.bytes))
+    }
+
+    async fn wizard_state(&self, req: &Req) -> AppResult<WizardState> {
+        wizard::state(self, req).await
+    }
+
+    async fn save_wizard(&self, req: &Req, state: WizardState) -> AppResult<()> {
+        wizard::save(self, req, state).await
+    }
+
+    async fn mps_tasks(&self, req: &Req, region: &str, next: &str) -> AppResult<TaskPage> {
+        mps::tasks(self, req, region, next).await
+    }
+
+    async fn start_task(&self, req: &Req, task: NewTask) -> AppResult<String> {
+        mps::start(self, req, task).await
     }
 }

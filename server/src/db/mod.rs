@@ -9,6 +9,7 @@ pub mod cloud_account;
 pub mod embedded;
 pub mod login_failure;
 pub mod mps_binding;
+pub mod setup_wizard;
 pub mod team;
 pub mod team_invite;
 pub mod user_session;

@@ -19,6 +19,10 @@ pub struct Template {
     pub handler: &'static str,
     pub memory_size: u32,
     pub timeout: u32,
+    /// The execution role the template needs (its code calls cloud APIs); empty for none.
+    pub role: &'static str,
+    /// The environment variables the code reads.
+    pub variables: &'static [&'static str],
     /// (path, contents) of the code files.
     pub files: &'static [(&'static str, &'static str)],
 }
@@ -36,6 +40,8 @@ pub const TEMPLATES: &[Template] = &[
         handler: "index.main_handler",
         memory_size: 128,
         timeout: 3,
+        role: "SCF_QcsRole",
+        variables: &["COS_BUCKET", "COS_REGION", "COS_PREFIX", "WEBHOOK_URL"],
         files: &[("index.js", include_str!("mps_webhook/index.js"))],
     },
     Template {
@@ -49,6 +55,8 @@ pub const TEMPLATES: &[Template] = &[
         handler: "index.main_handler",
         memory_size: 128,
         timeout: 3,
+        role: "",
+        variables: &[],
         files: &[("index.js", "'use strict';\nexports.main_handler = async (event, context) => {\n  console.log('Hello World');\n  console.log(event);\n  return event;\n};\n")],
     },
 ];

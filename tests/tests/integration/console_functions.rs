@@ -194,6 +194,7 @@ async fn template_function_trigger_and_audit() {
                         ("start", "0"),
                         ("end", "0"),
                         ("request_id", request_id),
+                        ("keyword", ""),
                         ("outcome", outcome),
                         ("page", "1"),
                     ],

@@ -3,6 +3,7 @@
 mod client_retry;
 mod cloud_account;
 mod console_functions;
+mod console_media;
 mod cos_client;
 mod emulator_cam;
 mod emulator_cos;

@@ -13,7 +13,10 @@ pub fn SideNav() -> impl IntoView {
             <ul>
                 <li><A href=routes::HOME exact=true>{t(lang, "nav.overview")}</A></li>
                 <li class="nav-group">{t(lang, "nav.group_cloud")}</li>
+                <li><A href=routes::WIZARD>{t(lang, "nav.wizard")}</A></li>
                 <li><A href=routes::FUNCTIONS>{t(lang, "nav.functions")}</A></li>
+                <li><A href=routes::MPS>{t(lang, "nav.mps")}</A></li>
+                <li><A href=routes::COS>{t(lang, "nav.cos")}</A></li>
                 <li><A href=routes::AUDIT>{t(lang, "nav.audit")}</A></li>
                 <li class="nav-group">{t(lang, "nav.group_team")}</li>
                 <li><A href=routes::MEMBERS>{t(lang, "nav.members")}</A></li>

@@ -1,4 +1,4 @@
-//! The log query: time range, RequestId, outcome; expandable invocations; live tail.
+//! The log query: time range, RequestId, keyword, outcome; expandable invocations; live tail.
 use std::time::Duration;
 
 use leptos::prelude::*;
@@ -18,6 +18,7 @@ struct Filters {
     start: String,
     end: String,
     request_id: String,
+    keyword: String,
     outcome: String,
     page: u32,
 }
@@ -39,8 +40,11 @@ pub fn LogsTab(f: FnLoc) -> impl IntoView {
     let initial_request = query
         .with_untracked(|q| q.get("request"))
         .unwrap_or_default();
+    let initial_keyword = query
+        .with_untracked(|q| q.get("keyword"))
+        .unwrap_or_default();
     let range = RwSignal::new(
-        if initial_request.is_empty() {
+        if initial_request.is_empty() && initial_keyword.is_empty() {
             "1h"
         } else {
             "7d"
@@ -50,6 +54,7 @@ pub fn LogsTab(f: FnLoc) -> impl IntoView {
     let start = RwSignal::new(String::new());
     let end = RwSignal::new(String::new());
     let request_id = RwSignal::new(initial_request);
+    let keyword = RwSignal::new(initial_keyword);
     let outcome = RwSignal::new("all".to_owned());
     let page = RwSignal::new(1u32);
     let live = RwSignal::new(false);
@@ -60,6 +65,7 @@ pub fn LogsTab(f: FnLoc) -> impl IntoView {
         start: String::new(),
         end: String::new(),
         request_id: request_id.get_untracked(),
+        keyword: keyword.get_untracked(),
         outcome: "all".to_owned(),
         page: 1,
     });
@@ -70,6 +76,7 @@ pub fn LogsTab(f: FnLoc) -> impl IntoView {
             start: start.get_untracked(),
             end: end.get_untracked(),
             request_id: request_id.get_untracked(),
+            keyword: keyword.get_untracked(),
             outcome: outcome.get_untracked(),
             page: 1,
         });
@@ -88,6 +95,7 @@ pub fn LogsTab(f: FnLoc) -> impl IntoView {
                 start,
                 end,
                 q.request_id,
+                q.keyword,
                 q.outcome,
                 q.page,
             )
@@ -130,6 +138,8 @@ pub fn LogsTab(f: FnLoc) -> impl IntoView {
             </Show>
             <label for="log-request">"RequestId"</label>
             <input id="log-request" type="search" maxlength="128" class="mono" prop:value=move || request_id.get() on:input=move |ev| request_id.set(event_target_value(&ev))/>
+            <label for="log-keyword">{t(lang, "logs.keyword")}</label>
+            <input id="log-keyword" type="search" maxlength="200" prop:value=move || keyword.get() on:input=move |ev| keyword.set(event_target_value(&ev))/>
             <label for="log-outcome">{t(lang, "logs.outcome")}</label>
             <select id="log-outcome" on:change=move |ev| outcome.set(event_target_value(&ev))>
                 <option value="all">{t(lang, "logs.all")}</option>

@@ -1,8 +1,9 @@
-//! A function's page: configuration, trigger management and log query, as tabs kept in
+//! A function's page: configuration, code, trigger management and log query, as tabs kept in
 //! the URL (`&tab=triggers`).
+mod code_tab;
 mod config_tab;
 mod logs_tab;
-mod triggers_tab;
+pub mod triggers_tab;
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -11,6 +12,7 @@ use leptos_router::hooks::use_query_map;
 use crate::components::region_bar::use_scf_loc;
 use crate::i18n::{t, use_lang};
 use crate::routes;
+use code_tab::CodeTab;
 use config_tab::ConfigTab;
 use logs_tab::LogsTab;
 use triggers_tab::TriggersTab;
@@ -82,11 +84,13 @@ pub fn FunctionDetailPage() -> impl IntoView {
         </div>
         <nav class="tabs" role="tablist">
             {tab_link("config", "scf.tab_config")}
+            {tab_link("code", "scf.tab_code")}
             {tab_link("triggers", "scf.tab_triggers")}
             {tab_link("logs", "scf.tab_logs")}
         </nav>
         <div role="tabpanel">
             {move || match tab.get().as_str() {
+                "code" => view! { <CodeTab f=f.get()/> }.into_any(),
                 "triggers" => view! { <TriggersTab f=f.get()/> }.into_any(),
                 "logs" => view! { <LogsTab f=f.get()/> }.into_any(),
                 _ => view! { <ConfigTab f=f.get()/> }.into_any(),

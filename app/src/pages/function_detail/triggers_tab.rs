@@ -150,21 +150,13 @@ fn CreateTriggerDialog(
     bind: ServerAction<CreateMpsTrigger>,
 ) -> impl IntoView {
     let lang = use_lang();
-    let authorize = ServerAction::<AuthorizeRole>::new();
-    let roles = Resource::new(move || authorize.version().get(), |_| service_roles());
+    let roles_ok = RwSignal::new(false);
     let bindings = Resource::new(|| (), |_| mps_bindings());
     let event_type = RwSignal::new(MPS_EVENT_TYPES[0].to_owned());
     let result = unit_result(bind.value());
-    let authorize_result = unit_result(authorize.value());
     let region = crate::regions::by_rid(f.rid)
         .map(|r| r.id)
         .unwrap_or_default();
-    let roles_ok = move || {
-        roles
-            .get()
-            .and_then(Result::ok)
-            .is_some_and(|rs| rs.iter().all(|r| r.authorized))
-    };
     let f_holder = f.clone();
     let holder = move || {
         bindings
@@ -199,43 +191,7 @@ fn CreateTriggerDialog(
                 </div>
 
                 <h3>{t(lang, "roles.title")}</h3>
-                <Transition fallback=Loading>
-                    {move || roles.get().map(|r| match r {
-                        Err(error) => view! { <ErrorBanner error=error/> }.into_any(),
-                        Ok(list) => view! {
-                            <ul class="role-list" id="service-roles">
-                                {list.into_iter().map(|role| {
-                                    let name = role.name.clone();
-                                    view! {
-                                        <li data-role=role.name.clone()>
-                                            <span class="mono">{role.name.clone()}</span>
-                                            {if role.authorized {
-                                                view! { <span class="badge badge-ok">{t(lang, "roles.normal")}</span> }.into_any()
-                                            } else {
-                                                view! {
-                                                    <span class="badge badge-bad">{t(lang, "roles.abnormal")}</span>
-                                                    <button
-                                                        type="button"
-                                                        class="btn btn-small"
-                                                        disabled=move || authorize.pending().get()
-                                                        on:click=move |_| { authorize.dispatch(AuthorizeRole { name: name.clone() }); }
-                                                    >
-                                                        {t(lang, "roles.authorize")}
-                                                    </button>
-                                                }.into_any()
-                                            }}
-                                            <span class="muted">{format!("{} {}", t(lang, "roles.policy"), role.policy)}</span>
-                                        </li>
-                                    }
-                                }).collect_view()}
-                            </ul>
-                        }.into_any(),
-                    })}
-                </Transition>
-                <FormError result=authorize_result/>
-                <Show when=move || !roles_ok()>
-                    <p class="notice">{t(lang, "roles.needed")}</p>
-                </Show>
+                <ServiceRoles ok=roles_ok/>
                 <FormError result=result/>
                 <div class="modal-actions">
                     <button type="button" class="btn" on:click=move |_| open.set(false)>{t(lang, "action.cancel")}</button>
@@ -243,7 +199,7 @@ fn CreateTriggerDialog(
                         type="button"
                         class="btn btn-primary"
                         id="submit-trigger"
-                        disabled=move || !roles_ok() || holder_for_submit().is_some() || bind.pending().get()
+                        disabled=move || !roles_ok.get() || holder_for_submit().is_some() || bind.pending().get()
                         on:click=move |_| {
                             bind.dispatch(CreateMpsTrigger {
                                 rid: f.rid,
@@ -281,5 +237,68 @@ mod tests {
         assert!(held_elsewhere(&[b("A")], "WorkflowTask", &f, "ap-beijing").is_none());
         assert!(held_elsewhere(&[b("B")], "WorkflowTask", &f, "ap-beijing").is_some());
         assert!(held_elsewhere(&[b("B")], "EditMediaTask", &f, "ap-beijing").is_none());
+    }
+}
+
+/// The service roles the MPS trigger needs, each with its status and, when missing, an
+/// Authorize button; `ok` turns true once all exist with their policies.
+#[component]
+pub fn ServiceRoles(ok: RwSignal<bool>) -> impl IntoView {
+    let lang = use_lang();
+    let can_edit = use_me().role().unwrap_or(Role::Viewer).can_edit();
+    let authorize = ServerAction::<AuthorizeRole>::new();
+    // Local (browser-only): the wizard renders this inside its own Transition, where a
+    // server-side resource would not line up with the client's during hydration.
+    let roles = LocalResource::new(move || {
+        authorize.version().track();
+        service_roles()
+    });
+    let authorize_result = unit_result(authorize.value());
+    Effect::new(move || {
+        ok.set(
+            roles
+                .get()
+                .and_then(Result::ok)
+                .is_some_and(|rs| rs.iter().all(|r| r.authorized)),
+        );
+    });
+    view! {
+        <Transition fallback=Loading>
+            {move || roles.get().map(|r| match r {
+                Err(error) => view! { <ErrorBanner error=error/> }.into_any(),
+                Ok(list) => view! {
+                    <ul class="role-list" id="service-roles">
+                        {list.into_iter().map(|role| {
+                            let name = role.name.clone();
+                            view! {
+                                <li data-role=role.name.clone() data-authorized=role.authorized.to_string()>
+                                    <span class="mono">{role.name.clone()}</span>
+                                    {if role.authorized {
+                                        view! { <span class="badge badge-ok">{t(lang, "roles.normal")}</span> }.into_any()
+                                    } else {
+                                        view! {
+                                            <span class="badge badge-bad">{t(lang, "roles.abnormal")}</span>
+                                            <button
+                                                type="button"
+                                                class="btn btn-small"
+                                                disabled=move || !can_edit || authorize.pending().get()
+                                                on:click=move |_| { authorize.dispatch(AuthorizeRole { name: name.clone() }); }
+                                            >
+                                                {t(lang, "roles.authorize")}
+                                            </button>
+                                        }.into_any()
+                                    }}
+                                    <span class="muted">{format!("{} {}", t(lang, "roles.policy"), role.policy)}</span>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+            })}
+        </Transition>
+        <FormError result=authorize_result/>
+        <Show when=move || !ok.get()>
+            <p class="notice">{t(lang, "roles.needed")}</p>
+        </Show>
     }
 }

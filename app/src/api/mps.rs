@@ -1,0 +1,118 @@
+//! MPS media tasks: start ProcessMedia / EditMedia on a COS object, list tasks.
+// Server functions take one argument per form field; the macro's generated functions
+// do not inherit an item-level allow.
+#![allow(clippy::too_many_arguments)]
+use leptos::prelude::*;
+
+use super::cloud_types::TaskPage;
+use crate::error::AppError;
+
+/// Whether `dir` is an output folder as MPS takes it: starts and ends with `/`.
+pub fn output_dir_ok(dir: &str) -> bool {
+    dir.starts_with('/') && dir.ends_with('/') && dir.len() <= 256 && !dir.contains("//")
+        || dir == "/"
+}
+
+/// MPS tasks of region `rid`, newest first; `next` is the scroll token of the page.
+#[server(prefix = "/api", endpoint = "mps_tasks")]
+pub async fn mps_tasks(rid: u32, next: String) -> Result<TaskPage, AppError> {
+    use crate::ssr::{cloud_and_req, status};
+    let region = status(
+        crate::regions::by_rid(rid)
+            .map(|r| r.id.to_owned())
+            .ok_or_else(|| AppError::invalid("rid", "region_unknown")),
+    )?;
+    if next.len() > 512 {
+        return status(Err(AppError::invalid("next", "token_invalid")));
+    }
+    let (cloud, req) = cloud_and_req()?;
+    status(cloud.mps_tasks(&req, &region, &next).await)
+}
+
+/// Starts a task in region `rid` and returns its TaskId. `kind` is `WorkflowTask`
+/// (ProcessMedia: `transcode` and/or `snapshot`) or `EditMediaTask` (EditMedia: the clip
+/// from `clip_start` to `clip_end` seconds).
+#[server(prefix = "/api", endpoint = "start_mps_task")]
+pub async fn start_mps_task(
+    rid: u32,
+    kind: String,
+    input_bucket: String,
+    input_region: String,
+    object: String,
+    output_bucket: String,
+    output_dir: String,
+    transcode: bool,
+    snapshot: bool,
+    clip_start: f64,
+    clip_end: f64,
+) -> Result<String, AppError> {
+    use super::cos::{bucket_ok, key_ok};
+    use crate::ssr::{cloud_and_req, status, BucketRef, NewTask};
+    let check = || -> Result<String, AppError> {
+        let region = crate::regions::by_rid(rid)
+            .map(|r| r.id.to_owned())
+            .ok_or_else(|| AppError::invalid("rid", "region_unknown"))?;
+        if !["WorkflowTask", "EditMediaTask"].contains(&kind.as_str()) {
+            return Err(AppError::invalid("kind", "task_kind_unknown"));
+        }
+        if !bucket_ok(&input_bucket) || crate::regions::by_id(&input_region).is_none() {
+            return Err(AppError::invalid("input_bucket", "bucket_invalid"));
+        }
+        if !key_ok(object.trim_start_matches('/')) {
+            return Err(AppError::invalid("object", "key_invalid"));
+        }
+        if !bucket_ok(&output_bucket) {
+            return Err(AppError::invalid("output_bucket", "bucket_invalid"));
+        }
+        if !output_dir_ok(&output_dir) {
+            return Err(AppError::invalid("output_dir", "output_dir_invalid"));
+        }
+        if kind == "WorkflowTask" && !transcode && !snapshot {
+            return Err(AppError::invalid("transcode", "task_types_required"));
+        }
+        if kind == "EditMediaTask"
+            && !(clip_start.is_finite()
+                && clip_end.is_finite()
+                && clip_start >= 0.0
+                && clip_end > clip_start)
+        {
+            return Err(AppError::invalid("clip_end", "clip_invalid"));
+        }
+        Ok(region)
+    };
+    let region = status(check())?;
+    let (cloud, req) = cloud_and_req()?;
+    let task = NewTask {
+        region,
+        kind,
+        input: BucketRef {
+            bucket: input_bucket,
+            region: input_region.clone(),
+        },
+        object: object.trim_start_matches('/').to_owned(),
+        output: BucketRef {
+            bucket: output_bucket,
+            region: input_region,
+        },
+        output_dir,
+        transcode,
+        snapshot,
+        clip_start,
+        clip_end,
+    };
+    status(cloud.start_task(&req, task).await)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::output_dir_ok;
+
+    #[test]
+    fn output_dirs() {
+        assert!(output_dir_ok("/"));
+        assert!(output_dir_ok("/output/"));
+        assert!(!output_dir_ok("output/"));
+        assert!(!output_dir_ok("/output"));
+        assert!(!output_dir_ok("/a//b/"));
+    }
+}

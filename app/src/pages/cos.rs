@@ -1,0 +1,304 @@
+//! COS: the account's buckets, an object browser by prefix, and object previews (JSON,
+//! text, images) with download. Where it looks is kept in the URL:
+//! `?bucket=…&region=…&prefix=…&key=…`.
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use crate::api::cloud_types::{ObjectPreview, ObjectRow};
+use crate::api::cos::{bucket_ok, cos_buckets, cos_objects, cos_preview, download_href, key_ok};
+use crate::components::states::{EmptyState, ErrorBanner, Loading};
+use crate::format::url_encode;
+use crate::i18n::{t, use_lang, Lang};
+use crate::routes;
+
+/// Where the browser is looking.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct CosLoc {
+    bucket: String,
+    region: String,
+    prefix: String,
+    key: String,
+}
+
+impl CosLoc {
+    fn href(&self, prefix: &str, key: &str) -> String {
+        let mut out = format!(
+            "{}?bucket={}&region={}",
+            routes::COS,
+            url_encode(&self.bucket),
+            url_encode(&self.region)
+        );
+        if !prefix.is_empty() {
+            out.push_str(&format!("&prefix={}", url_encode(prefix)));
+        }
+        if !key.is_empty() {
+            out.push_str(&format!("&key={}", url_encode(key)));
+        }
+        out
+    }
+}
+
+/// A COS page link to an object's preview.
+pub fn object_href(bucket: &str, region: &str, key: &str) -> String {
+    let prefix = key.rsplit_once('/').map_or("", |(p, _)| p);
+    let loc = CosLoc {
+        bucket: bucket.to_owned(),
+        region: region.to_owned(),
+        prefix: String::new(),
+        key: String::new(),
+    };
+    let prefix = if prefix.is_empty() {
+        String::new()
+    } else {
+        format!("{prefix}/")
+    };
+    loc.href(&prefix, key)
+}
+
+fn size_text(bytes: u64) -> String {
+    match bytes {
+        b if b < 1024 => format!("{b} B"),
+        b if b < 1024 * 1024 => format!("{:.1} KB", b as f64 / 1024.0),
+        b => format!("{:.1} MB", b as f64 / 1_048_576.0),
+    }
+}
+
+#[component]
+pub fn CosPage() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let loc = Memo::new(move |_| {
+        query.with(|q| {
+            let region = q.get("region").unwrap_or_default();
+            let ok_region = crate::regions::by_id(&region).is_some();
+            CosLoc {
+                bucket: q
+                    .get("bucket")
+                    .filter(|b| bucket_ok(b) && ok_region)
+                    .unwrap_or_default(),
+                region: if ok_region { region } else { String::new() },
+                prefix: q
+                    .get("prefix")
+                    .filter(|p| p.len() <= 850 && !p.chars().any(char::is_control))
+                    .unwrap_or_default(),
+                key: q.get("key").filter(|k| key_ok(k)).unwrap_or_default(),
+            }
+        })
+    });
+    view! {
+        <div class="page-head">
+            <h1>{t(lang, "cos.title")}</h1>
+        </div>
+        {move || {
+            let l = loc.get();
+            if l.bucket.is_empty() {
+                view! { <BucketList/> }.into_any()
+            } else {
+                view! { <ObjectBrowser loc=l/> }.into_any()
+            }
+        }}
+    }
+}
+
+#[component]
+fn BucketList() -> impl IntoView {
+    let lang = use_lang();
+    let buckets = Resource::new(|| (), |_| cos_buckets());
+    view! {
+        <Transition fallback=Loading>
+            {move || buckets.get().map(|r| match r {
+                Err(error) => view! { <ErrorBanner error=error/> }.into_any(),
+                Ok(list) if list.is_empty() => view! {
+                    <EmptyState title=t(lang, "cos.no_buckets").to_owned() hint=t(lang, "cos.no_buckets_hint").to_owned()/>
+                }.into_any(),
+                Ok(list) => view! {
+                    <table class="table" id="bucket-table">
+                        <thead><tr>
+                            <th>{t(lang, "cos.bucket")}</th>
+                            <th>{t(lang, "cos.region")}</th>
+                            <th>{t(lang, "cos.created")}</th>
+                        </tr></thead>
+                        <tbody>
+                            {list.into_iter().map(|b| {
+                                let href = format!("{}?bucket={}&region={}", routes::COS, url_encode(&b.name), url_encode(&b.region));
+                                let name = b.name.clone();
+                                view! {
+                                    <tr data-bucket=b.name.clone()>
+                                        <td><A href=href attr:class="mono">{name}</A></td>
+                                        <td>{region_label(lang, &b.region)}</td>
+                                        <td>{b.created.clone()}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+fn region_label(lang: Lang, id: &str) -> String {
+    crate::regions::by_id(id).map_or_else(
+        || id.to_owned(),
+        |r| crate::components::region_bar::region_name(lang, r).to_owned(),
+    )
+}
+
+#[component]
+fn ObjectBrowser(loc: CosLoc) -> impl IntoView {
+    let lang = use_lang();
+    let marker = RwSignal::new(String::new());
+    let markers = RwSignal::new(Vec::<String>::new());
+    let l = loc.clone();
+    let page = Resource::new(
+        move || (l.clone(), marker.get()),
+        |(l, m)| cos_objects(l.bucket, l.region, l.prefix, m),
+    );
+    // Breadcrumb: the bucket, then each folder of the prefix.
+    let mut crumbs = vec![(loc.bucket.clone(), String::new())];
+    let mut acc = String::new();
+    for part in loc.prefix.split('/').filter(|p| !p.is_empty()) {
+        acc.push_str(part);
+        acc.push('/');
+        crumbs.push((part.to_owned(), acc.clone()));
+    }
+    let base = loc.clone();
+    let preview_loc = loc.clone();
+    view! {
+        <nav class="crumbs" aria-label=t(lang, "cos.path") id="cos-path">
+            <A href=routes::COS>{t(lang, "cos.all_buckets")}</A>
+            {crumbs.into_iter().map(|(label, prefix)| {
+                let href = base.href(&prefix, "");
+                view! { <span aria-hidden="true">" / "</span><A href=href attr:class="mono">{label}</A> }
+            }).collect_view()}
+        </nav>
+        <Transition fallback=Loading>
+            {move || page.get().map(|r| match r {
+                Err(error) => view! { <ErrorBanner error=error/> }.into_any(),
+                Ok(p) if p.folders.is_empty() && p.objects.is_empty() => view! {
+                    <EmptyState title=t(lang, "cos.empty").to_owned() hint=t(lang, "cos.empty_hint").to_owned()/>
+                }.into_any(),
+                Ok(p) => {
+                    let l = loc.clone();
+                    let next = p.next_marker.clone();
+                    view! {
+                        <table class="table" id="object-table">
+                            <thead><tr>
+                                <th>{t(lang, "cos.object")}</th>
+                                <th>{t(lang, "cos.size")}</th>
+                                <th>{t(lang, "cos.modified")}</th>
+                                <th><span class="sr-only">{t(lang, "cos.actions")}</span></th>
+                            </tr></thead>
+                            <tbody>
+                                {p.folders.into_iter().map(|f| {
+                                    let name = f.strip_prefix(&l.prefix).unwrap_or(&f).to_owned();
+                                    view! {
+                                        <tr class="folder" data-prefix=f.clone()>
+                                            <td><A href=l.href(&f, "") attr:class="mono">{format!("📁 {name}")}</A></td>
+                                            <td>"—"</td><td>"—"</td><td></td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                                {p.objects.into_iter().map(|o| view! { <ObjectLine o=o loc=l.clone()/> }).collect_view()}
+                            </tbody>
+                        </table>
+                        <nav class="pager" aria-label=t(lang, "pager.label")>
+                            <button type="button" class="btn btn-small" disabled=move || markers.with(Vec::is_empty)
+                                on:click=move |_| {
+                                    let prev = markers.try_update(|m| m.pop()).flatten().unwrap_or_default();
+                                    marker.set(prev);
+                                }>
+                                {t(lang, "pager.prev")}
+                            </button>
+                            <button type="button" class="btn btn-small" disabled=next.is_none()
+                                on:click=move |_| if let Some(n) = next.clone() {
+                                    markers.update(|m| m.push(marker.get_untracked()));
+                                    marker.set(n);
+                                }>
+                                {t(lang, "pager.next")}
+                            </button>
+                        </nav>
+                    }.into_any()
+                }
+            })}
+        </Transition>
+        {(!preview_loc.key.is_empty()).then(|| view! { <PreviewDialog loc=preview_loc.clone()/> })}
+    }
+}
+
+#[component]
+fn ObjectLine(o: ObjectRow, loc: CosLoc) -> impl IntoView {
+    let lang = use_lang();
+    let name = o.key.strip_prefix(&loc.prefix).unwrap_or(&o.key).to_owned();
+    view! {
+        <tr data-key=o.key.clone()>
+            <td><A href=loc.href(&loc.prefix, &o.key) attr:class="mono object-link">{name}</A></td>
+            <td>{size_text(o.size)}</td>
+            <td>{o.modified.clone()}</td>
+            <td>
+                <a class="btn btn-small" href=download_href(&loc.bucket, &loc.region, &o.key) rel="external" download="">
+                    {t(lang, "cos.download")}
+                </a>
+            </td>
+        </tr>
+    }
+}
+
+#[component]
+fn PreviewDialog(loc: CosLoc) -> impl IntoView {
+    let lang = use_lang();
+    let navigate = use_navigate();
+    let l = loc.clone();
+    let preview = Resource::new(
+        move || l.clone(),
+        |l| cos_preview(l.bucket, l.region, l.key),
+    );
+    let close_href = loc.href(&loc.prefix, "");
+    let close = move || navigate(&close_href, Default::default());
+    let close_key = close.clone();
+    let download = download_href(&loc.bucket, &loc.region, &loc.key);
+    view! {
+        <div class="modal-backdrop" on:keydown=move |ev| if ev.key() == "Escape" { close_key() }>
+            <div class="modal modal-wide" role="dialog" aria-modal="true" aria-labelledby="preview-title" id="object-preview">
+                <h2 class="modal-title mono" id="preview-title">{loc.key.clone()}</h2>
+                <Transition fallback=Loading>
+                    {move || preview.get().map(|r| match r {
+                        Err(error) => view! { <ErrorBanner error=error/> }.into_any(),
+                        Ok(p) => view! { <PreviewBody p=p lang=lang/> }.into_any(),
+                    })}
+                </Transition>
+                <div class="modal-actions">
+                    <a class="btn" href=download rel="external" download="" id="preview-download">{t(lang, "cos.download")}</a>
+                    <button type="button" class="btn btn-primary" id="preview-close" on:click=move |_| close()>{t(lang, "action.close")}</button>
+                </div>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn PreviewBody(p: ObjectPreview, lang: Lang) -> impl IntoView {
+    let facts = format!("{} · {}", size_text(p.size), p.content_type);
+    let truncated = p
+        .truncated
+        .then(|| view! { <p class="notice">{t(lang, "cos.truncated")}</p> });
+    let body = match p.kind.as_str() {
+        "json" | "text" => {
+            view! { <pre class="code preview-text" id="preview-text" tabindex="0">{p.text}</pre> }
+                .into_any()
+        }
+        "image" => {
+            view! { <img class="preview-image" id="preview-image" src=p.data_url alt=p.key/> }
+                .into_any()
+        }
+        _ => view! { <p class="muted" id="preview-binary">{t(lang, "cos.no_preview")}</p> }
+            .into_any(),
+    };
+    view! {
+        <p class="muted">{facts}</p>
+        {truncated}
+        {body}
+    }
+}

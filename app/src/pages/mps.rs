@@ -1,0 +1,349 @@
+//! MPS: start a video-processing (ProcessMedia) or edit-media (EditMedia) task on a COS
+//! object, and follow the tasks: status, the invocation each one triggered (the log query
+//! of the function bound to its event type, searched by TaskId) and its output objects.
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use crate::api::cloud_types::{BucketRow, MpsBinding, TaskRow};
+use crate::api::cos::cos_buckets;
+use crate::api::mps::{mps_tasks, StartMpsTask};
+use crate::api::triggers::mps_bindings;
+use crate::api::types::Role;
+use crate::components::form::{unit_result, FieldError};
+use crate::components::region_bar::{region_name, DEFAULT_RID};
+use crate::components::states::{EmptyState, ErrorBanner, Loading};
+use crate::contexts::{use_me, use_toasts};
+use crate::format::url_encode;
+use crate::i18n::{error_text, t, use_lang, Lang};
+use crate::pages::cos::object_href;
+use crate::routes;
+
+/// The log query of the function bound to the task's event type, searched by TaskId.
+pub fn invocation_href(bindings: &[MpsBinding], task: &TaskRow) -> Option<String> {
+    let b = bindings.iter().find(|b| b.event_type == task.task_type)?;
+    let rid = crate::regions::by_id(&b.region)?.rid;
+    Some(format!(
+        "{}?rid={rid}&ns={}&name={}&tab=logs&keyword={}",
+        routes::FUNCTION_DETAIL,
+        b.namespace,
+        b.function_name,
+        url_encode(&task.task_id)
+    ))
+}
+
+fn status_class(status: &str, err_code: i64) -> &'static str {
+    match status {
+        "FINISH" if err_code == 0 => "badge badge-ok",
+        "FINISH" => "badge badge-bad",
+        _ => "badge badge-busy",
+    }
+}
+
+#[component]
+pub fn MpsPage() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let rid = Memo::new(move |_| {
+        query
+            .with(|q| q.get("rid"))
+            .and_then(|r| r.parse::<u32>().ok())
+            .filter(|r| crate::regions::by_rid(*r).is_some_and(|x| x.scf))
+            .unwrap_or(DEFAULT_RID)
+    });
+    let started = RwSignal::new(0u32);
+    view! {
+        <div class="page-head">
+            <h1>{t(lang, "mps.title")}</h1>
+            <div class="region-bar">
+                <label for="mps-region">{t(lang, "scf.region")}</label>
+                <select id="mps-region" on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    navigate(&format!("{}?rid={v}", routes::MPS), Default::default());
+                }>
+                    {crate::regions::REGIONS.iter().filter(|r| r.scf).map(|r| view! {
+                        <option value=r.rid.to_string() selected=move || rid.get() == r.rid>{region_name(lang, r)}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+        </div>
+        <StartTask rid=rid started=started/>
+        <TaskList rid=rid started=started/>
+    }
+}
+
+#[component]
+fn StartTask(rid: Memo<u32>, started: RwSignal<u32>) -> impl IntoView {
+    let lang = use_lang();
+    let can_edit = use_me().role().unwrap_or(Role::Viewer).can_edit();
+    let toasts = use_toasts();
+    let start = ServerAction::<StartMpsTask>::new();
+    let buckets = Resource::new(|| (), |_| cos_buckets());
+    let kind = RwSignal::new("WorkflowTask".to_owned());
+    let input_bucket = RwSignal::new(String::new());
+    let object = RwSignal::new("input/sample.mp4".to_owned());
+    let output_bucket = RwSignal::new(String::new());
+    let output_dir = RwSignal::new("/output/".to_owned());
+    let transcode = RwSignal::new(true);
+    let snapshot = RwSignal::new(true);
+    let clip_start = RwSignal::new("0".to_owned());
+    let clip_end = RwSignal::new("2".to_owned());
+    Effect::new(move || match start.value().get() {
+        Some(Ok(task_id)) => {
+            toasts.success(format!("{} {task_id}", t(lang, "mps.started")));
+            started.update(|n| *n += 1);
+        }
+        Some(Err(e)) => toasts.error(error_text(lang, &e)),
+        None => {}
+    });
+    let error = unit_result(start.value());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let list = buckets
+            .get_untracked()
+            .and_then(Result::ok)
+            .unwrap_or_default();
+        let region = list
+            .iter()
+            .find(|b| b.name == input_bucket.get_untracked())
+            .map(|b| b.region.clone())
+            .unwrap_or_default();
+        start.dispatch(StartMpsTask {
+            rid: rid.get_untracked(),
+            kind: kind.get_untracked(),
+            input_bucket: input_bucket.get_untracked(),
+            input_region: region,
+            object: object.get_untracked().trim().to_owned(),
+            output_bucket: output_bucket.get_untracked(),
+            output_dir: output_dir.get_untracked().trim().to_owned(),
+            transcode: transcode.get_untracked(),
+            snapshot: snapshot.get_untracked(),
+            clip_start: clip_start
+                .get_untracked()
+                .trim()
+                .parse()
+                .unwrap_or(f64::NAN),
+            clip_end: clip_end.get_untracked().trim().parse().unwrap_or(f64::NAN),
+        });
+    };
+    let bucket_options = move |selected: RwSignal<String>, list: &[BucketRow]| {
+        list.iter()
+            .map(|b| {
+                let name = b.name.clone();
+                let n2 = name.clone();
+                view! { <option value=name.clone() selected=move || selected.get() == n2>{format!("{name} ({})", b.region)}</option> }
+            })
+            .collect_view()
+    };
+    view! {
+        <section class="card">
+            <h2>{t(lang, "mps.start_title")}</h2>
+            <Transition fallback=Loading>
+                {move || buckets.get().map(|r| match r {
+                    Err(error) => view! { <ErrorBanner error=error/> }.into_any(),
+                    Ok(list) if list.is_empty() => view! {
+                        <EmptyState title=t(lang, "cos.no_buckets").to_owned() hint=t(lang, "cos.no_buckets_hint").to_owned()/>
+                    }.into_any(),
+                    Ok(list) => {
+                        if input_bucket.get_untracked().is_empty() {
+                            input_bucket.set(list[0].name.clone());
+                        }
+                        if output_bucket.get_untracked().is_empty() {
+                            output_bucket.set(list[0].name.clone());
+                        }
+                        view! {
+                            <form class="form form-wide" id="task-form" on:submit=submit>
+                                <fieldset class="inline-choices">
+                                    <legend>{t(lang, "mps.kind")}</legend>
+                                    <label class="inline-check">
+                                        <input type="radio" name="kind" id="task-kind-workflow" value="WorkflowTask"
+                                            prop:checked=move || kind.get() == "WorkflowTask" on:change=move |_| kind.set("WorkflowTask".to_owned())/>
+                                        {t(lang, "mps.kind_process")}
+                                    </label>
+                                    <label class="inline-check">
+                                        <input type="radio" name="kind" id="task-kind-edit" value="EditMediaTask"
+                                            prop:checked=move || kind.get() == "EditMediaTask" on:change=move |_| kind.set("EditMediaTask".to_owned())/>
+                                        {t(lang, "mps.kind_edit")}
+                                    </label>
+                                </fieldset>
+                                <label for="task-input-bucket">{t(lang, "mps.input_bucket")}</label>
+                                <select id="task-input-bucket" on:change=move |ev| input_bucket.set(event_target_value(&ev))>
+                                    {bucket_options(input_bucket, &list)}
+                                </select>
+                                <FieldError result=error field="input_bucket"/>
+                                <label for="task-object">{t(lang, "mps.object")}</label>
+                                <input id="task-object" class="mono" required maxlength="850" prop:value=move || object.get() on:input=move |ev| object.set(event_target_value(&ev))/>
+                                <FieldError result=error field="object"/>
+                                <label for="task-output-bucket">{t(lang, "mps.output_bucket")}</label>
+                                <select id="task-output-bucket" on:change=move |ev| output_bucket.set(event_target_value(&ev))>
+                                    {bucket_options(output_bucket, &list)}
+                                </select>
+                                <FieldError result=error field="output_bucket"/>
+                                <label for="task-output-dir">{t(lang, "mps.output_dir")}</label>
+                                <input id="task-output-dir" class="mono" required maxlength="256" prop:value=move || output_dir.get() on:input=move |ev| output_dir.set(event_target_value(&ev))/>
+                                <FieldError result=error field="output_dir"/>
+                                <Show when=move || kind.get() == "WorkflowTask"
+                                    fallback=move || view! {
+                                        <label for="clip-start">{t(lang, "mps.clip_start")}</label>
+                                        <input id="clip-start" type="number" min="0" step="0.1" prop:value=move || clip_start.get() on:input=move |ev| clip_start.set(event_target_value(&ev))/>
+                                        <label for="clip-end">{t(lang, "mps.clip_end")}</label>
+                                        <input id="clip-end" type="number" min="0" step="0.1" prop:value=move || clip_end.get() on:input=move |ev| clip_end.set(event_target_value(&ev))/>
+                                        <FieldError result=error field="clip_end"/>
+                                    }>
+                                    <fieldset class="inline-choices">
+                                        <legend>{t(lang, "mps.task_types")}</legend>
+                                        <label class="inline-check">
+                                            <input type="checkbox" id="task-transcode" prop:checked=move || transcode.get() on:change=move |ev| transcode.set(event_target_checked(&ev))/>
+                                            {t(lang, "mps.transcode")}
+                                        </label>
+                                        <label class="inline-check">
+                                            <input type="checkbox" id="task-snapshot" prop:checked=move || snapshot.get() on:change=move |ev| snapshot.set(event_target_checked(&ev))/>
+                                            {t(lang, "mps.snapshot")}
+                                        </label>
+                                    </fieldset>
+                                    <FieldError result=error field="transcode"/>
+                                </Show>
+                                <div class="form-actions">
+                                    <button type="submit" class="btn btn-primary" id="start-task"
+                                        disabled=move || !can_edit || start.pending().get()
+                                        title=move || if can_edit { "" } else { t(lang, "role.read_only") }>
+                                        {move || if start.pending().get() { t(lang, "mps.starting") } else { t(lang, "mps.start") }}
+                                    </button>
+                                </div>
+                            </form>
+                        }.into_any()
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn TaskList(rid: Memo<u32>, started: RwSignal<u32>) -> impl IntoView {
+    let lang = use_lang();
+    let tick = RwSignal::new(0u32);
+    let token = RwSignal::new(String::new());
+    let tokens = RwSignal::new(Vec::<String>::new());
+    let tasks = Resource::new(
+        move || (rid.get(), token.get(), started.get(), tick.get()),
+        |(rid, next, _, _)| mps_tasks(rid, next),
+    );
+    let bindings = Resource::new(move || started.get(), |_| mps_bindings());
+    // Refresh every 3 s while a task on this page is still running.
+    let busy = Memo::new(move |_| {
+        tasks.with(|r| {
+            r.as_ref()
+                .and_then(|r| r.as_ref().ok())
+                .is_some_and(|p| p.tasks.iter().any(|t| t.status != "FINISH"))
+        })
+    });
+    let poller = StoredValue::new(None::<IntervalHandle>);
+    Effect::new(move || {
+        let on = busy.get();
+        if let Some(h) = poller.get_value() {
+            h.clear();
+            poller.set_value(None);
+        }
+        if on {
+            let handle =
+                set_interval_with_handle(move || tick.update(|t| *t += 1), Duration::from_secs(3));
+            poller.set_value(handle.ok());
+        }
+    });
+    on_cleanup(move || {
+        if let Some(h) = poller.get_value() {
+            h.clear();
+        }
+    });
+    view! {
+        <section class="card">
+            <div class="toolbar">
+                <h2>{t(lang, "mps.tasks")}</h2>
+                <button type="button" class="btn btn-small" id="refresh-tasks" on:click=move |_| tick.update(|t| *t += 1)>{t(lang, "action.refresh")}</button>
+            </div>
+            <Transition fallback=Loading>
+                {move || tasks.get().map(|r| match r {
+                    Err(error) => view! { <ErrorBanner error=error/> }.into_any(),
+                    Ok(p) if p.tasks.is_empty() => view! {
+                        <EmptyState title=t(lang, "mps.no_tasks").to_owned() hint=t(lang, "mps.no_tasks_hint").to_owned()/>
+                    }.into_any(),
+                    Ok(p) => {
+                        let held = bindings.get().and_then(Result::ok).unwrap_or_default();
+                        let next = p.next.clone();
+                        view! {
+                            <table class="table" id="task-table">
+                                <thead><tr>
+                                    <th>"TaskId"</th>
+                                    <th>{t(lang, "mps.col_type")}</th>
+                                    <th>{t(lang, "mps.col_status")}</th>
+                                    <th>{t(lang, "mps.col_created")}</th>
+                                    <th>{t(lang, "mps.col_invocation")}</th>
+                                    <th>{t(lang, "mps.col_outputs")}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {p.tasks.into_iter().map(|task| view! { <TaskLine task=task bindings=held.clone() lang=lang/> }).collect_view()}
+                                </tbody>
+                            </table>
+                            <nav class="pager" aria-label=t(lang, "pager.label")>
+                                <button type="button" class="btn btn-small" disabled=move || tokens.with(Vec::is_empty)
+                                    on:click=move |_| {
+                                        let prev = tokens.try_update(|m| m.pop()).flatten().unwrap_or_default();
+                                        token.set(prev);
+                                    }>
+                                    {t(lang, "pager.prev")}
+                                </button>
+                                <button type="button" class="btn btn-small" disabled=next.is_empty()
+                                    on:click=move |_| {
+                                        tokens.update(|m| m.push(token.get_untracked()));
+                                        token.set(next.clone());
+                                    }>
+                                    {t(lang, "pager.next")}
+                                </button>
+                            </nav>
+                        }.into_any()
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn TaskLine(task: TaskRow, bindings: Vec<MpsBinding>, lang: Lang) -> impl IntoView {
+    let invocation = invocation_href(&bindings, &task);
+    let kind = if task.task_type == "EditMediaTask" {
+        t(lang, "mps.kind_edit")
+    } else {
+        t(lang, "mps.kind_process")
+    };
+    let finished = task.status == "FINISH";
+    view! {
+        <tr data-task-id=task.task_id.clone() data-status=task.status.clone()>
+            <td class="mono">{task.task_id.clone()}</td>
+            <td>{kind}</td>
+            <td>
+                <span class=status_class(&task.status, task.err_code)>{task.status.clone()}</span>
+                {(!task.message.is_empty()).then(|| view! { <div class="muted small">{task.message.clone()}</div> })}
+            </td>
+            <td>{task.create_time.clone()}</td>
+            <td>
+                {match invocation {
+                    Some(href) if finished => view! { <A href=href attr:class="task-invocation">{t(lang, "mps.see_invocation")}</A> }.into_any(),
+                    Some(_) => view! { <span class="muted">{t(lang, "mps.waiting")}</span> }.into_any(),
+                    None => view! { <span class="muted">{t(lang, "mps.no_trigger")}</span> }.into_any(),
+                }}
+            </td>
+            <td>
+                <ul class="plain-list">
+                    {task.outputs.into_iter().map(|o| view! {
+                        <li><A href=object_href(&o.bucket, &o.region, &o.key) attr:class="task-output mono">{o.key.clone()}</A></li>
+                    }).collect_view()}
+                </ul>
+            </td>
+        </tr>
+    }
+}

@@ -1,0 +1,562 @@
+//! The setup wizard: 1 create the function from the MPS Webhook template, 2 add the MPS
+//! trigger (authorizing the service roles), 3 run a workflow and see its log and COS
+//! result. The team's progress is saved, so the wizard resumes where it left off; each step
+//! links to the classic page that does the same work.
+//!
+//! The steps render in the browser only, after hydration: they nest resources inside the
+//! Transition of the saved progress, which server rendering cannot line up with the
+//! client's. Their data loads with `LocalResource`.
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::cloud_types::{LogRow, WizardState};
+use crate::api::cos::cos_buckets;
+use crate::api::functions::{get_function, CreateFunction};
+use crate::api::logs::function_logs;
+use crate::api::mps::StartMpsTask;
+use crate::api::triggers::{mps_bindings, CreateMpsTrigger};
+use crate::api::types::Role;
+use crate::api::wizard::{get_wizard_state, SaveWizard};
+use crate::components::form::{unit_result, FieldError, FormError};
+use crate::components::region_bar::region_name;
+use crate::components::states::{ErrorBanner, Loading};
+use crate::contexts::use_me;
+use crate::error::AppError;
+use crate::i18n::{error_text, t, use_lang, Lang};
+use crate::pages::cos::object_href;
+use crate::pages::function_detail::triggers_tab::ServiceRoles;
+use crate::pages::function_detail::FnLoc;
+use crate::{regions, routes, scf_rules};
+
+/// The template the wizard creates the function from.
+const MPS_TEMPLATE: &str = "demo-nodejs89-mps-webhook";
+const STEPS: [&str; 3] = ["wizard.step1", "wizard.step2", "wizard.step3"];
+
+/// The COS object the MPS Webhook function says it stored: `summary stored: cos://b/k`.
+pub fn summary_object(log: &str) -> Option<(String, String)> {
+    let rest = log.split("summary stored: cos://").nth(1)?;
+    let line = rest.lines().next()?.trim();
+    let (bucket, key) = line.split_once('/')?;
+    (!bucket.is_empty() && !key.is_empty()).then(|| (bucket.to_owned(), key.to_owned()))
+}
+
+fn save_of(w: &WizardState, step: u8, task_id: &str) -> SaveWizard {
+    SaveWizard {
+        step,
+        rid: w.rid,
+        ns: w.namespace.clone(),
+        name: w.function_name.clone(),
+        task_id: task_id.to_owned(),
+    }
+}
+
+#[component]
+pub fn WizardPage() -> impl IntoView {
+    let lang = use_lang();
+    let save = ServerAction::<SaveWizard>::new();
+    let state = LocalResource::new(move || {
+        save.version().track();
+        get_wizard_state()
+    });
+    let mounted = RwSignal::new(false);
+    Effect::new(move || mounted.set(true));
+    let query = use_query_map();
+    let asked = Memo::new(move |_| {
+        query
+            .with(|q| q.get("step"))
+            .and_then(|s| s.parse::<u8>().ok())
+    });
+    view! {
+        <div class="page-head">
+            <h1>{t(lang, "wizard.title")}</h1>
+        </div>
+        <p class="muted">{t(lang, "wizard.intro")}</p>
+        <FormError result=unit_result(save.value())/>
+        // The steps render in the browser only (after hydration): they are made of nested
+        // resources that server rendering could not line up with the client's.
+        {move || (!mounted.get()).then(|| view! { <Loading/> })}
+        <Show when=move || mounted.get()>
+        <Transition fallback=Loading>
+            {move || state.get().map(|r| match r {
+                Err(error) => view! { <ErrorBanner error=error/> }.into_any(),
+                Ok(w) => {
+                    // A finished step can be revisited with ?step=; later ones cannot.
+                    let shown = asked.get().filter(|s| (1..=w.step.min(3)).contains(s)).unwrap_or(w.step.min(3));
+                    view! {
+                        <StepIndicator reached=w.step shown=shown lang=lang/>
+                        {match shown {
+                            1 => view! { <CreateStep w=w.clone() save=save/> }.into_any(),
+                            2 => view! { <TriggerStep w=w.clone() save=save/> }.into_any(),
+                            _ => view! { <TestStep w=w.clone() save=save/> }.into_any(),
+                        }}
+                    }.into_any()
+                }
+            })}
+        </Transition>
+        </Show>
+    }
+}
+
+#[component]
+fn StepIndicator(reached: u8, shown: u8, lang: Lang) -> impl IntoView {
+    view! {
+        <ol class="steps" id="wizard-steps">
+            {STEPS.iter().enumerate().map(|(i, key)| {
+                let n = i as u8 + 1;
+                let class = match (n < reached, n == shown) {
+                    (_, true) => "current",
+                    (true, false) => "done",
+                    _ => "",
+                };
+                let label = format!("{n}. {}", t(lang, key));
+                view! {
+                    <li class=class aria-current=(n == shown).then_some("step") data-step=n.to_string()>
+                        {if n <= reached {
+                            view! { <A href=format!("{}?step={n}", routes::WIZARD)>{label}</A> }.into_any()
+                        } else {
+                            view! { <span>{label}</span> }.into_any()
+                        }}
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+    }
+}
+
+/// Step 1: the function, from the MPS Webhook template.
+#[component]
+fn CreateStep(w: WizardState, save: ServerAction<SaveWizard>) -> impl IntoView {
+    let lang = use_lang();
+    let can_edit = use_me().role().unwrap_or(Role::Viewer).can_edit();
+    let create = ServerAction::<CreateFunction>::new();
+    let result = unit_result(create.value());
+    let name = RwSignal::new(w.function_name.clone());
+    let variables = RwSignal::new(if w.demo_bucket.is_empty() {
+        String::new()
+    } else {
+        format!("COS_BUCKET={}\nCOS_REGION=ap-beijing", w.demo_bucket)
+    });
+    let problem = Memo::new(move |_| scf_rules::function_name_problem(name.get().trim()));
+    let (rid, ns) = (w.rid, w.namespace.clone());
+    let region = regions::by_rid(rid)
+        .map(|r| region_name(lang, r))
+        .unwrap_or_default();
+    // After Create: poll until Active, then move on.
+    let created = Memo::new(move |_| matches!(create.value().get(), Some(Ok(()))));
+    let tick = RwSignal::new(0u32);
+    let ns_poll = ns.clone();
+    let progress = LocalResource::new(move || {
+        let done = created.get();
+        tick.track();
+        let (ns, n) = (ns_poll.clone(), name.get_untracked().trim().to_owned());
+        async move {
+            if done {
+                Some(get_function(rid, ns, n).await)
+            } else {
+                None
+            }
+        }
+    });
+    let poller = StoredValue::new(None::<IntervalHandle>);
+    Effect::new(move || {
+        if created.get() && poller.get_value().is_none() {
+            let handle = set_interval_with_handle(
+                move || tick.update(|t| *t += 1),
+                Duration::from_millis(700),
+            );
+            poller.set_value(handle.ok());
+        }
+    });
+    on_cleanup(move || {
+        if let Some(h) = poller.get_value() {
+            h.clear();
+        }
+    });
+    let w_next = w.clone();
+    let advance = move || {
+        let mut next = w_next.clone();
+        next.function_name = name.get_untracked().trim().to_owned();
+        save.dispatch(save_of(&next, 2, ""));
+    };
+    let advance_on_active = advance.clone();
+    Effect::new(move || {
+        if let Some(Some(Ok(f))) = progress.get() {
+            if f.status != "Creating" {
+                if let Some(h) = poller.get_value() {
+                    h.clear();
+                }
+                if f.status == "Active" {
+                    advance_on_active();
+                }
+            }
+        }
+    });
+    let exists = move || matches!(create.value().get(), Some(Err(AppError::Cloud { ref code, .. })) if code == "ResourceInUse.FunctionName");
+    let ns_submit = ns.clone();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        create.dispatch(CreateFunction {
+            rid,
+            ns: ns_submit.clone(),
+            name: name.get_untracked().trim().to_owned(),
+            template_id: MPS_TEMPLATE.to_owned(),
+            description: t(lang, "wizard.fn_description").to_owned(),
+            memory_size: 128,
+            timeout: 3,
+            variables: variables.get_untracked(),
+            role: "SCF_QcsRole".to_owned(),
+        });
+    };
+    let classic = format!("{}?rid={rid}&ns={ns}", routes::FUNCTION_NEW);
+    view! {
+        <section class="card" id="wizard-step-1">
+            <h2>{t(lang, "wizard.step1")}</h2>
+            <p>{t(lang, "wizard.step1_text")}</p>
+            <form class="form" on:submit=submit>
+                <dl class="facts">
+                    <dt>{t(lang, "scf.region")}</dt><dd>{format!("{region} / {ns}")}</dd>
+                    <dt>{t(lang, "scf.template")}</dt><dd>"MPS Webhook · Nodejs8.9 · 128 MB · 3 s"</dd>
+                    <dt>{t(lang, "scf.exec_role")}</dt><dd class="mono">"SCF_QcsRole"</dd>
+                </dl>
+                <label for="wiz-name">{t(lang, "scf.col.name")}</label>
+                <input id="wiz-name" required maxlength="60" autocomplete="off" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
+                {move || problem.get().map(|code| view! {
+                    <p class="field-error" role="alert">{error_text(lang, &AppError::invalid("name", code))}</p>
+                })}
+                <FieldError result=result field="name"/>
+                <label for="wiz-variables">{t(lang, "scf.variables")}</label>
+                <textarea id="wiz-variables" rows="3" class="mono" prop:value=move || variables.get() on:input=move |ev| variables.set(event_target_value(&ev))></textarea>
+                <p class="field-hint">{t(lang, "wizard.variables_hint")}</p>
+                <FieldError result=result field="variables"/>
+                {move || exists().then(|| {
+                    let advance = advance.clone();
+                    view! {
+                        <p class="notice notice-warn" id="wiz-exists">
+                            {t(lang, "wizard.exists")}
+                            " "
+                            <button type="button" class="btn btn-small" id="wiz-use-existing" on:click=move |_| advance()>{t(lang, "wizard.use_existing")}</button>
+                        </p>
+                    }
+                })}
+                {move || (!exists()).then(|| view! { <FormError result=result/> })}
+                {move || created.get().then(|| view! {
+                    <p class="state state-loading" role="status" id="wiz-progress">{t(lang, "scf.creating")}</p>
+                })}
+                <div class="form-actions">
+                    <button type="submit" class="btn btn-primary" id="wiz-create"
+                        disabled=move || !can_edit || problem.get().is_some() || create.pending().get() || created.get()>
+                        {t(lang, "wizard.create")}
+                    </button>
+                    <A href=classic attr:class="btn">{t(lang, "wizard.classic_create")}</A>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+/// Step 2: the MPS trigger for WorkflowTask on the wizard's function.
+#[component]
+fn TriggerStep(w: WizardState, save: ServerAction<SaveWizard>) -> impl IntoView {
+    let lang = use_lang();
+    let can_edit = use_me().role().unwrap_or(Role::Viewer).can_edit();
+    let bind = ServerAction::<CreateMpsTrigger>::new();
+    let result = unit_result(bind.value());
+    let roles_ok = RwSignal::new(false);
+    let bindings = LocalResource::new(move || {
+        bind.version().track();
+        mps_bindings()
+    });
+    let f = FnLoc {
+        rid: w.rid,
+        ns: w.namespace.clone(),
+        name: w.function_name.clone(),
+    };
+    let region = regions::by_rid(w.rid).map(|r| r.id).unwrap_or_default();
+    let f_state = f.clone();
+    // Who holds WorkflowTask: None = nobody, Some(true) = this function, Some(false) = another.
+    let holder = Memo::new(move |_| {
+        bindings.get().and_then(Result::ok).map(|bs| {
+            bs.into_iter()
+                .find(|b| b.event_type == "WorkflowTask")
+                .map(|b| {
+                    let mine = b.region == region
+                        && b.namespace == f_state.ns
+                        && b.function_name == f_state.name;
+                    (
+                        mine,
+                        format!("{}/{}/{}", b.region, b.namespace, b.function_name),
+                    )
+                })
+        })
+    });
+    let w_next = w.clone();
+    let next = move || {
+        save.dispatch(save_of(&w_next, 3, ""));
+    };
+    let next_on_bind = next.clone();
+    Effect::new(move || {
+        if let Some(Ok(())) = bind.value().get() {
+            next_on_bind();
+        }
+    });
+    let f_bind = f.clone();
+    let classic = f.href("triggers");
+    view! {
+        <section class="card" id="wizard-step-2">
+            <h2>{t(lang, "wizard.step2")}</h2>
+            <p>{t(lang, "wizard.step2_text")}</p>
+            <p class="mono">{format!("{} · WorkflowTask → {}", t(lang, "trigger.mps"), f.name)}</p>
+            <h3>{t(lang, "roles.title")}</h3>
+            <ServiceRoles ok=roles_ok/>
+            <Transition fallback=Loading>
+            {move || match holder.get() {
+                Some(Some((true, _))) => view! {
+                    <p class="notice" id="wiz-bound">{t(lang, "wizard.bound")}</p>
+                    <div class="form-actions">
+                        <button type="button" class="btn btn-primary" id="wiz-next" on:click={
+                            let next = next.clone();
+                            move |_| { next(); }
+                        }>{t(lang, "wizard.next")}</button>
+                    </div>
+                }.into_any(),
+                Some(Some((false, who))) => view! {
+                    <p class="notice notice-warn" id="event-holder">
+                        {format!("{} {who} — {}", t(lang, "trigger.held_by"), t(lang, "trigger.held_hint"))}
+                    </p>
+                }.into_any(),
+                _ => {
+                    let f = f_bind.clone();
+                    view! {
+                        <FormError result=result/>
+                        <div class="form-actions">
+                            <button type="button" class="btn btn-primary" id="wiz-bind"
+                                disabled=move || !can_edit || !roles_ok.get() || bind.pending().get()
+                                on:click=move |_| {
+                                    bind.dispatch(CreateMpsTrigger {
+                                        rid: f.rid,
+                                        ns: f.ns.clone(),
+                                        name: f.name.clone(),
+                                        event_type: "WorkflowTask".to_owned(),
+                                    });
+                                }>
+                                {t(lang, "wizard.bind")}
+                            </button>
+                        </div>
+                    }.into_any()
+                }
+            }}
+            </Transition>
+            <p><A href=classic>{t(lang, "wizard.classic_trigger")}</A></p>
+        </section>
+    }
+}
+
+/// Step 3: run ProcessMedia on the sample video, then find the invocation and the summary.
+#[component]
+fn TestStep(w: WizardState, save: ServerAction<SaveWizard>) -> impl IntoView {
+    let lang = use_lang();
+    let can_edit = use_me().role().unwrap_or(Role::Viewer).can_edit();
+    let start = ServerAction::<StartMpsTask>::new();
+    let result = unit_result(start.value());
+    let buckets = LocalResource::new(cos_buckets);
+    let bucket = RwSignal::new(w.demo_bucket.clone());
+    let object = RwSignal::new("input/sample.mp4".to_owned());
+    let w_start = w.clone();
+    Effect::new(move || {
+        if let Some(Ok(task_id)) = start.value().get() {
+            save.dispatch(save_of(&w_start, 3, &task_id));
+        }
+    });
+    let rid = w.rid;
+    let run = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let list = buckets
+            .get_untracked()
+            .and_then(Result::ok)
+            .unwrap_or_default();
+        let Some(b) = list.iter().find(|b| b.name == bucket.get_untracked()) else {
+            return;
+        };
+        start.dispatch(StartMpsTask {
+            rid,
+            kind: "WorkflowTask".to_owned(),
+            input_bucket: b.name.clone(),
+            input_region: b.region.clone(),
+            object: object.get_untracked().trim().to_owned(),
+            output_bucket: b.name.clone(),
+            output_dir: "/output/".to_owned(),
+            transcode: true,
+            snapshot: true,
+            clip_start: 0.0,
+            clip_end: 0.0,
+        });
+    };
+    let f = FnLoc {
+        rid: w.rid,
+        ns: w.namespace.clone(),
+        name: w.function_name.clone(),
+    };
+    view! {
+        <section class="card" id="wizard-step-3">
+            <h2>{t(lang, "wizard.step3")}</h2>
+            <p>{t(lang, "wizard.step3_text")}</p>
+            <form class="form" on:submit=run>
+                <label for="wiz-bucket">{t(lang, "mps.input_bucket")}</label>
+                <Transition fallback=Loading>
+                    {move || buckets.get().map(|r| match r {
+                        Err(error) => view! { <ErrorBanner error=error/> }.into_any(),
+                        Ok(list) => {
+                            if bucket.get_untracked().is_empty() {
+                                if let Some(b) = list.first() {
+                                    bucket.set(b.name.clone());
+                                }
+                            }
+                            view! {
+                                <select id="wiz-bucket" on:change=move |ev| bucket.set(event_target_value(&ev))>
+                                    {list.into_iter().map(|b| {
+                                        let n = b.name.clone();
+                                        view! { <option value=b.name.clone() selected=move || bucket.get() == n>{b.name.clone()}</option> }
+                                    }).collect_view()}
+                                </select>
+                            }.into_any()
+                        }
+                    })}
+                </Transition>
+                <label for="wiz-object">{t(lang, "mps.object")}</label>
+                <input id="wiz-object" class="mono" required maxlength="850" prop:value=move || object.get() on:input=move |ev| object.set(event_target_value(&ev))/>
+                <FieldError result=result field="object"/>
+                <FormError result=result/>
+                <div class="form-actions">
+                    <button type="submit" class="btn btn-primary" id="wiz-run" disabled=move || !can_edit || start.pending().get()>
+                        {t(lang, "wizard.run")}
+                    </button>
+                    <A href=format!("{}?rid={}", routes::MPS, w.rid) attr:class="btn">{t(lang, "wizard.classic_mps")}</A>
+                </div>
+            </form>
+            {(!w.task_id.is_empty()).then(|| view! { <TestResult w=w.clone() f=f.clone() save=save/> })}
+        </section>
+    }
+}
+
+/// The invocation the wizard's test task triggered, and the summary it stored.
+#[component]
+fn TestResult(w: WizardState, f: FnLoc, save: ServerAction<SaveWizard>) -> impl IntoView {
+    let lang = use_lang();
+    let tick = RwSignal::new(0u32);
+    let task_id = w.task_id.clone();
+    let fq = f.clone();
+    let logs = LocalResource::new(move || {
+        tick.track();
+        let (f, task) = (fq.clone(), task_id.clone());
+        async move {
+            let all = "all".to_owned();
+            let range = "1d".to_owned();
+            function_logs(
+                f.rid,
+                f.ns,
+                f.name,
+                range,
+                0,
+                0,
+                String::new(),
+                task,
+                all,
+                1,
+            )
+            .await
+        }
+    });
+    let found = Memo::new(move |_| {
+        logs.get()
+            .and_then(Result::ok)
+            .and_then(|p| p.items.into_iter().next())
+    });
+    // Poll every 2 s until the invocation shows up.
+    let poller = StoredValue::new(None::<IntervalHandle>);
+    Effect::new(move || {
+        let done = found.get().is_some();
+        if let Some(h) = poller.get_value() {
+            h.clear();
+            poller.set_value(None);
+        }
+        if !done {
+            let handle =
+                set_interval_with_handle(move || tick.update(|t| *t += 1), Duration::from_secs(2));
+            poller.set_value(handle.ok());
+        }
+    });
+    on_cleanup(move || {
+        if let Some(h) = poller.get_value() {
+            h.clear();
+        }
+    });
+    let w_done = w.clone();
+    Effect::new(move || {
+        if let Some(row) = found.get() {
+            if row.ret_code == 0 && w_done.step < 4 {
+                save.dispatch(save_of(&w_done, 4, &w_done.task_id));
+            }
+        }
+    });
+    let logs_href = format!(
+        "{}&keyword={}",
+        f.href("logs"),
+        crate::format::url_encode(&w.task_id)
+    );
+    view! {
+        <h3>{t(lang, "wizard.result")}</h3>
+        <p>{t(lang, "wizard.task")} " " <span class="mono" id="wiz-task">{w.task_id.clone()}</span></p>
+        <Transition fallback=Loading>
+            {move || match found.get() {
+                None => view! { <p class="state state-loading" role="status" id="wiz-waiting">{t(lang, "wizard.waiting")}</p> }.into_any(),
+                Some(row) => view! { <FoundInvocation row=row logs_href=logs_href.clone() lang=lang/> }.into_any(),
+            }}
+        </Transition>
+    }
+}
+
+#[component]
+fn FoundInvocation(row: LogRow, logs_href: String, lang: Lang) -> impl IntoView {
+    let ok = row.ret_code == 0;
+    let summary = summary_object(&row.log);
+    view! {
+        <div id="wiz-invocation" data-request-id=row.request_id.clone()>
+            <p>
+                <span class=if ok { "badge badge-ok" } else { "badge badge-bad" }>
+                    {if ok { t(lang, "logs.success") } else { t(lang, "logs.failure") }}
+                </span>
+                " RequestId " <span class="mono">{row.request_id.clone()}</span>
+                {format!(" · {:.0} ms", row.duration_ms)}
+            </p>
+            <pre class="code log-text" id="wiz-log">{row.log.clone()}</pre>
+            <p class="toolbar">
+                <A href=logs_href attr:id="wiz-log-link">{t(lang, "wizard.open_log")}</A>
+                {summary.map(|(bucket, key)| view! {
+                    <A href=object_href(&bucket, "ap-beijing", &key) attr:id="wiz-summary-link">{format!("{} {key}", t(lang, "wizard.open_summary"))}</A>
+                })}
+            </p>
+            {ok.then(|| view! { <p class="notice" id="wiz-done">{t(lang, "wizard.done")}</p> })}
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::summary_object;
+
+    #[test]
+    fn finds_the_summary_in_the_log() {
+        let log = "START\nsummary stored: cos://media-125/mps-callback/2026/11/25/1-x.json\nEND";
+        assert_eq!(
+            summary_object(log),
+            Some((
+                "media-125".to_owned(),
+                "mps-callback/2026/11/25/1-x.json".to_owned()
+            ))
+        );
+        assert_eq!(summary_object("COS_BUCKET is not set"), None);
+    }
+}

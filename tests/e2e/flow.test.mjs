@@ -1,0 +1,265 @@
+// The seed flow a new user clicks, on the emulator: create MPSAnalysis from the MPS
+// Webhook template, authorize the service roles and bind the MPS trigger, run a
+// video-processing task, see the invocation in the log query and the summary in COS.
+// Then the same through the setup wizard, in Chinese, for a second team.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { startServer, launchBrowser, screenshotDir, hydrated, watchErrors } from './harness.mjs';
+
+const OWNER = { email: 'flow@example.com', password: 'flow-password-123' };
+
+let server;
+let browser;
+let shots;
+
+before(async () => {
+  server = await startServer('flow');
+  browser = await launchBrowser();
+  shots = screenshotDir('flow');
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+let n = 0;
+async function shot(page, name) {
+  n += 1;
+  await page.screenshot({ path: join(shots, `${String(n).padStart(2, '0')}-${name}.png`), fullPage: true });
+}
+
+const nav = (page) => page.getByRole('navigation', { name: /Console navigation|控制台导航/ });
+
+/** Opens folders of the COS browser until the object list shows a JSON summary; opens it. */
+async function openSummary(page, taskId) {
+  for (let depth = 0; depth < 8; depth += 1) {
+    const summary = page.locator('a.object-link', { hasText: taskId.replace(/[^A-Za-z0-9_.-]/g, '_') });
+    if (await summary.count()) {
+      await summary.first().click();
+      return;
+    }
+    const folder = page.locator('#object-table tr.folder a').first();
+    await folder.waitFor();
+    const before = page.url();
+    await folder.click();
+    await page.waitForURL((u) => u.toString() !== before);
+    await page.locator('#object-table').waitFor();
+  }
+  throw new Error('no summary object found');
+}
+
+test('classic pages: function from template, MPS trigger with role authorization, task, log, COS', async () => {
+  const context = await browser.newContext();
+  const errors = watchErrors(context);
+  const page = await context.newPage();
+
+  // 1. Sign in (first run creates the owner).
+  await page.goto(server.base + '/setup');
+  await hydrated(page);
+  await page.getByLabel('Team name').fill('Media');
+  await page.getByLabel('Name', { exact: true }).fill('Flow Owner');
+  await page.getByLabel('Email').fill(OWNER.email);
+  await page.getByLabel('Choose a password').fill(OWNER.password);
+  await page.getByRole('button', { name: 'Create owner and sign in' }).click();
+  await page.waitForURL(server.base + '/');
+  await hydrated(page);
+  await shot(page, 'signed-in');
+
+  // 2. Functions page: region in the URL, shareable and kept on reload.
+  await nav(page).getByRole('link', { name: 'Functions' }).click();
+  await page.waitForURL('**/scf/functions**');
+  await page.locator('#region-select').selectOption('1');
+  await page.waitForURL(/rid=1&ns=default/);
+  await page.locator('#region-select').selectOption('8');
+  await page.waitForURL(/rid=8&ns=default/);
+  await page.reload();
+  await hydrated(page);
+  assert.equal(await page.locator('#region-select').inputValue(), '8');
+  await page.getByText('No functions in this namespace yet.').waitFor();
+  await shot(page, 'functions-empty');
+
+  // New → template → fuzzy search with a typo → details with download → name → Next → Complete.
+  await page.locator('#new-function').click();
+  await page.waitForURL(/\/scf\/functions\/new\?rid=8&ns=default/);
+  await hydrated(page);
+  await page.locator('#template-search').fill('mps webhok');
+  const card = page.locator('.template-card[data-template="demo-nodejs89-mps-webhook"]');
+  await card.waitFor();
+  assert.equal(await page.locator('.template-card').count(), 1, 'the typo still finds only the MPS template');
+  await shot(page, 'template-search');
+  await card.getByRole('button', { name: 'View details' }).click();
+  const details = page.locator('#template-details');
+  await details.waitFor();
+  await details.getByText('exports.main_handler').first().waitFor();
+  const zipHref = await page.locator('#template-download').getAttribute('href');
+  const zip = await page.request.get(server.base + zipHref);
+  assert.equal(zip.status(), 200);
+  assert.equal((await zip.body()).subarray(0, 2).toString(), 'PK');
+  await shot(page, 'template-details');
+  await details.getByRole('button', { name: 'Close' }).click();
+  await details.waitFor({ state: 'hidden' });
+  await card.click();
+  assert.equal(await card.getAttribute('aria-selected'), 'true');
+  await page.locator('#fn-name').fill('1bad');
+  await page.getByText('Must start with a letter.').waitFor();
+  assert.ok(await page.locator('#next-step').isDisabled());
+  await page.locator('#fn-name').fill('MPSAnalysis');
+  assert.equal(await page.locator('#fn-runtime').inputValue(), 'Nodejs8.9');
+  await page.locator('#next-step').click();
+  await page.locator('#step-config').waitFor();
+  assert.equal(await page.locator('#fn-memory').inputValue(), '128');
+  assert.equal(await page.locator('#fn-timeout').inputValue(), '3');
+  assert.match(await page.locator('#fn-variables').inputValue(), /^COS_BUCKET=media-\d+\nCOS_REGION=ap-beijing$/);
+  assert.equal(await page.locator('#fn-role').inputValue(), 'SCF_QcsRole');
+  await shot(page, 'function-config');
+  await page.locator('#complete').click();
+  await page.waitForURL(/\/scf\/function\?rid=8&ns=default&name=MPSAnalysis/, { timeout: 30_000 });
+  await page.locator('#function-facts').getByText('Active').waitFor();
+  await shot(page, 'function-detail');
+
+  // Code tab: the entry file, read-only.
+  await page.locator('#tab-code').click();
+  await page.locator('#code-view').getByText('exports.main_handler').first().waitFor();
+  await shot(page, 'function-code');
+
+  // 3. Trigger management: the roles start abnormal; authorize each; bind WorkflowTask.
+  await page.locator('#tab-triggers').click();
+  await page.locator('#create-trigger').click();
+  const dialog = page.locator('#trigger-dialog');
+  await dialog.waitFor();
+  for (const role of ['SCF_QcsRole', 'MPS_QcsRole']) {
+    await dialog.locator(`li[data-role="${role}"][data-authorized="false"]`).waitFor();
+  }
+  assert.ok(await page.locator('#submit-trigger').isDisabled(), 'submit waits for the roles');
+  await shot(page, 'roles-not-authorized');
+  for (const role of ['SCF_QcsRole', 'MPS_QcsRole']) {
+    await dialog.locator(`li[data-role="${role}"]`).getByRole('button', { name: 'Authorize' }).click();
+    await dialog.locator(`li[data-role="${role}"][data-authorized="true"]`).waitFor();
+  }
+  await page.locator('#event-type').selectOption('WorkflowTask');
+  await shot(page, 'roles-authorized');
+  await page.locator('#submit-trigger').click();
+  await dialog.waitFor({ state: 'hidden' });
+  await page.locator('#trigger-table').getByRole('cell', { name: 'WorkflowTask', exact: true }).waitFor();
+  await shot(page, 'trigger-bound');
+
+  // 4. MPS: run a video-processing task on the sample video; it finishes.
+  await nav(page).getByRole('link', { name: 'Media processing' }).click();
+  await page.waitForURL('**/mps**');
+  await hydrated(page);
+  assert.equal(await page.locator('#task-object').inputValue(), 'input/sample.mp4');
+  await page.locator('#start-task').click();
+  const row = page.locator('#task-table tr[data-task-id]').first();
+  await row.waitFor();
+  const taskId = await row.getAttribute('data-task-id');
+  assert.match(taskId, /-WorkflowTask-/);
+  await page.locator(`#task-table tr[data-task-id="${taskId}"][data-status="FINISH"]`).waitFor({ timeout: 30_000 });
+  await row.locator('a.task-output').first().waitFor();
+  await shot(page, 'mps-task-finished');
+
+  // The TaskId links to the invocation it triggered, in the function's log query.
+  await row.locator('a.task-invocation').click();
+  await page.waitForURL(/tab=logs&keyword=/);
+  const invocation = page.locator('.log-row').first();
+  await invocation.waitFor({ timeout: 30_000 });
+  await invocation.locator('summary').click();
+  const logText = await invocation.locator('.log-text').innerText();
+  assert.ok(logText.includes(taskId), 'the log names the TaskId');
+  assert.match(logText, /summary stored: cos:\/\//);
+  await shot(page, 'log-query');
+
+  // The summary in COS: browse to it and preview it.
+  await nav(page).getByRole('link', { name: 'Object storage' }).click();
+  await page.waitForURL('**/cos');
+  await page.locator('#bucket-table a').first().click();
+  await page.locator('#object-table').waitFor();
+  await page.locator('#object-table tr.folder a', { hasText: 'mps-callback/' }).click();
+  await openSummary(page, taskId);
+  const preview = page.locator('#object-preview');
+  await preview.waitFor();
+  await preview.locator('#preview-text').getByText(taskId).first().waitFor();
+  const download = await page.locator('#preview-download').getAttribute('href');
+  const res = await page.request.get(server.base + download);
+  assert.equal(res.status(), 200);
+  assert.equal((await res.json()).TaskId, taskId);
+  await shot(page, 'cos-summary');
+  await page.locator('#preview-close').click();
+  await preview.waitFor({ state: 'hidden' });
+
+  // The audit log lists what was done, with RequestIds.
+  await nav(page).getByRole('link', { name: 'Audit log' }).click();
+  await page.locator('#audit-table').getByText('Task started').waitFor();
+  await page.locator('#audit-table').getByText('Trigger bound').waitFor();
+  await shot(page, 'audit');
+
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('setup wizard, in Chinese, for a new team: resumes where the team left off', async () => {
+  const context = await browser.newContext();
+  const errors = watchErrors(context);
+  const page = await context.newPage();
+  await page.goto(server.base + '/login');
+  await hydrated(page);
+  await page.getByLabel('Email').fill(OWNER.email);
+  await page.getByLabel('Password').fill(OWNER.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(server.base + '/');
+  // A second team has its own (emulated) cloud account: nothing set up yet.
+  await page.goto(server.base + '/team/new');
+  await hydrated(page);
+  await page.getByLabel('Team name').fill('Wizard');
+  await page.getByRole('button', { name: 'Create' }).click();
+  await page.waitForURL(server.base + '/');
+  await hydrated(page);
+  await page.getByRole('button', { name: '中文' }).click();
+  await page.getByRole('heading', { name: '概览' }).waitFor();
+
+  await nav(page).getByRole('link', { name: '快速配置' }).click();
+  await page.waitForURL('**/wizard');
+  await hydrated(page);
+  await page.locator('#wizard-step-1').waitFor();
+  assert.equal(await page.locator('#wiz-name').inputValue(), 'MPSAnalysis');
+  await shot(page, 'wizard-1-create');
+  await page.locator('#wiz-create').click();
+  await page.locator('#wizard-step-2').waitFor({ timeout: 30_000 });
+  await page.locator('#wizard-steps li.done[data-step="1"]').waitFor();
+  await shot(page, 'wizard-2-roles');
+
+  // Leaving and coming back resumes at step 2.
+  await page.goto(server.base + '/');
+  await page.goto(server.base + '/wizard');
+  await hydrated(page);
+  await page.locator('#wizard-step-2').waitFor();
+  for (const role of ['SCF_QcsRole', 'MPS_QcsRole']) {
+    await page.locator(`li[data-role="${role}"]`).getByRole('button', { name: '授权' }).click();
+    await page.locator(`li[data-role="${role}"][data-authorized="true"]`).waitFor();
+  }
+  await page.locator('#wiz-bind').click();
+  await page.locator('#wizard-step-3').waitFor({ timeout: 30_000 });
+  await shot(page, 'wizard-3-test');
+  await page.locator('#wiz-run').click();
+  await page.locator('#wiz-invocation').waitFor({ timeout: 60_000 });
+  await page.locator('#wiz-done').waitFor();
+  const taskId = await page.locator('#wiz-task').innerText();
+  assert.ok((await page.locator('#wiz-log').innerText()).includes(taskId));
+  await shot(page, 'wizard-3-done');
+
+  // Each step links to the classic pages: the log query and the COS object.
+  await page.locator('#wiz-summary-link').click();
+  await page.locator('#object-preview #preview-text').getByText(taskId).first().waitFor();
+  await shot(page, 'wizard-cos-summary');
+  await page.goto(server.base + '/wizard');
+  await hydrated(page);
+  await page.locator('#wiz-done').waitFor();
+  await page.locator('#wiz-log-link').click();
+  await page.waitForURL(/tab=logs&keyword=/);
+  await page.locator('.log-row').first().waitFor({ timeout: 30_000 });
+  await shot(page, 'wizard-log-query');
+
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -1,0 +1,403 @@
+//! The MPS, COS, code and wizard server functions against the embedded emulator: the
+//! whole callback pipeline driven as the console's pages drive it, with bad input and a
+//! viewer's limits.
+use std::time::Duration;
+
+use integration_tests::*;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+const MPS_TEMPLATE: &str = "demo-nodejs89-mps-webhook";
+
+async fn wait_active(b: &Browser, name: &str) {
+    for _ in 0..50 {
+        let r = b
+            .call(
+                "get_function",
+                &[("rid", "8"), ("ns", "default"), ("name", name)],
+            )
+            .await;
+        if r.body["status"] == "Active" {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{name} never became Active");
+}
+
+fn start_args<'a>(
+    bucket: &'a str,
+    object: &'a str,
+    output_dir: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("rid", "8"),
+        ("kind", "WorkflowTask"),
+        ("input_bucket", bucket),
+        ("input_region", "ap-beijing"),
+        ("object", object),
+        ("output_bucket", bucket),
+        ("output_dir", output_dir),
+        ("transcode", "true"),
+        ("snapshot", "true"),
+        ("clip_start", "0"),
+        ("clip_end", "0"),
+    ]
+}
+
+async fn logs_with(b: &Browser, keyword: &str) -> Reply {
+    b.call(
+        "function_logs",
+        &[
+            ("rid", "8"),
+            ("ns", "default"),
+            ("name", "MPSAnalysis"),
+            ("range", "1h"),
+            ("start", "0"),
+            ("end", "0"),
+            ("request_id", ""),
+            ("keyword", keyword),
+            ("outcome", "all"),
+            ("page", "1"),
+        ],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn process_media_reaches_the_function_and_its_summary_is_browsable() {
+    let srv = spawn().await;
+    let owner = srv.owner().await;
+
+    // The wizard starts at step 1 with the emulator's demo bucket.
+    let r = owner.call("wizard_state", &[]).await;
+    assert_eq!(
+        (r.body["step"].as_u64(), r.body["function_name"].as_str()),
+        (Some(1), Some("MPSAnalysis")),
+        "{r:?}"
+    );
+    let bucket = r.body["demo_bucket"]
+        .as_str()
+        .expect("demo bucket")
+        .to_owned();
+    assert!(bucket.starts_with("media-"), "{bucket}");
+
+    // The account starts with that bucket and a sample video in it.
+    let r = owner.call("cos_buckets", &[]).await;
+    assert_eq!(r.body[0]["name"], bucket.as_str(), "{r:?}");
+    let objects = |prefix: &'static str| {
+        let (owner, bucket) = (&owner, bucket.clone());
+        async move {
+            owner
+                .call(
+                    "cos_objects",
+                    &[
+                        ("bucket", &bucket),
+                        ("region", "ap-beijing"),
+                        ("prefix", prefix),
+                        ("marker", ""),
+                    ],
+                )
+                .await
+        }
+    };
+    let r = objects("").await;
+    assert_eq!(r.body["folders"], serde_json::json!(["input/"]), "{r:?}");
+    let r = objects("input/").await;
+    assert_eq!(r.body["objects"][0]["key"], "input/sample.mp4", "{r:?}");
+    let r = owner
+        .call(
+            "cos_preview",
+            &[
+                ("bucket", &bucket),
+                ("region", "ap-beijing"),
+                ("key", "input/sample.mp4"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (r.body["kind"].as_str(), r.body["text"].as_str()),
+        (Some("binary"), Some("")),
+        "{r:?}"
+    );
+    // Bad COS input is refused before any call.
+    for (b, region, prefix, code) in [
+        ("Bad_Bucket", "ap-beijing", "", "bucket_invalid"),
+        ("media-1", "mars-1", "", "region_unknown"),
+        ("media-1", "ap-beijing", "a\u{1}b", "prefix_invalid"),
+    ] {
+        let r = owner
+            .call(
+                "cos_objects",
+                &[
+                    ("bucket", b),
+                    ("region", region),
+                    ("prefix", prefix),
+                    ("marker", ""),
+                ],
+            )
+            .await;
+        assert_eq!(
+            (r.status, error_code(&r).as_str()),
+            (StatusCode::BAD_REQUEST, code),
+            "{r:?}"
+        );
+    }
+    // Another account's bucket is the cloud's refusal, not data.
+    let r = owner
+        .call(
+            "cos_objects",
+            &[
+                ("bucket", "media-1250000000"),
+                ("region", "ap-beijing"),
+                ("prefix", ""),
+                ("marker", ""),
+            ],
+        )
+        .await;
+    assert_eq!(error_kind(&r), "Cloud", "{r:?}");
+
+    // Function (the wizard's step 1 as the page sends it), roles, trigger.
+    let variables = format!("COS_BUCKET={bucket}\nCOS_REGION=ap-beijing");
+    let r = owner
+        .call(
+            "create_function",
+            &[
+                ("rid", "8"),
+                ("ns", "default"),
+                ("name", "MPSAnalysis"),
+                ("template_id", MPS_TEMPLATE),
+                ("description", "wizard"),
+                ("memory_size", "128"),
+                ("timeout", "3"),
+                ("variables", &variables),
+                ("role", "SCF_QcsRole"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    wait_active(&owner, "MPSAnalysis").await;
+    let save = |step: &'static str, task: String| {
+        let owner = &owner;
+        async move {
+            owner
+                .call(
+                    "save_wizard",
+                    &[
+                        ("step", step),
+                        ("rid", "8"),
+                        ("ns", "default"),
+                        ("name", "MPSAnalysis"),
+                        ("task_id", &task),
+                    ],
+                )
+                .await
+        }
+    };
+    assert_eq!(save("2", String::new()).await.status, StatusCode::OK);
+    assert_eq!(error_code(&save("9", String::new()).await), "step_invalid");
+    let r = owner.call("wizard_state", &[]).await;
+    assert_eq!(r.body["step"], 2, "{r:?}");
+
+    // The code tab shows the entry file.
+    let r = owner
+        .call(
+            "function_code",
+            &[("rid", "8"), ("ns", "default"), ("name", "MPSAnalysis")],
+        )
+        .await;
+    assert_eq!(r.body["file"], "index.js", "{r:?}");
+    assert!(r.body["content"]
+        .as_str()
+        .is_some_and(|c| c.contains("exports.main_handler")));
+    assert!(r.body["size"].as_i64().is_some_and(|s| s > 0), "{r:?}");
+
+    for role in ["SCF_QcsRole", "MPS_QcsRole"] {
+        let r = owner.call("authorize_role", &[("name", role)]).await;
+        assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    }
+    let r = owner
+        .call(
+            "create_mps_trigger",
+            &[
+                ("rid", "8"),
+                ("ns", "default"),
+                ("name", "MPSAnalysis"),
+                ("event_type", "WorkflowTask"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+
+    // Bad task input is refused field by field.
+    for (args, field) in [
+        (
+            start_args("nope", "input/sample.mp4", "/output/"),
+            "bucket_invalid",
+        ),
+        (start_args(&bucket, "", "/output/"), "key_invalid"),
+        (
+            start_args(&bucket, "input/sample.mp4", "output"),
+            "output_dir_invalid",
+        ),
+    ] {
+        let r = owner.call("start_mps_task", &args).await;
+        assert_eq!(
+            (r.status, error_code(&r).as_str()),
+            (StatusCode::BAD_REQUEST, field),
+            "{r:?}"
+        );
+    }
+    let mut none = start_args(&bucket, "input/sample.mp4", "/output/");
+    none[7] = ("transcode", "false");
+    none[8] = ("snapshot", "false");
+    assert_eq!(
+        error_code(&owner.call("start_mps_task", &none).await),
+        "task_types_required"
+    );
+    // A missing input object is the cloud's error, with its RequestId.
+    let r = owner
+        .call(
+            "start_mps_task",
+            &start_args(&bucket, "input/missing.mp4", "/output/"),
+        )
+        .await;
+    assert_eq!(error_kind(&r), "Cloud", "{r:?}");
+
+    // ProcessMedia: the task finishes, its outputs are listed, the event reaches the function.
+    let r = owner
+        .call(
+            "start_mps_task",
+            &start_args(&bucket, "input/sample.mp4", "/output/"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    let task_id = r.body.as_str().expect("TaskId").to_owned();
+    assert_eq!(save("3", task_id.clone()).await.status, StatusCode::OK);
+    let mut task = Value::Null;
+    for _ in 0..100 {
+        let r = owner.call("mps_tasks", &[("rid", "8"), ("next", "")]).await;
+        assert_eq!(r.status, StatusCode::OK, "{r:?}");
+        task = r.body["tasks"][0].clone();
+        if task["status"] == "FINISH" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        (task["task_id"].as_str(), task["status"].as_str()),
+        (Some(task_id.as_str()), Some("FINISH")),
+        "{task}"
+    );
+    let outputs: Vec<&str> = task["outputs"]
+        .as_array()
+        .expect("outputs")
+        .iter()
+        .filter_map(|o| o["key"].as_str())
+        .collect();
+    assert_eq!(
+        outputs,
+        [
+            "output/sample_transcode_10.mp4",
+            "output/sample_snapshotByOffset_10_0.jpg"
+        ],
+        "{task}"
+    );
+    let r = owner.call("audit_log", &[("page", "1")]).await;
+    assert_eq!(r.body[0]["action"], "task_started", "{r:?}");
+
+    // The log query finds the invocation by the TaskId; its log names the summary.
+    let mut row = Value::Null;
+    for _ in 0..100 {
+        let r = logs_with(&owner, &task_id).await;
+        if r.body["total"] == 1 {
+            row = r.body["items"][0].clone();
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(row["ret_code"], 0, "{row}");
+    let log = row["log"].as_str().expect("log");
+    let stored = format!("summary stored: cos://{bucket}/");
+    let key = log
+        .split(&stored)
+        .nth(1)
+        .and_then(|rest| rest.lines().next())
+        .expect("the function names its summary")
+        .to_owned();
+    assert_eq!(logs_with(&owner, "no-such-task").await.body["total"], 0);
+
+    // The summary: previewed as JSON and downloadable through the console.
+    let r = owner
+        .call(
+            "cos_preview",
+            &[("bucket", &bucket), ("region", "ap-beijing"), ("key", &key)],
+        )
+        .await;
+    assert_eq!(r.body["kind"], "json", "{r:?}");
+    let summary: Value =
+        serde_json::from_str(r.body["text"].as_str().expect("text")).expect("json");
+    assert_eq!(summary["TaskId"], task_id.as_str(), "{summary}");
+    let url = format!(
+        "/cos/download?bucket={bucket}&region=ap-beijing&key={}",
+        key.replace('/', "%2F")
+    );
+    let res = owner.get(&url).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res
+        .headers()
+        .get("content-disposition")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("attachment")));
+    let body: Value = res.json().await.expect("the summary downloads");
+    assert_eq!(body["TaskId"], task_id.as_str());
+    let res = owner
+        .get(&format!(
+            "/cos/download?bucket={bucket}&region=ap-beijing&key=nope.json"
+        ))
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let res = owner
+        .get("/cos/download?bucket=x&region=ap-beijing&key=a")
+        .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    // Signed out, nothing downloads.
+    let res = srv.browser().get(&url).await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+
+    // A viewer sees tasks and objects but starts nothing and does not move the wizard.
+    let viewer = srv
+        .invite_and_join(&owner, "viewer@example.com", "viewer", "Vera")
+        .await;
+    let r = viewer
+        .call("mps_tasks", &[("rid", "8"), ("next", "")])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    assert_eq!(viewer.get(&url).await.status(), StatusCode::OK);
+    let r = viewer
+        .call(
+            "start_mps_task",
+            &start_args(&bucket, "input/sample.mp4", "/output/"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{r:?}");
+    let r = viewer
+        .call(
+            "save_wizard",
+            &[
+                ("step", "1"),
+                ("rid", "8"),
+                ("ns", "default"),
+                ("name", "MPSAnalysis"),
+                ("task_id", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{r:?}");
+    let r = viewer.call("wizard_state", &[]).await;
+    assert_eq!(
+        (r.body["step"].as_u64(), r.body["task_id"].as_str()),
+        (Some(3), Some(task_id.as_str())),
+        "{r:?}"
+    );
+}
