@@ -20,14 +20,17 @@ async function freePort() {
   });
 }
 
-/** Starts `target/debug/server` on a free port with its own data folder. */
-export async function startServer(name) {
+/**
+ * Starts `target/debug/server` on a free port with its own data folder; `keep` reuses the
+ * folder (and database) of an earlier run under the same name.
+ */
+export async function startServer(name, { keep = false } = {}) {
   const port = await freePort();
   const emulatorPort = await freePort();
   const dataDir = join(root, 'target/e2e-data', name);
-  rmSync(dataDir, { recursive: true, force: true });
+  if (!keep) rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
-  const logPath = join(dataDir, 'server.log');
+  const logPath = join(dataDir, keep ? 'server-restarted.log' : 'server.log');
   const log = createWriteStream(logPath);
   const child = spawn(join(root, 'target/debug/server'), [], {
     cwd: root,
@@ -58,6 +61,13 @@ export async function startServer(name) {
   return {
     base,
     logPath,
+    /** Kills the process without warning (no shutdown, the database left running). */
+    async kill() {
+      child.kill('SIGKILL');
+      const status = await exited;
+      log.end();
+      return status;
+    },
     /** SIGTERM, as a service manager would; resolves with the exit status. */
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');

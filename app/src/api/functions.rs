@@ -112,28 +112,16 @@ pub async fn create_function(
 /// A function's configuration.
 #[server(prefix = "/api", endpoint = "get_function")]
 pub async fn get_function(rid: u32, ns: String, name: String) -> Result<FunctionDetail, AppError> {
-    use crate::ssr::{cloud_and_req, region_of, status, FnRef};
-    let region = region_of(rid)?;
-    let (cloud, req) = cloud_and_req()?;
-    let f = FnRef {
-        region,
-        namespace: ns,
-        name,
-    };
+    use crate::ssr::{function_call, status};
+    let (cloud, req, f) = function_call(rid, ns, name)?;
     status(cloud.get_function(&req, f).await)
 }
 
 /// Deletes a function.
 #[server(prefix = "/api", endpoint = "delete_function")]
 pub async fn delete_function(rid: u32, ns: String, name: String) -> Result<(), AppError> {
-    use crate::ssr::{cloud_and_req, region_of, status, FnRef};
-    let region = region_of(rid)?;
-    let (cloud, req) = cloud_and_req()?;
-    let f = FnRef {
-        region,
-        namespace: ns,
-        name,
-    };
+    use crate::ssr::{function_call, status};
+    let (cloud, req, f) = function_call(rid, ns, name)?;
     status(cloud.delete_function(&req, f).await)
 }
 
@@ -144,13 +132,7 @@ pub async fn get_function_code(
     ns: String,
     name: String,
 ) -> Result<FunctionCode, AppError> {
-    use crate::ssr::{cloud_and_req, region_of, status, FnRef};
-    let region = region_of(rid)?;
-    let (cloud, req) = cloud_and_req()?;
-    let f = FnRef {
-        region,
-        namespace: ns,
-        name,
-    };
+    use crate::ssr::{function_call, status};
+    let (cloud, req, f) = function_call(rid, ns, name)?;
     status(cloud.function_code(&req, f).await)
 }

@@ -14,14 +14,8 @@ pub async fn list_triggers(
     ns: String,
     name: String,
 ) -> Result<Vec<TriggerRow>, AppError> {
-    use crate::ssr::{cloud_and_req, region_of, status, FnRef};
-    let region = region_of(rid)?;
-    let (cloud, req) = cloud_and_req()?;
-    let f = FnRef {
-        region,
-        namespace: ns,
-        name,
-    };
+    use crate::ssr::{function_call, status};
+    let (cloud, req, f) = function_call(rid, ns, name)?;
     status(cloud.list_triggers(&req, f).await)
 }
 
@@ -77,13 +71,7 @@ pub async fn delete_trigger(
     trigger_name: String,
     kind: String,
 ) -> Result<(), AppError> {
-    use crate::ssr::{cloud_and_req, region_of, status, FnRef};
-    let region = region_of(rid)?;
-    let (cloud, req) = cloud_and_req()?;
-    let f = FnRef {
-        region,
-        namespace: ns,
-        name,
-    };
+    use crate::ssr::{function_call, status};
+    let (cloud, req, f) = function_call(rid, ns, name)?;
     status(cloud.delete_trigger(&req, f, &trigger_name, &kind).await)
 }

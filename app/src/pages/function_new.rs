@@ -10,6 +10,7 @@ use crate::api::cloud_types::TemplateCard;
 use crate::api::functions::{get_function, get_template, list_templates, CreateFunction};
 use crate::api::wizard::get_wizard_state;
 use crate::components::form::{unit_result, FieldError, FormError};
+use crate::components::poll::poll_while;
 use crate::components::region_bar::{region_name, use_scf_loc};
 use crate::components::states::{EmptyState, ErrorBanner, Loading};
 use crate::i18n::{error_text, t, use_lang, Lang};
@@ -113,7 +114,11 @@ pub fn FunctionNewPage() -> impl IntoView {
 
     // After Complete: poll until the function is Active, then open it.
     let created = Memo::new(move |_| matches!(create.value().get(), Some(Ok(()))));
-    let tick = RwSignal::new(0u32);
+    let settled = RwSignal::new(false);
+    let tick = poll_while(
+        move || created.get() && !settled.get(),
+        Duration::from_millis(700),
+    );
     let progress = Resource::new(
         move || (created.get(), tick.get()),
         move |(done, _)| {
@@ -127,23 +132,11 @@ pub fn FunctionNewPage() -> impl IntoView {
             }
         },
     );
-    let poller = StoredValue::new(None::<IntervalHandle>);
-    Effect::new(move || {
-        if created.get() && poller.get_value().is_none() {
-            let handle = set_interval_with_handle(
-                move || tick.update(|t| *t += 1),
-                Duration::from_millis(700),
-            );
-            poller.set_value(handle.ok());
-        }
-    });
     let go = navigate.clone();
     Effect::new(move || {
         if let Some(Some(Ok(f))) = progress.get() {
             if f.status != "Creating" {
-                if let Some(h) = poller.get_value() {
-                    h.clear();
-                }
+                settled.set(true);
                 if f.status == "Active" {
                     go(
                         &format!(
@@ -156,11 +149,6 @@ pub fn FunctionNewPage() -> impl IntoView {
                     );
                 }
             }
-        }
-    });
-    on_cleanup(move || {
-        if let Some(h) = poller.get_value() {
-            h.clear();
         }
     });
 

@@ -13,6 +13,7 @@ use crate::api::mps::{mps_tasks, StartMpsTask};
 use crate::api::triggers::mps_bindings;
 use crate::api::types::Role;
 use crate::components::form::{unit_result, FieldError};
+use crate::components::poll::poll_while;
 use crate::components::region_bar::{region_name, DEFAULT_RID};
 use crate::components::states::{EmptyState, ErrorBanner, Loading};
 use crate::contexts::{use_me, use_toasts};
@@ -225,7 +226,9 @@ fn StartTask(rid: Memo<u32>, started: RwSignal<u32>) -> impl IntoView {
 #[component]
 fn TaskList(rid: Memo<u32>, started: RwSignal<u32>) -> impl IntoView {
     let lang = use_lang();
-    let tick = RwSignal::new(0u32);
+    let busy = RwSignal::new(false);
+    // Refresh every 3 s while a task on this page is still running.
+    let tick = poll_while(move || busy.get(), Duration::from_secs(3));
     let token = RwSignal::new(String::new());
     let tokens = RwSignal::new(Vec::<String>::new());
     let tasks = Resource::new(
@@ -233,31 +236,12 @@ fn TaskList(rid: Memo<u32>, started: RwSignal<u32>) -> impl IntoView {
         |(rid, next, _, _)| mps_tasks(rid, next),
     );
     let bindings = Resource::new(move || started.get(), |_| mps_bindings());
-    // Refresh every 3 s while a task on this page is still running.
-    let busy = Memo::new(move |_| {
-        tasks.with(|r| {
+    Effect::new(move || {
+        busy.set(tasks.with(|r| {
             r.as_ref()
                 .and_then(|r| r.as_ref().ok())
                 .is_some_and(|p| p.tasks.iter().any(|t| t.status != "FINISH"))
-        })
-    });
-    let poller = StoredValue::new(None::<IntervalHandle>);
-    Effect::new(move || {
-        let on = busy.get();
-        if let Some(h) = poller.get_value() {
-            h.clear();
-            poller.set_value(None);
-        }
-        if on {
-            let handle =
-                set_interval_with_handle(move || tick.update(|t| *t += 1), Duration::from_secs(3));
-            poller.set_value(handle.ok());
-        }
-    });
-    on_cleanup(move || {
-        if let Some(h) = poller.get_value() {
-            h.clear();
-        }
+        }));
     });
     view! {
         <section class="card">

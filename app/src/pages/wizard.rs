@@ -21,6 +21,7 @@ use crate::api::triggers::{mps_bindings, CreateMpsTrigger};
 use crate::api::types::Role;
 use crate::api::wizard::{get_wizard_state, SaveWizard};
 use crate::components::form::{unit_result, FieldError, FormError};
+use crate::components::poll::poll_while;
 use crate::components::region_bar::region_name;
 use crate::components::states::{ErrorBanner, Loading};
 use crate::contexts::use_me;
@@ -146,7 +147,11 @@ fn CreateStep(w: WizardState, save: ServerAction<SaveWizard>) -> impl IntoView {
         .unwrap_or_default();
     // After Create: poll until Active, then move on.
     let created = Memo::new(move |_| matches!(create.value().get(), Some(Ok(()))));
-    let tick = RwSignal::new(0u32);
+    let settled = RwSignal::new(false);
+    let tick = poll_while(
+        move || created.get() && !settled.get(),
+        Duration::from_millis(700),
+    );
     let ns_poll = ns.clone();
     let progress = LocalResource::new(move || {
         let done = created.get();
@@ -160,21 +165,6 @@ fn CreateStep(w: WizardState, save: ServerAction<SaveWizard>) -> impl IntoView {
             }
         }
     });
-    let poller = StoredValue::new(None::<IntervalHandle>);
-    Effect::new(move || {
-        if created.get() && poller.get_value().is_none() {
-            let handle = set_interval_with_handle(
-                move || tick.update(|t| *t += 1),
-                Duration::from_millis(700),
-            );
-            poller.set_value(handle.ok());
-        }
-    });
-    on_cleanup(move || {
-        if let Some(h) = poller.get_value() {
-            h.clear();
-        }
-    });
     let w_next = w.clone();
     let advance = move || {
         let mut next = w_next.clone();
@@ -185,9 +175,7 @@ fn CreateStep(w: WizardState, save: ServerAction<SaveWizard>) -> impl IntoView {
     Effect::new(move || {
         if let Some(Some(Ok(f))) = progress.get() {
             if f.status != "Creating" {
-                if let Some(h) = poller.get_value() {
-                    h.clear();
-                }
+                settled.set(true);
                 if f.status == "Active" {
                     advance_on_active();
                 }
@@ -445,7 +433,9 @@ fn TestStep(w: WizardState, save: ServerAction<SaveWizard>) -> impl IntoView {
 #[component]
 fn TestResult(w: WizardState, f: FnLoc, save: ServerAction<SaveWizard>) -> impl IntoView {
     let lang = use_lang();
-    let tick = RwSignal::new(0u32);
+    // Poll every 2 s until the invocation shows up.
+    let waiting = RwSignal::new(true);
+    let tick = poll_while(move || waiting.get(), Duration::from_secs(2));
     let task_id = w.task_id.clone();
     let fq = f.clone();
     let logs = LocalResource::new(move || {
@@ -474,27 +464,9 @@ fn TestResult(w: WizardState, f: FnLoc, save: ServerAction<SaveWizard>) -> impl 
             .and_then(Result::ok)
             .and_then(|p| p.items.into_iter().next())
     });
-    // Poll every 2 s until the invocation shows up.
-    let poller = StoredValue::new(None::<IntervalHandle>);
-    Effect::new(move || {
-        let done = found.get().is_some();
-        if let Some(h) = poller.get_value() {
-            h.clear();
-            poller.set_value(None);
-        }
-        if !done {
-            let handle =
-                set_interval_with_handle(move || tick.update(|t| *t += 1), Duration::from_secs(2));
-            poller.set_value(handle.ok());
-        }
-    });
-    on_cleanup(move || {
-        if let Some(h) = poller.get_value() {
-            h.clear();
-        }
-    });
     let w_done = w.clone();
     Effect::new(move || {
+        waiting.set(found.get().is_none());
         if let Some(row) = found.get() {
             if row.ret_code == 0 && w_done.step < 4 {
                 save.dispatch(save_of(&w_done, 4, &w_done.task_id));

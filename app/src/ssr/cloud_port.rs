@@ -175,3 +175,22 @@ pub fn region_of(rid: u32) -> Result<String, AppError> {
             .ok_or_else(|| AppError::invalid("rid", "region_unknown")),
     )
 }
+
+/// The cloud port, this request, and function `name` of namespace `ns` in region `rid`.
+///
+/// # Errors
+/// `Invalid` for an unknown region; `Internal` on a wiring bug.
+pub fn function_call(
+    rid: u32,
+    ns: String,
+    name: String,
+) -> Result<(SharedCloud, Req, FnRef), AppError> {
+    let region = region_of(rid)?;
+    let (cloud, req) = cloud_and_req()?;
+    let f = FnRef {
+        region,
+        namespace: ns,
+        name,
+    };
+    Ok((cloud, req, f))
+}

@@ -7,6 +7,7 @@ use leptos_router::hooks::use_query_map;
 use super::FnLoc;
 use crate::api::cloud_types::LogRow;
 use crate::api::logs::{function_logs, PAGE_SIZE, RANGES};
+use crate::components::poll::poll_while;
 use crate::components::states::{EmptyState, ErrorBanner, Loading};
 use crate::format::parse_utc_minute;
 use crate::i18n::{t, use_lang, Lang};
@@ -58,7 +59,8 @@ pub fn LogsTab(f: FnLoc) -> impl IntoView {
     let outcome = RwSignal::new("all".to_owned());
     let page = RwSignal::new(1u32);
     let live = RwSignal::new(false);
-    let tick = RwSignal::new(0u32);
+    // Live tail: refetch every 3 s while on; the preset range slides with now.
+    let tick = poll_while(move || live.get(), Duration::from_secs(3));
     // What the last Search asked for; the form's fields only apply on Search.
     let applied = RwSignal::new(Filters {
         range: range.get_untracked(),
@@ -101,26 +103,6 @@ pub fn LogsTab(f: FnLoc) -> impl IntoView {
             )
         },
     );
-    // Live tail: refetch every 3 s while on; the preset range slides with now.
-    let poller = StoredValue::new(None::<IntervalHandle>);
-    Effect::new(move || {
-        let on = live.get();
-        if let Some(h) = poller.get_value() {
-            h.clear();
-            poller.set_value(None);
-        }
-        if on {
-            let handle =
-                set_interval_with_handle(move || tick.update(|t| *t += 1), Duration::from_secs(3));
-            poller.set_value(handle.ok());
-        }
-    });
-    on_cleanup(move || {
-        if let Some(h) = poller.get_value() {
-            h.clear();
-        }
-    });
-
     view! {
         <form class="filters" id="log-filters" on:submit=move |ev| { ev.prevent_default(); apply(); }>
             <label for="log-range">{t(lang, "logs.range")}</label>

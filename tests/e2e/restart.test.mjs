@@ -1,0 +1,93 @@
+// Issue: an MPS task event survives the server being killed. The pipeline is set up
+// through the console's own API, ProcessMedia runs, the server is killed with SIGKILL
+// right away (before the task can finish and its event be delivered), and a restarted
+// server (adopting the embedded PostgreSQL left running) delivers the event: the
+// function's log shows exactly one invocation for the TaskId, started after the restart,
+// and its summary is in COS.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { request } from 'playwright-core';
+import { startServer } from './harness.mjs';
+
+const OWNER = { email: 'restart@example.com', password: 'restart-password-123' };
+let server;
+
+after(async () => {
+  await server?.stop();
+});
+
+/** A signed-in API client of the console (form-encoded server functions, JSON answers). */
+async function api(base) {
+  const ctx = await request.newContext({ baseURL: base });
+  const call = async (endpoint, form = {}) => {
+    const res = await ctx.post(`/api/${endpoint}`, { form });
+    const body = await res.json().catch(() => null);
+    return { status: res.status(), body };
+  };
+  return { ctx, call };
+}
+
+async function until(what, fn, ms = 60_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** `YYYY-MM-DD HH:MM:SS` in Beijing time, as SCF writes StartTime. */
+function beijing(ms) {
+  return new Date(ms + 8 * 3600_000).toISOString().replace('T', ' ').slice(0, 19);
+}
+
+test('a task event is delivered after the server is killed mid-way and restarted', async () => {
+  server = await startServer('restart');
+  let { ctx, call } = await api(server.base);
+  let r = await call('setup_owner', { team_name: 'Media', display_name: 'Rita', email: OWNER.email, password: OWNER.password });
+  assert.equal(r.status, 200, JSON.stringify(r));
+  const bucket = (await call('wizard_state')).body.demo_bucket;
+  const fn = { rid: '8', ns: 'default', name: 'MPSAnalysis' };
+  r = await call('create_function', {
+    ...fn, template_id: 'demo-nodejs89-mps-webhook', description: '', memory_size: '128', timeout: '3',
+    variables: `COS_BUCKET=${bucket}\nCOS_REGION=ap-beijing`, role: 'SCF_QcsRole',
+  });
+  assert.equal(r.status, 200, JSON.stringify(r));
+  await until('Active', async () => (await call('get_function', fn)).body?.status === 'Active');
+  for (const name of ['SCF_QcsRole', 'MPS_QcsRole']) {
+    assert.equal((await call('authorize_role', { name })).status, 200);
+  }
+  assert.equal((await call('create_mps_trigger', { ...fn, event_type: 'WorkflowTask' })).status, 200);
+
+  r = await call('start_mps_task', {
+    rid: '8', kind: 'WorkflowTask', input_bucket: bucket, input_region: 'ap-beijing', object: 'input/sample.mp4',
+    output_bucket: bucket, output_dir: '/output/', transcode: 'true', snapshot: 'true', clip_start: '0', clip_end: '0',
+  });
+  assert.equal(r.status, 200, JSON.stringify(r));
+  const taskId = r.body;
+  const killed = await server.kill();
+  assert.equal(killed.signal, 'SIGKILL');
+  await ctx.dispose();
+  const restartedAt = Date.now();
+
+  server = await startServer('restart', { keep: true });
+  ({ ctx, call } = await api(server.base));
+  r = await call('login', { email: OWNER.email, password: OWNER.password });
+  assert.ok(r.status === 200 || r.status === 302, JSON.stringify(r));
+  const logs = await until('the invocation', async () => {
+    const page = (await call('function_logs', {
+      ...fn, range: '1h', start: '0', end: '0', request_id: '', keyword: taskId, outcome: 'all', page: '1',
+    })).body;
+    return page?.total >= 1 ? page : null;
+  });
+  assert.equal(logs.total, 1, 'delivered once');
+  const row = logs.items[0];
+  assert.equal(row.ret_code, 0, row.log);
+  assert.ok(row.start_time >= beijing(restartedAt - 1000), `ran after the restart: ${row.start_time}`);
+  const key = /summary stored: cos:\/\/[^/]+\/(\S+)/.exec(row.log)?.[1];
+  assert.ok(key, row.log);
+  const preview = (await call('cos_preview', { bucket, region: 'ap-beijing', key })).body;
+  assert.equal(JSON.parse(preview.text).TaskId, taskId);
+  await ctx.dispose();
+});
