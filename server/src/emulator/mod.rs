@@ -32,8 +32,11 @@ use sqlx::PgPool;
 
 pub use api::ApiError;
 
-/// Largest API request body accepted (SCF's synchronous invoke limit).
-pub const BODY_LIMIT: usize = 6 * 1024 * 1024;
+/// Largest API request body: room for a 50 MB code package in base64 (SCF's limit for
+/// `Code.ZipFile`, checked with its own error code) and the other fields.
+pub const BODY_LIMIT: usize = 70 * 1024 * 1024;
+/// Largest object a COS PUT stores (the objects live in PostgreSQL).
+pub const OBJECT_LIMIT: usize = 256 * 1024 * 1024;
 
 /// The emulator's shared state.
 #[derive(Clone)]
@@ -45,8 +48,12 @@ pub struct Emulator {
 
 /// The emulator's HTTP API (every action is a POST to `/`), reachable at `public_url`.
 pub fn router(db: PgPool, public_url: String) -> Router {
+    use tower_http::limit::RequestBodyLimitLayer;
     Router::new()
-        .route("/", post(api_call))
+        .route(
+            "/",
+            post(api_call).layer(RequestBodyLimitLayer::new(BODY_LIMIT)),
+        )
         .route("/cos", get(cos::list_buckets))
         .route("/cos/{bucket}", get(cos::list_objects).put(cos::put_bucket))
         .route(
@@ -55,7 +62,9 @@ pub fn router(db: PgPool, public_url: String) -> Router {
                 .put(cos::put_object)
                 .delete(cos::delete_object),
         )
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(RequestBodyLimitLayer::new(OBJECT_LIMIT))
+        // The limits above apply; axum's own 2 MB default for `Bytes` would cut below them.
+        .layer(axum::extract::DefaultBodyLimit::disable())
         .with_state(Emulator { db, public_url })
 }
 

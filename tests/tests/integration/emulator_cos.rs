@@ -286,3 +286,20 @@ async fn the_mps_template_stores_its_summary_in_cos() {
         .unwrap()
         .contains(&format!("summary stored: cos://{bucket}/{summary_key}")));
 }
+
+#[tokio::test]
+async fn large_objects_round_trip() {
+    let emu = integration_tests::spawn_emulator().await;
+    let bucket = emu.create_bucket("big").await;
+    let cos = emu.cos();
+    // 20 MB: more than axum's default body limit, well under the emulator's.
+    let body: Vec<u8> = (0..20 * 1024 * 1024).map(|i| (i % 251) as u8).collect();
+    cos.put_object(&bucket, "ap-beijing", "video/big.mp4", body.clone())
+        .await
+        .expect("a 20 MB upload");
+    let got = cos
+        .get_object_bytes(&bucket, "ap-beijing", "video/big.mp4", usize::MAX)
+        .await
+        .expect("download");
+    assert_eq!((got.total, got.bytes == body), (body.len() as u64, true));
+}
