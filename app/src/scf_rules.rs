@@ -18,9 +18,16 @@ pub fn timeout_ok(secs: i64) -> bool {
     (1..=900).contains(&secs)
 }
 
-/// At most 1000 characters.
-pub fn description_ok(text: &str) -> bool {
-    text.chars().count() <= 1000
+/// Why a description breaks SCF's rules, as an i18n key under `err.`; `None` when valid.
+/// At most 1000 characters: letters (Chinese too), digits, space, comma, newline, period
+/// (the Chinese comma and full stop as well).
+pub fn description_problem(text: &str) -> Option<&'static str> {
+    if text.chars().count() > 1000 {
+        return Some("description_too_long");
+    }
+    let allowed =
+        |c: char| c.is_alphanumeric() || matches!(c, ' ' | ',' | '\n' | '.' | '，' | '。');
+    (!text.chars().all(allowed)).then_some("description_chars")
 }
 
 /// Why a function name breaks SCF's rules, as an i18n key under `err.`; `None` when valid.
@@ -84,6 +91,23 @@ pub fn parse_variables(text: &str) -> Result<Vec<(String, String)>, (usize, &'st
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn descriptions() {
+        assert_eq!(
+            description_problem("MPS callbacks, v2.\n使用云函数，处理回调。"),
+            None
+        );
+        assert_eq!(description_problem("a: b"), Some("description_chars"));
+        assert_eq!(
+            description_problem("（快速配置）"),
+            Some("description_chars")
+        );
+        assert_eq!(
+            description_problem(&"a".repeat(1001)),
+            Some("description_too_long")
+        );
+    }
 
     #[test]
     fn function_names() {

@@ -83,12 +83,24 @@ impl ConsoleBackend {
         }
     }
 
-    /// The team's cloud account, creating an emulator account the first time.
+    /// The team's cloud account, creating an emulator account the first time. A page
+    /// fires several calls at once: a lock per team lets only the first create one.
     async fn team_cloud_account(&self, team_id: Uuid) -> AppResult<CloudAccountRow> {
         if let Some(row) = cloud_account::find(&self.db, team_id).await.internal()? {
             return Ok(row);
         }
-        self.use_emulator(team_id, None).await
+        let mut tx = self.db.begin().await.internal()?;
+        sqlx::query("select pg_advisory_xact_lock(hashtextextended($1, 0))")
+            .bind(format!("cloud_account:{team_id}"))
+            .execute(&mut *tx)
+            .await
+            .internal()?;
+        let row = match cloud_account::find(&mut *tx, team_id).await.internal()? {
+            Some(row) => row,
+            None => self.new_emulator_account(&mut tx, team_id, None).await?,
+        };
+        tx.commit().await.internal()?;
+        Ok(row)
     }
 
     /// The demo bucket (`media-<appid>`) of a team on the emulator; empty on Tencent Cloud.
@@ -101,15 +113,28 @@ impl ConsoleBackend {
     }
 
     async fn use_emulator(&self, team_id: Uuid, by: Option<Uuid>) -> AppResult<CloudAccountRow> {
-        let account = crate::emulator::account::create(&self.db)
+        let mut tx = self.db.begin().await.internal()?;
+        let row = self.new_emulator_account(&mut tx, team_id, by).await?;
+        tx.commit().await.internal()?;
+        Ok(row)
+    }
+
+    /// A new emulator account with its demo bucket, made the team's cloud account.
+    async fn new_emulator_account(
+        &self,
+        tx: &mut sqlx::PgConnection,
+        team_id: Uuid,
+        by: Option<Uuid>,
+    ) -> AppResult<CloudAccountRow> {
+        let account = crate::emulator::account::create(&mut *tx)
             .await
             .internal()?;
-        crate::emulator::account::seed_demo(&self.db, &account)
+        crate::emulator::account::seed_demo(&mut *tx, &account)
             .await
             .internal()?;
         let sealed = self.secrets.seal(&account.secret_key, team_id.as_bytes());
         cloud_account::upsert(
-            &self.db,
+            &mut *tx,
             team_id,
             CloudKind::Emulator.as_str(),
             &account.secret_id,

@@ -62,7 +62,7 @@ test('a task event is delivered after the server is killed mid-way and restarted
 
   r = await call('start_mps_task', {
     rid: '8', kind: 'WorkflowTask', input_bucket: bucket, input_region: 'ap-beijing', object: 'input/sample.mp4',
-    output_bucket: bucket, output_dir: '/output/', transcode: 'true', snapshot: 'true', clip_start: '0', clip_end: '0',
+    output_bucket: bucket, output_region: 'ap-beijing', output_dir: '/output/', transcode: 'true', snapshot: 'true', clip_start: '0', clip_end: '0',
   });
   assert.equal(r.status, 200, JSON.stringify(r));
   const taskId = r.body;

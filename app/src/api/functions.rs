@@ -77,11 +77,8 @@ pub async fn create_function(
     if let Some(code) = scf_rules::function_name_problem(&name) {
         return status(Err(AppError::invalid("name", code)));
     }
-    if !scf_rules::description_ok(&description) {
-        return status(Err(AppError::invalid(
-            "description",
-            "description_too_long",
-        )));
+    if let Some(code) = scf_rules::description_problem(description.trim()) {
+        return status(Err(AppError::invalid("description", code)));
     }
     if !scf_rules::memory_ok(memory_size) {
         return status(Err(AppError::invalid("memory_size", "memory_invalid")));

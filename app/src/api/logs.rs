@@ -11,12 +11,13 @@ use crate::error::AppError;
 pub const PAGE_SIZE: u32 = 20;
 
 /// The time-range presets of the log query, in seconds back from now.
-pub const RANGES: [(&str, i64); 4] = [
-    ("15m", 15 * 60),
-    ("1h", 3600),
-    ("1d", 86_400),
-    ("7d", 7 * 86_400),
-];
+pub const RANGES: [(&str, i64); 3] = [("15m", 15 * 60), ("1h", 3600), ("1d", MAX_SPAN)];
+
+/// The longest range one query may cover: `GetFunctionLogs` takes at most a day.
+pub const MAX_SPAN: i64 = 86_400;
+
+/// The deepest page: `GetFunctionLogs` serves at most Offset + Limit = 10000.
+pub const MAX_PAGE: u32 = 10_000 / PAGE_SIZE;
 
 /// Invocations of a function. `range` is a preset from [`RANGES`] or `custom`, which takes
 /// `start` and `end` (Unix seconds); `outcome` is `all`, `success` or `failure`;
@@ -34,14 +35,16 @@ pub async fn function_logs(
     outcome: String,
     page: u32,
 ) -> Result<LogPage, AppError> {
-    use crate::ssr::{cloud_and_req, region_of, status, FnRef, LogQuery};
-    let region = region_of(rid)?;
+    use crate::ssr::{function_call, status, LogQuery};
     let now = time_now();
     let (start, end) = match RANGES.iter().find(|(k, _)| *k == range) {
         Some((_, secs)) => (now - secs, now),
         None if range == "custom" => {
             if start <= 0 || end <= start {
                 return status(Err(AppError::invalid("start", "range_invalid")));
+            }
+            if end - start > MAX_SPAN {
+                return status(Err(AppError::invalid("end", "range_too_long")));
             }
             (start, end)
         }
@@ -58,19 +61,15 @@ pub async fn function_logs(
     if keyword.chars().count() > 200 {
         return status(Err(AppError::invalid("keyword", "keyword_too_long")));
     }
-    let (cloud, req) = cloud_and_req()?;
+    let (cloud, req, function) = function_call(rid, ns, name)?;
     let q = LogQuery {
-        function: FnRef {
-            region,
-            namespace: ns,
-            name,
-        },
+        function,
         start,
         end,
         request_id,
         keyword,
         outcome,
-        page: page.max(1),
+        page: page.clamp(1, MAX_PAGE),
         page_size: PAGE_SIZE,
     };
     status(cloud.function_logs(&req, q).await)

@@ -40,6 +40,7 @@ pub async fn start_mps_task(
     input_region: String,
     object: String,
     output_bucket: String,
+    output_region: String,
     output_dir: String,
     transcode: bool,
     snapshot: bool,
@@ -61,7 +62,7 @@ pub async fn start_mps_task(
         if !key_ok(object.trim_start_matches('/')) {
             return Err(AppError::invalid("object", "key_invalid"));
         }
-        if !bucket_ok(&output_bucket) {
+        if !bucket_ok(&output_bucket) || crate::regions::by_id(&output_region).is_none() {
             return Err(AppError::invalid("output_bucket", "bucket_invalid"));
         }
         if !output_dir_ok(&output_dir) {
@@ -92,7 +93,7 @@ pub async fn start_mps_task(
         object: object.trim_start_matches('/').to_owned(),
         output: BucketRef {
             bucket: output_bucket,
-            region: input_region,
+            region: output_region,
         },
         output_dir,
         transcode,

@@ -48,17 +48,11 @@ pub async fn create_mps_trigger(
     name: String,
     event_type: String,
 ) -> Result<(), AppError> {
-    use crate::ssr::{cloud_and_req, region_of, status, FnRef};
-    let region = region_of(rid)?;
+    use crate::ssr::{function_call, status};
     if !MPS_EVENT_TYPES.contains(&event_type.as_str()) {
         return status(Err(AppError::invalid("event_type", "event_type_unknown")));
     }
-    let (cloud, req) = cloud_and_req()?;
-    let f = FnRef {
-        region,
-        namespace: ns,
-        name,
-    };
+    let (cloud, req, f) = function_call(rid, ns, name)?;
     status(cloud.bind_mps_trigger(&req, f, &event_type).await)
 }
 

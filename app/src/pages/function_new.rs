@@ -119,19 +119,19 @@ pub fn FunctionNewPage() -> impl IntoView {
         move || created.get() && !settled.get(),
         Duration::from_millis(700),
     );
-    let progress = Resource::new(
-        move || (created.get(), tick.get()),
-        move |(done, _)| {
-            let (l, n) = (loc.get_untracked(), name.get_untracked());
-            async move {
-                if done {
-                    Some(get_function(l.rid, l.ns, n.trim().to_owned()).await)
-                } else {
-                    None
-                }
+    // Browser-only: it starts after Complete, and is read outside a Transition.
+    let progress = LocalResource::new(move || {
+        let done = created.get();
+        tick.track();
+        let (l, n) = (loc.get_untracked(), name.get_untracked());
+        async move {
+            if done {
+                Some(get_function(l.rid, l.ns, n.trim().to_owned()).await)
+            } else {
+                None
             }
-        },
-    );
+        }
+    });
     let go = navigate.clone();
     Effect::new(move || {
         if let Some(Some(Ok(f))) = progress.get() {
@@ -320,6 +320,11 @@ pub fn FunctionNewPage() -> impl IntoView {
             </div>
             <FormError result=result/>
             {move || progress.get().flatten().map(|r| match r {
+                Ok(f) if f.status != "Creating" && f.status != "Active" => view! {
+                    <p class="form-error" role="alert" id="create-failed">
+                        {format!("{} {}", t(lang, "scf.create_failed"), f.status)}
+                    </p>
+                }.into_any(),
                 Ok(f) => view! {
                     <p class="state state-loading" role="status" id="create-progress">
                         <span class="spinner" aria-hidden="true"></span>

@@ -101,17 +101,33 @@ fn StartTask(rid: Memo<u32>, started: RwSignal<u32>) -> impl IntoView {
         None => {}
     });
     let error = unit_result(start.value());
+    // The first bucket is the default input and output.
+    Effect::new(move || {
+        if let Some(Ok(list)) = buckets.get() {
+            if let Some(first) = list.first() {
+                if input_bucket.get_untracked().is_empty() {
+                    input_bucket.set(first.name.clone());
+                }
+                if output_bucket.get_untracked().is_empty() {
+                    output_bucket.set(first.name.clone());
+                }
+            }
+        }
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let list = buckets
             .get_untracked()
             .and_then(Result::ok)
             .unwrap_or_default();
-        let region = list
-            .iter()
-            .find(|b| b.name == input_bucket.get_untracked())
-            .map(|b| b.region.clone())
-            .unwrap_or_default();
+        let region_of = |name: String| {
+            list.iter()
+                .find(|b| b.name == name)
+                .map(|b| b.region.clone())
+                .unwrap_or_default()
+        };
+        let region = region_of(input_bucket.get_untracked());
+        let out_region = region_of(output_bucket.get_untracked());
         start.dispatch(StartMpsTask {
             rid: rid.get_untracked(),
             kind: kind.get_untracked(),
@@ -119,6 +135,7 @@ fn StartTask(rid: Memo<u32>, started: RwSignal<u32>) -> impl IntoView {
             input_region: region,
             object: object.get_untracked().trim().to_owned(),
             output_bucket: output_bucket.get_untracked(),
+            output_region: out_region,
             output_dir: output_dir.get_untracked().trim().to_owned(),
             transcode: transcode.get_untracked(),
             snapshot: snapshot.get_untracked(),
@@ -149,12 +166,6 @@ fn StartTask(rid: Memo<u32>, started: RwSignal<u32>) -> impl IntoView {
                         <EmptyState title=t(lang, "cos.no_buckets").to_owned() hint=t(lang, "cos.no_buckets_hint").to_owned()/>
                     }.into_any(),
                     Ok(list) => {
-                        if input_bucket.get_untracked().is_empty() {
-                            input_bucket.set(list[0].name.clone());
-                        }
-                        if output_bucket.get_untracked().is_empty() {
-                            output_bucket.set(list[0].name.clone());
-                        }
                         view! {
                             <form class="form form-wide" id="task-form" on:submit=submit>
                                 <fieldset class="inline-choices">
@@ -231,6 +242,12 @@ fn TaskList(rid: Memo<u32>, started: RwSignal<u32>) -> impl IntoView {
     let tick = poll_while(move || busy.get(), Duration::from_secs(3));
     let token = RwSignal::new(String::new());
     let tokens = RwSignal::new(Vec::<String>::new());
+    // A scroll token belongs to one region's list.
+    Effect::new(move || {
+        rid.track();
+        token.set(String::new());
+        tokens.set(Vec::new());
+    });
     let tasks = Resource::new(
         move || (rid.get(), token.get(), started.get(), tick.get()),
         |(rid, next, _, _)| mps_tasks(rid, next),

@@ -44,13 +44,19 @@ pub fn summary_object(log: &str) -> Option<(String, String)> {
     (!bucket.is_empty() && !key.is_empty()).then(|| (bucket.to_owned(), key.to_owned()))
 }
 
+/// The save that records reaching `step` (never lowering the step already reached) with
+/// the test task `task_id` (empty keeps the last one).
 fn save_of(w: &WizardState, step: u8, task_id: &str) -> SaveWizard {
     SaveWizard {
-        step,
+        step: step.max(w.step),
         rid: w.rid,
         ns: w.namespace.clone(),
         name: w.function_name.clone(),
-        task_id: task_id.to_owned(),
+        task_id: if task_id.is_empty() {
+            w.task_id.clone()
+        } else {
+            task_id.to_owned()
+        },
     }
 }
 
@@ -58,8 +64,15 @@ fn save_of(w: &WizardState, step: u8, task_id: &str) -> SaveWizard {
 pub fn WizardPage() -> impl IntoView {
     let lang = use_lang();
     let save = ServerAction::<SaveWizard>::new();
+    // Reloaded after each successful save (a refused one changes nothing).
+    let saved = RwSignal::new(0u32);
+    Effect::new(move || {
+        if let Some(Ok(())) = save.value().get() {
+            saved.update(|n| *n += 1);
+        }
+    });
     let state = LocalResource::new(move || {
-        save.version().track();
+        saved.track();
         get_wizard_state()
     });
     let mounted = RwSignal::new(false);
@@ -358,6 +371,16 @@ fn TestStep(w: WizardState, save: ServerAction<SaveWizard>) -> impl IntoView {
             save.dispatch(save_of(&w_start, 3, &task_id));
         }
     });
+    // Without a demo bucket (Tencent Cloud), the first bucket is the default.
+    Effect::new(move || {
+        if let Some(Ok(list)) = buckets.get() {
+            if bucket.get_untracked().is_empty() {
+                if let Some(b) = list.first() {
+                    bucket.set(b.name.clone());
+                }
+            }
+        }
+    });
     let rid = w.rid;
     let run = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -365,7 +388,8 @@ fn TestStep(w: WizardState, save: ServerAction<SaveWizard>) -> impl IntoView {
             .get_untracked()
             .and_then(Result::ok)
             .unwrap_or_default();
-        let Some(b) = list.iter().find(|b| b.name == bucket.get_untracked()) else {
+        let chosen = bucket.get_untracked();
+        let Some(b) = list.iter().find(|b| b.name == chosen).or(list.first()) else {
             return;
         };
         start.dispatch(StartMpsTask {
@@ -375,6 +399,7 @@ fn TestStep(w: WizardState, save: ServerAction<SaveWizard>) -> impl IntoView {
             input_region: b.region.clone(),
             object: object.get_untracked().trim().to_owned(),
             output_bucket: b.name.clone(),
+            output_region: b.region.clone(),
             output_dir: "/output/".to_owned(),
             transcode: true,
             snapshot: true,
@@ -397,11 +422,6 @@ fn TestStep(w: WizardState, save: ServerAction<SaveWizard>) -> impl IntoView {
                     {move || buckets.get().map(|r| match r {
                         Err(error) => view! { <ErrorBanner error=error/> }.into_any(),
                         Ok(list) => {
-                            if bucket.get_untracked().is_empty() {
-                                if let Some(b) = list.first() {
-                                    bucket.set(b.name.clone());
-                                }
-                            }
                             view! {
                                 <select id="wiz-bucket" on:change=move |ev| bucket.set(event_target_value(&ev))>
                                     {list.into_iter().map(|b| {
@@ -459,16 +479,22 @@ fn TestResult(w: WizardState, f: FnLoc, save: ServerAction<SaveWizard>) -> impl 
             .await
         }
     });
+    // The keyword narrows the query where the cloud supports it; the row must still name
+    // the task (Tencent Cloud may ignore the keyword).
+    let wanted = w.task_id.clone();
     let found = Memo::new(move |_| {
         logs.get()
             .and_then(Result::ok)
-            .and_then(|p| p.items.into_iter().next())
+            .and_then(|p| p.items.into_iter().find(|r| r.log.contains(&wanted)))
     });
     let w_done = w.clone();
+    let can_edit = use_me().role().unwrap_or(Role::Viewer).can_edit();
+    let sent = StoredValue::new(false);
     Effect::new(move || {
         waiting.set(found.get().is_none());
         if let Some(row) = found.get() {
-            if row.ret_code == 0 && w_done.step < 4 {
+            if row.ret_code == 0 && w_done.step < 4 && can_edit && !sent.get_value() {
+                sent.set_value(true);
                 save.dispatch(save_of(&w_done, 4, &w_done.task_id));
             }
         }

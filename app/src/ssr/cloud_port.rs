@@ -179,13 +179,20 @@ pub fn region_of(rid: u32) -> Result<String, AppError> {
 /// The cloud port, this request, and function `name` of namespace `ns` in region `rid`.
 ///
 /// # Errors
-/// `Invalid` for an unknown region; `Internal` on a wiring bug.
+/// `Invalid` for an unknown region or a namespace or name SCF would refuse; `Internal`
+/// on a wiring bug.
 pub fn function_call(
     rid: u32,
     ns: String,
     name: String,
 ) -> Result<(SharedCloud, Req, FnRef), AppError> {
     let region = region_of(rid)?;
+    if !crate::components::region_bar::namespace_ok(&ns) {
+        return status(Err(AppError::invalid("ns", "namespace_invalid")));
+    }
+    if let Some(code) = crate::scf_rules::function_name_problem(&name) {
+        return status(Err(AppError::invalid("name", code)));
+    }
     let (cloud, req) = cloud_and_req()?;
     let f = FnRef {
         region,

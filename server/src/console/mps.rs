@@ -83,12 +83,16 @@ pub(super) async fn tasks(
         .await?;
     let mut tasks = Vec::with_capacity(list.task_set.len());
     for t in list.task_set {
+        // Details cover recent tasks only; a task without one is listed without outputs.
         let detail = api
             .describe_task_detail(&DescribeTaskDetailRequest {
                 task_id: t.task_id.clone(),
             })
-            .await?;
-        let (err_code, message, outputs) = results_of(&detail);
+            .await;
+        let (err_code, message, outputs) = match &detail {
+            Ok(d) => results_of(d),
+            Err(e) => (0, e.to_string(), Vec::new()),
+        };
         tasks.push(TaskRow {
             task_id: t.task_id,
             task_type: t.task_type,

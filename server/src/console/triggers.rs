@@ -185,9 +185,16 @@ pub(super) async fn bindings(c: &CloudConsole, req: &Req) -> AppResult<Vec<MpsBi
                 function_name: row.function_name,
             });
         } else {
-            mps_binding::delete(db, s.actor.team_id, &s.creds.secret_id, &row.event_type)
-                .await
-                .internal()?;
+            let holder = (&*row.region, &*row.namespace, &*row.function_name);
+            mps_binding::delete(
+                db,
+                s.actor.team_id,
+                &s.creds.secret_id,
+                &row.event_type,
+                holder,
+            )
+            .await
+            .internal()?;
         }
     }
     Ok(out)
@@ -262,6 +269,7 @@ pub(super) async fn delete(
             s.actor.team_id,
             &s.creds.secret_id,
             &event_type,
+            (&f.region, &f.namespace, &f.name),
         )
         .await
         .internal()?;
@@ -286,8 +294,10 @@ pub(super) async fn forget_bindings_of(c: &CloudConsole, s: &Session<'_>, f: &Fn
     };
     for row in rows {
         if row.region == f.region && row.namespace == f.namespace && row.function_name == f.name {
+            let holder = (&*row.region, &*row.namespace, &*row.function_name);
+            let secret_id = &s.creds.secret_id;
             if let Err(e) =
-                mps_binding::delete(db, s.actor.team_id, &s.creds.secret_id, &row.event_type).await
+                mps_binding::delete(db, s.actor.team_id, secret_id, &row.event_type, holder).await
             {
                 tracing::error!(error = %e, "forgetting an MPS binding");
             }

@@ -63,7 +63,8 @@ pub async fn upsert(
     Ok(())
 }
 
-/// Forgets the binding of an event type.
+/// Forgets the binding of an event type to one function (`(region, namespace, name)`);
+/// a binding since moved to another function stays.
 ///
 /// # Errors
 /// Database errors.
@@ -72,13 +73,18 @@ pub async fn delete(
     team_id: Uuid,
     secret_id: &str,
     event_type: &str,
+    function: (&str, &str, &str),
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "delete from mps_binding where team_id = $1 and secret_id = $2 and event_type = $3",
+        "delete from mps_binding where team_id = $1 and secret_id = $2 and event_type = $3
+           and region = $4 and namespace = $5 and function_name = $6",
     )
     .bind(team_id)
     .bind(secret_id)
     .bind(event_type)
+    .bind(function.0)
+    .bind(function.1)
+    .bind(function.2)
     .execute(db)
     .await?;
     Ok(())

@@ -154,21 +154,21 @@ pub fn demo_bucket(account: &Account) -> String {
     format!("media-{}", account.app_id)
 }
 
-/// Gives a new account its demo bucket and sample video.
+/// Gives a new account its demo bucket and sample video (on the caller's connection,
+/// typically inside the transaction that creates the account).
 ///
 /// # Errors
 /// Database errors.
-pub async fn seed_demo(db: &sqlx::PgPool, account: &Account) -> sqlx::Result<()> {
+pub async fn seed_demo(conn: &mut sqlx::PgConnection, account: &Account) -> sqlx::Result<()> {
     use md5::Digest;
     let bucket = demo_bucket(account);
-    let mut tx = db.begin().await?;
     sqlx::query(
         "insert into emulator.cos_bucket (bucket, account_id, region) values ($1, $2, 'ap-beijing')
          on conflict do nothing",
     )
     .bind(&bucket)
     .bind(account.account_id)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
     sqlx::query(
         "insert into emulator.cos_object (bucket, key, body, content_type, etag, size)
@@ -178,7 +178,7 @@ pub async fn seed_demo(db: &sqlx::PgPool, account: &Account) -> sqlx::Result<()>
     .bind(SAMPLE_VIDEO)
     .bind(crate::cloud::sign::hex(&md5::Md5::digest(SAMPLE_VIDEO)))
     .bind(SAMPLE_VIDEO.len() as i64)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
-    tx.commit().await
+    Ok(())
 }

@@ -321,6 +321,12 @@ pub async fn get_function_logs(
             if a > b {
                 return Err(bad_time());
             }
+            if b - a > time::Duration::days(1) {
+                return Err(ApiError::new(
+                    "InvalidParameterValue.StartTimeOrEndTime",
+                    "StartTime and EndTime may be at most one day apart.",
+                ));
+            }
             (a, b)
         }
         _ => return Err(bad_time()),

@@ -8,6 +8,13 @@ use std::time::Duration;
 /// Longest an ffmpeg run may take before the output becomes a placeholder.
 const RUN_LIMIT: Duration = Duration::from_secs(120);
 
+/// At most this many ffmpeg runs at once.
+static RUNS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
+/// The only demuxers ffmpeg may use on an object: plain media files, never playlists or
+/// anything that could read other files or the network.
+const FORMATS: &str = "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,flv,mpegts,mp3,wav,ogg,aac";
+
 /// What to make of the input.
 #[derive(Clone, Copy, Debug)]
 pub enum Render {
@@ -34,6 +41,7 @@ fn ffmpeg() -> Option<PathBuf> {
 /// Renders `input` with ffmpeg; `None` when ffmpeg is missing or cannot do it.
 pub async fn render(input: &[u8], what: Render) -> Option<(Vec<u8>, &'static str)> {
     let bin = ffmpeg()?;
+    let _permit = RUNS.acquire().await.ok()?;
     let dir = std::env::temp_dir().join(format!("mps-media-{}", uuid::Uuid::new_v4()));
     tokio::fs::create_dir_all(&dir).await.ok()?;
     let result = run(&bin, &dir, input, what).await;
@@ -54,7 +62,8 @@ async fn run(
         _ => (dir.join("out.mp4"), "video/mp4"),
     };
     let mut cmd = tokio::process::Command::new(bin);
-    cmd.args(["-nostdin", "-hide_banner", "-loglevel", "error", "-y"]);
+    cmd.args(["-nostdin", "-hide_banner", "-loglevel", "error", "-y"])
+        .args(["-protocol_whitelist", "file", "-format_whitelist", FORMATS]);
     let video = [
         "-c:v",
         "libx264",

@@ -103,15 +103,14 @@ pub fn check_timeout(secs: i64) -> Result<(), ApiError> {
     }
 }
 
-/// At most 1000 characters.
+/// At most 1000 characters: letters, digits, space, comma, newline, period.
 pub fn check_description(text: &str) -> Result<(), ApiError> {
-    if app::scf_rules::description_ok(text) {
-        Ok(())
-    } else {
-        Err(invalid(
+    match app::scf_rules::description_problem(text) {
+        None => Ok(()),
+        Some(_) => Err(invalid(
             "InvalidParameterValue.Description",
-            "Description may have at most 1000 characters.",
-        ))
+            "Description: at most 1000 characters, letters, digits, space, comma, newline and period.",
+        )),
     }
 }
 

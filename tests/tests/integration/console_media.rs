@@ -37,6 +37,7 @@ fn start_args<'a>(
         ("input_region", "ap-beijing"),
         ("object", object),
         ("output_bucket", bucket),
+        ("output_region", "ap-beijing"),
         ("output_dir", output_dir),
         ("transcode", "true"),
         ("snapshot", "true"),
@@ -249,8 +250,8 @@ async fn process_media_reaches_the_function_and_its_summary_is_browsable() {
         );
     }
     let mut none = start_args(&bucket, "input/sample.mp4", "/output/");
-    none[7] = ("transcode", "false");
-    none[8] = ("snapshot", "false");
+    none[8] = ("transcode", "false");
+    none[9] = ("snapshot", "false");
     assert_eq!(
         error_code(&owner.call("start_mps_task", &none).await),
         "task_types_required"

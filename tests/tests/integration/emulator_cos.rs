@@ -237,6 +237,15 @@ async fn the_mps_template_stores_its_summary_in_cos() {
         region: Some("ap-beijing"),
         idempotent: false,
     };
+    // The execution role gives the function its temporary keys, once it exists in CAM.
+    let trust = r#"{"version":"2.0","statement":[{"action":"name/sts:AssumeRole","effect":"allow","principal":{"service":"scf.qcloud.com"}}]}"#;
+    emu.call(
+        "cam",
+        "CreateRole",
+        json!({"RoleName": "SCF_QcsRole", "PolicyDocument": trust}),
+    )
+    .await
+    .expect("CreateRole");
     let env = json!({"Variables": [{"Key": "COS_BUCKET", "Value": bucket}, {"Key": "COS_REGION", "Value": "ap-beijing"}]});
     let _: Value = emu
         .client

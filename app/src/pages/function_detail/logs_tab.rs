@@ -6,7 +6,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::FnLoc;
 use crate::api::cloud_types::LogRow;
-use crate::api::logs::{function_logs, PAGE_SIZE, RANGES};
+use crate::api::logs::{function_logs, MAX_PAGE, PAGE_SIZE, RANGES};
 use crate::components::poll::poll_while;
 use crate::components::states::{EmptyState, ErrorBanner, Loading};
 use crate::format::parse_utc_minute;
@@ -29,7 +29,6 @@ fn range_label(lang: Lang, key: &str) -> &'static str {
         "15m" => t(lang, "logs.range_15m"),
         "1h" => t(lang, "logs.range_1h"),
         "1d" => t(lang, "logs.range_1d"),
-        "7d" => t(lang, "logs.range_7d"),
         _ => t(lang, "logs.range_custom"),
     }
 }
@@ -48,7 +47,7 @@ pub fn LogsTab(f: FnLoc) -> impl IntoView {
         if initial_request.is_empty() && initial_keyword.is_empty() {
             "1h"
         } else {
-            "7d"
+            "1d"
         }
         .to_owned(),
     );
@@ -141,7 +140,7 @@ pub fn LogsTab(f: FnLoc) -> impl IntoView {
                     <EmptyState title=t(lang, "logs.empty").to_owned() hint=format!("{} {} — {}", t(lang, "logs.empty_hint"), p.start, p.end)/>
                 }.into_any(),
                 Ok(p) => {
-                    let pages = p.total.div_ceil(u64::from(PAGE_SIZE)).max(1);
+                    let pages = p.total.div_ceil(u64::from(PAGE_SIZE)).clamp(1, u64::from(MAX_PAGE));
                     let current = applied.get_untracked().page;
                     view! {
                         <p class="muted">{format!("{} — {} (UTC+8) · {} {}", p.start, p.end, t(lang, "pager.total"), p.total)}</p>
