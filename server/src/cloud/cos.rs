@@ -232,30 +232,56 @@ impl CosClient {
         key: &str,
         limit: usize,
     ) -> Result<ObjectBytes, CloudError> {
-        let mut response = self
-            .request(
+        // Ask for one byte more than the limit: its arrival says the object is larger.
+        let range = format!("bytes=0-{}", limit.min(usize::MAX - 1));
+        let response = self
+            .request_with(
                 reqwest::Method::GET,
-                Some(bucket),
-                region,
-                key,
+                (Some(bucket), region, key),
                 &[],
+                Some(&range),
                 Vec::new(),
             )
-            .await?;
-        let content_type = response
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
+            .await;
+        let mut response = match response {
+            // COS answers a range on an empty object with InvalidRange (416).
+            Err(CloudError::Api { code, .. }) if code == "InvalidRange" => {
+                return Ok(ObjectBytes {
+                    content_type: "application/octet-stream".to_owned(),
+                    total: 0,
+                    bytes: Vec::new(),
+                    truncated: false,
+                })
+            }
+            other => other?,
+        };
+        let headers = response.headers();
+        let header = |name| {
+            headers
+                .get(name)
+                .and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok())
+        };
+        let content_type = header(reqwest::header::CONTENT_TYPE)
             .unwrap_or("application/octet-stream")
             .to_owned();
+        // The full size: from `Content-Range: bytes 0-N/TOTAL` (206), else the length (200).
+        let declared = header(reqwest::header::CONTENT_RANGE)
+            .and_then(|r| r.rsplit('/').next())
+            .and_then(|t| t.parse::<u64>().ok())
+            .or_else(|| header(reqwest::header::CONTENT_LENGTH).and_then(|l| l.parse().ok()));
         let mut bytes = Vec::new();
-        let mut total = 0u64;
+        let mut read = 0u64;
         let lost = |e: reqwest::Error| CloudError::Transport(format!("COS response lost: {e}"));
+        // Stop at the limit: a server that ignores Range must not be read to the end.
         while let Some(chunk) = response.chunk().await.map_err(lost)? {
-            total += chunk.len() as u64;
+            read += chunk.len() as u64;
             let room = limit.saturating_sub(bytes.len());
             bytes.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            if read > limit as u64 {
+                break;
+            }
         }
+        let total = declared.unwrap_or(read).max(bytes.len() as u64);
         Ok(ObjectBytes {
             content_type,
             truncated: total > bytes.len() as u64,
@@ -273,7 +299,7 @@ impl CosClient {
         params: &[(&str, &str)],
         body: Vec<u8>,
     ) -> Result<String, CloudError> {
-        self.request(method, bucket, region, key, params, body)
+        self.request_with(method, (bucket, region, key), params, None, body)
             .await?
             .text()
             .await
@@ -281,13 +307,12 @@ impl CosClient {
     }
 
     /// Sends a signed request; a COS error answer becomes [`CloudError::Api`].
-    async fn request(
+    async fn request_with(
         &self,
         method: reqwest::Method,
-        bucket: Option<&str>,
-        region: &str,
-        key: &str,
+        (bucket, region, key): (Option<&str>, &str, &str),
         params: &[(&str, &str)],
+        range: Option<&str>,
         body: Vec<u8>,
     ) -> Result<reqwest::Response, CloudError> {
         let host = match bucket {
@@ -339,6 +364,9 @@ impl CosClient {
         );
         if let Some(token) = self.creds.token() {
             request = request.header("x-cos-security-token", token);
+        }
+        if let Some(range) = range {
+            request = request.header("Range", range);
         }
         let response = request
             .body(body)

@@ -60,12 +60,18 @@ pub(super) async fn list(
                 modified: o.last_modified.clone(),
             })
             .collect(),
+        // Without a NextMarker, the page ends at its last key or folder, whichever is later.
         next_marker: list
             .is_truncated
             .then(|| {
                 list.next_marker
                     .clone()
-                    .or_else(|| list.contents.last().map(|o| o.key.clone()))
+                    .filter(|m| !m.is_empty())
+                    .or_else(|| {
+                        let last_key = list.contents.last().map(|o| o.key.as_str());
+                        let last_folder = list.folders().last().copied();
+                        last_key.max(last_folder).map(str::to_owned)
+                    })
             })
             .flatten(),
     })

@@ -199,14 +199,21 @@ pub(super) async fn code(c: &CloudConsole, req: &Req, f: FnRef) -> AppResult<Fun
     let s = c.session(req, Role::Viewer).await?;
     let r = s.api(&f.region).get_function_code(&fn_ref(&f)).await?;
     Ok(FunctionCode {
-        file: entry_file(&r.handler),
+        file: entry_file(&r.runtime, &r.handler),
         content: r.code_info,
         size: r.code_size,
     })
 }
 
-/// The entry file of a Node.js handler: `index.main_handler` → `index.js`.
-pub fn entry_file(handler: &str) -> String {
+/// The entry file of a handler: `index.main_handler` → `index.js` (Node.js), `index.py`
+/// (Python), `index.php` (PHP); other runtimes name the handler itself.
+pub fn entry_file(runtime: &str, handler: &str) -> String {
     let module = handler.rsplit_once('.').map_or(handler, |(m, _)| m);
-    format!("{module}.js")
+    let ext = match runtime.to_ascii_lowercase() {
+        r if r.starts_with("nodejs") => "js",
+        r if r.starts_with("python") => "py",
+        r if r.starts_with("php") => "php",
+        _ => return handler.to_owned(),
+    };
+    format!("{module}.{ext}")
 }

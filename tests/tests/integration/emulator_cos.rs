@@ -311,4 +311,14 @@ async fn large_objects_round_trip() {
         .await
         .expect("download");
     assert_eq!((got.total, got.bytes == body), (body.len() as u64, true));
+    // A preview reads the start only, yet knows the full size.
+    let head = cos
+        .get_object_bytes(&bucket, "ap-beijing", "video/big.mp4", 1024)
+        .await
+        .expect("preview");
+    assert_eq!(
+        (head.bytes.len(), head.truncated, head.total),
+        (1024, true, body.len() as u64)
+    );
+    assert_eq!(head.bytes, body[..1024]);
 }

@@ -12,6 +12,9 @@ use crate::components::states::{EmptyState, ErrorBanner, Loading};
 use crate::format::parse_utc_minute;
 use crate::i18n::{t, use_lang, Lang};
 
+/// Beijing time's offset from UTC, in seconds.
+const BEIJING_OFFSET: i64 = 8 * 3600;
+
 /// The filters of one query.
 #[derive(Clone, Debug, PartialEq)]
 struct Filters {
@@ -86,8 +89,9 @@ pub fn LogsTab(f: FnLoc) -> impl IntoView {
     let logs = Resource::new(
         move || (key.clone(), applied.get(), tick.get()),
         |(f, q, _)| {
-            let start = parse_utc_minute(&q.start).unwrap_or(0);
-            let end = parse_utc_minute(&q.end).unwrap_or(0);
+            // Typed in Beijing time (UTC+8), as SCF shows the invocations.
+            let beijing = |text: &str| parse_utc_minute(text).map_or(0, |t| t - BEIJING_OFFSET);
+            let (start, end) = (beijing(&q.start), beijing(&q.end));
             function_logs(
                 f.rid,
                 f.ns,
@@ -115,7 +119,7 @@ pub fn LogsTab(f: FnLoc) -> impl IntoView {
                 <input id="log-start" type="datetime-local" prop:value=move || start.get() on:input=move |ev| start.set(event_target_value(&ev))/>
                 <label for="log-end">{t(lang, "logs.end")}</label>
                 <input id="log-end" type="datetime-local" prop:value=move || end.get() on:input=move |ev| end.set(event_target_value(&ev))/>
-                <span class="muted">"UTC"</span>
+                <span class="muted">"UTC+8"</span>
             </Show>
             <label for="log-request">"RequestId"</label>
             <input id="log-request" type="search" maxlength="128" class="mono" prop:value=move || request_id.get() on:input=move |ev| request_id.set(event_target_value(&ev))/>

@@ -111,6 +111,7 @@ struct GetFunctionCodeRequest {
 #[serde(rename_all = "PascalCase")]
 pub struct GetFunctionCodeResponse {
     pub handler: String,
+    pub runtime: String,
     /// The entry file's source; empty when SCF does not show it (over 1 MB).
     #[serde(default)]
     pub code_info: String,
