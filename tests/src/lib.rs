@@ -413,3 +413,21 @@ pub fn sdk_python() -> PathBuf {
     }
     python
 }
+
+/// Polls `get_function` (Beijing, `default`) until function `name` is Active.
+pub async fn wait_active(b: &Browser, name: &str) -> Value {
+    for _ in 0..50 {
+        let r = b
+            .call(
+                "get_function",
+                &[("rid", "8"), ("ns", "default"), ("name", name)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{r:?}");
+        if r.body["status"] == "Active" {
+            return r.body;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("{name} never became Active");
+}

@@ -1,8 +1,6 @@
 //! The cloud pages' server functions against the embedded emulator: functions from a
 //! template, the MPS trigger with its service roles, the log query, the audit log, and
 //! what a viewer may not do.
-use std::time::Duration;
-
 use integration_tests::*;
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -29,23 +27,6 @@ async fn create_with(b: &Browser, name: &str, variables: &str) -> Reply {
         ],
     )
     .await
-}
-
-async fn wait_active(b: &Browser, name: &str) -> Value {
-    for _ in 0..50 {
-        let r = b
-            .call(
-                "get_function",
-                &[("rid", "8"), ("ns", "default"), ("name", name)],
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::OK, "{r:?}");
-        if r.body["status"] == "Active" {
-            return r.body;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{name} never became Active");
 }
 
 #[tokio::test]

@@ -9,22 +9,6 @@ use serde_json::Value;
 
 const MPS_TEMPLATE: &str = "demo-nodejs89-mps-webhook";
 
-async fn wait_active(b: &Browser, name: &str) {
-    for _ in 0..50 {
-        let r = b
-            .call(
-                "get_function",
-                &[("rid", "8"), ("ns", "default"), ("name", name)],
-            )
-            .await;
-        if r.body["status"] == "Active" {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{name} never became Active");
-}
-
 fn start_args<'a>(
     bucket: &'a str,
     object: &'a str,
