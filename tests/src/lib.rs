@@ -378,8 +378,14 @@ pub fn error_code(reply: &Reply) -> String {
 }
 
 /// Python with Tencent's official SDK (CAM, SCF and the common client) from PyPI, in
-/// `target/sdk-venv`, created on first use.
+/// `target/sdk-venv`, created on first use. Tests run in parallel threads: the first one
+/// installs while the others wait (a half-installed package fails to import).
 pub fn sdk_python() -> PathBuf {
+    static PYTHON: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    PYTHON.get_or_init(install_sdk).clone()
+}
+
+fn install_sdk() -> PathBuf {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let venv = root.join("target/sdk-venv");
     let python = venv.join("bin/python");
