@@ -1,5 +1,6 @@
 //! Reusable widgets.
 pub mod confirm;
+pub mod cursor_pager;
 pub mod form;
 pub mod layout;
 pub mod poll;

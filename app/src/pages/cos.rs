@@ -7,6 +7,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::cloud_types::{ObjectPreview, ObjectRow};
 use crate::api::cos::{bucket_ok, cos_buckets, cos_objects, cos_preview, download_href, key_ok};
+use crate::components::cursor_pager::{CursorPager, PageCursor};
 use crate::components::states::{EmptyState, ErrorBanner, Loading};
 use crate::format::url_encode;
 use crate::i18n::{t, use_lang, Lang};
@@ -149,8 +150,7 @@ fn region_label(lang: Lang, id: &str) -> String {
 #[component]
 fn ObjectBrowser(loc: CosLoc) -> impl IntoView {
     let lang = use_lang();
-    let marker = RwSignal::new(String::new());
-    let markers = RwSignal::new(Vec::<String>::new());
+    let marker = PageCursor::new();
     let l = loc.clone();
     let page = Resource::new(
         move || (l.clone(), marker.get()),
@@ -204,22 +204,7 @@ fn ObjectBrowser(loc: CosLoc) -> impl IntoView {
                                 {p.objects.into_iter().map(|o| view! { <ObjectLine o=o loc=l.clone()/> }).collect_view()}
                             </tbody>
                         </table>
-                        <nav class="pager" aria-label=t(lang, "pager.label")>
-                            <button type="button" class="btn btn-small" disabled=move || markers.with(Vec::is_empty)
-                                on:click=move |_| {
-                                    let prev = markers.try_update(|m| m.pop()).flatten().unwrap_or_default();
-                                    marker.set(prev);
-                                }>
-                                {t(lang, "pager.prev")}
-                            </button>
-                            <button type="button" class="btn btn-small" disabled=next.is_none()
-                                on:click=move |_| if let Some(n) = next.clone() {
-                                    markers.update(|m| m.push(marker.get_untracked()));
-                                    marker.set(n);
-                                }>
-                                {t(lang, "pager.next")}
-                            </button>
-                        </nav>
+                        <CursorPager cursor=marker next=next/>
                     }.into_any()
                 }
             })}

@@ -12,6 +12,7 @@ use crate::api::cos::cos_buckets;
 use crate::api::mps::{mps_tasks, StartMpsTask};
 use crate::api::triggers::mps_bindings;
 use crate::api::types::Role;
+use crate::components::cursor_pager::{CursorPager, PageCursor};
 use crate::components::form::{unit_result, FieldError};
 use crate::components::poll::poll_while;
 use crate::components::region_bar::{region_name, DEFAULT_RID};
@@ -240,13 +241,11 @@ fn TaskList(rid: Memo<u32>, started: RwSignal<u32>) -> impl IntoView {
     let busy = RwSignal::new(false);
     // Refresh every 3 s while a task on this page is still running.
     let tick = poll_while(move || busy.get(), Duration::from_secs(3));
-    let token = RwSignal::new(String::new());
-    let tokens = RwSignal::new(Vec::<String>::new());
+    let token = PageCursor::new();
     // A scroll token belongs to one region's list.
     Effect::new(move || {
         rid.track();
-        token.set(String::new());
-        tokens.set(Vec::new());
+        token.reset();
     });
     let tasks = Resource::new(
         move || (rid.get(), token.get(), started.get(), tick.get()),
@@ -274,7 +273,7 @@ fn TaskList(rid: Memo<u32>, started: RwSignal<u32>) -> impl IntoView {
                     }.into_any(),
                     Ok(p) => {
                         let held = bindings.get().and_then(Result::ok).unwrap_or_default();
-                        let next = p.next.clone();
+                        let next = (!p.next.is_empty()).then(|| p.next.clone());
                         view! {
                             <table class="table" id="task-table">
                                 <thead><tr>
@@ -289,22 +288,7 @@ fn TaskList(rid: Memo<u32>, started: RwSignal<u32>) -> impl IntoView {
                                     {p.tasks.into_iter().map(|task| view! { <TaskLine task=task bindings=held.clone() lang=lang/> }).collect_view()}
                                 </tbody>
                             </table>
-                            <nav class="pager" aria-label=t(lang, "pager.label")>
-                                <button type="button" class="btn btn-small" disabled=move || tokens.with(Vec::is_empty)
-                                    on:click=move |_| {
-                                        let prev = tokens.try_update(|m| m.pop()).flatten().unwrap_or_default();
-                                        token.set(prev);
-                                    }>
-                                    {t(lang, "pager.prev")}
-                                </button>
-                                <button type="button" class="btn btn-small" disabled=next.is_empty()
-                                    on:click=move |_| {
-                                        tokens.update(|m| m.push(token.get_untracked()));
-                                        token.set(next.clone());
-                                    }>
-                                    {t(lang, "pager.next")}
-                                </button>
-                            </nav>
+                            <CursorPager cursor=token next=next/>
                         }.into_any()
                     }
                 })}
