@@ -1,19 +1,17 @@
 //! Creating a function: creation method, template search and details, basic settings,
 //! then the function configuration, and progress until the function is Active.
-use std::time::Duration;
-
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::cloud_types::TemplateCard;
-use crate::api::functions::{get_function, get_template, list_templates, CreateFunction};
+use crate::api::functions::{get_template, list_templates, CreateFunction};
 use crate::api::wizard::get_wizard_state;
 use crate::components::form::{unit_result, FieldError, FormError};
-use crate::components::poll::poll_while;
 use crate::components::region_bar::{region_name, use_scf_loc};
 use crate::components::states::{EmptyState, ErrorBanner, Loading};
 use crate::i18n::{error_text, t, use_lang, Lang};
+use crate::pages::function_progress::{follow_creation, CreationProgress};
 use crate::{fuzzy, regions, routes, scf_rules};
 
 /// The template behind "blank function".
@@ -113,44 +111,28 @@ pub fn FunctionNewPage() -> impl IntoView {
     let can_continue = move || source.get().is_some() && name_problem.get().is_none();
 
     // After Complete: poll until the function is Active, then open it.
-    let created = Memo::new(move |_| matches!(create.value().get(), Some(Ok(()))));
-    let settled = RwSignal::new(false);
-    let tick = poll_while(
-        move || created.get() && !settled.get(),
-        Duration::from_millis(700),
-    );
-    // Browser-only: it starts after Complete, and is read outside a Transition.
-    let progress = LocalResource::new(move || {
-        let done = created.get();
-        tick.track();
-        let (l, n) = (loc.get_untracked(), name.get_untracked());
-        async move {
-            if done {
-                Some(get_function(l.rid, l.ns, n.trim().to_owned()).await)
-            } else {
-                None
-            }
-        }
-    });
     let go = navigate.clone();
-    Effect::new(move || {
-        if let Some(Some(Ok(f))) = progress.get() {
-            if f.status != "Creating" {
-                settled.set(true);
-                if f.status == "Active" {
-                    go(
-                        &format!(
-                            "{}?{}&name={}",
-                            routes::FUNCTION_DETAIL,
-                            loc.get_untracked().query(),
-                            f.name
-                        ),
-                        Default::default(),
-                    );
-                }
-            }
-        }
-    });
+    let CreationProgress {
+        created,
+        function: progress,
+    } = follow_creation(
+        create,
+        move || {
+            let l = loc.get_untracked();
+            (l.rid, l.ns, name.get_untracked().trim().to_owned())
+        },
+        move |f| {
+            go(
+                &format!(
+                    "{}?{}&name={}",
+                    routes::FUNCTION_DETAIL,
+                    loc.get_untracked().query(),
+                    f.name
+                ),
+                Default::default(),
+            );
+        },
+    );
 
     let complete = move |_| {
         let (l, Some(c)) = (loc.get_untracked(), source.get_untracked()) else {

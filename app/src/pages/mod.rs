@@ -6,6 +6,7 @@ mod cloud_account;
 pub mod cos;
 pub mod function_detail;
 mod function_new;
+mod function_progress;
 pub mod functions;
 mod login;
 mod members;

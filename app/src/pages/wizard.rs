@@ -14,7 +14,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::cloud_types::{LogRow, WizardState};
 use crate::api::cos::cos_buckets;
-use crate::api::functions::{get_function, CreateFunction};
+use crate::api::functions::CreateFunction;
 use crate::api::logs::function_logs;
 use crate::api::mps::StartMpsTask;
 use crate::api::triggers::{mps_bindings, CreateMpsTrigger};
@@ -30,6 +30,7 @@ use crate::i18n::{error_text, t, use_lang, Lang};
 use crate::pages::cos::object_href;
 use crate::pages::function_detail::triggers_tab::ServiceRoles;
 use crate::pages::function_detail::FnLoc;
+use crate::pages::function_progress::follow_creation;
 use crate::{regions, routes, scf_rules};
 
 /// The template the wizard creates the function from.
@@ -158,43 +159,21 @@ fn CreateStep(w: WizardState, save: ServerAction<SaveWizard>) -> impl IntoView {
     let region = regions::by_rid(rid)
         .map(|r| region_name(lang, r))
         .unwrap_or_default();
-    // After Create: poll until Active, then move on.
-    let created = Memo::new(move |_| matches!(create.value().get(), Some(Ok(()))));
-    let settled = RwSignal::new(false);
-    let tick = poll_while(
-        move || created.get() && !settled.get(),
-        Duration::from_millis(700),
-    );
-    let ns_poll = ns.clone();
-    let progress = LocalResource::new(move || {
-        let done = created.get();
-        tick.track();
-        let (ns, n) = (ns_poll.clone(), name.get_untracked().trim().to_owned());
-        async move {
-            if done {
-                Some(get_function(rid, ns, n).await)
-            } else {
-                None
-            }
-        }
-    });
     let w_next = w.clone();
     let advance = move || {
         let mut next = w_next.clone();
         next.function_name = name.get_untracked().trim().to_owned();
         save.dispatch(save_of(&next, 2, ""));
     };
+    // After Create: poll until Active, then move on.
+    let ns_poll = ns.clone();
     let advance_on_active = advance.clone();
-    Effect::new(move || {
-        if let Some(Some(Ok(f))) = progress.get() {
-            if f.status != "Creating" {
-                settled.set(true);
-                if f.status == "Active" {
-                    advance_on_active();
-                }
-            }
-        }
-    });
+    let created = follow_creation(
+        create,
+        move || (rid, ns_poll.clone(), name.get_untracked().trim().to_owned()),
+        move |_| advance_on_active(),
+    )
+    .created;
     let exists = move || matches!(create.value().get(), Some(Err(AppError::Cloud { ref code, .. })) if code == "ResourceInUse.FunctionName");
     let ns_submit = ns.clone();
     let submit = move |ev: leptos::ev::SubmitEvent| {
