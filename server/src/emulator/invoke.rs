@@ -254,6 +254,58 @@ struct LogRow {
     retry_num: i32,
 }
 
+/// The log query's conditions. Only those asked for reach the SQL, so that each query
+/// gets the plan its filters allow (RequestId by key, keyword through the trigram index).
+struct LogFilter<'a> {
+    account_id: i64,
+    region: &'a str,
+    function: &'a FunctionRow,
+    from: OffsetDateTime,
+    to: OffsetDateTime,
+    request_id: Option<Uuid>,
+    like: Option<String>,
+    /// A fixed SQL condition on `ret_code`.
+    ret_filter: &'static str,
+}
+
+impl<'a> LogFilter<'a> {
+    fn push(&self, q: &mut sqlx::QueryBuilder<'a, sqlx::Postgres>) {
+        q.push("account_id = ")
+            .push_bind(self.account_id)
+            .push(" and region = ")
+            .push_bind(self.region)
+            .push(" and namespace = ")
+            .push_bind(&self.function.namespace)
+            .push(" and function_name = ")
+            .push_bind(&self.function.function_name)
+            .push(" and start_time between ")
+            .push_bind(self.from)
+            .push(" and ")
+            .push_bind(self.to);
+        if let Some(id) = self.request_id {
+            q.push(" and request_id = ").push_bind(id);
+        }
+        if let Some(like) = &self.like {
+            q.push(" and log like ").push_bind(like.clone());
+        }
+        q.push(" and ").push(self.ret_filter);
+    }
+}
+
+/// A LIKE pattern matching text that contains `keyword` literally.
+fn like_pattern(keyword: &str) -> String {
+    let mut pattern = String::with_capacity(keyword.len() + 2);
+    pattern.push('%');
+    for c in keyword.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
 /// `GetFunctionLogs`: invocations of a function by time range, RequestId and outcome.
 pub async fn get_function_logs(
     emu: &Emulator,
@@ -348,42 +400,28 @@ pub async fn get_function_logs(
         .map(str::trim)
         .filter(|k| !k.is_empty())
         .map(str::to_owned);
-    let where_clause = format!(
-        "account_id = $1 and region = $2 and namespace = $3 and function_name = $4
-         and start_time between $5 and $6 and ($7::uuid is null or request_id = $7)
-         and ($8::text is null or strpos(log, $8) > 0) and {ret_filter}"
-    );
-    let total: i64 = sqlx::query_scalar(&format!(
-        "select count(*) from emulator.scf_invocation where {where_clause}"
-    ))
-    .bind(account_id)
-    .bind(region)
-    .bind(&function.namespace)
-    .bind(&function.function_name)
-    .bind(from)
-    .bind(to)
-    .bind(request_filter)
-    .bind(&keyword)
-    .fetch_one(&emu.db)
-    .await?;
-    // `order_by`, `order` and `ret_filter` come from the fixed lists above.
-    let rows: Vec<LogRow> = sqlx::query_as(&format!(
+    let filter = LogFilter {
+        account_id,
+        region,
+        function: &function,
+        from,
+        to,
+        request_id: request_filter,
+        like: keyword.as_deref().map(like_pattern),
+        ret_filter,
+    };
+    let mut count = sqlx::QueryBuilder::new("select count(*) from emulator.scf_invocation where ");
+    filter.push(&mut count);
+    let total: i64 = count.build_query_scalar().fetch_one(&emu.db).await?;
+    let mut select = sqlx::QueryBuilder::new(
         "select request_id, function_name, start_time, duration_ms, billed_ms, mem_usage, ret_code, ret_msg, log, retry_num
-         from emulator.scf_invocation where {where_clause}
-         order by {order_by} {order}, request_id offset $9 limit $10"
-    ))
-    .bind(account_id)
-    .bind(region)
-    .bind(&function.namespace)
-    .bind(&function.function_name)
-    .bind(from)
-    .bind(to)
-    .bind(request_filter)
-    .bind(&keyword)
-    .bind(offset)
-    .bind(limit)
-    .fetch_all(&emu.db)
-    .await?;
+         from emulator.scf_invocation where ",
+    );
+    filter.push(&mut select);
+    // `order_by` and `order` come from the fixed lists above.
+    select.push(format!(" order by {order_by} {order}, request_id offset "));
+    select.push_bind(offset).push(" limit ").push_bind(limit);
+    let rows: Vec<LogRow> = select.build_query_as().fetch_all(&emu.db).await?;
     let data: Vec<Value> = rows
         .into_iter()
         .map(|r| {
@@ -421,5 +459,11 @@ mod tests {
         ] {
             assert!(parse_cloud_time(bad).is_none(), "{bad}");
         }
+    }
+
+    #[test]
+    fn keywords_match_literally() {
+        assert_eq!(like_pattern("task-1"), "%task-1%");
+        assert_eq!(like_pattern(r"50%_a\b"), r"%50\%\_a\\b%");
     }
 }
