@@ -138,9 +138,25 @@ async fn invoke_bound(
     }
 }
 
-/// Starts the workers on `db` in the background.
+/// How many deliveries run at once: two per core, as an invocation mostly waits for its
+/// Node.js process.
+pub fn worker_count() -> usize {
+    std::thread::available_parallelism()
+        .map_or(2, |n| n.get() * 2)
+        .clamp(2, 16)
+}
+
+/// Starts [`worker_count`] workers on `db` in the background. Aborting the handle stops
+/// them all.
 pub fn spawn(db: PgPool, public_url: String) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(run_workers(Emulator { db, public_url }))
+    let emu = Emulator { db, public_url };
+    tokio::spawn(async move {
+        let mut workers = tokio::task::JoinSet::new();
+        for _ in 0..worker_count() {
+            workers.spawn(run_workers(emu.clone()));
+        }
+        while workers.join_next().await.is_some() {}
+    })
 }
 
 #[cfg(test)]
