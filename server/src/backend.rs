@@ -207,6 +207,11 @@ impl ConsoleBackend {
         &self.emulator_url
     }
 
+    /// How long a cloud API request may take.
+    pub fn cloud_timeout(&self) -> std::time::Duration {
+        self.config.cloud_timeout
+    }
+
     fn idle_secs(&self) -> i64 {
         self.config.session.idle_timeout.as_secs() as i64
     }

@@ -20,6 +20,8 @@ pub struct Config {
     pub invite_ttl: Duration,
     /// Where the embedded cloud emulator listens.
     pub emulator_addr: SocketAddr,
+    /// How long one cloud API request may take before it counts as lost.
+    pub cloud_timeout: Duration,
     /// Key that encrypts cloud SecretKeys (64 hex digits); unset: a generated key file.
     pub secret_key: Option<String>,
 }
@@ -130,6 +132,7 @@ impl Config {
                     message: format!("expected host:port, got {text:?}"),
                 })?
             },
+            cloud_timeout: Duration::from_secs(num("CLOUD_TIMEOUT_SECONDS", 30)?.max(1)),
             secret_key: get("CONSOLE_SECRET_KEY").filter(|v| !v.trim().is_empty()),
         })
     }

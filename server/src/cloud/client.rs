@@ -116,9 +116,17 @@ impl CloudClient {
     /// # Errors
     /// The TLS backend failing to initialise.
     pub fn new(endpoint: Endpoint) -> Result<Self, CloudError> {
+        Self::with_timeout(endpoint, Duration::from_secs(30))
+    }
+
+    /// A client for `endpoint` whose requests count as lost after `timeout`.
+    ///
+    /// # Errors
+    /// The TLS backend failing to initialise.
+    pub fn with_timeout(endpoint: Endpoint, timeout: Duration) -> Result<Self, CloudError> {
         let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(5))
-            .timeout(Duration::from_secs(30))
+            .connect_timeout(Duration::from_secs(5).min(timeout))
+            .timeout(timeout)
             .build()
             .map_err(|e| CloudError::Transport(format!("http client: {e}")))?;
         Ok(Self {

@@ -68,11 +68,15 @@ impl CloudConsole {
     /// # Errors
     /// The HTTP client failing to initialise.
     pub fn new(backend: Arc<ConsoleBackend>) -> Result<Self, CloudError> {
-        let emulator = CloudClient::new(Endpoint::Custom(backend.emulator_url().to_owned()))?;
+        let timeout = backend.cloud_timeout();
+        let emulator = CloudClient::with_timeout(
+            Endpoint::Custom(backend.emulator_url().to_owned()),
+            timeout,
+        )?;
         Ok(Self {
             backend,
             emulator,
-            tencent: CloudClient::new(Endpoint::Tencent)?,
+            tencent: CloudClient::with_timeout(Endpoint::Tencent, timeout)?,
             cos_http: CosClient::http()?,
         })
     }

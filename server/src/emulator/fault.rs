@@ -1,8 +1,31 @@
 //! Failure injection: tests (and people trying the console) make the emulator answer the
 //! next calls of an action with a chosen error, to see retries and error displays work.
+//! Besides API error codes, three codes break the transport instead: [`HTTP_500`],
+//! [`MALFORMED`] and [`TIMEOUT`]. The call is not carried out in any case.
+use std::time::Duration;
+
 use sqlx::PgExecutor;
 
 use super::api::ApiError;
+
+/// Answer HTTP 500 with a plain-text body, as a failing gateway would.
+pub const HTTP_500: &str = "@http500";
+/// Answer HTTP 200 with a body that is cut short and is not JSON.
+pub const MALFORMED: &str = "@malformed";
+/// Answer nothing for [`HANG`], so that the caller's timeout fires first.
+pub const TIMEOUT: &str = "@timeout";
+/// How long a [`TIMEOUT`] fault holds the request.
+pub const HANG: Duration = Duration::from_secs(120);
+
+/// What an armed fault does to a call.
+#[derive(Debug)]
+pub enum Injected {
+    /// The API's error envelope with this code.
+    Api(ApiError),
+    Http500,
+    Malformed,
+    Timeout,
+}
 
 /// Makes the next `times` calls of `action` (`*` for any) by the account fail with `code`.
 ///
@@ -30,8 +53,8 @@ pub async fn inject(
 /// Consumes one injected failure for this call, if any is armed.
 ///
 /// # Errors
-/// The injected error, or a database error.
-pub async fn check(db: impl PgExecutor<'_>, account_id: i64, action: &str) -> Result<(), ApiError> {
+/// The injected failure, or a database error (as an API error).
+pub async fn check(db: impl PgExecutor<'_>, account_id: i64, action: &str) -> Result<(), Injected> {
     let code: Option<String> = sqlx::query_scalar(
         "update emulator.fault set remaining = remaining - 1
          where fault_id = (select fault_id from emulator.fault
@@ -42,12 +65,16 @@ pub async fn check(db: impl PgExecutor<'_>, account_id: i64, action: &str) -> Re
     .bind(account_id)
     .bind(action)
     .fetch_optional(db)
-    .await?;
-    match code {
-        Some(code) => Err(ApiError::new(
-            &code,
-            "Injected failure (emulator fault injection).",
-        )),
+    .await
+    .map_err(|e| Injected::Api(e.into()))?;
+    match code.as_deref() {
         None => Ok(()),
+        Some(HTTP_500) => Err(Injected::Http500),
+        Some(MALFORMED) => Err(Injected::Malformed),
+        Some(TIMEOUT) => Err(Injected::Timeout),
+        Some(code) => Err(Injected::Api(ApiError::new(
+            code,
+            "Injected failure (emulator fault injection).",
+        ))),
     }
 }

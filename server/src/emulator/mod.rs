@@ -23,7 +23,7 @@ mod verify;
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::HeaderMap;
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -70,42 +70,67 @@ pub fn router(db: PgPool, public_url: String) -> Router {
 
 async fn api_call(State(emu): State<Emulator>, headers: HeaderMap, body: Bytes) -> Response {
     let request_id = uuid::Uuid::new_v4().to_string();
-    let result = async {
-        let ctx = verify::authenticate(&emu.db, &headers, &body).await?;
-        fault::check(&emu.db, ctx.account_id, &ctx.action).await?;
-        let params = api::parse_params(&body)?;
-        let expected = match ctx.service.as_str() {
-            "cam" => cam::VERSION,
-            "scf" => scf::VERSION,
-            "mps" => mps::VERSION,
-            "region" => region::VERSION,
-            _ => "",
-        };
-        if !expected.is_empty() && ctx.version != expected {
-            return Err(ApiError::new(
-                "NoSuchVersion",
-                format!(
-                    "The API version {} does not exist for service {}.",
-                    ctx.version, ctx.service
-                ),
-            ));
+    let ctx = match verify::authenticate(&emu.db, &headers, &body).await {
+        Ok(ctx) => ctx,
+        Err(err) => return envelope(Err(err), &request_id).into_response(),
+    };
+    let result = match fault::check(&emu.db, ctx.account_id, &ctx.action).await {
+        Ok(()) => handle(&emu, &ctx, &body).await,
+        Err(fault::Injected::Api(err)) => Err(err),
+        Err(fault::Injected::Http500) => {
+            return (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "upstream failure (injected)",
+            )
+                .into_response()
         }
-        match ctx.service.as_str() {
-            "cam" => cam::handle(&emu, &ctx, &params).await,
-            "scf" => scf::handle(&emu, &ctx, &params).await,
-            "mps" => mps::handle(&emu, &ctx, &params).await,
-            "region" => region::handle(&ctx, &params),
-            _ => Err(ApiError::new(
-                "InvalidAction",
-                format!(
-                    "The action {} is not supported by service {}.",
-                    ctx.action, ctx.service
-                ),
-            )),
+        Err(fault::Injected::Malformed) => {
+            return (
+                [(header::CONTENT_TYPE, "application/json")],
+                r#"{"Response": {"Req"#,
+            )
+                .into_response()
         }
-    }
-    .await;
+        Err(fault::Injected::Timeout) => {
+            tokio::time::sleep(fault::HANG).await;
+            return StatusCode::GATEWAY_TIMEOUT.into_response();
+        }
+    };
     envelope(result, &request_id).into_response()
+}
+
+/// Carries out an authenticated call.
+async fn handle(emu: &Emulator, ctx: &verify::CallContext, body: &[u8]) -> Result<Value, ApiError> {
+    let params = api::parse_params(body)?;
+    let expected = match ctx.service.as_str() {
+        "cam" => cam::VERSION,
+        "scf" => scf::VERSION,
+        "mps" => mps::VERSION,
+        "region" => region::VERSION,
+        _ => "",
+    };
+    if !expected.is_empty() && ctx.version != expected {
+        return Err(ApiError::new(
+            "NoSuchVersion",
+            format!(
+                "The API version {} does not exist for service {}.",
+                ctx.version, ctx.service
+            ),
+        ));
+    }
+    match ctx.service.as_str() {
+        "cam" => cam::handle(emu, ctx, &params).await,
+        "scf" => scf::handle(emu, ctx, &params).await,
+        "mps" => mps::handle(emu, ctx, &params).await,
+        "region" => region::handle(ctx, &params),
+        _ => Err(ApiError::new(
+            "InvalidAction",
+            format!(
+                "The action {} is not supported by service {}.",
+                ctx.action, ctx.service
+            ),
+        )),
+    }
 }
 
 /// Wraps a result in the API 3.0 envelope. Errors are HTTP 200 too, as the real API does.
