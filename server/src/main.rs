@@ -3,7 +3,9 @@
 //! `server` serves (configuration from the environment, see `.env.example`);
 //! `server emulator` runs only the cloud emulator; `server emulator-account` creates an
 //! emulator account and prints its credentials (for SDKs and scripts);
-//! `server stop-db DIR` stops an embedded cluster left running under data folder DIR.
+//! `server stop-db DIR` stops an embedded cluster left running under data folder DIR;
+//! `server db-url DIR` prints the URL of the console's database on the cluster running
+//! there (for psql and the benchmark).
 use std::process::ExitCode;
 
 #[tokio::main]
@@ -48,8 +50,24 @@ async fn main() -> ExitCode {
                 .await
                 .map_err(|e| e.to_string())
         }
+        ["db-url", dir] => {
+            match server::db::embedded::EmbeddedPostgres::running_url(
+                std::path::Path::new(dir),
+                "console",
+            )
+            .await
+            {
+                // The URL holds the cluster's password: printed for the person who asked.
+                Ok(Some(url)) => {
+                    println!("{url}");
+                    Ok(())
+                }
+                Ok(None) => Err(format!("no embedded PostgreSQL is running under {dir}")),
+                Err(err) => Err(err.to_string()),
+            }
+        }
         _ => Err(
-            "usage: server [serve] | server emulator | server emulator-account | server stop-db DATA_DIR"
+            "usage: server [serve] | server emulator | server emulator-account | server stop-db DATA_DIR | server db-url DATA_DIR"
                 .to_owned(),
         ),
     };

@@ -120,6 +120,18 @@ impl EmbeddedPostgres {
         Ok(())
     }
 
+    /// URL of database `name` on the cluster running under `data_dir`, if one runs there.
+    ///
+    /// # Errors
+    /// The folder not holding a cluster we can manage.
+    pub async fn running_url(data_dir: &Path, name: &str) -> Result<Option<String>, EmbeddedError> {
+        let mut pg = Self::locate(data_dir).await?;
+        Ok(pg.running_port().await.map(|port| {
+            pg.port = port;
+            pg.url_for(name)
+        }))
+    }
+
     /// Connection URL of the maintenance database `postgres`.
     pub fn url(&self) -> String {
         self.url_for("postgres")
@@ -141,6 +153,29 @@ impl EmbeddedPostgres {
         self.pg_ctl(&["stop", "-m", "fast", "-w", "-t", "60"])
             .await?;
         tracing::info!("embedded PostgreSQL stopped");
+        Ok(())
+    }
+
+    /// Restarts the cluster on the same port (fast mode: open connections are cut), as a
+    /// database failover or an operator's restart would. The reliability tests use it.
+    ///
+    /// # Errors
+    /// pg_ctl failing.
+    pub async fn restart(&self) -> Result<(), EmbeddedError> {
+        self.pg_ctl(&[
+            "restart",
+            "-m",
+            "fast",
+            "-w",
+            "-t",
+            "60",
+            "-l",
+            &self.cluster_dir.join("postgres.log").to_string_lossy(),
+            "-o",
+            &format!("-p {}", self.port),
+        ])
+        .await?;
+        tracing::info!(port = self.port, "embedded PostgreSQL restarted");
         Ok(())
     }
 
