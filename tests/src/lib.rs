@@ -157,7 +157,11 @@ pub async fn spawn() -> TestServer {
 
 /// Starts the server with some configuration variables set (see `.env.example`).
 pub async fn spawn_with(vars: impl Fn(&str) -> Option<String>) -> TestServer {
-    let db = fresh_db().await;
+    spawn_on(fresh_db().await, vars).await
+}
+
+/// Starts the server on database `db` (migrated here), with configuration variables.
+pub async fn spawn_on(db: PgPool, vars: impl Fn(&str) -> Option<String>) -> TestServer {
     let data_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/test-data");
     let config = Config::from_lookup(|name| {
         vars(name).or_else(|| match name {

@@ -1,0 +1,151 @@
+//! Bad bodies to every endpoint: every server function (listed from the registry, so a
+//! new one is covered without touching this file), the emulator's API and COS. Oversized
+//! bodies get 413 and malformed ones 400 (the cloud API answers its error envelope, as
+//! the real one does); nothing answers 5xx.
+use integration_tests::*;
+use reqwest::StatusCode;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// Sends only the head of a request announcing `length` bytes of body; returns the status
+/// the server answers with before reading it.
+async fn announce(addr: &str, method: &str, path: &str, length: usize) -> u16 {
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.expect("write");
+    let mut buf = [0u8; 64];
+    let n = tokio::time::timeout(std::time::Duration::from_secs(10), stream.read(&mut buf))
+        .await
+        .expect("the server answers without waiting for the body")
+        .expect("read");
+    let line = String::from_utf8_lossy(&buf[..n]);
+    line.split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("{method} {path}: no status in {line:?}"))
+}
+
+#[tokio::test]
+async fn every_server_function_refuses_bad_bodies_with_4xx() {
+    let srv = spawn().await;
+    let owner = srv.owner().await;
+    let addr = srv.addr.to_string();
+    let mut paths: Vec<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(p, _)| p.to_owned())
+        .collect();
+    paths.sort();
+    assert!(
+        paths.len() > 30,
+        "registry lists the server functions: {paths:?}"
+    );
+    // Session-ending ones last, so the others run signed in.
+    paths.sort_by_key(|p| p.contains("logout") || p.contains("sign_out"));
+
+    let mut wrong = Vec::new();
+    for path in &paths {
+        let status = announce(&addr, "POST", path, server::BODY_LIMIT + 1).await;
+        if status != 413 {
+            wrong.push(format!("{path}: oversized → {status}"));
+        }
+        let bodies: [(&str, &[u8]); 3] = [
+            (
+                "application/x-www-form-urlencoded",
+                b"\xff\xfe%%%=&rid=%zz&page=-1",
+            ),
+            (
+                "application/x-www-form-urlencoded",
+                b"rid=eight&page=x&memory_size=1e999",
+            ),
+            ("application/json", b"{\"rid\": [1, "),
+        ];
+        for (content_type, body) in bodies {
+            let r = owner
+                .client
+                .post(format!("{}{path}", srv.base))
+                .header("content-type", content_type)
+                .header("accept", "application/json")
+                .body(body.to_vec())
+                .send()
+                .await
+                .expect("request");
+            let status = r.status();
+            // Functions without arguments may take any body; the rest must say 400.
+            let ok = status == StatusCode::BAD_REQUEST
+                || status == StatusCode::UNSUPPORTED_MEDIA_TYPE
+                || (status.is_success() && takes_no_arguments(path))
+                || (status == StatusCode::UNAUTHORIZED && path.contains("logout"));
+            if !ok {
+                let text = r.text().await.unwrap_or_default();
+                wrong.push(format!("{path} ({content_type}): {status} {text}"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// Server functions whose signature takes no argument (a body is then ignored).
+fn takes_no_arguments(path: &str) -> bool {
+    const NONE: [&str; 12] = [
+        "list_templates",
+        "list_my_sessions",
+        "revoke_other_sessions",
+        "get_session_info",
+        "logout",
+        "get_cloud_account",
+        "wizard_state",
+        "list_members",
+        "list_invites",
+        "cos_buckets",
+        "service_roles",
+        "mps_bindings",
+    ];
+    NONE.iter().any(|n| path.ends_with(&format!("/{n}")))
+}
+
+#[tokio::test]
+async fn the_emulator_refuses_bad_bodies_without_5xx() {
+    let emu = spawn_emulator().await;
+    let addr = emu.base.trim_start_matches("http://").to_owned();
+    let status = announce(&addr, "POST", "/", server::emulator::BODY_LIMIT + 1).await;
+    assert_eq!(status, 413, "API body over the limit");
+    let bucket = emu.create_bucket("bodies").await;
+    let status = announce(
+        &addr,
+        "PUT",
+        &format!("/cos/{bucket}/big.bin"),
+        server::emulator::OBJECT_LIMIT + 1,
+    )
+    .await;
+    assert_eq!(status, 413, "object over the limit");
+
+    // Malformed API bodies, signed and unsigned: the API's error envelope, never a 5xx.
+    let client = reqwest::Client::new();
+    for body in [&b"{\"Limit\": "[..], b"\xff\xfe", b"[]", b"null"] {
+        let r = client
+            .post(&emu.base)
+            .header("content-type", "application/json")
+            .header("x-tc-action", "ListFunctions")
+            .body(body.to_vec())
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(r.status(), StatusCode::OK);
+        let v: serde_json::Value = r.json().await.expect("an envelope");
+        assert!(v["Response"]["Error"]["Code"].is_string(), "{v}");
+    }
+    for params in [
+        serde_json::json!([]),
+        serde_json::json!("text"),
+        serde_json::json!(null),
+        serde_json::json!({"Offset": -1, "Limit": 1e9}),
+        serde_json::json!({"Namespace": {"nested": true}}),
+    ] {
+        match emu.call("scf", "ListFunctions", params.clone()).await {
+            Err(server::cloud::error::CloudError::Api { code, .. }) => {
+                assert!(code.starts_with("InvalidParameter"), "{params}: {code}")
+            }
+            other => panic!("{params}: expected an API error, got {other:?}"),
+        }
+    }
+}

@@ -1,0 +1,265 @@
+//! Cloud API faults injected in the emulator (throttling past the retries, HTTP 500, a
+//! malformed answer, a request that never answers) reach the console as clear errors and
+//! leave nothing half done: the same action succeeds once the fault is gone. Two sessions
+//! binding the same MPS event type at once: exactly one wins.
+use integration_tests::*;
+use reqwest::StatusCode;
+use serde_json::Value;
+use server::emulator::fault;
+
+const F: [(&str, &str); 3] = [("rid", "8"), ("ns", "default"), ("name", "MPSAnalysis")];
+
+fn function_form(name: &str) -> Vec<(&str, &str)> {
+    vec![
+        ("rid", "8"),
+        ("ns", "default"),
+        ("name", name),
+        ("template_id", "demo-nodejs89-mps-webhook"),
+        ("description", ""),
+        ("memory_size", "128"),
+        ("timeout", "3"),
+        ("variables", ""),
+        ("role", ""),
+    ]
+}
+
+fn bind_form<'a>(name: &'a str, event_type: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("rid", "8"),
+        ("ns", "default"),
+        ("name", name),
+        ("event_type", event_type),
+    ]
+}
+
+/// The team's emulator account (the only one in a fresh database).
+async fn account_id(srv: &TestServer) -> i64 {
+    sqlx::query_scalar("select account_id from emulator.account")
+        .fetch_one(&srv.db)
+        .await
+        .expect("one emulator account")
+}
+
+async fn function_names(b: &Browser) -> Vec<String> {
+    let r = b
+        .call(
+            "list_functions",
+            &[
+                ("rid", "8"),
+                ("ns", "default"),
+                ("search", ""),
+                ("page", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    r.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|f| f["name"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// The reply is the error a broken call must give: 502 with the cloud's code and
+/// RequestId when it answered, a network error with a message when it did not.
+fn assert_clear_error(r: &Reply, code: &str) {
+    assert_eq!(r.status, StatusCode::BAD_GATEWAY, "{code}: {r:?}");
+    if code.starts_with('@') {
+        assert_eq!(error_kind(r), "Network", "{code}: {r:?}");
+        let message = r.body["Network"]["message"].as_str().unwrap_or_default();
+        assert!(!message.is_empty(), "{code}: {r:?}");
+    } else {
+        assert_eq!(error_kind(r), "Cloud", "{code}: {r:?}");
+        assert_eq!(r.body["Cloud"]["code"], code, "{r:?}");
+        let request_id = r.body["Cloud"]["request_id"].as_str().unwrap_or_default();
+        assert!(!request_id.is_empty(), "{r:?}");
+    }
+}
+
+#[tokio::test]
+async fn injected_faults_give_clear_errors_and_leave_no_trace() {
+    // Lost requests count as lost after 2 s rather than 30.
+    let srv = spawn_with(|n| (n == "CLOUD_TIMEOUT_SECONDS").then(|| "2".to_owned())).await;
+    let owner = srv.owner().await;
+    assert_eq!(owner.call("wizard_state", &[]).await.status, StatusCode::OK);
+    let account = account_id(&srv).await;
+    let r = owner
+        .call("create_function", &function_form("MPSAnalysis"))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    wait_active(&owner, "MPSAnalysis").await;
+    for role in ["SCF_QcsRole", "MPS_QcsRole"] {
+        let r = owner.call("authorize_role", &[("name", role)]).await;
+        assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    }
+
+    // Throttling is retried three times, so four answers in a row get through.
+    let faults = [
+        ("RequestLimitExceeded", 4),
+        (fault::HTTP_500, 4),
+        (fault::MALFORMED, 4),
+        (fault::TIMEOUT, 4),
+    ];
+    for (code, times) in faults {
+        // A new function: refused, not created, and creatable right after.
+        fault::inject(&srv.db, account, "CreateFunction", code, times)
+            .await
+            .expect("inject");
+        let r = owner
+            .call("create_function", &function_form("Second"))
+            .await;
+        assert_clear_error(&r, code);
+        sqlx::query("delete from emulator.fault")
+            .execute(&srv.db)
+            .await
+            .expect("clear faults");
+        assert!(!function_names(&owner).await.contains(&"Second".to_owned()));
+        let r = owner
+            .call("create_function", &function_form("Second"))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{code}: {r:?}");
+        wait_active(&owner, "Second").await;
+        let mut del = F.to_vec();
+        del[2].1 = "Second";
+        let r = owner.call("delete_function", &del).await;
+        assert_eq!(r.status, StatusCode::OK, "{code}: {r:?}");
+
+        // A trigger: refused, neither bound in the cloud nor recorded by the console.
+        fault::inject(&srv.db, account, "BindTrigger", code, times)
+            .await
+            .expect("inject");
+        let r = owner
+            .call(
+                "create_mps_trigger",
+                &bind_form("MPSAnalysis", "WorkflowTask"),
+            )
+            .await;
+        assert_clear_error(&r, code);
+        sqlx::query("delete from emulator.fault")
+            .execute(&srv.db)
+            .await
+            .expect("clear faults");
+        let r = owner.call("list_triggers", &F).await;
+        assert_eq!(r.body, Value::Array(vec![]), "{code}: {r:?}");
+        let bound: i64 = sqlx::query_scalar("select count(*) from mps_binding")
+            .fetch_one(&srv.db)
+            .await
+            .expect("count");
+        assert_eq!(bound, 0, "{code}");
+        let r = owner
+            .call(
+                "create_mps_trigger",
+                &bind_form("MPSAnalysis", "WorkflowTask"),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{code}: {r:?}");
+        let r = owner
+            .call(
+                "delete_trigger",
+                &[
+                    ("rid", "8"),
+                    ("ns", "default"),
+                    ("name", "MPSAnalysis"),
+                    ("trigger_name", "WorkflowTask"),
+                    ("kind", "mps"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{code}: {r:?}");
+
+        // A read: the error, then the same list as before.
+        fault::inject(&srv.db, account, "ListFunctions", code, times)
+            .await
+            .expect("inject");
+        let r = owner
+            .call(
+                "list_functions",
+                &[
+                    ("rid", "8"),
+                    ("ns", "default"),
+                    ("search", ""),
+                    ("page", "1"),
+                ],
+            )
+            .await;
+        assert_clear_error(&r, code);
+        sqlx::query("delete from emulator.fault")
+            .execute(&srv.db)
+            .await
+            .expect("clear faults");
+        assert_eq!(function_names(&owner).await, ["MPSAnalysis"], "{code}");
+    }
+}
+
+#[tokio::test]
+async fn concurrent_binds_of_one_event_type_have_one_winner() {
+    let srv = spawn().await;
+    let owner = srv.owner().await;
+    let developer = srv
+        .invite_and_join(&owner, "dev@example.com", "developer", "Dana Developer")
+        .await;
+    for name in ["First", "Second"] {
+        let r = owner.call("create_function", &function_form(name)).await;
+        assert_eq!(r.status, StatusCode::OK, "{r:?}");
+        wait_active(&owner, name).await;
+    }
+    for role in ["SCF_QcsRole", "MPS_QcsRole"] {
+        let r = owner.call("authorize_role", &[("name", role)]).await;
+        assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    }
+    for round in 0..5 {
+        let (first, second) = (
+            bind_form("First", "EditMediaTask"),
+            bind_form("Second", "EditMediaTask"),
+        );
+        let (a, b) = tokio::join!(
+            owner.call("create_mps_trigger", &first),
+            developer.call("create_mps_trigger", &second),
+        );
+        let winners: Vec<&str> = [(&a, "First"), (&b, "Second")]
+            .iter()
+            .filter(|(r, _)| r.status == StatusCode::OK)
+            .map(|(_, name)| *name)
+            .collect();
+        assert_eq!(winners.len(), 1, "round {round}: {a:?} {b:?}");
+        // The loser hears why: the cloud's code for an event type another function holds.
+        let loser = if winners[0] == "First" { &b } else { &a };
+        assert_eq!(error_kind(loser), "Cloud", "round {round}: {loser:?}");
+        assert_eq!(
+            loser.body["Cloud"]["code"], "ResourceInUse.Trigger",
+            "round {round}: {loser:?}"
+        );
+
+        // The cloud and the console agree on the one holder.
+        let recorded: Vec<String> = sqlx::query_scalar("select function_name from mps_binding")
+            .fetch_all(&srv.db)
+            .await
+            .expect("bindings");
+        assert_eq!(recorded, [winners[0]], "round {round}");
+        for name in ["First", "Second"] {
+            let mut f = F.to_vec();
+            f[2].1 = name;
+            let r = owner.call("list_triggers", &f).await;
+            let n = r.body.as_array().map_or(0, Vec::len);
+            assert_eq!(
+                n,
+                usize::from(name == winners[0]),
+                "round {round} {name}: {r:?}"
+            );
+        }
+        let r = owner
+            .call(
+                "delete_trigger",
+                &[
+                    ("rid", "8"),
+                    ("ns", "default"),
+                    ("name", winners[0]),
+                    ("trigger_name", "EditMediaTask"),
+                    ("kind", "mps"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    }
+}
