@@ -33,18 +33,15 @@ impl From<sqlx::Error> for ApiError {
     }
 }
 
-/// The request body as a JSON object (`{}` when empty).
+impl From<cloud_wire::WireError> for ApiError {
+    fn from(err: cloud_wire::WireError) -> Self {
+        ApiError::new(err.code(), err.to_string())
+    }
+}
+
+/// The request body as a JSON object (`{}` when empty); see [`cloud_wire::parse_params`].
 pub fn parse_params(body: &[u8]) -> Result<Value, ApiError> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(Value::Object(Default::default()));
-    }
-    match serde_json::from_slice::<Value>(body) {
-        Ok(v @ Value::Object(_)) => Ok(v),
-        _ => Err(ApiError::new(
-            "InvalidParameter",
-            "The request body is not a valid JSON object.",
-        )),
-    }
+    Ok(cloud_wire::parse_params(body)?)
 }
 
 /// An optional string parameter; a value of another type is an error.
@@ -123,7 +120,14 @@ mod tests {
     fn reads_params() {
         assert_eq!(parse_params(b"").expect("empty is {}"), json!({}));
         assert!(parse_params(b"[1]").is_err());
-        assert!(parse_params(b"{not json").is_err());
+        let err = parse_params(b"{not json").expect_err("not json");
+        assert_eq!(
+            err,
+            ApiError::new(
+                "InvalidParameter",
+                "The request body is not a valid JSON object."
+            )
+        );
         let p = json!({"A": "x", "N": 3, "B": 1});
         assert_eq!(req_str(&p, "A"), Ok("x"));
         assert_eq!(
