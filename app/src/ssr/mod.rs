@@ -33,6 +33,28 @@ pub struct Req {
     pub user_agent: String,
 }
 
+impl Req {
+    /// The request's details from its session, its extensions (the client address the
+    /// server put there) and its headers (the User-Agent, cut to 300 characters).
+    pub fn from_parts(
+        session: Session,
+        extensions: &http::Extensions,
+        headers: &http::HeaderMap,
+    ) -> Self {
+        Self {
+            session,
+            ip: extensions.get::<ClientIp>().map(|c| c.0),
+            user_agent: headers
+                .get(http::header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .chars()
+                .take(300)
+                .collect(),
+        }
+    }
+}
+
 /// Input of the first-run setup form.
 pub struct SetupInput {
     pub team_name: String,
@@ -138,22 +160,9 @@ pub fn backend_and_req() -> Result<(SharedBackend, Req), AppError> {
         .get::<Session>()
         .cloned()
         .ok_or_else(|| internal("session layer"))?;
-    let ip = parts.extensions.get::<ClientIp>().map(|c| c.0);
-    let user_agent = parts
-        .headers
-        .get(http::header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .chars()
-        .take(300)
-        .collect();
     Ok((
         backend,
-        Req {
-            session,
-            ip,
-            user_agent,
-        },
+        Req::from_parts(session, &parts.extensions, &parts.headers),
     ))
 }
 

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use app::api::cos::{bucket_ok, key_ok};
 use app::error::AppError;
-use app::ssr::{BucketRef, ClientIp, Req, SharedCloud};
+use app::ssr::{BucketRef, Req, SharedCloud};
 use axum::extract::{Query, Request};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -27,18 +27,7 @@ pub async fn download(
         )
             .into_response();
     }
-    let req = Req {
-        session,
-        ip: request.extensions().get::<ClientIp>().map(|c| c.0),
-        user_agent: request
-            .headers()
-            .get(header::USER_AGENT)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .chars()
-            .take(300)
-            .collect(),
-    };
+    let req = Req::from_parts(session, request.extensions(), request.headers());
     match cloud
         .download_object(&req, BucketRef { bucket, region }, &key)
         .await
