@@ -5,28 +5,11 @@ use integration_tests::*;
 use reqwest::StatusCode;
 use serde_json::Value;
 
-const MPS_TEMPLATE: &str = "demo-nodejs89-mps-webhook";
+use crate::console_forms::{NewFunction, MPS_TEMPLATE};
 
-async fn create(b: &Browser, name: &str) -> Reply {
-    create_with(b, name, "").await
-}
-
-async fn create_with(b: &Browser, name: &str, variables: &str) -> Reply {
-    b.call(
-        "create_function",
-        &[
-            ("rid", "8"),
-            ("ns", "default"),
-            ("name", name),
-            ("template_id", MPS_TEMPLATE),
-            ("description", "MPS callbacks"),
-            ("memory_size", "128"),
-            ("timeout", "3"),
-            ("variables", variables),
-            ("role", ""),
-        ],
-    )
-    .await
+/// The function this test creates first, as its form describes it.
+fn mps_callbacks(name: &str) -> NewFunction<'_> {
+    NewFunction::named(name).description("MPS callbacks")
 }
 
 #[tokio::test]
@@ -71,14 +54,17 @@ async fn template_function_trigger_and_audit() {
     );
 
     // Bad input is refused field by field, and nothing is created.
-    let r = create(&owner, "1bad").await;
+    let r = mps_callbacks("1bad").send(&owner).await;
     assert_eq!(
         (r.status, error_code(&r).as_str()),
         (StatusCode::BAD_REQUEST, "function_name_start"),
         "{r:?}"
     );
     // A blank value in the variables is a format error, reported on that field.
-    let r = create_with(&owner, "MPSAnalysis", "WEBHOOK_URL=\n").await;
+    let r = mps_callbacks("MPSAnalysis")
+        .variables("WEBHOOK_URL=\n")
+        .send(&owner)
+        .await;
     assert_eq!(error_code(&r), "variable_format", "{r:?}");
     let r = owner
         .call(
@@ -106,21 +92,9 @@ async fn template_function_trigger_and_audit() {
     assert_eq!(error_code(&r), "region_unknown", "{r:?}");
 
     // A valid function is created from the template's zip and becomes Active.
-    let r = owner
-        .call(
-            "create_function",
-            &[
-                ("rid", "8"),
-                ("ns", "default"),
-                ("name", "MPSAnalysis"),
-                ("template_id", MPS_TEMPLATE),
-                ("description", "MPS callbacks"),
-                ("memory_size", "128"),
-                ("timeout", "3"),
-                ("variables", "LABEL=demo"),
-                ("role", ""),
-            ],
-        )
+    let r = mps_callbacks("MPSAnalysis")
+        .variables("LABEL=demo")
+        .send(&owner)
         .await;
     assert_eq!(r.status, StatusCode::OK, "{r:?}");
     let f = wait_active(&owner, "MPSAnalysis").await;
@@ -129,7 +103,7 @@ async fn template_function_trigger_and_audit() {
         (Some("Nodejs8.9"), Some("index.main_handler"))
     );
     assert_eq!(f["variables"], serde_json::json!([["LABEL", "demo"]]));
-    let r = create(&owner, "MPSAnalysis").await;
+    let r = mps_callbacks("MPSAnalysis").send(&owner).await;
     assert_eq!(
         error_kind(&r),
         "Cloud",
@@ -253,23 +227,7 @@ async fn template_function_trigger_and_audit() {
 
     // A second function cannot take the same event type.
     assert_eq!(
-        owner
-            .call(
-                "create_function",
-                &[
-                    ("rid", "8"),
-                    ("ns", "default"),
-                    ("name", "Other"),
-                    ("template_id", MPS_TEMPLATE),
-                    ("description", ""),
-                    ("memory_size", "128"),
-                    ("timeout", "3"),
-                    ("variables", ""),
-                    ("role", "")
-                ]
-            )
-            .await
-            .status,
+        NewFunction::named("Other").send(&owner).await.status,
         StatusCode::OK
     );
     wait_active(&owner, "Other").await;
@@ -296,22 +254,7 @@ async fn template_function_trigger_and_audit() {
         viewer.call("list_triggers", &fn_args).await.status,
         StatusCode::OK
     );
-    let r = viewer
-        .call(
-            "create_function",
-            &[
-                ("rid", "8"),
-                ("ns", "default"),
-                ("name", "ViewerFn"),
-                ("template_id", MPS_TEMPLATE),
-                ("description", ""),
-                ("memory_size", "128"),
-                ("timeout", "3"),
-                ("variables", ""),
-                ("role", ""),
-            ],
-        )
-        .await;
+    let r = NewFunction::named("ViewerFn").send(&viewer).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{r:?}");
     for (endpoint, form) in [
         (

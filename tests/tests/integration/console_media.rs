@@ -7,28 +7,7 @@ use integration_tests::*;
 use reqwest::StatusCode;
 use serde_json::Value;
 
-const MPS_TEMPLATE: &str = "demo-nodejs89-mps-webhook";
-
-fn start_args<'a>(
-    bucket: &'a str,
-    object: &'a str,
-    output_dir: &'a str,
-) -> Vec<(&'a str, &'a str)> {
-    vec![
-        ("rid", "8"),
-        ("kind", "WorkflowTask"),
-        ("input_bucket", bucket),
-        ("input_region", "ap-beijing"),
-        ("object", object),
-        ("output_bucket", bucket),
-        ("output_region", "ap-beijing"),
-        ("output_dir", output_dir),
-        ("transcode", "true"),
-        ("snapshot", "true"),
-        ("clip_start", "0"),
-        ("clip_end", "0"),
-    ]
-}
+use crate::console_forms::{MpsTask, NewFunction};
 
 async fn logs_with(b: &Browser, keyword: &str) -> Reply {
     b.call(
@@ -144,21 +123,11 @@ async fn process_media_reaches_the_function_and_its_summary_is_browsable() {
 
     // Function (the wizard's step 1 as the page sends it), roles, trigger.
     let variables = format!("COS_BUCKET={bucket}\nCOS_REGION=ap-beijing");
-    let r = owner
-        .call(
-            "create_function",
-            &[
-                ("rid", "8"),
-                ("ns", "default"),
-                ("name", "MPSAnalysis"),
-                ("template_id", MPS_TEMPLATE),
-                ("description", "wizard"),
-                ("memory_size", "128"),
-                ("timeout", "3"),
-                ("variables", &variables),
-                ("role", "SCF_QcsRole"),
-            ],
-        )
+    let r = NewFunction::named("MPSAnalysis")
+        .description("wizard")
+        .variables(&variables)
+        .role("SCF_QcsRole")
+        .send(&owner)
         .await;
     assert_eq!(r.status, StatusCode::OK, "{r:?}");
     wait_active(&owner, "MPSAnalysis").await;
@@ -215,46 +184,35 @@ async fn process_media_reaches_the_function_and_its_summary_is_browsable() {
     assert_eq!(r.status, StatusCode::OK, "{r:?}");
 
     // Bad task input is refused field by field.
-    for (args, field) in [
+    for (task, field) in [
         (
-            start_args("nope", "input/sample.mp4", "/output/"),
+            MpsTask::workflow("nope", "input/sample.mp4"),
             "bucket_invalid",
         ),
-        (start_args(&bucket, "", "/output/"), "key_invalid"),
+        (MpsTask::workflow(&bucket, ""), "key_invalid"),
         (
-            start_args(&bucket, "input/sample.mp4", "output"),
+            MpsTask::workflow(&bucket, "input/sample.mp4").output_dir("output"),
             "output_dir_invalid",
         ),
     ] {
-        let r = owner.call("start_mps_task", &args).await;
+        let r = task.send(&owner).await;
         assert_eq!(
             (r.status, error_code(&r).as_str()),
             (StatusCode::BAD_REQUEST, field),
             "{r:?}"
         );
     }
-    let mut none = start_args(&bucket, "input/sample.mp4", "/output/");
-    none[8] = ("transcode", "false");
-    none[9] = ("snapshot", "false");
-    assert_eq!(
-        error_code(&owner.call("start_mps_task", &none).await),
-        "task_types_required"
-    );
+    let none = MpsTask::workflow(&bucket, "input/sample.mp4").without_task_types();
+    assert_eq!(error_code(&none.send(&owner).await), "task_types_required");
     // A missing input object is the cloud's error, with its RequestId.
-    let r = owner
-        .call(
-            "start_mps_task",
-            &start_args(&bucket, "input/missing.mp4", "/output/"),
-        )
+    let r = MpsTask::workflow(&bucket, "input/missing.mp4")
+        .send(&owner)
         .await;
     assert_eq!(error_kind(&r), "Cloud", "{r:?}");
 
     // ProcessMedia: the task finishes, its outputs are listed, the event reaches the function.
-    let r = owner
-        .call(
-            "start_mps_task",
-            &start_args(&bucket, "input/sample.mp4", "/output/"),
-        )
+    let r = MpsTask::workflow(&bucket, "input/sample.mp4")
+        .send(&owner)
         .await;
     assert_eq!(r.status, StatusCode::OK, "{r:?}");
     let task_id = r.body.as_str().expect("TaskId").to_owned();
@@ -359,11 +317,8 @@ async fn process_media_reaches_the_function_and_its_summary_is_browsable() {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{r:?}");
     assert_eq!(viewer.get(&url).await.status(), StatusCode::OK);
-    let r = viewer
-        .call(
-            "start_mps_task",
-            &start_args(&bucket, "input/sample.mp4", "/output/"),
-        )
+    let r = MpsTask::workflow(&bucket, "input/sample.mp4")
+        .send(&viewer)
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{r:?}");
     let r = viewer

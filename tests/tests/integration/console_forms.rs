@@ -1,0 +1,122 @@
+//! The forms the console's pages send to create a function and to start an MPS task,
+//! for the console tests: each starts from what the pages send and changes only what a
+//! test is about.
+use integration_tests::{Browser, Reply};
+
+/// The template the console's MPS functions are made from.
+pub const MPS_TEMPLATE: &str = "demo-nodejs89-mps-webhook";
+
+/// `create_function`: a function in Beijing's `default` namespace from the MPS Webhook
+/// template, 128 MB, 3 s.
+pub struct NewFunction<'a> {
+    name: &'a str,
+    description: &'a str,
+    variables: &'a str,
+    role: &'a str,
+}
+
+impl<'a> NewFunction<'a> {
+    /// Function `name` with no description, variables or execution role.
+    pub fn named(name: &'a str) -> Self {
+        Self {
+            name,
+            description: "",
+            variables: "",
+            role: "",
+        }
+    }
+
+    pub fn description(self, description: &'a str) -> Self {
+        Self {
+            description,
+            ..self
+        }
+    }
+
+    /// `KEY=value` lines.
+    pub fn variables(self, variables: &'a str) -> Self {
+        Self { variables, ..self }
+    }
+
+    pub fn role(self, role: &'a str) -> Self {
+        Self { role, ..self }
+    }
+
+    /// `b` sends the form.
+    pub async fn send(&self, b: &Browser) -> Reply {
+        b.call(
+            "create_function",
+            &[
+                ("rid", "8"),
+                ("ns", "default"),
+                ("name", self.name),
+                ("template_id", MPS_TEMPLATE),
+                ("description", self.description),
+                ("memory_size", "128"),
+                ("timeout", "3"),
+                ("variables", self.variables),
+                ("role", self.role),
+            ],
+        )
+        .await
+    }
+}
+
+/// `start_mps_task`: a ProcessMedia workflow (transcode and snapshot) in Beijing, on an
+/// object of a Beijing bucket, with the outputs in the same bucket.
+pub struct MpsTask<'a> {
+    bucket: &'a str,
+    object: &'a str,
+    output_dir: &'a str,
+    transcode: bool,
+    snapshot: bool,
+}
+
+impl<'a> MpsTask<'a> {
+    /// The workflow on `object` of `bucket`, its outputs under `/output/`.
+    pub fn workflow(bucket: &'a str, object: &'a str) -> Self {
+        Self {
+            bucket,
+            object,
+            output_dir: "/output/",
+            transcode: true,
+            snapshot: true,
+        }
+    }
+
+    pub fn output_dir(self, output_dir: &'a str) -> Self {
+        Self { output_dir, ..self }
+    }
+
+    /// Neither transcode nor snapshot.
+    pub fn without_task_types(self) -> Self {
+        Self {
+            transcode: false,
+            snapshot: false,
+            ..self
+        }
+    }
+
+    /// `b` sends the form.
+    pub async fn send(&self, b: &Browser) -> Reply {
+        let flag = |on: bool| if on { "true" } else { "false" };
+        b.call(
+            "start_mps_task",
+            &[
+                ("rid", "8"),
+                ("kind", "WorkflowTask"),
+                ("input_bucket", self.bucket),
+                ("input_region", "ap-beijing"),
+                ("object", self.object),
+                ("output_bucket", self.bucket),
+                ("output_region", "ap-beijing"),
+                ("output_dir", self.output_dir),
+                ("transcode", flag(self.transcode)),
+                ("snapshot", flag(self.snapshot)),
+                ("clip_start", "0"),
+                ("clip_end", "0"),
+            ],
+        )
+        .await
+    }
+}
