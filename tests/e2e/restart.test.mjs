@@ -92,6 +92,9 @@ test('a task event is delivered after the server is killed mid-way and restarted
   const preview = (await call('cos_preview', { bucket, region: 'ap-beijing', key })).body;
   assert.equal(JSON.parse(preview.text).TaskId, taskId);
   await ctx.dispose();
+  // Stopped here, or its process would keep the test runner alive after the next test.
+  await server.stop();
+  server = undefined;
 });
 
 test('events in flight when the server is killed are each delivered, repeats counted', async () => {
