@@ -1,0 +1,187 @@
+//! The benchmark's figures as Markdown, with the targets they are held against.
+use std::fmt::Write;
+use std::time::Duration;
+
+use crate::assets::AssetSize;
+use crate::load::Sample;
+use crate::log_query::LogFigures;
+use crate::pipeline::PipelineFigures;
+use crate::Options;
+
+/// One load step's result.
+struct LoadRow {
+    label: String,
+    clients: usize,
+    p50: Duration,
+    p99: Duration,
+    per_sec: f64,
+    requests: usize,
+    errors: u64,
+}
+
+#[derive(Default)]
+pub struct Report {
+    pub assets: Vec<AssetSize>,
+    load: Vec<LoadRow>,
+    pub pipeline: Option<PipelineFigures>,
+    pub logs: Vec<LogFigures>,
+    pub memory_at_rest: u64,
+    /// (now, peak) after the load steps and after the pipeline, KiB.
+    pub memory_after_load: (u64, u64),
+    pub memory_after_pipeline: (u64, u64),
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1}", d.as_secs_f64() * 1000.0)
+}
+
+fn kib(bytes: usize) -> String {
+    format!("{:.1}", bytes as f64 / 1024.0)
+}
+
+fn mib(kib: u64) -> String {
+    format!("{:.1}", kib as f64 / 1024.0)
+}
+
+/// "yes" or "NO", for a target column.
+fn met(ok: bool) -> &'static str {
+    if ok {
+        "yes"
+    } else {
+        "NO"
+    }
+}
+
+impl Report {
+    pub fn add_load(&mut self, label: &str, clients: usize, s: &Sample) {
+        self.load.push(LoadRow {
+            label: label.to_owned(),
+            clients,
+            p50: s.quantile(0.5),
+            p99: s.quantile(0.99),
+            per_sec: s.per_second(),
+            requests: s.latencies.len(),
+            errors: s.errors,
+        });
+    }
+
+    pub fn render(&self, o: &Options) -> String {
+        let mut t = String::new();
+        let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+        let _ = writeln!(
+            t,
+            "## Benchmark ({cores} cores; release build; server, PostgreSQL and load generator on one machine)\n"
+        );
+        let _ = writeln!(
+            t,
+            "### Pages and server functions ({} s per step, closed loop, one session per client)\n",
+            o.seconds
+        );
+        let _ = writeln!(
+            t,
+            "| request | clients | p50 ms | p99 ms | req/s | requests | errors | SSR p99 < 50 ms at 64 |"
+        );
+        let _ = writeln!(t, "|---|---:|---:|---:|---:|---:|---:|---|");
+        for l in &self.load {
+            let target = if l.label.starts_with("SSR") && l.clients == 64 {
+                met(l.p99 < Duration::from_millis(50))
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                t,
+                "| {} | {} | {} | {} | {:.0} | {} | {} | {target} |",
+                l.label,
+                l.clients,
+                ms(l.p50),
+                ms(l.p99),
+                l.per_sec,
+                l.requests,
+                l.errors
+            );
+        }
+        if let Some(p) = &self.pipeline {
+            let _ = writeln!(
+                t,
+                "\n### MPS event → logged invocation ({} tasks started through the console from 16 sessions in {:.0} s)\n",
+                p.tasks, p.submit_secs
+            );
+            let _ = writeln!(
+                t,
+                "| p50 ms | p99 ms | events/s | invocations | failed invocations | p99 < 1 s |"
+            );
+            let _ = writeln!(t, "|---:|---:|---:|---:|---:|---|");
+            let _ = writeln!(
+                t,
+                "| {:.1} | {:.1} | {:.1} | {} | {} | {} |",
+                p.latency_p50_ms,
+                p.latency_p99_ms,
+                p.events_per_sec,
+                p.invocations,
+                p.failed,
+                met(p.latency_p99_ms < 1000.0)
+            );
+            let _ = writeln!(
+                t,
+                "\nLatency: the invocation's log row written, less the event's creation (the task finishing) and the function's own run time."
+            );
+        }
+        if !self.logs.is_empty() {
+            let _ = writeln!(
+                t,
+                "\n### Log query (Log query tab → GetFunctionLogs, one-day range, 50 queries each)\n"
+            );
+            let _ = writeln!(
+                t,
+                "| rows | rows in the day | load s | range p95 ms | RequestId p95 ms | keyword p95 ms | p95 < 100 ms |"
+            );
+            let _ = writeln!(t, "|---:|---:|---:|---:|---:|---:|---|");
+            for l in &self.logs {
+                let worst = l.range_p95.max(l.request_id_p95).max(l.keyword_p95);
+                let _ = writeln!(
+                    t,
+                    "| {} | {} | {:.0} | {} | {} | {} | {} |",
+                    l.rows,
+                    l.day_total,
+                    l.load_secs,
+                    ms(l.range_p95),
+                    ms(l.request_id_p95),
+                    ms(l.keyword_p95),
+                    met(worst < Duration::from_millis(100))
+                );
+            }
+        }
+        let _ = writeln!(t, "\n### Front end (release)\n");
+        let _ = writeln!(t, "| file | raw KiB | gzip KiB | brotli KiB |");
+        let _ = writeln!(t, "|---|---:|---:|---:|");
+        for a in &self.assets {
+            let _ = writeln!(
+                t,
+                "| {} | {} | {} | {} |",
+                a.name,
+                kib(a.raw),
+                kib(a.gzip),
+                kib(a.brotli)
+            );
+        }
+        if let Some(w) = self.assets.iter().find(|a| a.name.ends_with(".wasm")) {
+            let _ = writeln!(t, "\nWASM < 300 KB brotli: {}", met(w.brotli < 300 * 1000));
+        }
+        let _ = writeln!(t, "\n### Server memory (resident set, MiB)\n");
+        let _ = writeln!(
+            t,
+            "| at rest | after the page load: now / peak | after the pipeline: now / peak |"
+        );
+        let _ = writeln!(t, "|---:|---:|---:|");
+        let _ = writeln!(
+            t,
+            "| {} | {} / {} | {} / {} |",
+            mib(self.memory_at_rest),
+            mib(self.memory_after_load.0),
+            mib(self.memory_after_load.1),
+            mib(self.memory_after_pipeline.0),
+            mib(self.memory_after_pipeline.1)
+        );
+        t
+    }
+}
