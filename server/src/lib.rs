@@ -118,7 +118,7 @@ async fn serve(config: Arc<Config>, url: &str) -> Result<(), RunError> {
         listener.local_addr()?
     );
     let served = axum::serve(
-        listener,
+        no_delay(listener),
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal())
@@ -130,6 +130,21 @@ async fn serve(config: Arc<Config>, url: &str) -> Result<(), RunError> {
     served.map_err(RunError::from)
 }
 
+/// `listener` with `TCP_NODELAY` on every connection. A streamed SSR page goes out in
+/// several small writes; with Nagle's algorithm each one after the first waits for the
+/// browser's delayed ACK (up to 40 ms).
+fn no_delay(
+    listener: tokio::net::TcpListener,
+) -> axum::serve::TapIo<tokio::net::TcpListener, fn(&mut tokio::net::TcpStream)> {
+    use axum::serve::ListenerExt;
+    fn set(stream: &mut tokio::net::TcpStream) {
+        if let Err(err) = stream.set_nodelay(true) {
+            tracing::debug!("could not set TCP_NODELAY: {err}");
+        }
+    }
+    listener.tap_io(set)
+}
+
 /// Serves the emulator on `listener` with its background workers until `shutdown`.
 async fn serve_emulator(
     listener: tokio::net::TcpListener,
@@ -139,7 +154,7 @@ async fn serve_emulator(
     let url = format!("http://{}", listener.local_addr()?);
     tracing::info!("cloud emulator listening on {url}");
     let workers = emulator::delivery::spawn(db.clone(), url.clone());
-    let served = axum::serve(listener, emulator::router(db, url))
+    let served = axum::serve(no_delay(listener), emulator::router(db, url))
         .with_graceful_shutdown(shutdown)
         .await;
     // An event being delivered now rolls back and stays queued for the next start.
