@@ -7,21 +7,9 @@ use reqwest::StatusCode;
 use serde_json::Value;
 use server::emulator::fault;
 
-const F: [(&str, &str); 3] = [("rid", "8"), ("ns", "default"), ("name", "MPSAnalysis")];
+use crate::console_forms::{list_functions, NewFunction};
 
-fn function_form(name: &str) -> Vec<(&str, &str)> {
-    vec![
-        ("rid", "8"),
-        ("ns", "default"),
-        ("name", name),
-        ("template_id", "demo-nodejs89-mps-webhook"),
-        ("description", ""),
-        ("memory_size", "128"),
-        ("timeout", "3"),
-        ("variables", ""),
-        ("role", ""),
-    ]
-}
+const F: [(&str, &str); 3] = [("rid", "8"), ("ns", "default"), ("name", "MPSAnalysis")];
 
 fn bind_form<'a>(name: &'a str, event_type: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
@@ -41,17 +29,7 @@ async fn account_id(srv: &TestServer) -> i64 {
 }
 
 async fn function_names(b: &Browser) -> Vec<String> {
-    let r = b
-        .call(
-            "list_functions",
-            &[
-                ("rid", "8"),
-                ("ns", "default"),
-                ("search", ""),
-                ("page", "1"),
-            ],
-        )
-        .await;
+    let r = list_functions(b, "8", "").await;
     assert_eq!(r.status, StatusCode::OK, "{r:?}");
     r.body["items"]
         .as_array()
@@ -84,9 +62,7 @@ async fn injected_faults_give_clear_errors_and_leave_no_trace() {
     let owner = srv.owner().await;
     assert_eq!(owner.call("wizard_state", &[]).await.status, StatusCode::OK);
     let account = account_id(&srv).await;
-    let r = owner
-        .call("create_function", &function_form("MPSAnalysis"))
-        .await;
+    let r = NewFunction::named("MPSAnalysis").send(&owner).await;
     assert_eq!(r.status, StatusCode::OK, "{r:?}");
     wait_active(&owner, "MPSAnalysis").await;
     for role in ["SCF_QcsRole", "MPS_QcsRole"] {
@@ -106,18 +82,14 @@ async fn injected_faults_give_clear_errors_and_leave_no_trace() {
         fault::inject(&srv.db, account, "CreateFunction", code, times)
             .await
             .expect("inject");
-        let r = owner
-            .call("create_function", &function_form("Second"))
-            .await;
+        let r = NewFunction::named("Second").send(&owner).await;
         assert_clear_error(&r, code);
         sqlx::query("delete from emulator.fault")
             .execute(&srv.db)
             .await
             .expect("clear faults");
         assert!(!function_names(&owner).await.contains(&"Second".to_owned()));
-        let r = owner
-            .call("create_function", &function_form("Second"))
-            .await;
+        let r = NewFunction::named("Second").send(&owner).await;
         assert_eq!(r.status, StatusCode::OK, "{code}: {r:?}");
         wait_active(&owner, "Second").await;
         let mut del = F.to_vec();
@@ -172,17 +144,7 @@ async fn injected_faults_give_clear_errors_and_leave_no_trace() {
         fault::inject(&srv.db, account, "ListFunctions", code, times)
             .await
             .expect("inject");
-        let r = owner
-            .call(
-                "list_functions",
-                &[
-                    ("rid", "8"),
-                    ("ns", "default"),
-                    ("search", ""),
-                    ("page", "1"),
-                ],
-            )
-            .await;
+        let r = list_functions(&owner, "8", "").await;
         assert_clear_error(&r, code);
         sqlx::query("delete from emulator.fault")
             .execute(&srv.db)
@@ -200,7 +162,7 @@ async fn concurrent_binds_of_one_event_type_have_one_winner() {
         .invite_and_join(&owner, "dev@example.com", "developer", "Dana Developer")
         .await;
     for name in ["First", "Second"] {
-        let r = owner.call("create_function", &function_form(name)).await;
+        let r = NewFunction::named(name).send(&owner).await;
         assert_eq!(r.status, StatusCode::OK, "{r:?}");
         wait_active(&owner, name).await;
     }

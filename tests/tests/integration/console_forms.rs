@@ -1,10 +1,25 @@
-//! The forms the console's pages send to create a function and to start an MPS task,
-//! for the console tests: each starts from what the pages send and changes only what a
+//! The forms the console's pages send to list and create functions and to start an MPS
+//! task, for the console tests: each starts from what the pages send and changes only what a
 //! test is about.
 use integration_tests::{Browser, Reply};
 
 /// The template the console's MPS functions are made from.
 pub const MPS_TEMPLATE: &str = "demo-nodejs89-mps-webhook";
+
+/// `list_functions` as the Functions page sends it: the first page of region `rid`'s
+/// `default` namespace, filtered by `search`.
+pub async fn list_functions(b: &Browser, rid: &str, search: &str) -> Reply {
+    b.call(
+        "list_functions",
+        &[
+            ("rid", rid),
+            ("ns", "default"),
+            ("search", search),
+            ("page", "1"),
+        ],
+    )
+    .await
+}
 
 /// `create_function`: a function in Beijing's `default` namespace from the MPS Webhook
 /// template, 128 MB, 3 s.

@@ -5,7 +5,7 @@ use integration_tests::*;
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::console_forms::{NewFunction, MPS_TEMPLATE};
+use crate::console_forms::{list_functions, NewFunction, MPS_TEMPLATE};
 
 /// The function this test creates first, as its form describes it.
 fn mps_callbacks(name: &str) -> NewFunction<'_> {
@@ -66,29 +66,9 @@ async fn template_function_trigger_and_audit() {
         .send(&owner)
         .await;
     assert_eq!(error_code(&r), "variable_format", "{r:?}");
-    let r = owner
-        .call(
-            "list_functions",
-            &[
-                ("rid", "8"),
-                ("ns", "default"),
-                ("search", ""),
-                ("page", "1"),
-            ],
-        )
-        .await;
+    let r = list_functions(&owner, "8", "").await;
     assert_eq!(r.body["total"], 0, "{r:?}");
-    let r = owner
-        .call(
-            "list_functions",
-            &[
-                ("rid", "99999"),
-                ("ns", "default"),
-                ("search", ""),
-                ("page", "1"),
-            ],
-        )
-        .await;
+    let r = list_functions(&owner, "99999", "").await;
     assert_eq!(error_code(&r), "region_unknown", "{r:?}");
 
     // A valid function is created from the template's zip and becomes Active.
@@ -113,17 +93,7 @@ async fn template_function_trigger_and_audit() {
     assert!(r.body["Cloud"]["request_id"]
         .as_str()
         .is_some_and(|s| !s.is_empty()));
-    let r = owner
-        .call(
-            "list_functions",
-            &[
-                ("rid", "8"),
-                ("ns", "default"),
-                ("search", "analy"),
-                ("page", "1"),
-            ],
-        )
-        .await;
+    let r = list_functions(&owner, "8", "analy").await;
     assert_eq!(
         (
             r.body["total"].as_u64(),
@@ -238,17 +208,7 @@ async fn template_function_trigger_and_audit() {
     let viewer = srv
         .invite_and_join(&owner, "viewer@example.com", "viewer", "Vera")
         .await;
-    let r = viewer
-        .call(
-            "list_functions",
-            &[
-                ("rid", "8"),
-                ("ns", "default"),
-                ("search", ""),
-                ("page", "1"),
-            ],
-        )
-        .await;
+    let r = list_functions(&viewer, "8", "").await;
     assert_eq!(r.body["total"], 2, "{r:?}");
     assert_eq!(
         viewer.call("list_triggers", &fn_args).await.status,
