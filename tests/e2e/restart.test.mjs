@@ -44,13 +44,17 @@ function beijing(ms) {
   return new Date(ms + 8 * 3600_000).toISOString().replace('T', ' ').slice(0, 19);
 }
 
-test('a task event is delivered after the server is killed mid-way and restarted', async () => {
-  server = await startServer('restart');
-  let { ctx, call } = await api(server.base);
+/** The function the pipeline calls. */
+const fn = { rid: '8', ns: 'default', name: 'MPSAnalysis' };
+
+/**
+ * Sets the pipeline up through the console: the owner, `fn` from the MPS Webhook template
+ * writing to the demo bucket, both service roles, the WorkflowTask trigger. Returns the bucket.
+ */
+async function setUpPipeline(call) {
   let r = await call('setup_owner', { team_name: 'Media', display_name: 'Rita', email: OWNER.email, password: OWNER.password });
   assert.equal(r.status, 200, JSON.stringify(r));
   const bucket = (await call('wizard_state')).body.demo_bucket;
-  const fn = { rid: '8', ns: 'default', name: 'MPSAnalysis' };
   r = await call('create_function', {
     ...fn, template_id: 'demo-nodejs89-mps-webhook', description: '', memory_size: '128', timeout: '3',
     variables: `COS_BUCKET=${bucket}\nCOS_REGION=ap-beijing`, role: 'SCF_QcsRole',
@@ -61,6 +65,14 @@ test('a task event is delivered after the server is killed mid-way and restarted
     assert.equal((await call('authorize_role', { name })).status, 200);
   }
   assert.equal((await call('create_mps_trigger', { ...fn, event_type: 'WorkflowTask' })).status, 200);
+  return bucket;
+}
+
+test('a task event is delivered after the server is killed mid-way and restarted', async () => {
+  server = await startServer('restart');
+  let { ctx, call } = await api(server.base);
+  const bucket = await setUpPipeline(call);
+  let r;
 
   r = await call('start_mps_task', {
     rid: '8', kind: 'WorkflowTask', input_bucket: bucket, input_region: 'ap-beijing', object: 'input/sample.mp4',
@@ -100,20 +112,8 @@ test('a task event is delivered after the server is killed mid-way and restarted
 test('events in flight when the server is killed are each delivered, repeats counted', async () => {
   server = await startServer('restart-many');
   let { ctx, call } = await api(server.base);
-  let r = await call('setup_owner', { team_name: 'Media', display_name: 'Rita', email: OWNER.email, password: OWNER.password });
-  assert.equal(r.status, 200, JSON.stringify(r));
-  const bucket = (await call('wizard_state')).body.demo_bucket;
-  const fn = { rid: '8', ns: 'default', name: 'MPSAnalysis' };
-  r = await call('create_function', {
-    ...fn, template_id: 'demo-nodejs89-mps-webhook', description: '', memory_size: '128', timeout: '3',
-    variables: `COS_BUCKET=${bucket}\nCOS_REGION=ap-beijing`, role: 'SCF_QcsRole',
-  });
-  assert.equal(r.status, 200, JSON.stringify(r));
-  await until('Active', async () => (await call('get_function', fn)).body?.status === 'Active');
-  for (const name of ['SCF_QcsRole', 'MPS_QcsRole']) {
-    assert.equal((await call('authorize_role', { name })).status, 200);
-  }
-  assert.equal((await call('create_mps_trigger', { ...fn, event_type: 'WorkflowTask' })).status, 200);
+  const bucket = await setUpPipeline(call);
+  let r;
 
   const taskIds = [];
   for (let i = 0; i < 10; i++) {
