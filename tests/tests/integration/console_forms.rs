@@ -103,6 +103,14 @@ impl<'a> MpsTask<'a> {
         Self { output_dir, ..self }
     }
 
+    /// Transcode only.
+    pub fn without_snapshot(self) -> Self {
+        Self {
+            snapshot: false,
+            ..self
+        }
+    }
+
     /// Neither transcode nor snapshot.
     pub fn without_task_types(self) -> Self {
         Self {

@@ -8,6 +8,8 @@ use integration_tests::*;
 use reqwest::StatusCode;
 use server::db::embedded::EmbeddedPostgres;
 
+use crate::console_forms::{MpsTask, NewFunction};
+
 const TASKS: usize = 12;
 
 #[tokio::test]
@@ -32,16 +34,11 @@ async fn events_survive_a_database_restart() {
         .to_owned();
     let variables = format!("COS_BUCKET={bucket}\nCOS_REGION=ap-beijing");
     let f = [("rid", "8"), ("ns", "default"), ("name", "MPSAnalysis")];
-    let mut create = f.to_vec();
-    create.extend([
-        ("template_id", "demo-nodejs89-mps-webhook"),
-        ("description", ""),
-        ("memory_size", "128"),
-        ("timeout", "3"),
-        ("variables", variables.as_str()),
-        ("role", "SCF_QcsRole"),
-    ]);
-    let r = owner.call("create_function", &create).await;
+    let r = NewFunction::named("MPSAnalysis")
+        .variables(&variables)
+        .role("SCF_QcsRole")
+        .send(&owner)
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{r:?}");
     wait_active(&owner, "MPSAnalysis").await;
     for role in ["SCF_QcsRole", "MPS_QcsRole"] {
@@ -55,24 +52,10 @@ async fn events_survive_a_database_restart() {
 
     let mut task_ids = Vec::new();
     for _ in 0..TASKS {
-        let r = owner
-            .call(
-                "start_mps_task",
-                &[
-                    ("rid", "8"),
-                    ("kind", "WorkflowTask"),
-                    ("input_bucket", &bucket),
-                    ("input_region", "ap-beijing"),
-                    ("object", "input/sample.mp4"),
-                    ("output_bucket", &bucket),
-                    ("output_region", "ap-beijing"),
-                    ("output_dir", "/restart/"),
-                    ("transcode", "true"),
-                    ("snapshot", "false"),
-                    ("clip_start", "0"),
-                    ("clip_end", "0"),
-                ],
-            )
+        let r = MpsTask::workflow(&bucket, "input/sample.mp4")
+            .output_dir("/restart/")
+            .without_snapshot()
+            .send(&owner)
             .await;
         assert_eq!(r.status, StatusCode::OK, "{r:?}");
         task_ids.push(r.body.as_str().expect("task id").to_owned());
