@@ -2,7 +2,7 @@
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::{path, SsrMode};
+use leptos_router::{lazy_route, path, Lazy, LazyRoute, SsrMode};
 
 use crate::components::layout::ConsoleLayout;
 use crate::components::toast::ToastHost;
@@ -13,6 +13,44 @@ use crate::pages::{
     FunctionsPage, LoginPage, MembersPage, MpsPage, NewTeamPage, NotFoundPage, OverviewPage,
     SessionsPage, SetupPage, WizardPage,
 };
+
+/// Wraps each page in a lazy route: with `cargo leptos build --split`, a page's code ships
+/// in its own WASM chunk, fetched when the page is first shown (and preloaded by the
+/// server-rendered HTML), so the first download holds only the shell and shared code.
+macro_rules! lazy_pages {
+    ($($route:ident => $page:ident),* $(,)?) => {$(
+        struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                Self
+            }
+
+            fn view(_this: Self) -> AnyView {
+                $page().into_any()
+            }
+        }
+    )*};
+}
+
+lazy_pages! {
+    LoginRoute => LoginPage,
+    SetupRoute => SetupPage,
+    AcceptInviteRoute => AcceptInvitePage,
+    OverviewRoute => OverviewPage,
+    MembersRoute => MembersPage,
+    NewTeamRoute => NewTeamPage,
+    SessionsRoute => SessionsPage,
+    CloudAccountRoute => CloudAccountPage,
+    FunctionsRoute => FunctionsPage,
+    FunctionNewRoute => FunctionNewPage,
+    FunctionDetailRoute => FunctionDetailPage,
+    AuditRoute => AuditPage,
+    MpsRoute => MpsPage,
+    CosRoute => CosPage,
+    WizardRoute => WizardPage,
+}
 
 /// The HTML document around the app; rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -50,22 +88,22 @@ pub fn App() -> impl IntoView {
         // decided by the session (to sign-in, to setup) is a real HTTP 302.
         <Router>
             <Routes fallback=NotFoundPage>
-                <Route path=path!("/login") ssr=SsrMode::Async view=LoginPage/>
-                <Route path=path!("/setup") ssr=SsrMode::Async view=SetupPage/>
-                <Route path=path!("/invite/:token") ssr=SsrMode::Async view=AcceptInvitePage/>
+                <Route path=path!("/login") ssr=SsrMode::Async view={Lazy::<LoginRoute>::new()}/>
+                <Route path=path!("/setup") ssr=SsrMode::Async view={Lazy::<SetupRoute>::new()}/>
+                <Route path=path!("/invite/:token") ssr=SsrMode::Async view={Lazy::<AcceptInviteRoute>::new()}/>
                 <ParentRoute path=path!("") ssr=SsrMode::Async view=ConsoleLayout>
-                    <Route path=path!("") view=OverviewPage/>
-                    <Route path=path!("/team/members") view=MembersPage/>
-                    <Route path=path!("/team/new") view=NewTeamPage/>
-                    <Route path=path!("/account/sessions") view=SessionsPage/>
-                    <Route path=path!("/settings/cloud") view=CloudAccountPage/>
-                    <Route path=path!("/scf/functions") view=FunctionsPage/>
-                    <Route path=path!("/scf/functions/new") view=FunctionNewPage/>
-                    <Route path=path!("/scf/function") view=FunctionDetailPage/>
-                    <Route path=path!("/audit") view=AuditPage/>
-                    <Route path=path!("/mps") view=MpsPage/>
-                    <Route path=path!("/cos") view=CosPage/>
-                    <Route path=path!("/wizard") view=WizardPage/>
+                    <Route path=path!("") view={Lazy::<OverviewRoute>::new()}/>
+                    <Route path=path!("/team/members") view={Lazy::<MembersRoute>::new()}/>
+                    <Route path=path!("/team/new") view={Lazy::<NewTeamRoute>::new()}/>
+                    <Route path=path!("/account/sessions") view={Lazy::<SessionsRoute>::new()}/>
+                    <Route path=path!("/settings/cloud") view={Lazy::<CloudAccountRoute>::new()}/>
+                    <Route path=path!("/scf/functions") view={Lazy::<FunctionsRoute>::new()}/>
+                    <Route path=path!("/scf/functions/new") view={Lazy::<FunctionNewRoute>::new()}/>
+                    <Route path=path!("/scf/function") view={Lazy::<FunctionDetailRoute>::new()}/>
+                    <Route path=path!("/audit") view={Lazy::<AuditRoute>::new()}/>
+                    <Route path=path!("/mps") view={Lazy::<MpsRoute>::new()}/>
+                    <Route path=path!("/cos") view={Lazy::<CosRoute>::new()}/>
+                    <Route path=path!("/wizard") view={Lazy::<WizardRoute>::new()}/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -33,9 +33,15 @@ pub fn hydrate() {
     let _ = leptos::server_fn::redirect::set_redirect_hook(|location: &str| {
         let _ = leptos::prelude::window().location().replace(location);
     });
-    leptos::mount::hydrate_body(App);
-    // Lets people and browser tests tell a hydrated page from server-rendered HTML.
-    if let Some(body) = leptos::prelude::document().body() {
+    // `hydrate_lazy`, spelled out so that the marker is set once hydration is done: with
+    // lazy routes it first waits for the current page's WASM chunk.
+    wasm_bindgen_futures::spawn_local(async {
+        let body = leptos::prelude::document().body();
+        let Some(body) = body else { return };
+        leptos::mount::hydrate_from_async(body.clone(), App)
+            .await
+            .forget();
+        // Lets people and browser tests tell a hydrated page from server-rendered HTML.
         let _ = body.set_attribute("data-hydrated", "");
-    }
+    });
 }

@@ -1,51 +1,167 @@
 //! Sizes of the release front end as a browser downloads it: raw, gzip and brotli.
+//!
+//! The build splits the WASM per page (`cargo leptos build --split`): every page loads the
+//! entry module, then its own chunks, listed in `__wasm_split_manifest.json`. Each file
+//! is compressed on its own, as a server compresses each response.
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
 use crate::BenchError;
 
-/// One file of the site's `pkg` folder.
-pub struct AssetSize {
-    pub name: String,
+/// The split manifest cargo-leptos writes next to the WASM.
+const MANIFEST: &str = "__wasm_split_manifest.json";
+
+/// Sizes of one file, or of a set of files compressed one by one.
+#[derive(Default, Clone, Copy)]
+pub struct Sizes {
     pub raw: usize,
     pub gzip: usize,
     pub brotli: usize,
 }
 
-/// The wasm, JavaScript and CSS files under `pkg_dir`, by name.
-pub fn measure(pkg_dir: &Path) -> Result<Vec<AssetSize>, BenchError> {
-    let mut sizes = Vec::new();
+impl std::ops::Add for Sizes {
+    type Output = Sizes;
+    fn add(self, o: Sizes) -> Sizes {
+        Sizes {
+            raw: self.raw + o.raw,
+            gzip: self.gzip + o.gzip,
+            brotli: self.brotli + o.brotli,
+        }
+    }
+}
+
+/// One file every page loads (entry WASM, JavaScript, CSS).
+pub struct AssetSize {
+    pub name: String,
+    pub sizes: Sizes,
+}
+
+/// What one page adds to the entry module.
+pub struct PageChunks {
+    /// The lazy route, as the manifest names it (`functions_route`, …).
+    pub page: String,
+    pub files: usize,
+    pub sizes: Sizes,
+}
+
+pub struct FrontEnd {
+    /// Loaded by every page.
+    pub entry: Vec<AssetSize>,
+    /// The entry WASM module alone.
+    pub entry_wasm: Sizes,
+    /// Per page, heaviest first.
+    pub pages: Vec<PageChunks>,
+    /// Every chunk of every page.
+    pub all_chunks: (usize, Sizes),
+}
+
+fn compress(bytes: &[u8]) -> Result<Sizes, BenchError> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(bytes)?;
+    let gzip = gz.finish()?.len();
+    let mut br = Vec::new();
+    // Quality 11, window 22: what a static build step would serve.
+    brotli::BrotliCompress(
+        &mut &bytes[..],
+        &mut br,
+        &brotli::enc::BrotliEncoderParams {
+            quality: 11,
+            lgwin: 22,
+            ..Default::default()
+        },
+    )?;
+    Ok(Sizes {
+        raw: bytes.len(),
+        gzip,
+        brotli: br.len(),
+    })
+}
+
+/// Measures the site's `pkg` folder.
+pub fn measure(pkg_dir: &Path) -> Result<FrontEnd, BenchError> {
+    let mut files = BTreeMap::new();
     for entry in std::fs::read_dir(pkg_dir)? {
         let path = entry?.path();
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
         if !["wasm", "js", "css"].contains(&ext) {
             continue;
         }
-        let bytes = std::fs::read(&path)?;
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-        gz.write_all(&bytes)?;
-        let gzip = gz.finish()?.len();
-        let mut br = Vec::new();
-        // Quality 11, window 22: what a static build step would serve.
-        brotli::BrotliCompress(
-            &mut bytes.as_slice(),
-            &mut br,
-            &brotli::enc::BrotliEncoderParams {
-                quality: 11,
-                lgwin: 22,
-                ..Default::default()
-            },
-        )?;
-        sizes.push(AssetSize {
-            name: path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            raw: bytes.len(),
-            gzip,
-            brotli: br.len(),
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        files.insert(name, compress(&std::fs::read(&path)?)?);
+    }
+    // Page name → chunk file stems (without `.wasm`).
+    let manifest: BTreeMap<String, Vec<String>> = match std::fs::read(pkg_dir.join(MANIFEST)) {
+        Ok(bytes) => serde_json::from_slice(&bytes)
+            .map_err(|e| BenchError::new(format!("{MANIFEST}: {e}")))?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => BTreeMap::new(),
+        Err(e) => return Err(e.into()),
+    };
+    let chunk_names: std::collections::BTreeSet<String> = manifest
+        .values()
+        .flatten()
+        .map(|stem| format!("{stem}.wasm"))
+        .collect();
+
+    let mut pages = Vec::new();
+    for (key, stems) in &manifest {
+        let mut sizes = Sizes::default();
+        for stem in stems {
+            let name = format!("{stem}.wasm");
+            sizes = sizes
+                + *files.get(&name).ok_or_else(|| {
+                    BenchError::new(format!("{MANIFEST} lists {name}, not built"))
+                })?;
+        }
+        pages.push(PageChunks {
+            page: page_name(key),
+            files: stems.len(),
+            sizes,
         });
     }
-    sizes.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(sizes)
+    pages.sort_by_key(|p| std::cmp::Reverse(p.sizes.brotli));
+
+    let mut all_chunks = (0, Sizes::default());
+    let mut entry = Vec::new();
+    let mut entry_wasm = Sizes::default();
+    for (name, sizes) in files {
+        if chunk_names.contains(&name) {
+            all_chunks = (all_chunks.0 + 1, all_chunks.1 + sizes);
+            continue;
+        }
+        if name.ends_with(".wasm") {
+            entry_wasm = entry_wasm + sizes;
+        }
+        entry.push(AssetSize { name, sizes });
+    }
+    Ok(FrontEnd {
+        entry,
+        entry_wasm,
+        pages,
+        all_chunks,
+    })
+}
+
+/// `__functions_route_view_1783…` → `functions_route`.
+fn page_name(key: &str) -> String {
+    let key = key.trim_start_matches('_');
+    let key = key.rsplit_once('_').map_or(key, |(head, _hash)| head);
+    key.trim_end_matches("_view").to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_name;
+
+    #[test]
+    fn page_names_drop_the_hash_and_suffix() {
+        assert_eq!(
+            page_name("__functions_route_view_17837374376235476695"),
+            "functions_route"
+        );
+        assert_eq!(page_name("__mps_route_view_1"), "mps_route");
+    }
 }

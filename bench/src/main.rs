@@ -102,7 +102,7 @@ async fn run() -> Result<(), BenchError> {
         ));
     }
     let mut r = report::Report::default();
-    r.assets = assets::measure(&site.join("pkg"))?;
+    r.front_end = Some(assets::measure(&site.join("pkg"))?);
 
     eprintln!("starting the server on a fresh embedded PostgreSQL");
     let server = ServerProcess::start(&bin, &site, &root.join("target/bench/data")).await?;
