@@ -4,6 +4,7 @@
 //! Every method resolves the caller from the request itself and checks the role in the
 //! caller's current team on the server; team-scoped queries always filter by that team,
 //! so an id from another team is simply not found.
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -36,6 +37,22 @@ pub struct ConsoleBackend {
     secrets: SecretBox,
     /// Base URL of the embedded emulator, e.g. `http://127.0.0.1:3900`.
     emulator_url: String,
+    /// Set once a user exists: there is no way back to an empty console, so the setup
+    /// check stops asking the database.
+    users_exist: AtomicBool,
+}
+
+/// What one page render resolves once however many server functions the page calls: the
+/// caller and their team's cloud account. The server puts a fresh one into the extensions
+/// of each GET request (a page); server function POSTs, which may change who is signed in
+/// or the account, resolve everything afresh.
+#[derive(Clone, Default)]
+pub struct PageMemo(Arc<PageMemoInner>);
+
+#[derive(Default)]
+struct PageMemoInner {
+    caller: tokio::sync::OnceCell<Option<Caller>>,
+    cloud: tokio::sync::OnceCell<(Uuid, Credentials, Endpoint)>,
 }
 
 /// A signed-in member acting in their current team.
@@ -47,6 +64,7 @@ pub struct Actor {
 }
 
 /// The caller, resolved from the request's session.
+#[derive(Clone)]
 struct Caller {
     session_id: Uuid,
     user_id: Uuid,
@@ -80,6 +98,7 @@ impl ConsoleBackend {
             config,
             secrets,
             emulator_url,
+            users_exist: AtomicBool::new(false),
         }
     }
 
@@ -160,11 +179,30 @@ impl ConsoleBackend {
         }
     }
 
-    /// Credentials and endpoint for the team's cloud calls.
+    /// Credentials and endpoint for the team's cloud calls (once per page render).
     ///
     /// # Errors
     /// `Internal` when the stored key cannot be opened (the console's key changed).
-    pub async fn cloud_for(&self, team_id: Uuid) -> AppResult<(Credentials, Endpoint)> {
+    pub async fn cloud_for(&self, req: &Req, team_id: Uuid) -> AppResult<(Credentials, Endpoint)> {
+        let Some(memo) = req.extensions.get::<PageMemo>() else {
+            return self.resolve_cloud(team_id).await;
+        };
+        let (memo_team, creds, endpoint) = memo
+            .0
+            .cloud
+            .get_or_try_init(|| async {
+                let (creds, endpoint) = self.resolve_cloud(team_id).await?;
+                AppResult::Ok((team_id, creds, endpoint))
+            })
+            .await?;
+        if *memo_team == team_id {
+            Ok((creds.clone(), endpoint.clone()))
+        } else {
+            self.resolve_cloud(team_id).await
+        }
+    }
+
+    async fn resolve_cloud(&self, team_id: Uuid) -> AppResult<(Credentials, Endpoint)> {
         let row = self.team_cloud_account(team_id).await?;
         let key = self
             .secrets
@@ -219,6 +257,18 @@ impl ConsoleBackend {
     /// The signed-in caller, or `None`. A revoked or expired login session is cleared
     /// from the cookie session on the way.
     async fn caller(&self, req: &Req) -> AppResult<Option<Caller>> {
+        match req.extensions.get::<PageMemo>() {
+            Some(memo) => memo
+                .0
+                .caller
+                .get_or_try_init(|| self.resolve_caller(req))
+                .await
+                .cloned(),
+            None => self.resolve_caller(req).await,
+        }
+    }
+
+    async fn resolve_caller(&self, req: &Req) -> AppResult<Option<Caller>> {
         let Some(sid) = req.session.get::<Uuid>(SESSION_KEY).await.internal()? else {
             return Ok(None);
         };
@@ -332,7 +382,11 @@ fn ip_text(req: &Req) -> String {
 #[async_trait]
 impl Backend for ConsoleBackend {
     async fn session_info(&self, req: &Req) -> AppResult<SessionInfo> {
-        let needs_setup = !app_user::any_exists(&self.db).await.internal()?;
+        let needs_setup = !self.users_exist.load(Ordering::Relaxed)
+            && !app_user::any_exists(&self.db).await.internal()?;
+        if !needs_setup {
+            self.users_exist.store(true, Ordering::Relaxed);
+        }
         let me = self.caller(req).await?.map(|c| Me {
             user_id: c.user_id,
             email: c.email,

@@ -23,7 +23,7 @@ use std::time::Duration;
 use app::ssr::{ClientIp, SharedBackend, SharedCloud};
 use app::{shell, App};
 use axum::extract::{ConnectInfo, Request};
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderValue, Method};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::get;
@@ -39,7 +39,7 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{ExpiredDeletion, Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::PostgresStore;
 
-use crate::backend::ConsoleBackend;
+use crate::backend::{ConsoleBackend, PageMemo};
 use crate::config::Config;
 use crate::console::CloudConsole;
 use crate::db::embedded::{EmbeddedError, EmbeddedPostgres};
@@ -319,7 +319,7 @@ pub fn router(
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(auth::csrf::reject_cross_site))
         .layer(sessions)
-        .layer(middleware::from_fn(client_ip))
+        .layer(middleware::from_fn(request_context))
         // Checked on Content-Length before anything reads the body: 413, not a 500 later.
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(
@@ -348,10 +348,14 @@ pub fn router(
         .with_state(state)
 }
 
-/// Makes the peer address available to server functions.
-async fn client_ip(mut req: Request, next: Next) -> Response {
+/// Makes the peer address available to server functions, and gives each page render
+/// (a GET) its memo.
+async fn request_context(mut req: Request, next: Next) -> Response {
     if let Some(ConnectInfo(addr)) = req.extensions().get::<ConnectInfo<SocketAddr>>().copied() {
         req.extensions_mut().insert(ClientIp(addr.ip()));
+    }
+    if req.method() == Method::GET {
+        req.extensions_mut().insert(PageMemo::default());
     }
     next.run(req).await
 }

@@ -31,11 +31,13 @@ pub struct Req {
     pub session: Session,
     pub ip: Option<IpAddr>,
     pub user_agent: String,
+    /// The request's extensions, where the server keeps what it memoizes per request.
+    pub extensions: http::Extensions,
 }
 
 impl Req {
-    /// The request's details from its session, its extensions (the client address the
-    /// server put there) and its headers (the User-Agent, cut to 300 characters).
+    /// The request's details from its session, its extensions (the client address and
+    /// memos the server put there) and its headers (the User-Agent, cut to 300 characters).
     pub fn from_parts(
         session: Session,
         extensions: &http::Extensions,
@@ -51,6 +53,7 @@ impl Req {
                 .chars()
                 .take(300)
                 .collect(),
+            extensions: extensions.clone(),
         }
     }
 }

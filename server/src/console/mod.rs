@@ -84,7 +84,7 @@ impl CloudConsole {
     /// The caller (with at least `min` in their team) and the team's cloud credentials.
     async fn session(&self, req: &Req, min: Role) -> AppResult<Session<'_>> {
         let actor = self.backend.actor(req, min).await?;
-        let (creds, endpoint) = self.backend.cloud_for(actor.team_id).await?;
+        let (creds, endpoint) = self.backend.cloud_for(req, actor.team_id).await?;
         let client = match endpoint {
             Endpoint::Tencent => &self.tencent,
             Endpoint::Custom(_) => &self.emulator,
