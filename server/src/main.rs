@@ -8,6 +8,11 @@
 //! there (for psql and the benchmark).
 use std::process::ExitCode;
 
+/// glibc's allocator spent a fifth of the server's CPU under load (arena locks, chunk
+/// consolidation): page renders allocate many small short-lived values across threads.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     server::telemetry::init();
