@@ -11,6 +11,7 @@ use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use cloud_wire::sign::url_encode;
 use tokio::process::Command;
 
 /// What went wrong bringing the cluster up or down.
@@ -145,7 +146,7 @@ impl EmbeddedPostgres {
         // A host starting with an encoded `/` names the socket's folder (as in libpq).
         let host = match self.socket_dir() {
             Some(dir) if dir.join(format!(".s.PGSQL.{}", self.port)).exists() => {
-                percent_encode(&dir.to_string_lossy())
+                url_encode(&dir.to_string_lossy())
             }
             _ => "127.0.0.1".to_owned(),
         };
@@ -400,19 +401,6 @@ fn write_private(path: &Path, text: &str, owner: Option<(u32, u32)>) -> Result<(
     Ok(())
 }
 
-/// Percent-encodes a folder path for a URL's host.
-fn percent_encode(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || b"._-~".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 fn free_port() -> Result<u16, EmbeddedError> {
     let listener = std::net::TcpListener::bind("127.0.0.1:0")
         .map_err(|e| EmbeddedError::Setup(format!("no free loopback port: {e}")))?;
@@ -444,11 +432,11 @@ pub async fn wait_ready(url: &str) -> Result<(), sqlx::Error> {
 
 #[cfg(test)]
 mod tests {
-    use super::percent_encode;
+    use super::url_encode;
 
     #[test]
     fn socket_folders_are_percent_encoded() {
-        assert_eq!(percent_encode("/srv/pg-15"), "%2Fsrv%2Fpg-15");
-        assert_eq!(percent_encode("/a b&c#d%"), "%2Fa%20b%26c%23d%25");
+        assert_eq!(url_encode("/srv/pg-15"), "%2Fsrv%2Fpg-15");
+        assert_eq!(url_encode("/a b&c#d%"), "%2Fa%20b%26c%23d%25");
     }
 }
