@@ -281,6 +281,11 @@ impl ConsoleBackend {
         };
         if OffsetDateTime::now_utc() - row.last_seen_at > TOUCH_EVERY {
             user_session::touch(&self.db, sid).await.internal()?;
+            // The cookie session's record and cookie expire on inactivity too, but
+            // tower-sessions renews them only when the session is modified: mark it so
+            // (same expiry), or an active user would be signed out an idle timeout after
+            // signing in.
+            req.session.set_expiry(req.session.expiry());
         }
         let teams = team::teams_of(&self.db, row.app_user_id).await.internal()?;
         let team = row

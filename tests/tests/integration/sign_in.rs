@@ -270,6 +270,41 @@ async fn sessions_expire_by_absolute_lifetime_and_by_idleness() {
 }
 
 #[tokio::test]
+async fn activity_renews_the_cookie_session() {
+    let srv = spawn().await;
+    let owner = srv.owner().await;
+    // As if the user signed in 29 minutes ago and was last seen 2 minutes ago: the
+    // cookie session's record is a minute from expiring.
+    sqlx::query("update user_session set last_seen_at = now() - interval '2 minutes' where revoked_at is null")
+        .execute(&srv.db)
+        .await
+        .unwrap();
+    sqlx::query("update tower_sessions.session set expiry_date = now() + interval '1 minute'")
+        .execute(&srv.db)
+        .await
+        .unwrap();
+    let res = owner.get("/scf/functions").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let cookie = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(server::SESSION_COOKIE))
+        .expect("the cookie is sent again with a renewed lifetime")
+        .to_owned();
+    assert!(cookie.contains("Max-Age=1800"), "{cookie}");
+    let left: f64 = sqlx::query_scalar(
+        "select extract(epoch from max(expiry_date) - now())::float8 from tower_sessions.session",
+    )
+    .fetch_one(&srv.db)
+    .await
+    .unwrap();
+    assert!(left > 29.0 * 60.0, "record expires in {left} s");
+    assert!(!owner.me().await.is_null());
+}
+
+#[tokio::test]
 async fn revoking_a_session_signs_that_browser_out() {
     let srv = spawn().await;
     let laptop = srv.owner().await;
