@@ -287,7 +287,7 @@ impl ConsoleBackend {
             // signing in.
             req.session.set_expiry(req.session.expiry());
         }
-        let teams = team::teams_of(&self.db, row.app_user_id).await.internal()?;
+        let teams = row.teams;
         let team = row
             .current_team_id
             .and_then(|id| teams.iter().find(|t| t.id == id))

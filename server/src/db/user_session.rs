@@ -1,11 +1,10 @@
 //! `user_session`: one row per sign-in, listed and revoked by its user.
-use app::api::types::SessionRow;
+use app::api::types::{Role, SessionRow, TeamRef};
 use sqlx::PgExecutor;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-/// A login session with its owner's identity.
-#[derive(sqlx::FromRow)]
+/// A login session with its owner's identity and teams.
 pub struct ActiveSession {
     pub user_session_id: Uuid,
     pub app_user_id: Uuid,
@@ -13,6 +12,21 @@ pub struct ActiveSession {
     pub email: String,
     pub display_name: String,
     pub last_seen_at: OffsetDateTime,
+    /// The owner's teams, in the order they joined them.
+    pub teams: Vec<TeamRef>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ActiveRow {
+    user_session_id: Uuid,
+    app_user_id: Uuid,
+    current_team_id: Option<Uuid>,
+    email: String,
+    display_name: String,
+    last_seen_at: OffsetDateTime,
+    team_ids: Option<Vec<Uuid>>,
+    team_names: Option<Vec<String>>,
+    team_roles: Option<Vec<String>>,
 }
 
 /// Records a sign-in.
@@ -53,16 +67,50 @@ pub async fn find_active(
     id: Uuid,
     idle_secs: i64,
 ) -> sqlx::Result<Option<ActiveSession>> {
-    sqlx::query_as(
-        "select s.user_session_id, s.app_user_id, s.current_team_id, u.email, u.display_name, s.last_seen_at
+    // Every request asks this, so the teams come in the same query (as parallel arrays).
+    let row: Option<ActiveRow> = sqlx::query_as(
+        "select s.user_session_id, s.app_user_id, s.current_team_id, u.email, u.display_name, s.last_seen_at,
+                m.team_ids, m.team_names, m.team_roles
          from user_session s join app_user u using (app_user_id)
+         left join lateral (
+             select array_agg(t.team_id order by tm.created_at, t.name) as team_ids,
+                    array_agg(t.name order by tm.created_at, t.name) as team_names,
+                    array_agg(tm.role order by tm.created_at, t.name) as team_roles
+             from team_member tm join team t using (team_id)
+             where tm.app_user_id = s.app_user_id
+         ) m on true
          where s.user_session_id = $1 and s.revoked_at is null and s.expires_at > now()
            and s.last_seen_at > now() - make_interval(secs => $2)",
     )
     .bind(id)
     .bind(idle_secs as f64)
     .fetch_optional(db)
-    .await
+    .await?;
+    Ok(row.map(|r| {
+        let teams = r
+            .team_ids
+            .unwrap_or_default()
+            .into_iter()
+            .zip(r.team_names.unwrap_or_default())
+            .zip(r.team_roles.unwrap_or_default())
+            .filter_map(|((id, name), role)| {
+                Some(TeamRef {
+                    id,
+                    name,
+                    role: Role::parse(&role)?,
+                })
+            })
+            .collect();
+        ActiveSession {
+            user_session_id: r.user_session_id,
+            app_user_id: r.app_user_id,
+            current_team_id: r.current_team_id,
+            email: r.email,
+            display_name: r.display_name,
+            last_seen_at: r.last_seen_at,
+            teams,
+        }
+    }))
 }
 
 /// Notes activity on a session.

@@ -74,7 +74,12 @@ async fn api_call(State(emu): State<Emulator>, headers: HeaderMap, body: Bytes) 
         Ok(ctx) => ctx,
         Err(err) => return envelope(Err(err), &request_id).into_response(),
     };
-    let result = match fault::check(&emu.db, ctx.account_id, &ctx.action).await {
+    let armed = if ctx.faults_armed {
+        fault::check(&emu.db, ctx.account_id, &ctx.action).await
+    } else {
+        Ok(())
+    };
+    let result = match armed {
         Ok(()) => handle(&emu, &ctx, &body).await,
         Err(fault::Injected::Api(err)) => Err(err),
         Err(fault::Injected::Http500) => {

@@ -423,7 +423,7 @@ async fn list_functions(
     params: &Value,
 ) -> Result<Value, ApiError> {
     let (offset, limit) = paging(params)?;
-    let ns = existing_namespace(emu, account_id, region, params).await?;
+    let ns = namespace_param(params)?;
     let order = match opt_str(params, "Order")?
         .unwrap_or("DESC")
         .to_ascii_uppercase()
@@ -459,18 +459,12 @@ async fn list_functions(
     );
     let where_clause =
         "account_id = $1 and region = $2 and namespace = $3 and function_name ilike $4";
-    let total: i64 = sqlx::query_scalar(&format!(
-        "select count(*) from emulator.scf_function where {where_clause}"
-    ))
-    .bind(account_id)
-    .bind(region)
-    .bind(ns)
-    .bind(&pattern)
-    .fetch_one(&emu.db)
-    .await?;
+    // One query for the page and the total. An empty page says nothing about the
+    // namespace or the total, so only then do two more queries tell.
     // `order_by` and `order` come from the fixed lists above, never from the request.
-    let rows: Vec<FunctionRow> = sqlx::query_as(&format!(
-        "select {FUNCTION_COLUMNS} from emulator.scf_function where {where_clause}
+    let rows: Vec<CountedRow> = sqlx::query_as(&format!(
+        "select {FUNCTION_COLUMNS}, count(*) over () as total from emulator.scf_function
+         where {where_clause}
          order by {order_by} {order}, function_name offset $5 limit $6"
     ))
     .bind(account_id)
@@ -481,9 +475,31 @@ async fn list_functions(
     .bind(limit)
     .fetch_all(&emu.db)
     .await?;
-    Ok(
-        json!({"Functions": rows.iter().map(FunctionRow::summary).collect::<Vec<_>>(), "TotalCount": total}),
-    )
+    let total = match rows.first() {
+        Some(row) => row.total,
+        None => {
+            existing_namespace(emu, account_id, region, params).await?;
+            sqlx::query_scalar(&format!(
+                "select count(*) from emulator.scf_function where {where_clause}"
+            ))
+            .bind(account_id)
+            .bind(region)
+            .bind(ns)
+            .bind(&pattern)
+            .fetch_one(&emu.db)
+            .await?
+        }
+    };
+    let list: Vec<Value> = rows.iter().map(|r| r.function.summary()).collect();
+    Ok(json!({"Functions": list, "TotalCount": total}))
+}
+
+/// A function row with the count of all rows matching the query.
+#[derive(sqlx::FromRow)]
+struct CountedRow {
+    #[sqlx(flatten)]
+    function: FunctionRow,
+    total: i64,
 }
 
 async fn get_function(

@@ -21,6 +21,8 @@ pub struct CallContext {
     pub region: Option<String>,
     /// `X-TC-Language` (`zh-CN` or `en-US`), when sent.
     pub language: Option<String>,
+    /// Whether the account has injected failures waiting ([`super::fault`]).
+    pub faults_armed: bool,
 }
 
 /// Checks the request's signature as the real API does and names the calling account.
@@ -52,5 +54,6 @@ pub async fn authenticate(
         version: verified.version,
         region: verified.region,
         language: verified.language,
+        faults_armed: key.faults_armed,
     })
 }

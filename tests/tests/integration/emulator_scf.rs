@@ -30,6 +30,50 @@ fn code(r: Result<Value, CloudError>) -> String {
 const MPS_DEMO: &str = "demo-nodejs89-mps-webhook";
 
 #[tokio::test]
+async fn list_functions_pages_and_counts() {
+    let c = emulator().await;
+    for name in ["Alpha", "Beta", "Gamma"] {
+        c.call(
+            "scf",
+            "CreateFunction",
+            json!({"FunctionName": name, "Runtime": "Nodejs8.9", "Code": {"DemoId": MPS_DEMO}}),
+        )
+        .await
+        .expect("CreateFunction");
+    }
+    let page = |params: Value| {
+        let c = &c;
+        async move {
+            let r = c.call("scf", "ListFunctions", params).await.expect("list");
+            let names: Vec<String> = r["Functions"]
+                .as_array()
+                .expect("Functions")
+                .iter()
+                .map(|f| f["FunctionName"].as_str().unwrap_or_default().to_owned())
+                .collect();
+            (r["TotalCount"].as_i64(), names)
+        }
+    };
+    let by_name = |offset: i64| json!({"Orderby": "FunctionName", "Order": "ASC", "Limit": 2, "Offset": offset});
+    assert_eq!(
+        page(by_name(0)).await,
+        (Some(3), vec!["Alpha".into(), "Beta".into()])
+    );
+    assert_eq!(page(by_name(2)).await, (Some(3), vec!["Gamma".to_owned()]));
+    // Past the end: no rows, the total still counted.
+    assert_eq!(page(by_name(9)).await, (Some(3), vec![]));
+    assert_eq!(
+        page(json!({"SearchKey": "amm"})).await,
+        (Some(1), vec!["Gamma".to_owned()])
+    );
+    assert_eq!(page(json!({"SearchKey": "zzz"})).await, (Some(0), vec![]));
+    let missing = c
+        .call("scf", "ListFunctions", json!({"Namespace": "nope"}))
+        .await;
+    assert_eq!(code(missing), "ResourceNotFound.Namespace");
+}
+
+#[tokio::test]
 async fn a_function_from_the_mps_template_becomes_active() {
     let c = emulator().await;
     let ns = c
