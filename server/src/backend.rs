@@ -25,6 +25,7 @@ use crate::config::Config;
 use crate::db::cloud_account::{self, CloudAccountRow};
 use crate::db::{app_user, login_failure, team, team_invite, user_session};
 use crate::error::{AppResult, OrInternal, ServerError};
+use crate::recent::RecentCache;
 use crate::secrets::SecretBox;
 
 /// Touch `last_seen_at` at most this often, to keep reads cheap.
@@ -40,6 +41,8 @@ pub struct ConsoleBackend {
     /// Set once a user exists: there is no way back to an empty console, so the setup
     /// check stops asking the database.
     users_exist: AtomicBool,
+    /// Each team's opened cloud credentials, read by nearly every cloud page.
+    clouds: RecentCache<Uuid, (Credentials, Endpoint)>,
 }
 
 /// What one page render resolves once however many server functions the page calls: the
@@ -99,6 +102,8 @@ impl ConsoleBackend {
             secrets,
             emulator_url,
             users_exist: AtomicBool::new(false),
+            // Short-lived: another server process on the database may change an account.
+            clouds: RecentCache::new(Duration::from_secs(5), 10_000),
         }
     }
 
@@ -203,6 +208,10 @@ impl ConsoleBackend {
     }
 
     async fn resolve_cloud(&self, team_id: Uuid) -> AppResult<(Credentials, Endpoint)> {
+        if let Some(found) = self.clouds.get(&team_id) {
+            return Ok(found);
+        }
+        let seen = self.clouds.generation();
         let row = self.team_cloud_account(team_id).await?;
         let key = self
             .secrets
@@ -217,7 +226,9 @@ impl ConsoleBackend {
             Some(CloudKind::Tencent) => Endpoint::Tencent,
             _ => Endpoint::Custom(self.emulator_url.clone()),
         };
-        Ok((Credentials::new(row.secret_id, key), endpoint))
+        let found = (Credentials::new(row.secret_id, key), endpoint);
+        self.clouds.put(seen, team_id, found.clone());
+        Ok(found)
     }
 
     /// The signed-in caller's current team, when their role there is at least `min`.
@@ -764,6 +775,7 @@ impl Backend for ConsoleBackend {
                 .internal()?
             }
         };
+        self.clouds.forget(&team_id);
         tracing::info!(team = %team_id, kind = %row.kind, "cloud account saved");
         Ok(self.view(&row))
     }

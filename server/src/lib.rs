@@ -10,8 +10,10 @@ pub mod console;
 pub mod db;
 pub mod emulator;
 pub mod error;
+mod recent;
 pub mod routes;
 pub mod secrets;
+mod session_store;
 pub mod state;
 pub mod telemetry;
 pub mod templates;
@@ -250,7 +252,7 @@ pub async fn build(
     let store = PostgresStore::new(db.clone());
     store.migrate().await?;
     spawn_housekeeping(store.clone(), db.clone(), config.clone());
-    let sessions = SessionManagerLayer::new(store)
+    let sessions = SessionManagerLayer::new(session_store::CachedStore::new(store))
         .with_name(SESSION_COOKIE)
         .with_http_only(true)
         .with_same_site(SameSite::Strict)
@@ -292,7 +294,7 @@ fn leptos_options(config: &Config) -> LeptosOptions {
 /// `cloud`.
 pub fn router(
     state: AppState,
-    sessions: SessionManagerLayer<PostgresStore>,
+    sessions: SessionManagerLayer<session_store::CachedStore>,
     backend: SharedBackend,
     cloud: SharedCloud,
 ) -> Router {
