@@ -74,6 +74,13 @@ impl<K: Eq + Hash, V: Clone> RecentCache<K, V> {
         inner.generation += 1;
         inner.entries.remove(key);
     }
+
+    /// Drops every entry, after a change that may touch any of them.
+    pub fn forget_all(&self) {
+        let mut inner = self.lock();
+        inner.generation += 1;
+        inner.entries.clear();
+    }
 }
 
 #[cfg(test)]

@@ -1,7 +1,13 @@
 //! Emulator accounts: the key pairs that sign calls, and their ids.
+use std::sync::LazyLock;
+use std::time::Duration;
+
 use rand::distributions::Alphanumeric;
 use rand::Rng;
 use sqlx::PgExecutor;
+use time::OffsetDateTime;
+
+use crate::recent::RecentCache;
 
 /// An emulated cloud account.
 #[derive(Clone, sqlx::FromRow)]
@@ -66,6 +72,7 @@ pub async fn find_by_secret_id(
 
 /// The key that signs with `secret_id`: an account's own key pair, or a live temporary
 /// one, which also needs its session token.
+#[derive(Clone)]
 pub struct SigningKey {
     pub account: Account,
     /// The token a temporary key must come with.
@@ -86,6 +93,19 @@ struct KeyRow {
     faults_armed: bool,
 }
 
+/// Signing keys found lately, with when a temporary one expires. Every API call looks
+/// its key up, and keys hardly change: accounts are only ever added, and temporary keys
+/// expire by the clock. What can change is `faults_armed`: [`forget_keys`] drops them
+/// all when this process arms a failure, and the short lifetime bounds how long a
+/// failure armed from outside (say, with psql) takes to apply.
+static RECENT_KEYS: LazyLock<RecentCache<String, (SigningKey, Option<OffsetDateTime>)>> =
+    LazyLock::new(|| RecentCache::new(Duration::from_secs(2), 10_000));
+
+/// Makes the next calls look their keys up afresh.
+pub fn forget_keys() {
+    RECENT_KEYS.forget_all();
+}
+
 /// Finds the signing key for `secret_id`; expired temporary keys are not found.
 ///
 /// # Errors
@@ -94,6 +114,23 @@ pub async fn find_signing_key(
     db: &sqlx::PgPool,
     secret_id: &str,
 ) -> sqlx::Result<Option<SigningKey>> {
+    if let Some((key, expires_at)) = RECENT_KEYS.get(&secret_id.to_owned()) {
+        if expires_at.is_none_or(|at| at > OffsetDateTime::now_utc()) {
+            return Ok(Some(key));
+        }
+    }
+    let seen = RECENT_KEYS.generation();
+    let found = lookup_signing_key(db, secret_id).await?;
+    if let Some(entry) = &found {
+        RECENT_KEYS.put(seen, secret_id.to_owned(), entry.clone());
+    }
+    Ok(found.map(|(key, _)| key))
+}
+
+async fn lookup_signing_key(
+    db: &sqlx::PgPool,
+    secret_id: &str,
+) -> sqlx::Result<Option<(SigningKey, Option<OffsetDateTime>)>> {
     let own: Option<KeyRow> = sqlx::query_as(&format!(
         "select {KEY_COLUMNS} from emulator.account a where a.secret_id = $1"
     ))
@@ -101,20 +138,21 @@ pub async fn find_signing_key(
     .fetch_optional(db)
     .await?;
     if let Some(row) = own {
-        return Ok(Some(SigningKey {
+        let key = SigningKey {
             account: row.account,
             session_token: None,
             faults_armed: row.faults_armed,
-        }));
+        };
+        return Ok(Some((key, None)));
     }
-    let temp: Option<(i64, String, String)> = sqlx::query_as(
-        "select account_id, secret_key, session_token from emulator.temp_credential
+    let temp: Option<(i64, String, String, OffsetDateTime)> = sqlx::query_as(
+        "select account_id, secret_key, session_token, expires_at from emulator.temp_credential
          where secret_id = $1 and expires_at > now()",
     )
     .bind(secret_id)
     .fetch_optional(db)
     .await?;
-    let Some((account_id, secret_key, token)) = temp else {
+    let Some((account_id, secret_key, token, expires_at)) = temp else {
         return Ok(None);
     };
     let row: KeyRow = sqlx::query_as(&format!(
@@ -123,7 +161,7 @@ pub async fn find_signing_key(
     .bind(account_id)
     .fetch_one(db)
     .await?;
-    Ok(Some(SigningKey {
+    let key = SigningKey {
         account: Account {
             secret_id: secret_id.to_owned(),
             secret_key,
@@ -131,7 +169,8 @@ pub async fn find_signing_key(
         },
         session_token: Some(token),
         faults_armed: row.faults_armed,
-    }))
+    };
+    Ok(Some((key, Some(expires_at))))
 }
 
 /// Mints temporary credentials for the account, valid for `ttl`; returns

@@ -47,6 +47,8 @@ pub async fn inject(
     .bind(times)
     .execute(db)
     .await?;
+    // Calls learn whether failures are armed along with their key, which is cached.
+    super::account::forget_keys();
     Ok(())
 }
 
