@@ -156,6 +156,14 @@ pub struct AuditRow {
     pub request_id: String,
 }
 
+/// A page of the audit log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub rows: Vec<AuditRow>,
+    /// Whether older entries follow.
+    pub more: bool,
+}
+
 /// A function's entry file, as `GetFunction` with `ShowCode` gives it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FunctionCode {

@@ -4,7 +4,7 @@
 #![allow(clippy::too_many_arguments)]
 use leptos::prelude::*;
 
-use super::cloud_types::{AuditRow, LogPage};
+use super::cloud_types::{AuditPage, LogPage};
 use crate::error::AppError;
 
 /// Invocations per page of the log query.
@@ -85,7 +85,7 @@ fn time_now() -> i64 {
 
 /// The team's audit log, newest first, 50 per page.
 #[server(prefix = "/api", endpoint = "audit_log")]
-pub async fn audit_log(page: u32) -> Result<Vec<AuditRow>, AppError> {
+pub async fn audit_log(page: u32) -> Result<AuditPage, AppError> {
     let (cloud, req) = crate::ssr::cloud_and_req()?;
     crate::ssr::status(cloud.audit_log(&req, page.max(1)).await)
 }

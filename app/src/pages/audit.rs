@@ -30,11 +30,11 @@ pub fn AuditPage() -> impl IntoView {
         <Transition fallback=Loading>
             {move || rows.get().map(|r| match r {
                 Err(error) => view! { <ErrorBanner error=error/> }.into_any(),
-                Ok(list) if list.is_empty() && page.get() == 1 => view! {
+                Ok(p) if p.rows.is_empty() && page.get() == 1 => view! {
                     <EmptyState title=t(lang, "audit.empty").to_owned()/>
                 }.into_any(),
-                Ok(list) => {
-                    let full = list.len() == 50;
+                Ok(p) => {
+                    let more = p.more;
                     view! {
                         <table class="table" id="audit-table">
                             <thead>
@@ -48,7 +48,7 @@ pub fn AuditPage() -> impl IntoView {
                                 </tr>
                             </thead>
                             <tbody>
-                                {list.into_iter().map(|e| view! {
+                                {p.rows.into_iter().map(|e| view! {
                                     <tr>
                                         <td>{datetime(e.at)}</td>
                                         <td>{e.actor}</td>
@@ -63,7 +63,7 @@ pub fn AuditPage() -> impl IntoView {
                         <nav class="pager" aria-label=t(lang, "pager.label")>
                             <button type="button" class="btn btn-small" disabled=move || page.get() <= 1 on:click=move |_| page.update(|p| *p = p.saturating_sub(1).max(1))>{t(lang, "pager.prev")}</button>
                             <span>{move || page.get()}</span>
-                            <button type="button" class="btn btn-small" disabled=!full on:click=move |_| page.update(|p| *p += 1)>{t(lang, "pager.next")}</button>
+                            <button type="button" class="btn btn-small" disabled=!more on:click=move |_| page.update(|p| *p += 1)>{t(lang, "pager.next")}</button>
                         </nav>
                     }.into_any()
                 }

@@ -7,7 +7,7 @@ use async_trait::async_trait;
 
 use super::{status, Req};
 use crate::api::cloud_types::{
-    AuditRow, BucketRow, FunctionCode, FunctionDetail, FunctionPage, LogPage, MpsBinding,
+    AuditPage, BucketRow, FunctionCode, FunctionDetail, FunctionPage, LogPage, MpsBinding,
     ObjectPage, ObjectPreview, RoleStatus, TaskPage, TemplateCard, TemplateDetail, TriggerRow,
     WizardState,
 };
@@ -118,7 +118,7 @@ pub trait CloudPort: Send + Sync + 'static {
         kind: &str,
     ) -> Result<(), AppError>;
     async fn function_logs(&self, req: &Req, q: LogQuery) -> Result<LogPage, AppError>;
-    async fn audit_log(&self, req: &Req, page: u32) -> Result<Vec<AuditRow>, AppError>;
+    async fn audit_log(&self, req: &Req, page: u32) -> Result<AuditPage, AppError>;
     async fn function_code(&self, req: &Req, f: FnRef) -> Result<FunctionCode, AppError>;
     async fn buckets(&self, req: &Req) -> Result<Vec<BucketRow>, AppError>;
     async fn list_objects(

@@ -1,5 +1,5 @@
 //! The log query of a function, and the team's audit log.
-use app::api::cloud_types::{AuditRow, LogPage, LogRow};
+use app::api::cloud_types::{AuditPage, AuditRow, LogPage, LogRow};
 use app::api::types::Role;
 use app::ssr::{LogQuery, Req};
 use time::{OffsetDateTime, UtcOffset};
@@ -78,13 +78,16 @@ pub(super) async fn query(s: &Session<'_>, q: LogQuery) -> AppResult<LogPage> {
     })
 }
 
-pub(super) async fn audit(c: &CloudConsole, req: &Req, page: u32) -> AppResult<Vec<AuditRow>> {
+pub(super) async fn audit(c: &CloudConsole, req: &Req, page: u32) -> AppResult<AuditPage> {
     let actor = c.backend.actor(req, Role::Viewer).await?;
-    let offset = i64::from(page - 1) * AUDIT_PAGE;
-    let rows = audit_event::page(c.backend.db(), actor.team_id, offset, AUDIT_PAGE)
+    let offset = i64::from(page.saturating_sub(1)) * AUDIT_PAGE;
+    // One row more than a page tells whether there is a next one.
+    let mut rows = audit_event::page(c.backend.db(), actor.team_id, offset, AUDIT_PAGE + 1)
         .await
         .internal()?;
-    Ok(rows
+    let more = rows.len() as i64 > AUDIT_PAGE;
+    rows.truncate(AUDIT_PAGE as usize);
+    let rows = rows
         .into_iter()
         .map(|r| AuditRow {
             at: r.at.unix_timestamp(),
@@ -94,7 +97,8 @@ pub(super) async fn audit(c: &CloudConsole, req: &Req, page: u32) -> AppResult<V
             region: r.region,
             request_id: r.request_id,
         })
-        .collect())
+        .collect();
+    Ok(AuditPage { rows, more })
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ mod wizard;
 use std::sync::Arc;
 
 use app::api::cloud_types::{
-    AuditRow, BucketRow, FunctionCode, FunctionDetail, FunctionPage, LogPage, MpsBinding,
+    AuditPage, BucketRow, FunctionCode, FunctionDetail, FunctionPage, LogPage, MpsBinding,
     ObjectPage, ObjectPreview, RoleStatus, TaskPage, TemplateCard, TemplateDetail, TriggerRow,
     WizardState,
 };
@@ -187,7 +187,7 @@ impl CloudPort for CloudConsole {
         logs::query(&s, q).await
     }
 
-    async fn audit_log(&self, req: &Req, page: u32) -> AppResult<Vec<AuditRow>> {
+    async fn audit_log(&self, req: &Req, page: u32) -> AppResult<AuditPage> {
         logs::audit(self, req, page).await
     }
 

@@ -247,7 +247,7 @@ async fn process_media_reaches_the_function_and_its_summary_is_browsable() {
         "{task}"
     );
     let r = owner.call("audit_log", &[("page", "1")]).await;
-    assert_eq!(r.body[0]["action"], "task_started", "{r:?}");
+    assert_eq!(r.body["rows"][0]["action"], "task_started", "{r:?}");
 
     // The log query finds the invocation by the TaskId; its log names the summary.
     let mut row = Value::Null;

@@ -374,3 +374,38 @@ async fn teams_cannot_reach_each_other() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_audit_log_pages_by_fifty() {
+    let srv = spawn().await;
+    let owner = srv.owner().await;
+    let add = |n: i32| {
+        sqlx::query(
+            "insert into audit_event (team_id, action, target)
+             select team_id, 'function_created', 'F' || g from team, generate_series(1, $1) g",
+        )
+        .bind(n)
+        .execute(&srv.db)
+    };
+    add(50).await.unwrap();
+    let page = |n: &'static str| {
+        let owner = &owner;
+        async move { owner.call("audit_log", &[("page", n)]).await }
+    };
+    let first = page("1").await;
+    assert_eq!(first.status, StatusCode::OK, "{first:?}");
+    let rows = first.body["rows"].as_array().expect("rows").len();
+    assert_eq!((rows, &first.body["more"]), (50, &serde_json::json!(false)));
+
+    add(1).await.unwrap();
+    let first = page("1").await;
+    assert_eq!(first.body["more"], true);
+    let second = page("2").await;
+    let rows = second.body["rows"].as_array().expect("rows").len();
+    assert_eq!((rows, &second.body["more"]), (1, &serde_json::json!(false)));
+    // Page numbers below 1 are page 1.
+    assert_eq!(
+        page("0").await.body["rows"].as_array().map(Vec::len),
+        Some(50)
+    );
+}
