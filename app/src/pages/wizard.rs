@@ -37,12 +37,19 @@ use crate::{regions, routes, scf_rules};
 const MPS_TEMPLATE: &str = "demo-nodejs89-mps-webhook";
 const STEPS: [&str; 3] = ["wizard.step1", "wizard.step2", "wizard.step3"];
 
-/// The COS object the MPS Webhook function says it stored: `summary stored: cos://b/k`.
-pub fn summary_object(log: &str) -> Option<(String, String)> {
+/// The COS object the MPS Webhook function says it stored, as (bucket, key, region):
+/// `summary stored: cos://b/k (region)`. Functions from an older template leave out the
+/// region; theirs is then `default_region` (the template's default, the function's own).
+pub fn summary_object(log: &str, default_region: &str) -> Option<(String, String, String)> {
     let rest = log.split("summary stored: cos://").nth(1)?;
     let line = rest.lines().next()?.trim();
-    let (bucket, key) = line.split_once('/')?;
-    (!bucket.is_empty() && !key.is_empty()).then(|| (bucket.to_owned(), key.to_owned()))
+    let (object, region) = match line.rsplit_once(" (") {
+        Some((object, region)) if region.ends_with(')') => (object, region.trim_end_matches(')')),
+        _ => (line, default_region),
+    };
+    let (bucket, key) = object.split_once('/')?;
+    (!bucket.is_empty() && !key.is_empty() && !region.is_empty())
+        .then(|| (bucket.to_owned(), key.to_owned(), region.to_owned()))
 }
 
 /// The save that records reaching `step` (never lowering the step already reached) with
@@ -478,6 +485,7 @@ fn TestResult(w: WizardState, f: FnLoc, save: ServerAction<SaveWizard>) -> impl 
             }
         }
     });
+    let region = regions::by_rid(w.rid).map(|r| r.id).unwrap_or_default();
     let logs_href = format!(
         "{}&keyword={}",
         f.href("logs"),
@@ -489,16 +497,21 @@ fn TestResult(w: WizardState, f: FnLoc, save: ServerAction<SaveWizard>) -> impl 
         <Transition fallback=Loading>
             {move || match found.get() {
                 None => view! { <p class="state state-loading" role="status" id="wiz-waiting">{t(lang, "wizard.waiting")}</p> }.into_any(),
-                Some(row) => view! { <FoundInvocation row=row logs_href=logs_href.clone() lang=lang/> }.into_any(),
+                Some(row) => view! { <FoundInvocation row=row logs_href=logs_href.clone() region=region lang=lang/> }.into_any(),
             }}
         </Transition>
     }
 }
 
 #[component]
-fn FoundInvocation(row: LogRow, logs_href: String, lang: Lang) -> impl IntoView {
+fn FoundInvocation(
+    row: LogRow,
+    logs_href: String,
+    region: &'static str,
+    lang: Lang,
+) -> impl IntoView {
     let ok = row.ret_code == 0;
-    let summary = summary_object(&row.log);
+    let summary = summary_object(&row.log, region);
     view! {
         <div id="wiz-invocation" data-request-id=row.request_id.clone()>
             <p>
@@ -511,8 +524,8 @@ fn FoundInvocation(row: LogRow, logs_href: String, lang: Lang) -> impl IntoView 
             <pre class="code log-text" id="wiz-log">{row.log.clone()}</pre>
             <p class="toolbar">
                 <A href=logs_href attr:id="wiz-log-link">{t(lang, "wizard.open_log")}</A>
-                {summary.map(|(bucket, key)| view! {
-                    <A href=object_href(&bucket, "ap-beijing", &key) attr:id="wiz-summary-link">{format!("{} {key}", t(lang, "wizard.open_summary"))}</A>
+                {summary.map(|(bucket, key, region)| view! {
+                    <A href=object_href(&bucket, &region, &key) attr:id="wiz-summary-link">{format!("{} {key}", t(lang, "wizard.open_summary"))}</A>
                 })}
             </p>
             {ok.then(|| view! { <p class="notice" id="wiz-done">{t(lang, "wizard.done")}</p> })}
@@ -526,14 +539,20 @@ mod tests {
 
     #[test]
     fn finds_the_summary_in_the_log() {
-        let log = "START\nsummary stored: cos://media-125/mps-callback/2026/11/25/1-x.json\nEND";
+        let found = |bucket: &str, key: &str, region: &str| {
+            Some((bucket.to_owned(), key.to_owned(), region.to_owned()))
+        };
+        let log = "START\nsummary stored: cos://media-125/mps-callback/1-x.json (ap-shanghai)\nEND";
         assert_eq!(
-            summary_object(log),
-            Some((
-                "media-125".to_owned(),
-                "mps-callback/2026/11/25/1-x.json".to_owned()
-            ))
+            summary_object(log, "ap-beijing"),
+            found("media-125", "mps-callback/1-x.json", "ap-shanghai")
         );
-        assert_eq!(summary_object("COS_BUCKET is not set"), None);
+        // An older template's line, without the region.
+        let log = "START\nsummary stored: cos://media-125/mps-callback/1-x.json\nEND";
+        assert_eq!(
+            summary_object(log, "ap-guangzhou"),
+            found("media-125", "mps-callback/1-x.json", "ap-guangzhou")
+        );
+        assert_eq!(summary_object("COS_BUCKET is not set", "ap-beijing"), None);
     }
 }

@@ -145,7 +145,7 @@ async function putSummary(summary) {
   });
   const res = await send(base + path.split('/').map(encode).join('/'), 'PUT', headers, body);
   if (res.status !== 200) throw new Error('COS PutObject failed: HTTP ' + res.status + ' ' + res.body);
-  console.log('summary stored: cos://' + bucket + '/' + key);
+  console.log('summary stored: cos://' + bucket + '/' + key + ' (' + region + ')');
   return key;
 }
 
