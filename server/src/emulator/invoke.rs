@@ -36,6 +36,8 @@ pub(crate) async fn execute(
     let function = target.function;
     let start_time = OffsetDateTime::now_utc();
     let rid = request_id.to_string();
+    // Before the code folder exists, so that an error here cannot leave it behind.
+    let env = environment(emu, target.account_id, target.region, function).await?;
     let outcome = match super::code::prepare(&emu.db, function, &rid).await {
         Err(message) => runtime::Outcome {
             ret_code: 500,
@@ -46,7 +48,6 @@ pub(crate) async fn execute(
             mem_usage: 0,
         },
         Ok(dir) => {
-            let env = environment(emu, target.account_id, target.region, function).await?;
             let outcome = runtime::run(Job {
                 code_dir: &dir,
                 handler: &function.handler,
