@@ -500,7 +500,6 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("err.bucket_invalid", "Not a bucket name (name-appid).", "存储桶名称无效（名称-APPID）。"),
     ("err.key_invalid", "Not a valid object key.", "对象键无效。"),
     ("err.prefix_invalid", "Not a valid prefix.", "前缀无效。"),
-    ("err.object_too_large", "Too large to download through the console (over 100 MB).", "对象过大（超过 100 MB），无法通过控制台下载。"),
     ("err.token_invalid", "Not a valid page token.", "分页标记无效。"),
     ("err.task_kind_unknown", "Unknown task type.", "未知的任务类型。"),
     ("err.output_dir_invalid", "Starts and ends with /.", "必须以 / 开头和结尾。"),

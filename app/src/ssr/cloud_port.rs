@@ -95,6 +95,20 @@ pub struct NewTask {
 
 /// Everything the cloud pages ask of the server. Each method authenticates the request
 /// and checks the caller's role itself.
+/// An object on its way to the browser: its type, its size when known, and its bytes.
+pub struct ObjectDownload {
+    pub content_type: String,
+    pub length: Option<u64>,
+    pub body: Box<dyn ChunkSource>,
+}
+
+/// The bytes of a download, piece by piece.
+#[async_trait]
+pub trait ChunkSource: Send {
+    /// The next piece; `None` at the end. An error ends the download.
+    async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>, String>;
+}
+
 #[async_trait]
 pub trait CloudPort: Send + Sync + 'static {
     async fn list_functions(&self, req: &Req, q: FunctionQuery) -> Result<FunctionPage, AppError>;
@@ -135,13 +149,13 @@ pub trait CloudPort: Send + Sync + 'static {
         key: &str,
     ) -> Result<ObjectPreview, AppError>;
     async fn mps_tasks(&self, req: &Req, region: &str, next: &str) -> Result<TaskPage, AppError>;
-    /// An object's type and bytes, for a download through the console.
+    /// An object being downloaded through the console, passed on as it arrives.
     async fn download_object(
         &self,
         req: &Req,
         b: BucketRef,
         key: &str,
-    ) -> Result<(String, Vec<u8>), AppError>;
+    ) -> Result<ObjectDownload, AppError>;
     async fn wizard_state(&self, req: &Req) -> Result<WizardState, AppError>;
     /// Records the wizard's progress (developers and up).
     async fn save_wizard(&self, req: &Req, state: WizardState) -> Result<(), AppError>;

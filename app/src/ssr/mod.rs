@@ -17,8 +17,8 @@ use crate::api::types::{
 use crate::error::AppError;
 
 pub use cloud_port::{
-    cloud_and_req, function_call, region_of, BucketRef, CloudPort, FnRef, FunctionQuery, LogQuery,
-    NewFunction, NewTask, SharedCloud,
+    cloud_and_req, function_call, region_of, BucketRef, ChunkSource, CloudPort, FnRef,
+    FunctionQuery, LogQuery, NewFunction, NewTask, ObjectDownload, SharedCloud,
 };
 
 /// The client address, put into request extensions by the server before routing.

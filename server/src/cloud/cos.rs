@@ -91,6 +91,23 @@ pub struct ObjectBytes {
     pub truncated: bool,
 }
 
+/// An object whose body is still to be read, chunk by chunk.
+#[derive(Debug)]
+pub struct ObjectStream {
+    pub content_type: String,
+    /// The size COS declared, when it did.
+    pub length: Option<u64>,
+    pub response: reqwest::Response,
+}
+
+/// What a request adds to the signed basics.
+#[derive(Default)]
+struct Extras<'a> {
+    range: Option<&'a str>,
+    /// Instead of the client's own, for reads that may take long.
+    timeout: Option<std::time::Duration>,
+}
+
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 struct ErrorBody {
@@ -221,6 +238,43 @@ impl CosClient {
             .map(|_| ())
     }
 
+    /// An object to be read as it arrives (a download passed on to a browser), with up
+    /// to `timeout` for the whole transfer.
+    ///
+    /// # Errors
+    /// COS errors (`NoSuchKey`, …) or transport errors before the body.
+    pub async fn get_object_stream(
+        &self,
+        bucket: &str,
+        region: &str,
+        key: &str,
+        timeout: std::time::Duration,
+    ) -> Result<ObjectStream, CloudError> {
+        let response = self
+            .request_with(
+                reqwest::Method::GET,
+                (Some(bucket), region, key),
+                &[],
+                Extras {
+                    timeout: Some(timeout),
+                    ..Extras::default()
+                },
+                Vec::new(),
+            )
+            .await?;
+        let content_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("application/octet-stream")
+            .to_owned();
+        Ok(ObjectStream {
+            content_type,
+            length: response.content_length(),
+            response,
+        })
+    }
+
     /// Up to `limit` bytes of an object, with its type and full size.
     ///
     /// # Errors
@@ -239,7 +293,10 @@ impl CosClient {
                 reqwest::Method::GET,
                 (Some(bucket), region, key),
                 &[],
-                Some(&range),
+                Extras {
+                    range: Some(&range),
+                    ..Extras::default()
+                },
                 Vec::new(),
             )
             .await;
@@ -299,11 +356,17 @@ impl CosClient {
         params: &[(&str, &str)],
         body: Vec<u8>,
     ) -> Result<String, CloudError> {
-        self.request_with(method, (bucket, region, key), params, None, body)
-            .await?
-            .text()
-            .await
-            .map_err(|e| CloudError::Transport(format!("COS response lost: {e}")))
+        self.request_with(
+            method,
+            (bucket, region, key),
+            params,
+            Extras::default(),
+            body,
+        )
+        .await?
+        .text()
+        .await
+        .map_err(|e| CloudError::Transport(format!("COS response lost: {e}")))
     }
 
     /// Sends a signed request; a COS error answer becomes [`CloudError::Api`].
@@ -312,7 +375,7 @@ impl CosClient {
         method: reqwest::Method,
         (bucket, region, key): (Option<&str>, &str, &str),
         params: &[(&str, &str)],
-        range: Option<&str>,
+        extras: Extras<'_>,
         body: Vec<u8>,
     ) -> Result<reqwest::Response, CloudError> {
         let host = match bucket {
@@ -365,8 +428,11 @@ impl CosClient {
         if let Some(token) = self.creds.token() {
             request = request.header("x-cos-security-token", token);
         }
-        if let Some(range) = range {
+        if let Some(range) = extras.range {
             request = request.header("Range", range);
+        }
+        if let Some(timeout) = extras.timeout {
+            request = request.timeout(timeout);
         }
         let response = request
             .body(body)

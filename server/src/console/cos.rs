@@ -1,8 +1,7 @@
 //! COS for the console: buckets, listings, previews and downloads.
 use app::api::cloud_types::{BucketRow, ObjectPage, ObjectPreview, ObjectRow};
 use app::api::types::Role;
-use app::error::AppError;
-use app::ssr::{BucketRef, Req};
+use app::ssr::{BucketRef, ChunkSource, ObjectDownload, Req};
 use base64::Engine;
 
 use super::CloudConsole;
@@ -15,8 +14,8 @@ const PAGE: u32 = 100;
 const TEXT_PREVIEW: usize = 256 * 1024;
 /// Largest image the preview inlines.
 const IMAGE_PREVIEW: usize = 2 * 1024 * 1024;
-/// Largest object the console downloads on the browser's behalf.
-pub const DOWNLOAD_LIMIT: usize = 100 * 1024 * 1024;
+/// How long a download through the console may take in all.
+const DOWNLOAD_TIME: std::time::Duration = std::time::Duration::from_secs(3600);
 
 pub(super) async fn buckets(c: &CloudConsole, req: &Req) -> AppResult<Vec<BucketRow>> {
     let s = c.session(req, Role::Viewer).await?;
@@ -159,22 +158,36 @@ pub(super) async fn preview(
     Ok(preview_of(key, o))
 }
 
-/// The whole object, for the download route.
+/// The object, for the download route, read from COS as the browser takes it.
 pub async fn download(
     c: &CloudConsole,
     req: &Req,
     b: BucketRef,
     key: &str,
-) -> AppResult<ObjectBytes> {
+) -> AppResult<ObjectDownload> {
     let s = c.session(req, Role::Viewer).await?;
     let o = s
         .cos()
-        .get_object_bytes(&b.bucket, &b.region, key, DOWNLOAD_LIMIT)
+        .get_object_stream(&b.bucket, &b.region, key, DOWNLOAD_TIME)
         .await?;
-    if o.truncated {
-        return Err(AppError::invalid("key", "object_too_large"));
+    Ok(ObjectDownload {
+        content_type: o.content_type,
+        length: o.length,
+        body: Box::new(ResponseChunks(o.response)),
+    })
+}
+
+/// A COS response's body, chunk by chunk.
+struct ResponseChunks(reqwest::Response);
+
+#[async_trait::async_trait]
+impl ChunkSource for ResponseChunks {
+    async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>, String> {
+        match self.0.chunk().await {
+            Ok(chunk) => Ok(chunk.map(|c| c.to_vec())),
+            Err(e) => Err(format!("COS response lost: {e}")),
+        }
     }
-    Ok(o)
 }
 
 #[cfg(test)]

@@ -16,7 +16,9 @@ use app::api::cloud_types::{
     WizardState,
 };
 use app::api::types::Role;
-use app::ssr::{BucketRef, CloudPort, FnRef, FunctionQuery, LogQuery, NewFunction, NewTask, Req};
+use app::ssr::{
+    BucketRef, CloudPort, FnRef, FunctionQuery, LogQuery, NewFunction, NewTask, ObjectDownload, Req,
+};
 use async_trait::async_trait;
 
 use crate::backend::{Actor, ConsoleBackend};
@@ -218,9 +220,8 @@ impl CloudPort for CloudConsole {
         req: &Req,
         b: BucketRef,
         key: &str,
-    ) -> AppResult<(String, Vec<u8>)> {
-        let o = cos::download(self, req, b, key).await?;
-        Ok((o.content_type, o.bytes))
+    ) -> AppResult<ObjectDownload> {
+        cos::download(self, req, b, key).await
     }
 
     async fn wizard_state(&self, req: &Req) -> AppResult<WizardState> {

@@ -1,11 +1,13 @@
 //! `GET /cos/download?bucket=&region=&key=`: an object of the team's COS, fetched and
 //! signed by the console (the browser never holds the keys, and the emulator's COS is
-//! only reachable from the server).
+//! only reachable from the server). The bytes pass through as they arrive, so a large
+//! video costs the server a chunk of memory, not its size.
 use std::collections::HashMap;
 
 use app::api::cos::{bucket_ok, key_ok};
 use app::error::AppError;
-use app::ssr::{BucketRef, Req, SharedCloud};
+use app::ssr::{BucketRef, ChunkSource, Req, SharedCloud};
+use axum::body::Body;
 use axum::extract::{Query, Request};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -32,7 +34,7 @@ pub async fn download(
         .download_object(&req, BucketRef { bucket, region }, &key)
         .await
     {
-        Ok((content_type, bytes)) => {
+        Ok(download) => {
             let name: String = key
                 .rsplit('/')
                 .next()
@@ -42,19 +44,43 @@ pub async fn download(
                 .collect();
             let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
                 .unwrap_or(HeaderValue::from_static("attachment"));
-            let content_type = HeaderValue::from_str(&content_type)
+            let content_type = HeaderValue::from_str(&download.content_type)
                 .unwrap_or(HeaderValue::from_static("application/octet-stream"));
-            (
+            let mut response = (
                 [
                     (header::CONTENT_TYPE, content_type),
                     (header::CONTENT_DISPOSITION, disposition),
                 ],
-                bytes,
+                Body::from_stream(chunks(download.body)),
             )
-                .into_response()
+                .into_response();
+            if let Some(length) = download.length {
+                response
+                    .headers_mut()
+                    .insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+            }
+            response
         }
         Err(err) => error_response(&err),
     }
+}
+
+/// The source's chunks as a body stream; it ends at the first error, which cuts the
+/// response short (the browser reports a failed download rather than a wrong file).
+fn chunks(
+    source: Box<dyn ChunkSource>,
+) -> impl futures_util::Stream<Item = Result<Vec<u8>, std::io::Error>> + Send {
+    futures_util::stream::unfold(Some(source), |source| async move {
+        let mut source = source?;
+        match source.next_chunk().await {
+            Ok(Some(chunk)) => Some((Ok(chunk), Some(source))),
+            Ok(None) => None,
+            Err(message) => {
+                tracing::warn!("download cut short: {message}");
+                Some((Err(std::io::Error::other(message)), None))
+            }
+        }
+    })
 }
 
 fn error_response(err: &AppError) -> Response {

@@ -342,3 +342,42 @@ async fn process_media_reaches_the_function_and_its_summary_is_browsable() {
         "{r:?}"
     );
 }
+
+#[tokio::test]
+async fn a_large_object_downloads_whole_through_the_console() {
+    let srv = spawn().await;
+    let owner = srv.owner().await;
+    let account = owner.call("get_cloud_account", &[]).await;
+    let secret_id = account.body["secret_id"].as_str().expect("SecretId");
+    let (secret_key, app_id): (String, i64) =
+        sqlx::query_as("select secret_key, app_id from emulator.account where secret_id = $1")
+            .bind(secret_id)
+            .fetch_one(&srv.db)
+            .await
+            .unwrap();
+    let bucket = format!("media-{app_id}");
+    // 150 MB: more than the console used to hold in memory for a download.
+    let size = 150 * 1024 * 1024;
+    let body: Vec<u8> = (0..size).map(|i| (i * 7 + i / 4096) as u8).collect();
+    let cos = server::cloud::cos::CosClient::new(
+        server::cloud::client::Endpoint::Custom(srv.emulator_url.clone()),
+        server::cloud::client::Credentials::new(secret_id.to_owned(), secret_key),
+    )
+    .unwrap();
+    cos.put_object(&bucket, "ap-beijing", "big/video.bin", body.clone())
+        .await
+        .expect("upload");
+
+    let res = owner
+        .get(&format!(
+            "/cos/download?bucket={bucket}&region=ap-beijing&key=big%2Fvideo.bin"
+        ))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.content_length(), Some(size as u64));
+    let got = res.bytes().await.expect("the whole object");
+    assert!(
+        got.len() == body.len() && got[..] == body[..],
+        "bytes differ"
+    );
+}
