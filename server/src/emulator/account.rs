@@ -54,22 +54,6 @@ pub async fn create(db: impl PgExecutor<'_>) -> sqlx::Result<Account> {
     .await
 }
 
-/// The account a SecretId belongs to.
-///
-/// # Errors
-/// Database errors.
-pub async fn find_by_secret_id(
-    db: impl PgExecutor<'_>,
-    secret_id: &str,
-) -> sqlx::Result<Option<Account>> {
-    sqlx::query_as(
-        "select account_id, app_id, uin, secret_id, secret_key from emulator.account where secret_id = $1",
-    )
-    .bind(secret_id)
-    .fetch_optional(db)
-    .await
-}
-
 /// The key that signs with `secret_id`: an account's own key pair, or a live temporary
 /// one, which also needs its session token.
 #[derive(Clone)]
