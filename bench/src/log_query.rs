@@ -97,7 +97,7 @@ pub async fn measure(db: &PgPool, c: &Console, load_secs: f64) -> Result<LogFigu
         .await?;
     // Rows from the last day (the range the queries cover), picked at random.
     let picks: Vec<(String, String)> = sqlx::query_as(
-        "select request_id::text, substring(log from 'WorkflowTask-([0-9a-f]{20})')
+        "select request_id::text, substring(log from '([0-9]+-WorkflowTask-[0-9a-f]{20})')
          from emulator.scf_invocation
          where function_name = $1 and start_time > now() - interval '23 hours'
            and log like '%WorkflowTask-%'

@@ -264,7 +264,7 @@ struct LogFilter<'a> {
     from: OffsetDateTime,
     to: OffsetDateTime,
     request_id: Option<Uuid>,
-    like: Option<String>,
+    keyword: Option<&'a str>,
     /// A fixed SQL condition on `ret_code`.
     ret_filter: &'static str,
 }
@@ -286,11 +286,35 @@ impl<'a> LogFilter<'a> {
         if let Some(id) = self.request_id {
             q.push(" and request_id = ").push_bind(id);
         }
-        if let Some(like) = &self.like {
-            q.push(" and log like ").push_bind(like.clone());
+        if let Some(keyword) = self.keyword {
+            match index_token(keyword) {
+                // The trigram index looks up the distinctive part only; the whole keyword
+                // is then checked on the rows found (`log || ''` keeps it out of the
+                // index scan, whose cost grows with the commonest trigram it reads).
+                Some(token) => {
+                    q.push(" and log like ").push_bind(like_pattern(token));
+                    q.push(" and (log || '') like ")
+                        .push_bind(like_pattern(keyword));
+                }
+                None => {
+                    q.push(" and log like ").push_bind(like_pattern(keyword));
+                }
+            }
         }
         q.push(" and ").push(self.ret_filter);
     }
+}
+
+/// The part of a keyword worth looking up in the trigram index: its longest run of
+/// letters and digits, when the keyword has more. A TaskId such as
+/// `1250000000-WorkflowTask-7ffc2fa46fbc98fb9794` has a random part whose trigrams are
+/// rare, and parts found in nearly every log; looking those up reads posting lists as
+/// long as the table (45 ms at a million rows instead of 3).
+fn index_token(keyword: &str) -> Option<&str> {
+    let token = keyword
+        .split(|c: char| !c.is_alphanumeric())
+        .max_by_key(|t| t.chars().count())?;
+    (token.chars().count() >= 3 && token.len() < keyword.len()).then_some(token)
 }
 
 /// A LIKE pattern matching text that contains `keyword` literally.
@@ -408,7 +432,7 @@ pub async fn get_function_logs(
         from,
         to,
         request_id: request_filter,
-        like: keyword.as_deref().map(like_pattern),
+        keyword: keyword.as_deref(),
         ret_filter,
     };
     let mut select = sqlx::QueryBuilder::new(
@@ -483,6 +507,18 @@ mod tests {
         ] {
             assert!(parse_cloud_time(bad).is_none(), "{bad}");
         }
+    }
+
+    #[test]
+    fn the_index_looks_up_a_keywords_distinctive_part() {
+        assert_eq!(
+            index_token("1250000000-WorkflowTask-7ffc2fa46fbc98fb9794"),
+            Some("7ffc2fa46fbc98fb9794")
+        );
+        assert_eq!(index_token("summary stored"), Some("summary"));
+        // A keyword that is one run already, or has no run of three, is looked up whole.
+        assert_eq!(index_token("timeout"), None);
+        assert_eq!(index_token("a-b"), None);
     }
 
     #[test]
