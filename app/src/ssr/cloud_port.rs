@@ -93,8 +93,6 @@ pub struct NewTask {
     pub clip_end: f64,
 }
 
-/// Everything the cloud pages ask of the server. Each method authenticates the request
-/// and checks the caller's role itself.
 /// An object on its way to the browser: its type, its size when known, and its bytes.
 pub struct ObjectDownload {
     pub content_type: String,
@@ -109,6 +107,8 @@ pub trait ChunkSource: Send {
     async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>, String>;
 }
 
+/// Everything the cloud pages ask of the server. Each method authenticates the request
+/// and checks the caller's role itself.
 #[async_trait]
 pub trait CloudPort: Send + Sync + 'static {
     async fn list_functions(&self, req: &Req, q: FunctionQuery) -> Result<FunctionPage, AppError>;
