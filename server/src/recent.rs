@@ -5,6 +5,7 @@
 //! same database is seen within that time; this process's own writes drop the entry
 //! at once ([`RecentCache::forget`]). A value read before a `forget` is never stored
 //! after it: [`RecentCache::put`] takes the generation seen before the read.
+use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::Mutex;
@@ -44,7 +45,10 @@ impl<K: Eq + Hash, V: Clone> RecentCache<K, V> {
     }
 
     /// The value stored for `key`, unless older than the ttl.
-    pub fn get(&self, key: &K) -> Option<V> {
+    pub fn get<Q: Eq + Hash + ?Sized>(&self, key: &Q) -> Option<V>
+    where
+        K: Borrow<Q>,
+    {
         let inner = self.lock();
         let (at, value) = inner.entries.get(key)?;
         (at.elapsed() < self.ttl).then(|| value.clone())

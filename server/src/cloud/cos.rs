@@ -108,6 +108,19 @@ struct Extras<'a> {
     timeout: Option<std::time::Duration>,
 }
 
+/// The type of an object COS gives none for.
+const UNTYPED: &str = "application/octet-stream";
+
+/// An object's `Content-Type`, or [`UNTYPED`].
+fn content_type(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or(UNTYPED)
+        .to_owned()
+}
+
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 struct ErrorBody {
@@ -262,14 +275,8 @@ impl CosClient {
                 Vec::new(),
             )
             .await?;
-        let content_type = response
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("application/octet-stream")
-            .to_owned();
         Ok(ObjectStream {
-            content_type,
+            content_type: content_type(&response),
             length: response.content_length(),
             response,
         })
@@ -304,7 +311,7 @@ impl CosClient {
             // COS answers a range on an empty object with InvalidRange (416).
             Err(CloudError::Api { code, .. }) if code == "InvalidRange" => {
                 return Ok(ObjectBytes {
-                    content_type: "application/octet-stream".to_owned(),
+                    content_type: UNTYPED.to_owned(),
                     total: 0,
                     bytes: Vec::new(),
                     truncated: false,
@@ -312,15 +319,13 @@ impl CosClient {
             }
             other => other?,
         };
+        let content_type = content_type(&response);
         let headers = response.headers();
         let header = |name| {
             headers
                 .get(name)
                 .and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok())
         };
-        let content_type = header(reqwest::header::CONTENT_TYPE)
-            .unwrap_or("application/octet-stream")
-            .to_owned();
         // The full size: from `Content-Range: bytes 0-N/TOTAL` (206), else the length (200).
         let declared = header(reqwest::header::CONTENT_RANGE)
             .and_then(|r| r.rsplit('/').next())

@@ -98,7 +98,7 @@ pub async fn find_signing_key(
     db: &sqlx::PgPool,
     secret_id: &str,
 ) -> sqlx::Result<Option<SigningKey>> {
-    if let Some((key, expires_at)) = RECENT_KEYS.get(&secret_id.to_owned()) {
+    if let Some((key, expires_at)) = RECENT_KEYS.get(secret_id) {
         if expires_at.is_none_or(|at| at > OffsetDateTime::now_utc()) {
             return Ok(Some(key));
         }
