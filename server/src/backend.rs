@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::db::Db;
 use app::api::types::{
     CloudAccountView, CloudKind, InviteCreated, InviteInfo, InviteRow, Me, Member, Role,
     SessionInfo, SessionRow, TeamRef,
@@ -15,7 +16,6 @@ use app::api::types::{
 use app::error::AppError;
 use app::ssr::{Backend, CloudAccountInput, Req, SetupInput};
 use async_trait::async_trait;
-use sqlx::PgPool;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -33,7 +33,7 @@ const TOUCH_EVERY: Duration = Duration::from_secs(60);
 
 /// The console's backend over one database.
 pub struct ConsoleBackend {
-    db: PgPool,
+    db: Db,
     config: Arc<Config>,
     secrets: SecretBox,
     /// Base URL of the embedded emulator, e.g. `http://127.0.0.1:3900`.
@@ -95,7 +95,7 @@ impl Caller {
 impl ConsoleBackend {
     /// A backend over `db`, sealing cloud secrets with `secrets`; teams on the emulator
     /// talk to `emulator_url`.
-    pub fn new(db: PgPool, config: Arc<Config>, secrets: SecretBox, emulator_url: String) -> Self {
+    pub fn new(db: Db, config: Arc<Config>, secrets: SecretBox, emulator_url: String) -> Self {
         Self {
             db,
             config,
@@ -247,7 +247,7 @@ impl ConsoleBackend {
     }
 
     /// The database, for the modules that extend the backend.
-    pub fn db(&self) -> &PgPool {
+    pub fn db(&self) -> &Db {
         &self.db
     }
 

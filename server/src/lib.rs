@@ -22,6 +22,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::db::Db;
 use app::ssr::{ClientIp, SharedBackend, SharedCloud};
 use app::{shell, App};
 use axum::extract::{ConnectInfo, Request};
@@ -33,7 +34,6 @@ use axum::Router;
 use leptos::config::{Env, LeptosOptions};
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use sqlx::PgPool;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
@@ -106,7 +106,7 @@ pub async fn ensure_database(pg: &EmbeddedPostgres, name: &str) -> Result<String
 }
 
 async fn serve(config: Arc<Config>, url: &str) -> Result<(), RunError> {
-    let db = db::connect(url).await?;
+    let db = Db::new(db::connect(url).await?);
     let emulator_listener = tokio::net::TcpListener::bind(config.emulator_addr).await?;
     let emulator_url = format!("http://{}", emulator_listener.local_addr()?);
     let app = build(config.clone(), db.clone(), emulator_url).await?;
@@ -150,7 +150,7 @@ fn no_delay(
 /// Serves the emulator on `listener` with its background workers until `shutdown`.
 async fn serve_emulator(
     listener: tokio::net::TcpListener,
-    db: PgPool,
+    db: Db,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let url = format!("http://{}", listener.local_addr()?);
@@ -170,8 +170,8 @@ async fn serve_emulator(
 /// Start-up failures and serving errors.
 pub async fn run_emulator(config: Config) -> Result<(), RunError> {
     with_database(&config.clone(), Cluster::Own, |url| async move {
-        let db = db::connect(&url).await?;
-        db::migrate(&db).await?;
+        let db = Db::new(db::connect(&url).await?);
+        db::migrate(db.sqlx()).await?;
         let listener = tokio::net::TcpListener::bind(config.emulator_addr).await?;
         serve_emulator(listener, db.clone(), shutdown_signal()).await?;
         db.close().await;
@@ -234,12 +234,8 @@ where
 ///
 /// # Errors
 /// Migration failures, or the secrets key unusable.
-pub async fn build(
-    config: Arc<Config>,
-    db: PgPool,
-    emulator_url: String,
-) -> Result<Router, RunError> {
-    db::migrate(&db).await?;
+pub async fn build(config: Arc<Config>, db: Db, emulator_url: String) -> Result<Router, RunError> {
+    db::migrate(db.sqlx()).await?;
     let secrets = secrets::SecretBox::load(config.secret_key.as_deref(), &config.data_dir)?;
     let backend = Arc::new(ConsoleBackend::new(
         db.clone(),
@@ -249,7 +245,7 @@ pub async fn build(
     ));
     let cloud: SharedCloud = Arc::new(CloudConsole::new(backend.clone())?);
     let backend: SharedBackend = backend;
-    let store = PostgresStore::new(db.clone());
+    let store = PostgresStore::new(db.sqlx().clone());
     store.migrate().await?;
     spawn_housekeeping(store.clone(), db.clone(), config.clone());
     let sessions = SessionManagerLayer::new(session_store::CachedStore::new(store))
@@ -363,7 +359,7 @@ async fn request_context(mut req: Request, next: Next) -> Response {
 }
 
 /// Deletes expired cookie sessions and old sign-in failures now and then.
-fn spawn_housekeeping(store: PostgresStore, db: PgPool, config: Arc<Config>) {
+fn spawn_housekeeping(store: PostgresStore, db: Db, config: Arc<Config>) {
     tokio::spawn(async move {
         let _ = store
             .continuously_delete_expired(Duration::from_secs(3600))

@@ -1,9 +1,9 @@
 //! Shared state of the axum application.
 use std::sync::Arc;
 
+use crate::db::Db;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
-use sqlx::PgPool;
 
 use crate::config::Config;
 
@@ -11,6 +11,6 @@ use crate::config::Config;
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
-    pub db: PgPool,
+    pub db: Db,
     pub config: Arc<Config>,
 }

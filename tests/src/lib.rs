@@ -121,11 +121,12 @@ pub async fn spawn_emulator() -> TestEmulator {
         .await
         .expect("bind a loopback port");
     let base = format!("http://{}", listener.local_addr().expect("local address"));
-    let app = server::emulator::router(db.clone(), base.clone());
+    let pooled = server::db::Db::new(db.clone());
+    let app = server::emulator::router(pooled.clone(), base.clone());
     tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });
-    server::emulator::delivery::spawn(db.clone(), base.clone());
+    server::emulator::delivery::spawn(pooled, base.clone());
     TestEmulator {
         client: server::cloud::client::CloudClient::new(server::cloud::client::Endpoint::Custom(
             base.clone(),
@@ -179,12 +180,13 @@ pub async fn spawn_on(db: PgPool, vars: impl Fn(&str) -> Option<String>) -> Test
         "http://{}",
         emulator.local_addr().expect("emulator address")
     );
-    let emulator_app = server::emulator::router(db.clone(), emulator_url.clone());
+    let pooled = server::db::Db::new(db.clone());
+    let emulator_app = server::emulator::router(pooled.clone(), emulator_url.clone());
     tokio::spawn(async move {
         let _ = axum::serve(emulator, emulator_app).await;
     });
-    server::emulator::delivery::spawn(db.clone(), emulator_url.clone());
-    let app = server::build(Arc::new(config), db.clone(), emulator_url.clone())
+    server::emulator::delivery::spawn(pooled.clone(), emulator_url.clone());
+    let app = server::build(Arc::new(config), pooled, emulator_url.clone())
         .await
         .expect("server builds");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

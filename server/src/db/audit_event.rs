@@ -1,5 +1,5 @@
 //! The `audit_event` table: who did what to the team's cloud resources.
-use sqlx::PgPool;
+use crate::db::Db;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -29,7 +29,7 @@ pub struct AuditEventRow {
 ///
 /// # Errors
 /// Database errors.
-pub async fn insert(db: &PgPool, e: &NewAuditEvent<'_>) -> Result<(), sqlx::Error> {
+pub async fn insert(db: &Db, e: &NewAuditEvent<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(
         "insert into audit_event (team_id, app_user_id, action, target, region, request_id)
          values ($1, $2, $3, $4, $5, $6)",
@@ -50,7 +50,7 @@ pub async fn insert(db: &PgPool, e: &NewAuditEvent<'_>) -> Result<(), sqlx::Erro
 /// # Errors
 /// Database errors.
 pub async fn page(
-    db: &PgPool,
+    db: &Db,
     team_id: Uuid,
     offset: i64,
     limit: i64,

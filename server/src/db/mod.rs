@@ -9,6 +9,7 @@ pub mod cloud_account;
 pub mod embedded;
 pub mod login_failure;
 pub mod mps_binding;
+pub mod pool;
 pub mod setup_wizard;
 pub mod team;
 pub mod team_invite;
@@ -19,17 +20,20 @@ use std::time::Duration;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::PgPool;
 
+pub use pool::Db;
+
 /// The migrations in `migrations/`, embedded in the binary.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 
-/// Opens a pool on `url`.
+/// Opens a sqlx pool on `url`: for the session store, migrations and one-off commands.
+/// Requests query through a [`Db`] made from it.
 ///
 /// # Errors
 /// A malformed URL or an unreachable server.
 pub async fn connect(url: &str) -> Result<PgPool, sqlx::Error> {
     let options: PgConnectOptions = url.parse()?;
     PgPoolOptions::new()
-        .max_connections(16)
+        .max_connections(4)
         .acquire_timeout(Duration::from_secs(10))
         // By default sqlx pings every connection it hands out: one more round trip per
         // query, a third of them under load. Only a connection idle for a while, when the

@@ -1,6 +1,6 @@
 //! The `mps_binding` table: which function holds each MPS event type, as bound through
 //! the console.
-use sqlx::PgPool;
+use crate::db::Db;
 use uuid::Uuid;
 
 /// A binding.
@@ -18,7 +18,7 @@ pub struct MpsBindingRow {
 /// # Errors
 /// Database errors.
 pub async fn list(
-    db: &PgPool,
+    db: &Db,
     team_id: Uuid,
     secret_id: &str,
 ) -> Result<Vec<MpsBindingRow>, sqlx::Error> {
@@ -37,7 +37,7 @@ pub async fn list(
 /// # Errors
 /// Database errors.
 pub async fn upsert(
-    db: &PgPool,
+    db: &Db,
     team_id: Uuid,
     secret_id: &str,
     row: &MpsBindingRow,
@@ -69,7 +69,7 @@ pub async fn upsert(
 /// # Errors
 /// Database errors.
 pub async fn delete(
-    db: &PgPool,
+    db: &Db,
     team_id: Uuid,
     secret_id: &str,
     event_type: &str,

@@ -1,5 +1,5 @@
 //! The `setup_wizard` table: how far each team got in the setup wizard.
-use sqlx::PgPool;
+use crate::db::Db;
 use uuid::Uuid;
 
 /// A team's wizard progress.
@@ -16,7 +16,7 @@ pub struct WizardRow {
 ///
 /// # Errors
 /// Database errors.
-pub async fn find(db: &PgPool, team_id: Uuid) -> Result<Option<WizardRow>, sqlx::Error> {
+pub async fn find(db: &Db, team_id: Uuid) -> Result<Option<WizardRow>, sqlx::Error> {
     sqlx::query_as(
         "select step, rid, namespace, function_name, task_id from setup_wizard where team_id = $1",
     )
@@ -29,7 +29,7 @@ pub async fn find(db: &PgPool, team_id: Uuid) -> Result<Option<WizardRow>, sqlx:
 ///
 /// # Errors
 /// Database errors.
-pub async fn save(db: &PgPool, team_id: Uuid, row: &WizardRow) -> Result<(), sqlx::Error> {
+pub async fn save(db: &Db, team_id: Uuid, row: &WizardRow) -> Result<(), sqlx::Error> {
     sqlx::query(
         "insert into setup_wizard (team_id, step, rid, namespace, function_name, task_id)
          values ($1, $2, $3, $4, $5, $6)

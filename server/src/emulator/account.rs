@@ -95,7 +95,7 @@ pub fn forget_keys() {
 /// # Errors
 /// Database errors.
 pub async fn find_signing_key(
-    db: &sqlx::PgPool,
+    db: &crate::db::Db,
     secret_id: &str,
 ) -> sqlx::Result<Option<SigningKey>> {
     if let Some((key, expires_at)) = RECENT_KEYS.get(secret_id) {
@@ -112,7 +112,7 @@ pub async fn find_signing_key(
 }
 
 async fn lookup_signing_key(
-    db: &sqlx::PgPool,
+    db: &crate::db::Db,
     secret_id: &str,
 ) -> sqlx::Result<Option<(SigningKey, Option<OffsetDateTime>)>> {
     let own: Option<KeyRow> = sqlx::query_as(&format!(
@@ -163,7 +163,7 @@ async fn lookup_signing_key(
 /// # Errors
 /// Database errors.
 pub async fn mint_temporary(
-    db: &sqlx::PgPool,
+    db: &crate::db::Db,
     account_id: i64,
     ttl: std::time::Duration,
 ) -> sqlx::Result<(String, String, String)> {

@@ -3,7 +3,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use sqlx::PgPool;
+use crate::db::Db;
 
 use super::scf::FunctionRow;
 
@@ -16,7 +16,7 @@ const MAX_UNPACKED: u64 = 100 * 1024 * 1024;
 /// # Errors
 /// A message for the invocation log: unreadable zip, unsafe paths, I/O failures.
 pub(crate) async fn prepare(
-    db: &PgPool,
+    db: &Db,
     function: &FunctionRow,
     request_id: &str,
 ) -> Result<PathBuf, String> {
@@ -35,7 +35,7 @@ pub(crate) async fn prepare(
     }
 }
 
-async fn fill(db: &PgPool, function: &FunctionRow, dir: &Path) -> Result<(), String> {
+async fn fill(db: &Db, function: &FunctionRow, dir: &Path) -> Result<(), String> {
     if let Some(template) = function.demo_id.as_deref().and_then(crate::templates::find) {
         for (path, contents) in template.files {
             tokio::fs::write(dir.join(path), contents)
@@ -63,7 +63,7 @@ const MAX_SHOWN: u64 = 1024 * 1024;
 
 /// `GetFunction`'s `CodeInfo` and `CodeSize`: the entry file named by the handler
 /// (`index.main_handler` → `index.js`), empty when missing or over 1 MB.
-pub(crate) async fn entry_source(db: &PgPool, function: &FunctionRow) -> (String, i64) {
+pub(crate) async fn entry_source(db: &Db, function: &FunctionRow) -> (String, i64) {
     let module = function
         .handler
         .rsplit_once('.')

@@ -2,8 +2,8 @@
 //! function bound by the MPS trigger, at least once, through the `event_delivery` queue.
 use std::time::Duration;
 
+use crate::db::Db;
 use serde_json::Value;
-use sqlx::PgPool;
 use uuid::Uuid;
 
 use super::invoke::{execute, Target};
@@ -148,7 +148,7 @@ pub fn worker_count() -> usize {
 
 /// Starts [`worker_count`] workers on `db` in the background. Aborting the handle stops
 /// them all.
-pub fn spawn(db: PgPool, public_url: String) -> tokio::task::JoinHandle<()> {
+pub fn spawn(db: Db, public_url: String) -> tokio::task::JoinHandle<()> {
     let emu = Emulator { db, public_url };
     tokio::spawn(async move {
         let mut workers = tokio::task::JoinSet::new();

@@ -21,6 +21,7 @@ pub mod runtime;
 pub mod scf;
 mod verify;
 
+use crate::db::Db;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -28,7 +29,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
-use sqlx::PgPool;
 
 pub use api::ApiError;
 
@@ -41,13 +41,13 @@ pub const OBJECT_LIMIT: usize = 256 * 1024 * 1024;
 /// The emulator's shared state.
 #[derive(Clone)]
 pub struct Emulator {
-    pub db: PgPool,
+    pub db: Db,
     /// The emulator's own base URL, given to functions as their COS endpoint.
     pub public_url: String,
 }
 
 /// The emulator's HTTP API (every action is a POST to `/`), reachable at `public_url`.
-pub fn router(db: PgPool, public_url: String) -> Router {
+pub fn router(db: Db, public_url: String) -> Router {
     use tower_http::limit::RequestBodyLimitLayer;
     Router::new()
         .route(

@@ -5,8 +5,8 @@
 //! Outputs are rendered with ffmpeg when the machine has it; otherwise (or for inputs
 //! ffmpeg cannot read) they are placeholders, copies of the input named as MPS would name
 //! them, and the task's Message says so.
+use crate::db::Db;
 use serde_json::{json, Value};
-use sqlx::PgPool;
 use time::OffsetDateTime;
 
 use super::api::{opt_str, ApiError};
@@ -262,11 +262,7 @@ fn storage(bucket: &str, region: &str) -> Value {
 }
 
 /// Copies the input object to `bucket`/`key` (the placeholder output); returns its size.
-async fn copy_object(
-    db: &PgPool,
-    from: (&str, &str),
-    to: (&str, &str),
-) -> Result<i64, sqlx::Error> {
+async fn copy_object(db: &Db, from: (&str, &str), to: (&str, &str)) -> Result<i64, sqlx::Error> {
     let done = sqlx::query(
         "insert into emulator.cos_object (bucket, key, body, content_type, etag, size)
          select $3, $4, body, content_type, etag, size from emulator.cos_object where bucket = $1 and key = $2
@@ -292,7 +288,7 @@ async fn copy_object(
 /// Writes the output `to` rendered from the input `from` with ffmpeg, or else a copy of
 /// the input. Returns the output's size and whether it is real (not a placeholder).
 async fn produce(
-    db: &PgPool,
+    db: &Db,
     from: (&str, &str),
     to: (&str, &str),
     what: super::media::Render,
@@ -339,7 +335,7 @@ fn note(real: bool) -> &'static str {
 
 /// Finishes one WorkflowTask: writes its outputs and builds its event.
 async fn finish_workflow(
-    db: &PgPool,
+    db: &Db,
     region: &str,
     task_id: &str,
     input: &Value,
@@ -414,7 +410,7 @@ async fn finish_workflow(
 }
 
 /// Finishes one EditMediaTask: writes the placeholder output and builds its event.
-async fn finish_edit(db: &PgPool, task_id: &str, input: &Value) -> Result<Value, sqlx::Error> {
+async fn finish_edit(db: &Db, task_id: &str, input: &Value) -> Result<Value, sqlx::Error> {
     let first = &input["FileInfos"][0]["InputInfo"]["CosInputInfo"];
     let out = &input["OutputStorage"]["CosOutputStorage"];
     let out_bucket = out["Bucket"].as_str().unwrap_or_default();
@@ -453,7 +449,7 @@ async fn finish_edit(db: &PgPool, task_id: &str, input: &Value) -> Result<Value,
 ///
 /// # Errors
 /// Database errors (the task stays PROCESSING and is retried).
-pub async fn finish_one(db: &PgPool) -> Result<bool, sqlx::Error> {
+pub async fn finish_one(db: &Db) -> Result<bool, sqlx::Error> {
     let mut tx = db.begin().await?;
     let task: Option<(String, i64, String, String, Value)> = sqlx::query_as(
         "select task_id, account_id, region, kind, input from emulator.mps_task

@@ -1,8 +1,8 @@
 //! MPS workflows: `CreateWorkflow`, `EnableWorkflow`, `DisableWorkflow`,
 //! `DescribeWorkflows`, `DeleteWorkflow`, and the hook that starts a WorkflowTask when a
 //! matching object is uploaded to COS. Also `DescribeTaskList`.
+use crate::db::Db;
 use serde_json::{json, Value};
-use sqlx::PgPool;
 use time::OffsetDateTime;
 
 use super::api::{opt_i64, opt_str, req_str, ApiError};
@@ -223,7 +223,7 @@ struct EnabledWorkflow {
 /// # Errors
 /// Database errors.
 pub async fn on_upload(
-    db: &PgPool,
+    db: &Db,
     account_id: i64,
     app_id: i64,
     bucket: &str,

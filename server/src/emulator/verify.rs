@@ -1,9 +1,9 @@
 //! Authenticating API calls: TC3 signature, clock skew, known key. The checks are
 //! `cloud_wire::verify` (pure, fuzzed in `fuzz/`); this adds the key lookup.
+use crate::db::Db;
 use axum::http::HeaderMap;
 use cloud_wire::verify::{Headers, SigningSecret, Tc3Call};
 use cloud_wire::WireError;
-use sqlx::PgPool;
 
 use super::account;
 use super::api::ApiError;
@@ -27,7 +27,7 @@ pub struct CallContext {
 
 /// Checks the request's signature as the real API does and names the calling account.
 pub async fn authenticate(
-    db: &PgPool,
+    db: &Db,
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<CallContext, ApiError> {

@@ -1,10 +1,10 @@
 //! `GET /healthz`: the server is up and its database answers.
+use crate::db::Db;
 use axum::extract::State;
 use axum::http::StatusCode;
-use sqlx::PgPool;
 
 /// 200 `ok` when the database answers, else 503.
-pub async fn healthz(State(db): State<PgPool>) -> (StatusCode, &'static str) {
+pub async fn healthz(State(db): State<Db>) -> (StatusCode, &'static str) {
     match sqlx::query("select 1").execute(&db).await {
         Ok(_) => (StatusCode::OK, "ok"),
         Err(err) => {

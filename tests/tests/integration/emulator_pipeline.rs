@@ -219,7 +219,8 @@ async fn events_wait_in_postgres_until_a_worker_runs_and_failures_are_retried() 
     let account = server::emulator::account::create(&db).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = server::emulator::router(db.clone(), base.clone());
+    let pooled = server::db::Db::new(db.clone());
+    let app = server::emulator::router(pooled.clone(), base.clone());
     tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });
@@ -259,7 +260,7 @@ async fn events_wait_in_postgres_until_a_worker_runs_and_failures_are_retried() 
     assert_eq!(logs["TotalCount"], 0, "nothing runs without workers");
 
     // "Restart": workers start and find the task and its event where they were left.
-    let workers = server::emulator::delivery::spawn(db.clone(), base.clone());
+    let workers = server::emulator::delivery::spawn(pooled.clone(), base.clone());
     let row = wait_for_log(&emu, &task_id).await;
     assert_eq!(row["RetCode"], 0);
     workers.abort();
@@ -276,7 +277,7 @@ async fn events_wait_in_postgres_until_a_worker_runs_and_failures_are_retried() 
         .as_str()
         .unwrap()
         .to_owned();
-    let workers = server::emulator::delivery::spawn(db.clone(), base);
+    let workers = server::emulator::delivery::spawn(pooled, base);
     let mut state = (String::new(), 0, String::new());
     for _ in 0..100 {
         let row: Option<(String, i32, String)> = sqlx::query_as(

@@ -9,6 +9,7 @@ mod console_functions;
 mod console_media;
 mod cos_client;
 mod cross_team;
+mod db_pool;
 mod emulator_cam;
 mod emulator_cos;
 mod emulator_invoke;

@@ -25,10 +25,13 @@ async fn temporary_keys_need_their_token_and_expire() {
         region: None,
         idempotent: false,
     };
-    let (id, key, token) =
-        mint_temporary(&emu.db, emu.account.account_id, Duration::from_secs(600))
-            .await
-            .unwrap();
+    let (id, key, token) = mint_temporary(
+        &server::db::Db::new(emu.db.clone()),
+        emu.account.account_id,
+        Duration::from_secs(600),
+    )
+    .await
+    .unwrap();
 
     let with_token = Credentials::new(id.clone(), key.clone()).with_token(token.clone());
     let ok: Value = emu
