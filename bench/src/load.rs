@@ -12,6 +12,8 @@ pub struct Sample {
     pub latencies: Vec<Duration>,
     pub errors: u64,
     pub elapsed: Duration,
+    /// CPU milliseconds used meanwhile: by the server, by PostgreSQL.
+    pub cpu: (f64, f64),
 }
 
 impl Sample {
@@ -34,14 +36,26 @@ pub fn quantile<T: Copy + Default>(sorted: &[T], q: f64) -> T {
     sorted[rank.clamp(1, sorted.len()) - 1]
 }
 
-/// Runs `request` from every session in `sessions` at once for `duration`.
-pub async fn closed_loop<F, Fut>(sessions: &[Console], duration: Duration, request: F) -> Sample
+/// Untimed load before each measured window: every client starts at the same instant,
+/// and their first requests (and any new connections) arrive as one burst that a
+/// running server does not see.
+pub const WARM_UP: Duration = Duration::from_secs(1);
+
+/// Runs `request` from every session in `sessions` at once for [`WARM_UP`] and then
+/// `duration`, recording the requests started in the second part. `cpu` reads the CPU
+/// time used so far (server, PostgreSQL); the sample holds how much that window used.
+pub async fn closed_loop<F, Fut>(
+    sessions: &[Console],
+    duration: Duration,
+    cpu: impl Fn() -> (f64, f64),
+    request: F,
+) -> Sample
 where
     F: Fn(Console) -> Fut + Clone + Send + 'static,
     Fut: Future<Output = Result<(), BenchError>> + Send,
 {
-    let started = Instant::now();
-    let deadline = started + duration;
+    let measured_from = Instant::now() + WARM_UP;
+    let deadline = measured_from + duration;
     let mut tasks = tokio::task::JoinSet::new();
     for session in sessions {
         let (session, request) = (session.clone(), request.clone());
@@ -49,7 +63,11 @@ where
             let (mut latencies, mut errors) = (Vec::new(), 0u64);
             while Instant::now() < deadline {
                 let t0 = Instant::now();
-                match request(session.clone()).await {
+                let result = request(session.clone()).await;
+                if t0 < measured_from {
+                    continue;
+                }
+                match result {
                     Ok(()) => latencies.push(t0.elapsed()),
                     Err(_) => errors += 1,
                 }
@@ -57,6 +75,8 @@ where
             (latencies, errors)
         });
     }
+    tokio::time::sleep_until(measured_from.into()).await;
+    let cpu_before = cpu();
     let (mut latencies, mut errors) = (Vec::new(), 0);
     while let Some(done) = tasks.join_next().await {
         if let Ok((l, e)) = done {
@@ -64,11 +84,13 @@ where
             errors += e;
         }
     }
+    let cpu_after = cpu();
     latencies.sort_unstable();
     Sample {
         latencies,
         errors,
-        elapsed: started.elapsed(),
+        elapsed: measured_from.elapsed(),
+        cpu: (cpu_after.0 - cpu_before.0, cpu_after.1 - cpu_before.1),
     }
 }
 

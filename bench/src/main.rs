@@ -156,26 +156,34 @@ async fn measure(
         for (label, path) in &pages {
             eprintln!("{label}, {clients} clients");
             let path = path.clone();
-            let s = load::closed_loop(&sessions[..clients], step, move |c| {
-                load::get_page(c, path.clone())
-            })
+            let s = load::closed_loop(
+                &sessions[..clients],
+                step,
+                || server.cpu_ms(),
+                move |c| load::get_page(c, path.clone()),
+            )
             .await;
             r.add_load(label, clients, &s);
         }
         eprintln!("server function list_functions, {clients} clients");
-        let s = load::closed_loop(&sessions[..clients], step, |c| async move {
-            c.call(
-                "list_functions",
-                &[
-                    ("rid", "8"),
-                    ("ns", "default"),
-                    ("search", ""),
-                    ("page", "1"),
-                ],
-            )
-            .await
-            .map(drop)
-        })
+        let s = load::closed_loop(
+            &sessions[..clients],
+            step,
+            || server.cpu_ms(),
+            |c| async move {
+                c.call(
+                    "list_functions",
+                    &[
+                        ("rid", "8"),
+                        ("ns", "default"),
+                        ("search", ""),
+                        ("page", "1"),
+                    ],
+                )
+                .await
+                .map(drop)
+            },
+        )
         .await;
         r.add_load("POST /api/list_functions", clients, &s);
     }

@@ -17,6 +17,8 @@ struct LoadRow {
     per_sec: f64,
     requests: usize,
     errors: u64,
+    /// CPU milliseconds per successful request: the server's, PostgreSQL's.
+    cpu_per_request: (f64, f64),
 }
 
 #[derive(Default)]
@@ -54,6 +56,7 @@ fn met(ok: bool) -> &'static str {
 
 impl Report {
     pub fn add_load(&mut self, label: &str, clients: usize, s: &Sample) {
+        let per = |ms: f64| ms / s.latencies.len().max(1) as f64;
         self.load.push(LoadRow {
             label: label.to_owned(),
             clients,
@@ -62,6 +65,7 @@ impl Report {
             per_sec: s.per_second(),
             requests: s.latencies.len(),
             errors: s.errors,
+            cpu_per_request: (per(s.cpu.0), per(s.cpu.1)),
         });
     }
 
@@ -74,14 +78,15 @@ impl Report {
         );
         let _ = writeln!(
             t,
-            "### Pages and server functions ({} s per step, closed loop, one session per client)\n",
-            o.seconds
+            "### Pages and server functions ({} s per step after {} s of warm-up, closed loop, one session per client)\n",
+            o.seconds,
+            crate::load::WARM_UP.as_secs()
         );
         let _ = writeln!(
             t,
-            "| request | clients | p50 ms | p99 ms | req/s | requests | errors | SSR p99 < 50 ms at 64 |"
+            "| request | clients | p50 ms | p99 ms | req/s | requests | errors | CPU ms/req: server | CPU ms/req: PostgreSQL | SSR p99 < 50 ms at 64 |"
         );
-        let _ = writeln!(t, "|---|---:|---:|---:|---:|---:|---:|---|");
+        let _ = writeln!(t, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         for l in &self.load {
             let target = if l.label.starts_with("SSR") && l.clients == 64 {
                 met(l.p99 < Duration::from_millis(50))
@@ -90,14 +95,16 @@ impl Report {
             };
             let _ = writeln!(
                 t,
-                "| {} | {} | {} | {} | {:.0} | {} | {} | {target} |",
+                "| {} | {} | {} | {} | {:.0} | {} | {} | {:.2} | {:.2} | {target} |",
                 l.label,
                 l.clients,
                 ms(l.p50),
                 ms(l.p99),
                 l.per_sec,
                 l.requests,
-                l.errors
+                l.errors,
+                l.cpu_per_request.0,
+                l.cpu_per_request.1
             );
         }
         if let Some(p) = &self.pipeline {

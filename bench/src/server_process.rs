@@ -110,6 +110,28 @@ impl ServerProcess {
         Ok((field("VmRSS:"), field("VmHWM:")))
     }
 
+    /// CPU time used so far, in milliseconds: by the server (with the function runs it
+    /// waited for) and by all PostgreSQL processes (with the backends that have exited).
+    pub fn cpu_ms(&self) -> (f64, f64) {
+        let server = self.child.id().map_or(0, |pid| {
+            stat_ticks(&format!("/proc/{pid}/stat")).map_or(0, |(_, ticks)| ticks)
+        });
+        let mut postgres = 0;
+        if let Ok(entries) = std::fs::read_dir("/proc") {
+            for e in entries.flatten() {
+                if let Some(("postgres", ticks)) =
+                    stat_ticks(&e.path().join("stat").to_string_lossy())
+                        .as_ref()
+                        .map(|(comm, t)| (comm.as_str(), *t))
+                {
+                    postgres += ticks;
+                }
+            }
+        }
+        // Linux reports these in USER_HZ, 100 a second on every architecture it runs on.
+        (server as f64 * 10.0, postgres as f64 * 10.0)
+    }
+
     /// Stops the server as Ctrl-C would, so that it stops its cluster too.
     pub async fn stop(mut self) -> Result<(), BenchError> {
         if let Some(pid) = self.child.id() {
@@ -126,4 +148,19 @@ impl ServerProcess {
         }
         Ok(())
     }
+}
+
+/// A process's name and its utime + stime + cutime + cstime from `/proc/<pid>/stat`.
+fn stat_ticks(path: &str) -> Option<(String, u64)> {
+    let stat = std::fs::read_to_string(path).ok()?;
+    let (head, rest) = stat.rsplit_once(')')?;
+    let comm = head.split_once('(')?.1.to_owned();
+    // After the name: state is field 3; utime..cstime are fields 14 to 17.
+    let ticks = rest
+        .split_whitespace()
+        .skip(11)
+        .take(4)
+        .filter_map(|v| v.parse::<u64>().ok())
+        .sum();
+    Some((comm, ticks))
 }
