@@ -8,7 +8,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::db::Db;
 use app::api::types::{
     CloudAccountView, CloudKind, InviteCreated, InviteInfo, InviteRow, Me, Member, Role,
     SessionInfo, SessionRow, TeamRef,
@@ -23,6 +22,7 @@ use crate::auth::{password, token, validate, SESSION_KEY};
 use crate::cloud::client::{Credentials, Endpoint};
 use crate::config::Config;
 use crate::db::cloud_account::{self, CloudAccountRow};
+use crate::db::Db;
 use crate::db::{app_user, login_failure, team, team_invite, user_session};
 use crate::error::{AppResult, OrInternal, ServerError};
 use crate::recent::RecentCache;

@@ -22,7 +22,6 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::db::Db;
 use app::ssr::{ClientIp, SharedBackend, SharedCloud};
 use app::{shell, App};
 use axum::extract::{ConnectInfo, Request};
@@ -45,6 +44,7 @@ use crate::backend::{ConsoleBackend, PageMemo};
 use crate::config::Config;
 use crate::console::CloudConsole;
 use crate::db::embedded::{EmbeddedError, EmbeddedPostgres};
+use crate::db::Db;
 use crate::state::AppState;
 
 /// Largest request body accepted (form posts and server-function calls are small).

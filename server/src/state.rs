@@ -1,11 +1,11 @@
 //! Shared state of the axum application.
 use std::sync::Arc;
 
-use crate::db::Db;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
 use crate::config::Config;
+use crate::db::Db;
 
 /// What every handler can reach.
 #[derive(Clone, FromRef)]

@@ -1,7 +1,8 @@
 //! The `audit_event` table: who did what to the team's cloud resources.
-use crate::db::Db;
 use time::OffsetDateTime;
 use uuid::Uuid;
+
+use crate::db::Db;
 
 /// An audit entry to record.
 #[derive(Debug)]

@@ -1,7 +1,8 @@
 //! The `mps_binding` table: which function holds each MPS event type, as bound through
 //! the console.
-use crate::db::Db;
 use uuid::Uuid;
+
+use crate::db::Db;
 
 /// A binding.
 #[derive(Debug, Clone, sqlx::FromRow)]

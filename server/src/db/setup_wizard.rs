@@ -1,6 +1,7 @@
 //! The `setup_wizard` table: how far each team got in the setup wizard.
-use crate::db::Db;
 use uuid::Uuid;
+
+use crate::db::Db;
 
 /// A team's wizard progress.
 #[derive(Debug, Clone, sqlx::FromRow)]

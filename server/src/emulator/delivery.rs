@@ -2,9 +2,10 @@
 //! function bound by the MPS trigger, at least once, through the `event_delivery` queue.
 use std::time::Duration;
 
-use crate::db::Db;
 use serde_json::Value;
 use uuid::Uuid;
+
+use crate::db::Db;
 
 use super::invoke::{execute, Target};
 use super::{mps_task, scf, Emulator};

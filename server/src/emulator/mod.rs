@@ -21,7 +21,6 @@ pub mod runtime;
 pub mod scf;
 mod verify;
 
-use crate::db::Db;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -29,6 +28,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
+
+use crate::db::Db;
 
 pub use api::ApiError;
 

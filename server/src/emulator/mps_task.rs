@@ -5,9 +5,10 @@
 //! Outputs are rendered with ffmpeg when the machine has it; otherwise (or for inputs
 //! ffmpeg cannot read) they are placeholders, copies of the input named as MPS would name
 //! them, and the task's Message says so.
-use crate::db::Db;
 use serde_json::{json, Value};
 use time::OffsetDateTime;
+
+use crate::db::Db;
 
 use super::api::{opt_str, ApiError};
 use super::media::Render;

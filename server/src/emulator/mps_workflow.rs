@@ -1,9 +1,10 @@
 //! MPS workflows: `CreateWorkflow`, `EnableWorkflow`, `DisableWorkflow`,
 //! `DescribeWorkflows`, `DeleteWorkflow`, and the hook that starts a WorkflowTask when a
 //! matching object is uploaded to COS. Also `DescribeTaskList`.
-use crate::db::Db;
 use serde_json::{json, Value};
 use time::OffsetDateTime;
+
+use crate::db::Db;
 
 use super::api::{opt_i64, opt_str, req_str, ApiError};
 use super::verify::CallContext;

@@ -1,9 +1,10 @@
 //! Authenticating API calls: TC3 signature, clock skew, known key. The checks are
 //! `cloud_wire::verify` (pure, fuzzed in `fuzz/`); this adds the key lookup.
-use crate::db::Db;
 use axum::http::HeaderMap;
 use cloud_wire::verify::{Headers, SigningSecret, Tc3Call};
 use cloud_wire::WireError;
+
+use crate::db::Db;
 
 use super::account;
 use super::api::ApiError;

@@ -1,7 +1,8 @@
 //! `GET /healthz`: the server is up and its database answers.
-use crate::db::Db;
 use axum::extract::State;
 use axum::http::StatusCode;
+
+use crate::db::Db;
 
 /// 200 `ok` when the database answers, else 503.
 pub async fn healthz(State(db): State<Db>) -> (StatusCode, &'static str) {
