@@ -51,7 +51,8 @@ pub async fn connect(url: &str) -> Result<PgPool, sqlx::Error> {
         .await
 }
 
-/// How long a pooled connection may sit idle before it is checked on the way out.
+/// How long a pooled connection may sit idle before it is checked on the way out (the
+/// database may have restarted under it); [`Db`] follows the same rule.
 const CHECK_AFTER_IDLE: Duration = Duration::from_millis(250);
 
 /// Applies pending migrations.

@@ -287,18 +287,15 @@ impl<'a> LogFilter<'a> {
             q.push(" and request_id = ").push_bind(id);
         }
         if let Some(keyword) = self.keyword {
-            match index_token(keyword) {
-                // The trigram index looks up the distinctive part only; the whole keyword
-                // is then checked on the rows found (`log || ''` keeps it out of the
-                // index scan, whose cost grows with the commonest trigram it reads).
-                Some(token) => {
-                    q.push(" and log like ").push_bind(like_pattern(token));
-                    q.push(" and (log || '') like ")
-                        .push_bind(like_pattern(keyword));
-                }
-                None => {
-                    q.push(" and log like ").push_bind(like_pattern(keyword));
-                }
+            // The trigram index looks up the distinctive part only; the whole keyword is
+            // then checked on the rows found (`log || ''` keeps it out of the index scan,
+            // whose cost grows with the commonest trigram it reads).
+            let token = index_token(keyword);
+            q.push(" and log like ")
+                .push_bind(like_pattern(token.unwrap_or(keyword)));
+            if token.is_some() {
+                q.push(" and (log || '') like ")
+                    .push_bind(like_pattern(keyword));
             }
         }
         q.push(" and ").push(self.ret_filter);
