@@ -12,6 +12,8 @@ use server::config::Config;
 use sqlx::PgPool;
 use tokio::sync::OnceCell;
 
+mod watchdog;
+
 static CLUSTER: OnceCell<String> = OnceCell::const_new();
 
 /// URL of a maintenance database on the test cluster, started once per test binary.
@@ -35,8 +37,9 @@ async fn admin_url() -> String {
         .clone()
 }
 
-/// A new, empty database for one test.
+/// A new, empty database for one test. Starts the test's time limit (see `watchdog`).
 pub async fn fresh_db() -> PgPool {
+    watchdog::watch_this_test();
     let admin_url = admin_url().await;
     let admin = server::db::connect(&admin_url)
         .await
