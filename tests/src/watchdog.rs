@@ -11,8 +11,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, Once};
 use std::time::{Duration, Instant};
 
-/// How long one test may run, unless `TEST_TIME_LIMIT_SECS` says otherwise. The slowest
-/// tests take about a minute on 2 cores; the first official-SDK test also installs the SDK.
+/// How long one test may run, unless `TEST_TIME_LIMIT_SECS` says otherwise. The whole
+/// integration binary takes about a minute on 2 cores; the first official-SDK test also
+/// installs the SDK.
 const DEFAULT_LIMIT: Duration = Duration::from_secs(300);
 const CHECK_EVERY: Duration = Duration::from_secs(5);
 
