@@ -33,7 +33,9 @@ use axum::Router;
 use leptos::config::{Env, LeptosOptions};
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower::ServiceBuilder;
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tower_sessions::cookie::SameSite;
@@ -296,6 +298,7 @@ pub fn router(
 ) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
+    let site_files = site_files(&options.site_root);
     Router::new()
         .route("/healthz", get(routes::health::healthz))
         .route("/scf/templates/{file}", get(routes::template_zip::download))
@@ -314,6 +317,7 @@ pub fn router(
             },
             move || shell(options.clone()),
         )
+        .nest_service("/pkg", site_files)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(auth::csrf::reject_cross_site))
         .layer(sessions)
@@ -344,6 +348,30 @@ pub fn router(
             HeaderValue::from_static("same-origin"),
         ))
         .with_state(state)
+}
+
+/// The front end's files (`/pkg/…`), served apart from the other static files: Leptos's
+/// file handler ignores conditional requests and would render a 304 or 206 as a 404 page.
+/// The files keep their names from one build to the next, so a browser must ask before
+/// reusing one (a 304 when unchanged): after an upgrade, a cached chunk of the old build
+/// would not fit the new entry module. A release build is precompressed, and one URL is
+/// sent brotli-, gzip- or un-encoded by what the browser accepts, which caches must know.
+fn site_files(site_root: &str) -> Router {
+    let dir = ServeDir::new(std::path::Path::new(site_root).join("pkg"))
+        .precompressed_br()
+        .precompressed_gzip();
+    Router::new().fallback_service(
+        ServiceBuilder::new()
+            .layer(SetResponseHeaderLayer::overriding(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("no-cache"),
+            ))
+            .layer(SetResponseHeaderLayer::appending(
+                header::VARY,
+                HeaderValue::from_static("accept-encoding"),
+            ))
+            .service(dir),
+    )
 }
 
 /// Makes the peer address available to server functions, and gives each page render

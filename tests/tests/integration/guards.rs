@@ -195,3 +195,51 @@ async fn language_follows_the_cookie() {
         .await;
     assert_eq!(r.status, StatusCode::OK);
 }
+
+/// The front end's files: sent precompressed to a browser that accepts it, and always
+/// revalidated, since their names stay the same from one build to the next.
+#[tokio::test]
+async fn site_files_are_sent_precompressed_and_revalidated() {
+    let site = std::env::temp_dir().join(format!("site-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(site.join("pkg")).unwrap();
+    std::fs::write(site.join("pkg/app.wasm"), b"\0asm raw module").unwrap();
+    std::fs::write(site.join("pkg/app.wasm.br"), b"brotli bytes").unwrap();
+    let root = site.display().to_string();
+    let srv = spawn_with(move |name| (name == "LEPTOS_SITE_ROOT").then(|| root.clone())).await;
+    let client = reqwest::Client::new();
+    let url = format!("{}/pkg/app.wasm", srv.base);
+
+    let r = client
+        .get(&url)
+        .header("accept-encoding", "gzip, deflate, br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-encoding"], "br");
+    assert_eq!(r.headers()["content-type"], "application/wasm");
+    assert_eq!(r.headers()["cache-control"], "no-cache");
+    assert_eq!(r.headers()["vary"], "accept-encoding");
+    let modified = r.headers()["last-modified"].clone();
+    assert_eq!(&r.bytes().await.unwrap()[..], b"brotli bytes");
+
+    // No brotli without asking for it; no gzip file to fall back on.
+    let r = client
+        .get(&url)
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert!(r.headers().get("content-encoding").is_none());
+    assert_eq!(&r.bytes().await.unwrap()[..], b"\0asm raw module");
+
+    let r = client
+        .get(&url)
+        .header("if-modified-since", modified)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(r.headers()["cache-control"], "no-cache");
+    let _ = std::fs::remove_dir_all(&site);
+}
