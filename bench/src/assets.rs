@@ -2,7 +2,9 @@
 //!
 //! The build splits the WASM per page (`cargo leptos build --split`): every page loads the
 //! entry module, then its own chunks, listed in `__wasm_split_manifest.json`. Each file
-//! is compressed on its own, as a server compresses each response.
+//! is compressed on its own, as a server compresses each response. The release build is
+//! precompressed (`cargo leptos build --precompress`), and [`served`] asks the running server
+//! for a page's files as a browser does, to check that it sends the brotli files.
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
@@ -41,7 +43,8 @@ pub struct AssetSize {
 pub struct PageChunks {
     /// The lazy route, as the manifest names it (`functions_route`, …).
     pub page: String,
-    pub files: usize,
+    /// Its chunk files (`chunk_16.wasm`, …).
+    pub files: Vec<String>,
     pub sizes: Sizes,
 }
 
@@ -61,7 +64,7 @@ fn compress(bytes: &[u8]) -> Result<Sizes, BenchError> {
     gz.write_all(bytes)?;
     let gzip = gz.finish()?.len();
     let mut br = Vec::new();
-    // Quality 11, window 22: what a static build step would serve.
+    // Quality 11, window 22: the defaults `cargo leptos build --precompress` writes with.
     brotli::BrotliCompress(
         &mut &bytes[..],
         &mut br,
@@ -118,7 +121,7 @@ pub fn measure(pkg_dir: &Path) -> Result<FrontEnd, BenchError> {
         }
         pages.push(PageChunks {
             page: page_name(key),
-            files: stems.len(),
+            files: stems.iter().map(|stem| format!("{stem}.wasm")).collect(),
             sizes,
         });
     }
@@ -143,6 +146,49 @@ pub fn measure(pkg_dir: &Path) -> Result<FrontEnd, BenchError> {
         pages,
         all_chunks,
     })
+}
+
+/// What the running server sent for some files of `/pkg/`.
+pub struct Served {
+    pub files: usize,
+    /// Response bodies, as sent.
+    pub bytes: usize,
+    /// Each `Content-Encoding` seen (`identity` for none), with its number of files.
+    pub encodings: BTreeMap<String, usize>,
+}
+
+/// Asks the server at `base` for `names` under `/pkg/` with `Accept-Encoding: br, gzip`,
+/// as a browser does, and counts the bytes of the bodies as sent (not decoded).
+pub async fn served(base: &str, names: &[String]) -> Result<Served, BenchError> {
+    let client = reqwest::Client::new();
+    let mut served = Served {
+        files: 0,
+        bytes: 0,
+        encodings: BTreeMap::new(),
+    };
+    for name in names {
+        let response = client
+            .get(format!("{base}/pkg/{name}"))
+            .header(reqwest::header::ACCEPT_ENCODING, "br, gzip")
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(BenchError::new(format!(
+                "/pkg/{name}: HTTP {}",
+                response.status()
+            )));
+        }
+        let encoding = response
+            .headers()
+            .get(reqwest::header::CONTENT_ENCODING)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("identity")
+            .to_owned();
+        served.bytes += response.bytes().await?.len();
+        served.files += 1;
+        *served.encodings.entry(encoding).or_default() += 1;
+    }
+    Ok(served)
 }
 
 /// `__functions_route_view_1783…` → `functions_route`.

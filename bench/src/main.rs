@@ -98,7 +98,8 @@ async fn run() -> Result<(), BenchError> {
     let site = root.join("target/site");
     if !bin.is_file() || !site.join("pkg").is_dir() {
         return Err(BenchError::new(
-            "build first: cargo leptos build --release (./x bench does)".to_owned(),
+            "build first: cargo leptos build --release --split --precompress (./x bench does)"
+                .to_owned(),
         ));
     }
     let mut r = report::Report::default();
@@ -127,6 +128,18 @@ async fn measure(
         .max_connections(2)
         .connect(&server.db_url().await?)
         .await?;
+    if let Some(front) = &r.front_end {
+        // Everything the heaviest page loads, as the server sends it to a browser.
+        let mut names: Vec<String> = front.entry.iter().map(|a| a.name.clone()).collect();
+        names.extend(
+            front
+                .pages
+                .first()
+                .into_iter()
+                .flat_map(|p| p.files.clone()),
+        );
+        r.served = Some(assets::served(&server.base, &names).await?);
+    }
     let owner = Console::setup_owner(&server.base).await?;
     let p = pipeline::setup(&owner).await?;
     // One task first, so that the log tab has a row and every cache is warm.

@@ -2,7 +2,7 @@
 use std::fmt::Write;
 use std::time::Duration;
 
-use crate::assets::FrontEnd;
+use crate::assets::{FrontEnd, Served};
 use crate::load::Sample;
 use crate::log_query::LogFigures;
 use crate::pipeline::PipelineFigures;
@@ -24,6 +24,8 @@ struct LoadRow {
 #[derive(Default)]
 pub struct Report {
     pub front_end: Option<FrontEnd>,
+    /// What the server sent for the heaviest page's files.
+    pub served: Option<Served>,
     load: Vec<LoadRow>,
     pub pipeline: Option<PipelineFigures>,
     pub logs: Vec<LogFigures>,
@@ -159,7 +161,7 @@ impl Report {
             }
         }
         if let Some(front) = &self.front_end {
-            front_end_section(&mut t, front);
+            front_end_section(&mut t, front, self.served.as_ref());
         }
         let _ = writeln!(t, "\n### Server memory (resident set, MiB)\n");
         let _ = writeln!(
@@ -181,7 +183,7 @@ impl Report {
 }
 
 /// The front end: what every page loads, then what each page adds.
-fn front_end_section(t: &mut String, front: &FrontEnd) {
+fn front_end_section(t: &mut String, front: &FrontEnd, served: Option<&Served>) {
     let _ = writeln!(t, "\n### Front end (release)\n");
     let _ = writeln!(t, "Loaded by every page:\n");
     let _ = writeln!(t, "| file | raw KiB | gzip KiB | brotli KiB |");
@@ -212,7 +214,7 @@ fn front_end_section(t: &mut String, front: &FrontEnd) {
                 t,
                 "| {} | {} | {} | {} | {} |",
                 p.page,
-                p.files,
+                p.files.len(),
                 kib(p.sizes.raw),
                 kib(p.sizes.brotli),
                 kib(front.entry_wasm.brotli + p.sizes.brotli)
@@ -240,5 +242,20 @@ fn front_end_section(t: &mut String, front: &FrontEnd) {
             heaviest.page,
             met(total < 300 * 1000)
         );
+        if let Some(s) = served {
+            let encodings: Vec<String> = s
+                .encodings
+                .iter()
+                .map(|(encoding, files)| format!("{encoding} × {files}"))
+                .collect();
+            let _ = writeln!(
+                t,
+                "\nSent by the server for {} (every file it loads, asked with `Accept-Encoding: br, gzip`): {} files, {} KiB ({})",
+                heaviest.page,
+                s.files,
+                kib(s.bytes),
+                encodings.join(", ")
+            );
+        }
     }
 }

@@ -38,10 +38,18 @@ async function shot(page, name) {
 test('owner sets up the console, invites a developer who joins from another profile, and revoking a session signs that browser out', async () => {
   const owner = await browser.newContext();
   const ownerErrors = watchErrors(owner);
+  // How each front-end file arrives: the release build is precompressed.
+  const encodings = new Map();
+  owner.on('response', (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path.startsWith('/pkg/')) encodings.set(path, r.headers()['content-encoding'] ?? 'identity');
+  });
   const page = await owner.newPage();
   await page.goto(server.base + '/');
   await page.waitForURL('**/setup');
   await hydrated(page);
+  assert.equal(encodings.get('/pkg/mps-callback-console.wasm'), 'br');
+  assert.deepEqual([...new Set(encodings.values())], ['br'], JSON.stringify([...encodings]));
   await shot(page, '01-setup');
   await page.getByLabel('Team name').fill('Media');
   await page.getByLabel('Name', { exact: true }).fill('Olivia Owner');

@@ -21,7 +21,8 @@ async function freePort() {
 }
 
 /**
- * Starts `target/debug/server` on a free port with its own data folder; `keep` reuses the
+ * Starts `target/release/server`, the console as `./x serve` builds it (release WASM through
+ * wasm-opt, precompressed), on a free port with its own data folder; `keep` reuses the
  * folder (and database) of an earlier run under the same name.
  */
 export async function startServer(name, { keep = false } = {}) {
@@ -32,7 +33,7 @@ export async function startServer(name, { keep = false } = {}) {
   mkdirSync(dataDir, { recursive: true });
   const logPath = join(dataDir, keep ? 'server-restarted.log' : 'server.log');
   const log = createWriteStream(logPath);
-  const child = spawn(join(root, 'target/debug/server'), [], {
+  const child = spawn(join(root, 'target/release/server'), [], {
     cwd: root,
     env: {
       ...process.env,
