@@ -351,7 +351,7 @@ pub fn router(
 }
 
 /// The front end's files (`/pkg/…`), served apart from the other static files: Leptos's
-/// file handler ignores conditional requests and would render a 304 or 206 as a 404 page.
+/// file handler passes on only `Accept-Encoding`, so a browser could never revalidate.
 /// The files keep their names from one build to the next, so a browser must ask before
 /// reusing one (a 304 when unchanged): after an upgrade, a cached chunk of the old build
 /// would not fit the new entry module. A release build is precompressed, and one URL is
