@@ -208,11 +208,9 @@ async fn site_files_are_sent_precompressed_and_revalidated() {
     let srv = spawn_with(move |name| (name == "LEPTOS_SITE_ROOT").then(|| root.clone())).await;
     let client = reqwest::Client::new();
     let url = format!("{}/pkg/app.wasm", srv.base);
+    let get = |name: &'static str, value: String| client.get(&url).header(name, value).send();
 
-    let r = client
-        .get(&url)
-        .header("accept-encoding", "gzip, deflate, br")
-        .send()
+    let r = get("accept-encoding", "gzip, deflate, br".into())
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
@@ -220,25 +218,15 @@ async fn site_files_are_sent_precompressed_and_revalidated() {
     assert_eq!(r.headers()["content-type"], "application/wasm");
     assert_eq!(r.headers()["cache-control"], "no-cache");
     assert_eq!(r.headers()["vary"], "accept-encoding");
-    let modified = r.headers()["last-modified"].clone();
+    let modified = r.headers()["last-modified"].to_str().unwrap().to_owned();
     assert_eq!(&r.bytes().await.unwrap()[..], b"brotli bytes");
 
     // No brotli without asking for it; no gzip file to fall back on.
-    let r = client
-        .get(&url)
-        .header("accept-encoding", "gzip")
-        .send()
-        .await
-        .unwrap();
+    let r = get("accept-encoding", "gzip".into()).await.unwrap();
     assert!(r.headers().get("content-encoding").is_none());
     assert_eq!(&r.bytes().await.unwrap()[..], b"\0asm raw module");
 
-    let r = client
-        .get(&url)
-        .header("if-modified-since", modified)
-        .send()
-        .await
-        .unwrap();
+    let r = get("if-modified-since", modified).await.unwrap();
     assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
     assert_eq!(r.headers()["cache-control"], "no-cache");
     let _ = std::fs::remove_dir_all(&site);
