@@ -298,7 +298,7 @@ pub fn router(
 ) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
-    let site_files = site_files(&options.site_root);
+    let (pkg_path, site_files) = site_files(&options);
     Router::new()
         .route("/healthz", get(routes::health::healthz))
         .route("/scf/templates/{file}", get(routes::template_zip::download))
@@ -317,7 +317,7 @@ pub fn router(
             },
             move || shell(options.clone()),
         )
-        .nest_service("/pkg", site_files)
+        .nest_service(&pkg_path, site_files)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(auth::csrf::reject_cross_site))
         .layer(sessions)
@@ -356,11 +356,13 @@ pub fn router(
 /// reusing one (a 304 when unchanged): after an upgrade, a cached chunk of the old build
 /// would not fit the new entry module. A release build is precompressed, and one URL is
 /// sent brotli-, gzip- or un-encoded by what the browser accepts, which caches must know.
-fn site_files(site_root: &str) -> Router {
-    let dir = ServeDir::new(std::path::Path::new(site_root).join("pkg"))
+/// Returns the URL path (`/pkg`, from the options) and its service.
+fn site_files(options: &LeptosOptions) -> (String, Router) {
+    let pkg = &*options.site_pkg_dir;
+    let dir = ServeDir::new(std::path::Path::new(&*options.site_root).join(pkg))
         .precompressed_br()
         .precompressed_gzip();
-    Router::new().fallback_service(
+    let service = Router::new().fallback_service(
         ServiceBuilder::new()
             .layer(SetResponseHeaderLayer::overriding(
                 header::CACHE_CONTROL,
@@ -371,7 +373,8 @@ fn site_files(site_root: &str) -> Router {
                 HeaderValue::from_static("accept-encoding"),
             ))
             .service(dir),
-    )
+    );
+    (format!("/{pkg}"), service)
 }
 
 /// Makes the peer address available to server functions, and gives each page render
