@@ -119,12 +119,9 @@ impl ServerProcess {
         let mut postgres = 0;
         if let Ok(entries) = std::fs::read_dir("/proc") {
             for e in entries.flatten() {
-                if let Some(("postgres", ticks)) =
-                    stat_ticks(&e.path().join("stat").to_string_lossy())
-                        .as_ref()
-                        .map(|(comm, t)| (comm.as_str(), *t))
-                {
-                    postgres += ticks;
+                match stat_ticks(&e.path().join("stat").to_string_lossy()) {
+                    Some((comm, ticks)) if comm == "postgres" => postgres += ticks,
+                    _ => {}
                 }
             }
         }
