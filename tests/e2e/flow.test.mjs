@@ -145,6 +145,14 @@ test('classic pages: function from template, MPS trigger with role authorization
   await page.locator('#trigger-table').getByRole('cell', { name: 'WorkflowTask', exact: true }).waitFor();
   await shot(page, 'trigger-bound');
 
+  // A link to an invocation not logged yet: the log query waits for it with the live tail.
+  const waiting = new URL(page.url());
+  waiting.searchParams.set('tab', 'logs');
+  waiting.searchParams.set('keyword', 'not-logged-yet');
+  await page.goto(waiting.href);
+  await hydrated(page);
+  await page.locator('#log-live:checked').waitFor();
+
   // 4. MPS: run a video-processing task on the sample video; it finishes.
   await nav(page).getByRole('link', { name: 'Media processing' }).click();
   await page.waitForURL('**/mps**');

@@ -46,14 +46,8 @@ pub fn LogsTab(f: FnLoc) -> impl IntoView {
     let initial_keyword = query
         .with_untracked(|q| q.get("keyword"))
         .unwrap_or_default();
-    let range = RwSignal::new(
-        if initial_request.is_empty() && initial_keyword.is_empty() {
-            "1h"
-        } else {
-            "1d"
-        }
-        .to_owned(),
-    );
+    let linked = !initial_request.is_empty() || !initial_keyword.is_empty();
+    let range = RwSignal::new(if linked { "1d" } else { "1h" }.to_owned());
     let start = RwSignal::new(String::new());
     let end = RwSignal::new(String::new());
     let request_id = RwSignal::new(initial_request);
@@ -106,6 +100,18 @@ pub fn LogsTab(f: FnLoc) -> impl IntoView {
             )
         },
     );
+    // Opened from a link (a finished task's invocation, a RequestId), the invocation may
+    // still be on its way: an empty first answer turns the live tail on, once.
+    let await_linked = StoredValue::new(linked);
+    Effect::new(move || {
+        let Some(Ok(p)) = logs.get() else { return };
+        if await_linked.get_value() {
+            await_linked.set_value(false);
+            if p.items.is_empty() {
+                live.set(true);
+            }
+        }
+    });
     view! {
         <form class="filters" id="log-filters" on:submit=move |ev| { ev.prevent_default(); apply(); }>
             <label for="log-range">{t(lang, "logs.range")}</label>
