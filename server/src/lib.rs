@@ -182,7 +182,8 @@ pub async fn run_emulator(config: Config) -> Result<(), RunError> {
     .await
 }
 
-/// Creates an emulator account and returns its credentials (for SDKs and scripts).
+/// Creates an emulator account, with the demo bucket a console-created one gets, and
+/// returns its credentials (for SDKs and scripts).
 ///
 /// # Errors
 /// Database failures.
@@ -190,7 +191,12 @@ pub async fn new_emulator_account(config: Config) -> Result<emulator::account::A
     with_database(&config, Cluster::Borrow, |url| async move {
         let db = db::connect(&url).await?;
         db::migrate(&db).await?;
-        let account = emulator::account::create(&db).await?;
+        // With the demo bucket a console-created account gets, so SDK scripts can start
+        // on `media-<APPID>/input/sample.mp4` too.
+        let mut tx = db.begin().await?;
+        let account = emulator::account::create(&mut *tx).await?;
+        emulator::account::seed_demo(&mut tx, &account).await?;
+        tx.commit().await?;
         db.close().await;
         Ok(account)
     })

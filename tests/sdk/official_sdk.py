@@ -1,17 +1,24 @@
-"""Drives the emulator with Tencent's official Python SDK, unchanged but for the endpoint.
+"""Drives the emulator with Tencent's official Python SDKs, unchanged but for the endpoint:
+tencentcloud-sdk-python (CAM, SCF, MPS) and cos-python-sdk-v5 (COS, with the emulator as
+its HTTP proxy).
 
-Environment: EMU_ENDPOINT (host:port), EMU_SECRET_ID, EMU_SECRET_KEY.
+Environment: EMU_ENDPOINT (host:port), EMU_SECRET_ID, EMU_SECRET_KEY, EMU_APP_ID.
 Prints one line per check; exits non-zero on the first mismatch.
 """
 import json
 import os
 import sys
+import time
+
+from qcloud_cos import CosConfig, CosS3Client
+from qcloud_cos.cos_exception import CosServiceError
 
 from tencentcloud.cam.v20190116 import cam_client, models as cam_models
 from tencentcloud.common import credential
 from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
 from tencentcloud.common.profile.client_profile import ClientProfile
 from tencentcloud.common.profile.http_profile import HttpProfile
+from tencentcloud.mps.v20190612 import models as mps_models, mps_client
 from tencentcloud.scf.v20180416 import models as scf_models, scf_client
 
 ENDPOINT = os.environ["EMU_ENDPOINT"]
@@ -70,4 +77,62 @@ expect_error("InvalidParameterValue.FunctionName",
 wrong = scf_client.ScfClient(credential.Credential(os.environ["EMU_SECRET_ID"], "wrong-key"), "ap-beijing", profile())
 expect_error("AuthFailure.SignatureFailure",
              lambda: wrong.ListFunctions(request(scf_models.ListFunctionsRequest)))
+# COS, addressed as against Tencent Cloud (<bucket>.cos.<region>.myqcloud.com), through
+# the emulator as the SDK's HTTP proxy.
+BUCKET = "sdk-%s" % os.environ["EMU_APP_ID"]
+
+
+def cos_client(secret_key):
+    return CosS3Client(CosConfig(Region="ap-beijing", SecretId=os.environ["EMU_SECRET_ID"], SecretKey=secret_key,
+                                 Scheme="http", Proxies={"http": "http://" + ENDPOINT}))
+
+
+def expect_cos_error(status, code, call):
+    try:
+        call()
+    except CosServiceError as err:
+        if (err.get_status_code(), err.get_error_code()) != (status, code):
+            sys.exit("expected %s %s, got %s %s" % (status, code, err.get_status_code(), err.get_error_code()))
+        print("ok: COS %s" % code)
+        return
+    sys.exit("expected COS %s, the call succeeded" % code)
+
+
+cos = cos_client(os.environ["EMU_SECRET_KEY"])
+cos.create_bucket(Bucket=BUCKET)
+assert BUCKET in [b["Name"] for b in cos.list_buckets()["Buckets"]["Bucket"]]
+cos.put_object(Bucket=BUCKET, Key="upload/demo.mp4", Body=b"not really a video")
+listed = cos.list_objects(Bucket=BUCKET, Prefix="upload/")
+assert [o["Key"] for o in listed["Contents"]] == ["upload/demo.mp4"], listed
+body = cos.get_object(Bucket=BUCKET, Key="upload/demo.mp4")["Body"].get_raw_stream().read()
+assert body == b"not really a video", body
+# Header names arrive lower-case (hyper writes them so); the SDK hands them on as sent.
+head = {k.lower(): v for k, v in cos.head_object(Bucket=BUCKET, Key="upload/demo.mp4").items()}
+assert head["content-length"] == "18" and head["etag"].strip('"'), head
+print("ok: COS create_bucket/list_buckets/put_object/list_objects/get_object/head_object")
+expect_cos_error(404, "NoSuchKey", lambda: cos.get_object(Bucket=BUCKET, Key="upload/missing.mp4"))
+expect_cos_error(403, "SignatureDoesNotMatch",
+                 lambda: cos_client("wrong-key").get_object(Bucket=BUCKET, Key="upload/demo.mp4"))
+
+# MPS: a task on the uploaded object, its detail, and the task list.
+mps = mps_client.MpsClient(CRED, "ap-beijing", profile())
+cos_input = {"Type": "COS", "CosInputInfo": {"Bucket": BUCKET, "Region": "ap-beijing", "Object": "/upload/demo.mp4"}}
+task_id = mps.ProcessMedia(request(mps_models.ProcessMediaRequest, InputInfo=cos_input, OutputDir="/output/",
+                                   MediaProcessTask={"TranscodeTaskSet": [{"Definition": 10}]})).TaskId
+for _ in range(100):
+    detail = mps.DescribeTaskDetail(request(mps_models.DescribeTaskDetailRequest, TaskId=task_id))
+    if detail.Status == "FINISH":
+        break
+    time.sleep(0.1)
+assert detail.Status == "FINISH" and detail.WorkflowTask.TaskId == task_id, detail.to_json_string()
+tasks = mps.DescribeTasks(request(mps_models.DescribeTasksRequest, Status="FINISH", Limit=10))
+assert tasks.TotalCount == 1 and tasks.TaskSet[0].TaskId == task_id, tasks.to_json_string()
+print("ok: MPS ProcessMedia/DescribeTaskDetail/DescribeTasks")
+expect_error("MissingParameter", lambda: mps.DescribeTasks(request(mps_models.DescribeTasksRequest, Limit=10)))
+output = [o["Key"] for o in cos.list_objects(Bucket=BUCKET, Prefix="output/")["Contents"]]
+assert output == ["output/demo_transcode_10.mp4"], output
+cos.delete_object(Bucket=BUCKET, Key="upload/demo.mp4")
+# A HEAD answer has no body, so the SDK names the error itself.
+expect_cos_error(404, "NoSuchResource", lambda: cos.head_object(Bucket=BUCKET, Key="upload/demo.mp4"))
+
 print("all official SDK checks passed")

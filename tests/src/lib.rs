@@ -386,7 +386,7 @@ pub fn error_code(reply: &Reply) -> String {
         .to_owned()
 }
 
-/// Python with Tencent's official SDK (CAM, SCF and the common client) from PyPI, in
+/// Python with Tencent's official SDKs (CAM, SCF, MPS and COS) from PyPI, in
 /// `target/sdk-venv`, created on first use. Tests run in parallel threads: the first one
 /// installs while the others wait (a half-installed package fails to import).
 pub fn sdk_python() -> PathBuf {
@@ -401,7 +401,7 @@ fn install_sdk() -> PathBuf {
     let ready = std::process::Command::new(&python)
         .args([
             "-c",
-            "import tencentcloud.cam.v20190116, tencentcloud.scf.v20180416",
+            "import tencentcloud.cam.v20190116, tencentcloud.scf.v20180416, tencentcloud.mps.v20190612, qcloud_cos",
         ])
         .status()
         .is_ok_and(|s| s.success());
@@ -418,6 +418,8 @@ fn install_sdk() -> PathBuf {
                 "-q",
                 "tencentcloud-sdk-python-cam",
                 "tencentcloud-sdk-python-scf",
+                "tencentcloud-sdk-python-mps",
+                "cos-python-sdk-v5",
             ])
             .status()
             .expect("pip runs");

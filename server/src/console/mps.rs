@@ -6,13 +6,20 @@ use serde_json::{json, Value};
 
 use super::CloudConsole;
 use crate::cloud::actions::mps::{
-    DescribeTaskDetailRequest, DescribeTaskDetailResponse, DescribeTaskListRequest,
-    EditMediaRequest, ProcessMediaRequest,
+    DescribeTaskDetailRequest, DescribeTaskDetailResponse, DescribeTasksRequest,
+    DescribeTasksResponse, EditMediaRequest, ProcessMediaRequest, TaskSimpleInfo,
 };
+use crate::cloud::actions::Api;
 use crate::error::AppResult;
 
-/// Tasks per page (each costs a DescribeTaskDetail for its outputs).
+/// Finished tasks per page (each costs a DescribeTaskDetail for its outputs).
 const PAGE: u32 = 10;
+
+/// Unfinished tasks shown above the first page, per status.
+const UNFINISHED: u32 = 100;
+
+/// What MPS writes as the finish time of a task that has not finished.
+const NOT_FINISHED: &str = "0000-00-00T00:00:00Z";
 
 pub(super) async fn start(c: &CloudConsole, req: &Req, t: NewTask) -> AppResult<String> {
     let s = c.session(req, Role::Developer).await?;
@@ -66,6 +73,9 @@ fn stem(object: &str) -> &str {
     name.rsplit_once('.').map_or(name, |(s, _)| s)
 }
 
+/// A page of tasks. `DescribeTasks` lists one status at a time, so the first page puts
+/// the waiting and processing tasks above the newest finished ones; the next pages follow
+/// the finished tasks' scroll token.
 pub(super) async fn tasks(
     c: &CloudConsole,
     req: &Req,
@@ -74,15 +84,17 @@ pub(super) async fn tasks(
 ) -> AppResult<TaskPage> {
     let s = c.session(req, Role::Viewer).await?;
     let api = s.api(region);
-    let list = api
-        .describe_task_list(&DescribeTaskListRequest {
-            limit: PAGE,
-            status: None,
-            scroll_token: (!next.is_empty()).then(|| next.to_owned()),
-        })
-        .await?;
-    let mut tasks = Vec::with_capacity(list.task_set.len());
-    for t in list.task_set {
+    let mut listed: Vec<(&'static str, TaskSimpleInfo)> = Vec::new();
+    if next.is_empty() {
+        for status in ["PROCESSING", "WAITING"] {
+            let page = list(&api, status, UNFINISHED, "").await?;
+            listed.extend(page.task_set.into_iter().map(|t| (status, t)));
+        }
+    }
+    let finished = list(&api, "FINISH", PAGE, next).await?;
+    let listed = merge(listed, finished.task_set);
+    let mut tasks = Vec::with_capacity(listed.len());
+    for (status, t) in listed {
         // Details cover recent tasks only; a task without one is listed without outputs.
         let detail = api
             .describe_task_detail(&DescribeTaskDetailRequest {
@@ -93,12 +105,20 @@ pub(super) async fn tasks(
             Ok(d) => results_of(d),
             Err(e) => (0, e.to_string(), Vec::new()),
         };
+        let finish_time = match &detail {
+            Ok(d) => d.finish_time.clone().unwrap_or_default(),
+            Err(_) => t.finish_time,
+        };
         tasks.push(TaskRow {
             task_id: t.task_id,
             task_type: t.task_type,
-            status: t.status,
+            status: detail.map_or_else(|_| status.to_owned(), |d| d.status),
             create_time: t.create_time,
-            finish_time: t.finish_time.unwrap_or_default(),
+            finish_time: if finish_time == NOT_FINISHED {
+                String::new()
+            } else {
+                finish_time
+            },
             message,
             err_code,
             outputs,
@@ -106,8 +126,34 @@ pub(super) async fn tasks(
     }
     Ok(TaskPage {
         tasks,
-        next: list.scroll_token,
+        next: finished.scroll_token,
     })
+}
+
+/// The unfinished tasks (with the status they were listed under) above the finished ones.
+/// A task that finished between the calls is listed once, as finished.
+fn merge(
+    mut unfinished: Vec<(&'static str, TaskSimpleInfo)>,
+    finished: Vec<TaskSimpleInfo>,
+) -> Vec<(&'static str, TaskSimpleInfo)> {
+    unfinished.retain(|(_, t)| !finished.iter().any(|f| f.task_id == t.task_id));
+    unfinished.extend(finished.into_iter().map(|t| ("FINISH", t)));
+    unfinished
+}
+
+async fn list(
+    api: &Api<'_>,
+    status: &str,
+    limit: u32,
+    after: &str,
+) -> AppResult<DescribeTasksResponse> {
+    Ok(api
+        .describe_tasks(&DescribeTasksRequest {
+            status: status.to_owned(),
+            limit,
+            scroll_token: (!after.is_empty()).then(|| after.to_owned()),
+        })
+        .await?)
 }
 
 /// A task's error code, message and output objects, from its detail.
@@ -157,6 +203,40 @@ fn results_of(d: &DescribeTaskDetailResponse) -> (i64, String, Vec<OutputRef>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn task(id: &str) -> TaskSimpleInfo {
+        TaskSimpleInfo {
+            task_id: id.to_owned(),
+            task_type: "WorkflowTask".to_owned(),
+            create_time: String::new(),
+            finish_time: NOT_FINISHED.to_owned(),
+        }
+    }
+
+    #[test]
+    fn unfinished_tasks_come_first_and_a_task_is_listed_once() {
+        let merged = merge(
+            vec![
+                ("PROCESSING", task("b")),
+                ("WAITING", task("c")),
+                ("PROCESSING", task("a")),
+            ],
+            vec![task("a"), task("z")],
+        );
+        let rows: Vec<(&str, &str)> = merged
+            .iter()
+            .map(|(s, t)| (*s, t.task_id.as_str()))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("PROCESSING", "b"),
+                ("WAITING", "c"),
+                ("FINISH", "a"),
+                ("FINISH", "z")
+            ]
+        );
+    }
 
     #[test]
     fn outputs_of_a_workflow_and_an_edit() {

@@ -97,6 +97,20 @@ pub fn page_json<T>(
     (total, page)
 }
 
+/// ISO 8601 in UTC to the second (`2019-07-16T06:21:27Z`), as MPS writes times.
+pub fn iso_time(t: time::OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
 /// `YYYY-MM-DD HH:MM:SS` in Beijing time, as the console APIs print times.
 pub fn cloud_time(t: time::OffsetDateTime) -> String {
     let t = t.to_offset(time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC));

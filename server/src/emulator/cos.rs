@@ -1,6 +1,8 @@
 //! COS's XML API in the emulator, path-style: `/cos/<bucket>/<key>`. Requests are signed
 //! with `q-sign` over the object path (`/<key>`) and the headers named in the signature,
-//! exactly as against `<bucket>.cos.<region>.myqcloud.com`.
+//! exactly as against `<bucket>.cos.<region>.myqcloud.com`. Virtual-hosted requests, as
+//! official COS SDKs send them, are mapped onto the same routes
+//! ([`virtual_host_to_path`]).
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
@@ -10,8 +12,83 @@ use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
 use super::account::{self, Account};
+use super::api::iso_time;
 use super::Emulator;
 use crate::cloud::sign::{cos_sign, signatures_match, CosRequest};
+
+/// Maps COS's virtual-hosted style onto the path-style routes: a request for `/<key>`
+/// whose host is `<name>-<APPID>.cos.<region>.<domain>` becomes `/cos/<name>-<APPID>/<key>`,
+/// and `/` on `service.cos.<domain>` or `cos.<region>.<domain>` becomes `/cos` (the bucket
+/// list). The host comes from an absolute request URI (the emulator used as the SDK's HTTP
+/// proxy) or the Host header (a hosts-file entry). Path-style callers send the same Host
+/// header with a path already under `/cos/<bucket>`, and pass unchanged; so would a
+/// virtual-hosted request for a key that starts with `cos/<bucket>`, the one ambiguity.
+pub fn virtual_host_to_path(mut req: axum::extract::Request) -> axum::extract::Request {
+    let host = req
+        .uri()
+        .host()
+        .or_else(|| req.headers().get(header::HOST)?.to_str().ok())
+        .map(|h| h.split(':').next().unwrap_or(h).to_ascii_lowercase());
+    let Some(host) = host else { return req };
+    let path = req.uri().path();
+    let target = match bucket_of_host(&host) {
+        Some(bucket) => {
+            let prefix = format!("/cos/{bucket}");
+            if path == prefix || path.starts_with(&format!("{prefix}/")) {
+                return req;
+            }
+            if path == "/" {
+                prefix
+            } else {
+                format!("{prefix}{path}")
+            }
+        }
+        None if path == "/" && (host.starts_with("service.cos.") || host.starts_with("cos.")) => {
+            "/cos".to_owned()
+        }
+        None => return req,
+    };
+    let target = match req.uri().query() {
+        Some(q) => format!("{target}?{q}"),
+        None => target,
+    };
+    if let Ok(uri) = target.parse() {
+        *req.uri_mut() = uri;
+    }
+    req
+}
+
+/// The bucket a virtual-hosted COS host names: `<name>-<APPID>.cos.…`.
+fn bucket_of_host(host: &str) -> Option<&str> {
+    let (bucket, rest) = host.split_once(".cos.")?;
+    let (name, app_id) = bucket.rsplit_once('-')?;
+    let digits = !app_id.is_empty() && app_id.bytes().all(|b| b.is_ascii_digit());
+    (digits && !name.is_empty() && !rest.is_empty()).then_some(bucket)
+}
+
+/// `2020-12-10T03:37:30.000Z`, as COS lists times.
+fn cos_time(t: OffsetDateTime) -> String {
+    format!("{}.000Z", iso_time(t).trim_end_matches('Z'))
+}
+
+/// An HTTP date (`Thu, 16 May 2019 06:55:53 GMT`), as in `Last-Modified`.
+fn http_date(t: OffsetDateTime) -> String {
+    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{}, {:02} {} {} {:02}:{:02}:{:02} GMT",
+        DAYS[usize::from(t.weekday().number_days_from_monday())],
+        t.day(),
+        MONTHS[usize::from(u8::from(t.month()) - 1)],
+        t.year(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
 
 /// A COS error, answered as XML with its HTTP status.
 pub struct CosError {
@@ -366,9 +443,7 @@ pub async fn get_object(
         .get("response-content-type")
         .cloned()
         .unwrap_or(content_type);
-    let last_modified = modified
-        .format(&time::format_description::well_known::Rfc2822)
-        .unwrap_or_default();
+    let last_modified = http_date(modified);
     let length = body.len();
     let body = if method == Method::HEAD {
         Vec::new()
@@ -463,9 +538,7 @@ pub async fn list_objects(
                 count += 1;
             }
         } else {
-            let modified = modified
-                .format(&time::format_description::well_known::Rfc3339)
-                .unwrap_or_default();
+            let modified = cos_time(modified);
             contents.push_str(&format!(
                 "<Contents><Key>{}</Key><LastModified>{modified}</LastModified><ETag>&quot;{etag}&quot;</ETag><Size>{size}</Size><Owner><ID>{}</ID><DisplayName>{}</DisplayName></Owner><StorageClass>STANDARD</StorageClass></Contents>",
                 xml_escape(&key),
@@ -525,7 +598,7 @@ pub async fn list_buckets(
             format!(
                 "<Bucket><Name>{}</Name><Location>{region}</Location><CreationDate>{}</CreationDate></Bucket>",
                 xml_escape(name),
-                created.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+                cos_time(*created)
             )
         })
         .collect();
@@ -559,5 +632,65 @@ mod tests {
             &format!("{}-1250000001", "a".repeat(51)),
             1_250_000_001
         ));
+    }
+
+    fn rewritten(uri: &str, host: Option<&str>) -> String {
+        let mut req = axum::extract::Request::builder().uri(uri);
+        if let Some(host) = host {
+            req = req.header(header::HOST, host);
+        }
+        let req = req.body(axum::body::Body::empty()).expect("request");
+        virtual_host_to_path(req).uri().to_string()
+    }
+
+    #[test]
+    fn virtual_hosted_requests_map_onto_the_path_style_routes() {
+        let host = Some("media-1250000001.cos.ap-beijing.myqcloud.com");
+        // Through the emulator as an HTTP proxy: an absolute URI.
+        assert_eq!(
+            rewritten(
+                "http://media-1250000001.cos.ap-beijing.myqcloud.com/dir/a%20b.mp4?x=1",
+                host
+            ),
+            "/cos/media-1250000001/dir/a%20b.mp4?x=1"
+        );
+        // A hosts-file entry: the Host header alone.
+        assert_eq!(
+            rewritten("/?prefix=dir/", host),
+            "/cos/media-1250000001?prefix=dir/"
+        );
+        assert_eq!(
+            rewritten("/k", Some("media-1250000001.cos.ap-beijing.localhost:3900")),
+            "/cos/media-1250000001/k"
+        );
+        assert_eq!(
+            rewritten("/", Some("service.cos.myqcloud.com")),
+            "/cos",
+            "the bucket list"
+        );
+        // Path-style callers send the virtual Host with their path: unchanged.
+        assert_eq!(
+            rewritten("/cos/media-1250000001/k", host),
+            "/cos/media-1250000001/k"
+        );
+        assert_eq!(
+            rewritten("/cos/media-1250000001", host),
+            "/cos/media-1250000001"
+        );
+        assert_eq!(rewritten("/cos", Some("service.cos.myqcloud.com")), "/cos");
+        // API calls and hosts that name no bucket.
+        assert_eq!(rewritten("/", Some("scf.tencentcloudapi.com")), "/");
+        assert_eq!(rewritten("/", Some("127.0.0.1:3900")), "/");
+        assert_eq!(
+            rewritten("/k", Some("nobucket.cos.ap-beijing.myqcloud.com")),
+            "/k"
+        );
+    }
+
+    #[test]
+    fn cos_times() {
+        let t = OffsetDateTime::from_unix_timestamp(1_557_989_753).expect("time");
+        assert_eq!(cos_time(t), "2019-05-16T06:55:53.000Z");
+        assert_eq!(http_date(t), "Thu, 16 May 2019 06:55:53 GMT");
     }
 }

@@ -15,6 +15,7 @@ pub mod invoke;
 mod media;
 pub mod mps;
 pub mod mps_task;
+mod mps_task_list;
 pub mod mps_workflow;
 mod region;
 pub mod runtime;
@@ -47,10 +48,11 @@ pub struct Emulator {
     pub public_url: String,
 }
 
-/// The emulator's HTTP API (every action is a POST to `/`), reachable at `public_url`.
+/// The emulator's HTTP API (every action is a POST to `/`; COS under `/cos/<bucket>`, or
+/// virtual-hosted as COS SDKs address it), reachable at `public_url`.
 pub fn router(db: Db, public_url: String) -> Router {
     use tower_http::limit::RequestBodyLimitLayer;
-    Router::new()
+    let routes = Router::new()
         .route(
             "/",
             post(api_call).layer(RequestBodyLimitLayer::new(BODY_LIMIT)),
@@ -66,7 +68,13 @@ pub fn router(db: Db, public_url: String) -> Router {
         .layer(RequestBodyLimitLayer::new(OBJECT_LIMIT))
         // The limits above apply; axum's own 2 MB default for `Bytes` would cut below them.
         .layer(axum::extract::DefaultBodyLimit::disable())
-        .with_state(Emulator { db, public_url })
+        .with_state(Emulator { db, public_url });
+    // Rewritten before routing, so a layer on the routes would be too late.
+    Router::new().fallback_service(
+        tower::ServiceBuilder::new()
+            .map_request(cos::virtual_host_to_path)
+            .service(routes),
+    )
 }
 
 async fn api_call(State(emu): State<Emulator>, headers: HeaderMap, body: Bytes) -> Response {

@@ -30,7 +30,7 @@ pub async fn handle(emu: &Emulator, ctx: &CallContext, params: &Value) -> Result
         "ProcessMedia" => super::mps_task::process_media(emu, ctx, params).await,
         "EditMedia" => super::mps_task::edit_media(emu, ctx, params).await,
         "DescribeTaskDetail" => super::mps_task::describe_task_detail(emu, ctx, params).await,
-        "DescribeTaskList" => super::mps_workflow::describe_task_list(emu, ctx, params).await,
+        "DescribeTasks" => super::mps_task_list::describe_tasks(emu, ctx, params).await,
         "CreateWorkflow" => super::mps_workflow::create(emu, ctx, params).await,
         "EnableWorkflow" => super::mps_workflow::enable(emu, ctx, params).await,
         "DisableWorkflow" => super::mps_workflow::disable(emu, ctx, params).await,

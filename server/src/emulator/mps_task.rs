@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 
 use crate::db::Db;
 
-use super::api::{opt_str, ApiError};
+use super::api::{iso_time, opt_str, ApiError};
 use super::media::Render;
 use super::verify::CallContext;
 use super::Emulator;
@@ -227,16 +227,12 @@ pub async fn describe_task_detail(
             format!("Task {task_id} does not exist."),
         )
     })?;
-    let iso = |t: OffsetDateTime| {
-        t.format(&time::format_description::well_known::Rfc3339)
-            .unwrap_or_default()
-    };
     let body = event
         .map(|e| e[format!("{kind}Event")].clone())
         .unwrap_or(Value::Null);
     Ok(json!({
-        "TaskType": kind, "Status": status, "CreateTime": iso(created),
-        "BeginProcessTime": iso(created), "FinishTime": finished.map(iso),
+        "TaskType": kind, "Status": status, "CreateTime": iso_time(created),
+        "BeginProcessTime": iso_time(created), "FinishTime": finished.map(iso_time),
         "WorkflowTask": if kind == "WorkflowTask" { body.clone() } else { Value::Null },
         "EditMediaTask": if kind == "EditMediaTask" { body } else { Value::Null },
         "SessionContext": "", "SessionId": "",

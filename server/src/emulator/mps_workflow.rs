@@ -1,12 +1,12 @@
 //! MPS workflows: `CreateWorkflow`, `EnableWorkflow`, `DisableWorkflow`,
 //! `DescribeWorkflows`, `DeleteWorkflow`, and the hook that starts a WorkflowTask when a
-//! matching object is uploaded to COS. Also `DescribeTaskList`.
+//! matching object is uploaded to COS.
 use serde_json::{json, Value};
 use time::OffsetDateTime;
 
 use crate::db::Db;
 
-use super::api::{opt_i64, opt_str, req_str, ApiError};
+use super::api::{iso_time, opt_i64, opt_str, req_str, ApiError};
 use super::verify::CallContext;
 use super::Emulator;
 
@@ -15,11 +15,6 @@ const DEFAULT_FORMATS: &[&str] = &[
     "mp4", "avi", "mov", "wmv", "flv", "mkv", "mpg", "mpeg", "rm", "rmvb", "asf", "3gp", "webm",
     "ts", "m4v", "mp3", "wav", "aac", "flac", "ogg", "m4a", "amr",
 ];
-
-fn iso(t: OffsetDateTime) -> String {
-    t.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
-}
 
 /// `CreateWorkflow`: created disabled, as in MPS.
 pub async fn create(emu: &Emulator, ctx: &CallContext, params: &Value) -> Result<Value, ApiError> {
@@ -202,7 +197,7 @@ pub async fn describe(
             "Trigger": w.trigger, "OutputStorage": w.output_storage, "OutputDir": w.output_dir,
             "MediaProcessTask": w.media_process_task, "AiContentReviewTask": null, "AiAnalysisTask": null,
             "AiRecognitionTask": null, "TaskNotifyConfig": null, "TaskPriority": 0,
-            "CreateTime": iso(w.created_at), "UpdateTime": iso(w.updated_at),
+            "CreateTime": iso_time(w.created_at), "UpdateTime": iso_time(w.updated_at),
         }))
     });
     Ok(json!({"TotalCount": total, "WorkflowInfoSet": set}))
@@ -287,58 +282,4 @@ pub async fn on_upload(
         tracing::info!(task = %task_id, workflow = workflow_id, "COS upload started a workflow task");
     }
     Ok(())
-}
-
-/// `DescribeTaskList`: the account's tasks, newest first, by status, with a scroll token.
-pub async fn describe_task_list(
-    emu: &Emulator,
-    ctx: &CallContext,
-    params: &Value,
-) -> Result<Value, ApiError> {
-    let limit = opt_i64(params, "Limit")?.unwrap_or(10);
-    if !(1..=100).contains(&limit) {
-        return Err(ApiError::new(
-            "InvalidParameterValue.Limit",
-            "Limit must be 1 to 100.",
-        ));
-    }
-    let status = match opt_str(params, "Status")? {
-        None => None,
-        Some(s @ ("WAITING" | "PROCESSING" | "FINISH")) => Some(s),
-        Some(_) => {
-            return Err(ApiError::new(
-                "InvalidParameterValue.Status",
-                "Status must be WAITING, PROCESSING or FINISH.",
-            ))
-        }
-    };
-    // The scroll token is the last TaskId seen; rows go newest first, ties by id.
-    let after = opt_str(params, "ScrollToken")?.filter(|t| !t.is_empty());
-    let rows: Vec<(String, String, String, OffsetDateTime, Option<OffsetDateTime>)> = sqlx::query_as(
-        "select task_id, kind, status, created_at, finished_at from emulator.mps_task t
-         where account_id = $1 and ($2::text is null or status = $2)
-           and ($3::text is null or (created_at, task_id) < (select created_at, task_id from emulator.mps_task where task_id = $3))
-         order by created_at desc, task_id desc limit $4",
-    )
-    .bind(ctx.account_id)
-    .bind(status)
-    .bind(after)
-    .bind(limit + 1)
-    .fetch_all(&emu.db)
-    .await?;
-    let more = rows.len() as i64 > limit;
-    let rows = &rows[..rows.len().min(limit as usize)];
-    let set: Vec<Value> = rows
-        .iter()
-        .map(|(id, kind, status, created, finished)| {
-            json!({"TaskId": id, "TaskType": kind, "Status": status, "CreateTime": iso(*created),
-                   "BeginProcessTime": iso(*created), "FinishTime": finished.map(iso), "SubTaskTypes": []})
-        })
-        .collect();
-    let token = if more {
-        rows.last().map(|r| r.0.clone()).unwrap_or_default()
-    } else {
-        String::new()
-    };
-    Ok(json!({"TaskSet": set, "ScrollToken": token}))
 }

@@ -334,7 +334,7 @@ async fn an_enabled_workflow_turns_matching_uploads_into_tasks_that_reach_the_fu
         async move {
             emu.call(
                 "mps",
-                "DescribeTaskList",
+                "DescribeTasks",
                 json!({"Status": status, "Limit": 100}),
             )
             .await
@@ -363,26 +363,60 @@ async fn an_enabled_workflow_turns_matching_uploads_into_tasks_that_reach_the_fu
             .await
             .expect("upload");
     }
-    let listed = emu
-        .call("mps", "DescribeTaskList", json!({"Limit": 10}))
-        .await
-        .expect("tasks");
-    let set = listed["TaskSet"].as_array().unwrap();
-    assert_eq!(set.len(), 1, "only the matching upload: {listed}");
+    let listed = |status: &'static str| {
+        let emu = &emu;
+        async move {
+            emu.call("mps", "DescribeTasks", json!({"Status": status}))
+                .await
+                .expect("tasks")
+        }
+    };
+    let (processing, finished) = (listed("PROCESSING").await, listed("FINISH").await);
+    let set: Vec<&Value> = [&processing, &finished]
+        .into_iter()
+        .flat_map(|l| l["TaskSet"].as_array().unwrap())
+        .collect();
+    assert_eq!(
+        set.len(),
+        1,
+        "only the matching upload: {processing} {finished}"
+    );
     let task_id = set[0]["TaskId"].as_str().unwrap().to_owned();
     let row = wait_for_log(&emu, &task_id).await;
     assert_eq!(row["RetCode"], 0, "{}", row["Log"]);
+    let finished = listed("FINISH").await;
+    let task = &finished["TaskSet"][0];
+    assert_eq!(
+        (task["TaskId"].as_str(), finished["TotalCount"].as_i64()),
+        (Some(task_id.as_str()), Some(1))
+    );
+    assert_eq!(task["SubTaskTypes"], json!(["Transcode"]));
+    assert!(
+        task["FinishTime"]
+            .as_str()
+            .is_some_and(|t| t.len() == 20 && t.ends_with('Z') && !t.starts_with("0000")),
+        "ISO 8601 to the second: {task}"
+    );
     emu.cos()
         .get_object(&output, "ap-beijing", "output/clip_transcode_10.mp4")
         .await
         .expect("the workflow's output");
 
     // Paging through the task list with the scroll token.
-    emu.call("mps", "ProcessMedia", process_media(&input, &output))
+    let second_task = emu
+        .call("mps", "ProcessMedia", process_media(&input, &output))
         .await
-        .expect("task");
+        .expect("task")["TaskId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    wait_for_log(&emu, &second_task).await;
     let first = emu
-        .call("mps", "DescribeTaskList", json!({"Limit": 1}))
+        .call(
+            "mps",
+            "DescribeTasks",
+            json!({"Status": "FINISH", "Limit": 1}),
+        )
         .await
         .expect("page 1");
     let token = first["ScrollToken"].as_str().unwrap().to_owned();
@@ -390,8 +424,8 @@ async fn an_enabled_workflow_turns_matching_uploads_into_tasks_that_reach_the_fu
     let second = emu
         .call(
             "mps",
-            "DescribeTaskList",
-            json!({"Limit": 1, "ScrollToken": token}),
+            "DescribeTasks",
+            json!({"Status": "FINISH", "Limit": 1, "ScrollToken": token}),
         )
         .await
         .expect("page 2");
@@ -400,6 +434,74 @@ async fn an_enabled_workflow_turns_matching_uploads_into_tasks_that_reach_the_fu
         second["TaskSet"][0]["TaskId"]
     );
     assert_eq!(second["ScrollToken"], "", "the last page");
+    assert_eq!(
+        (first["TotalCount"].as_i64(), second["TotalCount"].as_i64()),
+        (Some(2), Some(2))
+    );
+    let none_failed = emu
+        .call(
+            "mps",
+            "DescribeTasks",
+            json!({"Status": "FINISH", "SubTaskHasFailed": true}),
+        )
+        .await
+        .expect("failed tasks");
+    assert_eq!(none_failed["TotalCount"], 0, "{none_failed}");
+    // Two failed tasks, as the worker records them: one failed as a whole, one whose
+    // transcode failed.
+    for (id, event) in [
+        (
+            "t-failed",
+            json!({"EventType": "WorkflowTask", "WorkflowTaskEvent": {"TaskId": "t-failed", "Status": "FINISH", "ErrCode": 70000}}),
+        ),
+        (
+            "t-sub-failed",
+            json!({"EventType": "WorkflowTask", "WorkflowTaskEvent": {"TaskId": "t-sub-failed", "Status": "FINISH", "ErrCode": 0,
+            "MediaProcessResultSet": [{"Type": "Transcode", "TranscodeTask": {"Status": "FAIL", "ErrCode": 30010}}]}}),
+        ),
+    ] {
+        sqlx::query("insert into emulator.mps_task (task_id, account_id, region, kind, status, input, event, finished_at) values ($1, $2, 'ap-beijing', 'WorkflowTask', 'FINISH', '{}', $3, now())")
+            .bind(id)
+            .bind(emu.account.account_id)
+            .bind(event)
+            .execute(&emu.db)
+            .await
+            .expect("a failed task");
+    }
+    let failed = emu
+        .call(
+            "mps",
+            "DescribeTasks",
+            json!({"Status": "FINISH", "SubTaskHasFailed": true}),
+        )
+        .await
+        .expect("failed tasks");
+    let mut ids: Vec<&str> = failed["TaskSet"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| t["TaskId"].as_str())
+        .collect();
+    ids.sort_unstable();
+    assert_eq!(ids, ["t-failed", "t-sub-failed"], "{failed}");
+    let ok = emu
+        .call(
+            "mps",
+            "DescribeTasks",
+            json!({"Status": "FINISH", "SubTaskHasFailed": false}),
+        )
+        .await
+        .expect("tasks without failures");
+    assert_eq!(ok["TotalCount"], 2, "{ok}");
+    let later = emu
+        .call(
+            "mps",
+            "DescribeTasks",
+            json!({"Status": "FINISH", "StartTime": "2999-01-01T00:00:00Z"}),
+        )
+        .await
+        .expect("tasks from the future");
+    assert_eq!(later["TotalCount"], 0, "{later}");
 
     for (action, params, code) in [
         (
@@ -418,9 +520,25 @@ async fn an_enabled_workflow_turns_matching_uploads_into_tasks_that_reach_the_fu
             "ResourceNotFound.WorkflowNotExist",
         ),
         (
-            "DescribeTaskList",
+            "DescribeTasks",
             json!({"Status": "DONE"}),
             "InvalidParameterValue.Status",
+        ),
+        ("DescribeTasks", json!({"Limit": 10}), "MissingParameter"),
+        (
+            "DescribeTasks",
+            json!({"Status": "FINISH", "ScrollToken": "no-such-task"}),
+            "InvalidParameterValue.ScrollToken",
+        ),
+        (
+            "DescribeTasks",
+            json!({"Status": "FINISH", "StartTime": "yesterday"}),
+            "InvalidParameterValue.StartTime",
+        ),
+        (
+            "DescribeTasks",
+            json!({"Status": "FINISH", "SubTaskHasFailed": "yes"}),
+            "InvalidParameter",
         ),
     ] {
         match emu.call("mps", action, params.clone()).await {

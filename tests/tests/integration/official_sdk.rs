@@ -1,6 +1,6 @@
-//! Wire compatibility: Tencent's official Python SDK (tencentcloud-sdk-python, from PyPI)
-//! pointed at the emulator works unchanged. The SDK is installed into `target/sdk-venv` on
-//! first use.
+//! Wire compatibility: Tencent's official Python SDKs (tencentcloud-sdk-python for CAM,
+//! SCF and MPS, cos-python-sdk-v5 for COS; from PyPI) pointed at the emulator work
+//! unchanged. They are installed into `target/sdk-venv` on first use.
 use std::path::PathBuf;
 
 #[tokio::test]
@@ -16,6 +16,7 @@ async fn the_official_python_sdk_works_against_the_emulator() {
         .env("EMU_ENDPOINT", &endpoint)
         .env("EMU_SECRET_ID", &emu.account.secret_id)
         .env("EMU_SECRET_KEY", &emu.account.secret_key)
+        .env("EMU_APP_ID", emu.account.app_id.to_string())
         .output()
         .await
         .expect("the SDK script runs");

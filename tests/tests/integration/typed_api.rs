@@ -7,7 +7,7 @@ use server::cloud::actions::cam::{
     AttachRolePolicyRequest, CreateRoleRequest, GetRoleRequest, ListAttachedRolePoliciesRequest,
 };
 use server::cloud::actions::mps::{
-    BindTriggerRequest, CreateWorkflowRequest, DescribeTaskDetailRequest, DescribeTaskListRequest,
+    BindTriggerRequest, CreateWorkflowRequest, DescribeTaskDetailRequest, DescribeTasksRequest,
     DescribeWorkflowsRequest, ProcessMediaRequest, UnbindTriggerRequest, WorkflowRef,
 };
 use server::cloud::actions::region::DescribeRegionsRequest;
@@ -316,13 +316,14 @@ async fn the_console_flow_through_typed_calls() {
         "ResourceNotFound.WorkflowNotExist"
     );
     let tasks = api
-        .describe_task_list(&DescribeTaskListRequest {
+        .describe_tasks(&DescribeTasksRequest {
+            status: "FINISH".into(),
             limit: 10,
-            ..Default::default()
+            scroll_token: None,
         })
         .await
         .expect("tasks");
-    assert!(tasks.task_set.is_empty() && tasks.scroll_token.is_empty());
+    assert!(tasks.task_set.is_empty() && tasks.scroll_token.is_empty() && tasks.total_count == 0);
 
     api.delete_function(&function()).await.expect("delete");
     assert_eq!(

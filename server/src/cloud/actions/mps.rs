@@ -92,38 +92,40 @@ pub struct DescribeTaskDetailResponse {
     pub request_id: String,
 }
 
-/// `DescribeTaskList`: newest first, paged by a scroll token.
-#[derive(Debug, Clone, Default, Serialize)]
+/// `DescribeTasks`: the last 7 days' tasks in one status, newest first, paged by a
+/// scroll token.
+#[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct DescribeTaskListRequest {
+pub struct DescribeTasksRequest {
+    /// `WAITING`, `PROCESSING` or `FINISH` (required by MPS).
+    pub status: String,
     pub limit: u32,
-    /// `WAITING`, `PROCESSING` or `FINISH`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scroll_token: Option<String>,
 }
 
-/// A task in a list.
+/// A task in a list. MPS gives no status here: it is the status the list asked for.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct TaskSimpleInfo {
     pub task_id: String,
     pub task_type: String,
-    pub status: String,
     pub create_time: String,
+    /// `0000-00-00T00:00:00Z` while the task has not finished.
     #[serde(default)]
-    pub finish_time: Option<String>,
+    pub finish_time: String,
 }
 
-/// `DescribeTaskList`'s answer.
+/// `DescribeTasks`' answer.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct DescribeTaskListResponse {
+pub struct DescribeTasksResponse {
     pub task_set: Vec<TaskSimpleInfo>,
     /// Empty on the last page.
     #[serde(default)]
     pub scroll_token: String,
+    #[serde(default)]
+    pub total_count: u64,
     pub request_id: String,
 }
 
@@ -189,15 +191,15 @@ pub struct DescribeWorkflowsResponse {
 }
 
 impl Api<'_> {
-    /// `DescribeTaskList`.
+    /// `DescribeTasks`.
     ///
     /// # Errors
     /// API or transport errors.
-    pub async fn describe_task_list(
+    pub async fn describe_tasks(
         &self,
-        req: &DescribeTaskListRequest,
-    ) -> Result<DescribeTaskListResponse, CloudError> {
-        self.call("mps", VERSION, "DescribeTaskList", true, true, req)
+        req: &DescribeTasksRequest,
+    ) -> Result<DescribeTasksResponse, CloudError> {
+        self.call("mps", VERSION, "DescribeTasks", true, true, req)
             .await
     }
 
