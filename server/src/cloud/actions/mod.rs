@@ -7,7 +7,7 @@ pub mod region;
 pub mod scf;
 
 use serde::de::DeserializeOwned;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::client::{Call, CloudClient, Credentials};
 use super::error::CloudError;
@@ -42,6 +42,16 @@ impl Api<'_> {
         };
         self.client.call(self.creds, call, &params).await
     }
+}
+
+/// Reads a field the API may send as `null` (SCF documents `Runtime` so, for one) as
+/// its default; `#[serde(default)]` alone covers only a missing field.
+pub(crate) fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Default + serde::Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
 /// A response with nothing but its RequestId.

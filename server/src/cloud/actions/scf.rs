@@ -32,6 +32,8 @@ pub struct FunctionSummary {
     #[serde(default)]
     pub function_id: String,
     pub namespace: String,
+    /// Empty when SCF sends `null` (it documents that it may).
+    #[serde(default, deserialize_with = "super::null_as_default")]
     pub runtime: String,
     pub status: String,
     #[serde(default)]
@@ -81,6 +83,8 @@ pub struct GetFunctionResponse {
     #[serde(default)]
     pub function_id: String,
     pub namespace: String,
+    /// Empty when SCF sends `null` (it documents that it may).
+    #[serde(default, deserialize_with = "super::null_as_default")]
     pub runtime: String,
     pub handler: String,
     #[serde(default)]
@@ -111,6 +115,8 @@ struct GetFunctionCodeRequest {
 #[serde(rename_all = "PascalCase")]
 pub struct GetFunctionCodeResponse {
     pub handler: String,
+    /// Empty when SCF sends `null` (it documents that it may).
+    #[serde(default, deserialize_with = "super::null_as_default")]
     pub runtime: String,
     /// The entry file's source; empty when SCF does not show it (over 1 MB).
     #[serde(default)]
@@ -468,5 +474,30 @@ impl Api<'_> {
     ) -> Result<GetFunctionLogsResponse, CloudError> {
         self.call("scf", VERSION, "GetFunctionLogs", true, true, req)
             .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{json, Value};
+
+    fn with_runtime(runtime: Option<Value>) -> Result<FunctionSummary, serde_json::Error> {
+        let mut f = json!({
+            "FunctionName": "img", "Namespace": "default", "Status": "Active",
+            "AddTime": "2026-11-30 12:00:00", "ModTime": "2026-11-30 12:00:00",
+        });
+        if let Some(runtime) = runtime {
+            f["Runtime"] = runtime;
+        }
+        serde_json::from_value(f)
+    }
+
+    #[test]
+    fn a_null_or_missing_runtime_is_read_as_empty() {
+        assert_eq!(with_runtime(Some(Value::Null)).expect("null").runtime, "");
+        assert_eq!(with_runtime(None).expect("missing").runtime, "");
+        let set = with_runtime(Some(json!("Nodejs8.9"))).expect("set");
+        assert_eq!(set.runtime, "Nodejs8.9");
     }
 }
