@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use super::CloudConsole;
 use crate::cloud::actions::mps::{
     DescribeTaskDetailRequest, DescribeTaskDetailResponse, DescribeTasksRequest,
-    DescribeTasksResponse, EditMediaRequest, ProcessMediaRequest, TaskSimpleInfo,
+    DescribeTasksResponse, EditMediaRequest, ProcessMediaRequest, TaskSimpleInfo, NOT_FINISHED,
 };
 use crate::cloud::actions::Api;
 use crate::error::AppResult;
@@ -15,11 +15,9 @@ use crate::error::AppResult;
 /// Finished tasks per page (each costs a DescribeTaskDetail for its outputs).
 const PAGE: u32 = 10;
 
-/// Unfinished tasks shown above the first page, per status.
-const UNFINISHED: u32 = 100;
-
-/// What MPS writes as the finish time of a task that has not finished.
-const NOT_FINISHED: &str = "0000-00-00T00:00:00Z";
+/// Unfinished tasks shown above the first page: the newest this many of each status
+/// (each also costs a DescribeTaskDetail, and the page polls while any is unfinished).
+const UNFINISHED: u32 = 20;
 
 pub(super) async fn start(c: &CloudConsole, req: &Req, t: NewTask) -> AppResult<String> {
     let s = c.session(req, Role::Developer).await?;

@@ -58,12 +58,17 @@ pub fn virtual_host_to_path(mut req: axum::extract::Request) -> axum::extract::R
     req
 }
 
-/// The bucket a virtual-hosted COS host names: `<name>-<APPID>.cos.…`.
+/// The bucket a virtual-hosted COS host names: `<name>-<APPID>.cos.…`, in a bucket
+/// name's characters only (so a Host header cannot reach another path).
 fn bucket_of_host(host: &str) -> Option<&str> {
     let (bucket, rest) = host.split_once(".cos.")?;
     let (name, app_id) = bucket.rsplit_once('-')?;
     let digits = !app_id.is_empty() && app_id.bytes().all(|b| b.is_ascii_digit());
-    (digits && !name.is_empty() && !rest.is_empty()).then_some(bucket)
+    let name_ok = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    (digits && name_ok && !rest.is_empty()).then_some(bucket)
 }
 
 /// `2020-12-10T03:37:30.000Z`, as COS lists times.
@@ -684,6 +689,11 @@ mod tests {
         assert_eq!(
             rewritten("/k", Some("nobucket.cos.ap-beijing.myqcloud.com")),
             "/k"
+        );
+        assert_eq!(
+            rewritten("/k", Some("a/b-125.cos.ap-beijing.myqcloud.com")),
+            "/k",
+            "only a bucket name's characters"
         );
     }
 

@@ -5,12 +5,11 @@ use serde_json::{json, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
+use crate::cloud::actions::mps::NOT_FINISHED;
+
 use super::api::{iso_time, opt_i64, opt_str, req_str, ApiError};
 use super::verify::CallContext;
 use super::Emulator;
-
-/// What MPS writes as the finish time of a task that has not finished.
-const NOT_FINISHED: &str = "0000-00-00T00:00:00Z";
 
 /// A task's sub-task results (`[]` before it finishes), as SQL over `event` and `kind`.
 const RESULTS: &str =

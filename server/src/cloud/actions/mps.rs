@@ -104,6 +104,9 @@ pub struct DescribeTasksRequest {
     pub scroll_token: Option<String>,
 }
 
+/// What MPS writes as the finish (or start) time of a task that has not finished.
+pub const NOT_FINISHED: &str = "0000-00-00T00:00:00Z";
+
 /// A task in a list. MPS gives no status here: it is the status the list asked for.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -111,7 +114,7 @@ pub struct TaskSimpleInfo {
     pub task_id: String,
     pub task_type: String,
     pub create_time: String,
-    /// `0000-00-00T00:00:00Z` while the task has not finished.
+    /// [`NOT_FINISHED`] while the task has not finished.
     #[serde(default)]
     pub finish_time: String,
 }
