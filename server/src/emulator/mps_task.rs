@@ -8,6 +8,7 @@
 use serde_json::{json, Value};
 use time::OffsetDateTime;
 
+use crate::cloud::actions::mps::NOT_FINISHED;
 use crate::db::Db;
 
 use super::api::{iso_time, opt_str, ApiError};
@@ -196,6 +197,7 @@ pub async fn edit_media(
 struct TaskRow {
     kind: String,
     status: String,
+    input: Value,
     event: Option<Value>,
     created_at: OffsetDateTime,
     finished_at: Option<OffsetDateTime>,
@@ -209,7 +211,7 @@ pub async fn describe_task_detail(
 ) -> Result<Value, ApiError> {
     let task_id = super::api::req_str(params, "TaskId")?;
     let row: Option<TaskRow> = sqlx::query_as(
-        "select kind, status, event, created_at, finished_at from emulator.mps_task where task_id = $1 and account_id = $2",
+        "select kind, status, input, event, created_at, finished_at from emulator.mps_task where task_id = $1 and account_id = $2",
     )
     .bind(task_id)
     .bind(ctx.account_id)
@@ -218,6 +220,7 @@ pub async fn describe_task_detail(
     let TaskRow {
         kind,
         status,
+        input,
         event,
         created_at: created,
         finished_at: finished,
@@ -227,16 +230,31 @@ pub async fn describe_task_detail(
             format!("Task {task_id} does not exist."),
         )
     })?;
-    let body = event
-        .map(|e| e[format!("{kind}Event")].clone())
-        .unwrap_or(Value::Null);
+    let body = match event {
+        Some(e) => e[format!("{kind}Event")].clone(),
+        None => processing_body(task_id, &kind, &input),
+    };
+    let text = |name: &str| input[name].as_str().unwrap_or_default().to_owned();
     Ok(json!({
         "TaskType": kind, "Status": status, "CreateTime": iso_time(created),
-        "BeginProcessTime": iso_time(created), "FinishTime": finished.map(iso_time),
+        "BeginProcessTime": iso_time(created),
+        "FinishTime": finished.map_or_else(|| NOT_FINISHED.to_owned(), iso_time),
         "WorkflowTask": if kind == "WorkflowTask" { body.clone() } else { Value::Null },
         "EditMediaTask": if kind == "EditMediaTask" { body } else { Value::Null },
-        "SessionContext": "", "SessionId": "",
+        "SessionContext": text("SessionContext"), "SessionId": text("SessionId"),
     }))
+}
+
+/// A task's body while it runs: its input, no results yet.
+fn processing_body(task_id: &str, kind: &str, input: &Value) -> Value {
+    if kind == "EditMediaTask" {
+        json!({"TaskId": task_id, "Status": "PROCESSING", "ErrCode": 0, "Message": "",
+               "Input": {"FileInfoSet": input["FileInfos"]}, "Output": null})
+    } else {
+        json!({"TaskId": task_id, "Status": "PROCESSING", "ErrCode": 0, "ErrCodeExt": "", "Message": "",
+               "InputInfo": input["InputInfo"], "MetaData": null, "MediaProcessResultSet": [],
+               "AiContentReviewResultSet": [], "AiAnalysisResultSet": [], "AiRecognitionResultSet": []})
+    }
 }
 
 /// The first time offset of a snapshot task (`ExtTimeOffsetSet` like `"1s"`, or the
@@ -395,14 +413,13 @@ async fn finish_workflow(
         r["Type"] = json!("SnapshotByTimeOffset");
         r["SnapshotByTimeOffsetTask"] = json!({"Status": "SUCCESS", "ErrCode": 0, "ErrCodeExt": "", "Message": note(real),
             "Input": t, "Output": {"Storage": storage(out_bucket, out_region), "Definition": definition,
-                "PicInfoSet": [{"TimeOffset": 0, "Path": path, "WaterMarkDefinition": []}]}});
+                "PicInfoSet": [{"TimeOffset": first_offset(t), "Path": path, "WaterMarkDefinition": []}]}});
         results.push(r);
     }
     Ok(json!({"EventType": "WorkflowTask", "WorkflowTaskEvent": {
         "TaskId": task_id, "Status": "FINISH", "ErrCode": 0, "ErrCodeExt": "", "Message": note(all_real),
         "InputInfo": input["InputInfo"], "MetaData": null, "MediaProcessResultSet": results,
         "AiContentReviewResultSet": [], "AiAnalysisResultSet": [], "AiRecognitionResultSet": [],
-        "SessionContext": input["SessionContext"].as_str().unwrap_or_default(),
     }}))
 }
 
@@ -490,4 +507,28 @@ pub async fn finish_one(db: &Db) -> Result<bool, sqlx::Error> {
     tx.commit().await?;
     tracing::info!(task = %task_id, "MPS task finished");
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_running_task_shows_its_input_and_no_results() {
+        let input = json!({"InputInfo": {"Type": "COS"}, "FileInfos": [{"StartTimeOffset": 1}]});
+        let workflow = processing_body("t1", "WorkflowTask", &input);
+        assert_eq!(
+            (
+                &workflow["TaskId"],
+                &workflow["Status"],
+                &workflow["InputInfo"]["Type"]
+            ),
+            (&json!("t1"), &json!("PROCESSING"), &json!("COS"))
+        );
+        assert_eq!(workflow["MediaProcessResultSet"], json!([]));
+        let edit = processing_body("t2", "EditMediaTask", &input);
+        assert_eq!(edit["Status"], "PROCESSING");
+        assert_eq!(edit["Input"]["FileInfoSet"][0]["StartTimeOffset"], 1);
+        assert!(edit["Output"].is_null());
+    }
 }

@@ -319,14 +319,13 @@ pub(crate) struct FunctionRow {
     pub(crate) environment: Value,
     pub(crate) role: String,
     r#type: String,
-    pub(crate) code_source: String,
     pub(crate) demo_id: Option<String>,
     pub(crate) active_at: OffsetDateTime,
     pub(crate) created_at: OffsetDateTime,
     pub(crate) updated_at: OffsetDateTime,
 }
 
-const FUNCTION_COLUMNS: &str = "function_id, namespace, function_name, runtime, handler, description, memory_size, timeout, environment, role, type, code_source, demo_id, active_at, created_at, updated_at";
+const FUNCTION_COLUMNS: &str = "function_id, namespace, function_name, runtime, handler, description, memory_size, timeout, environment, role, type, demo_id, active_at, created_at, updated_at";
 
 impl FunctionRow {
     pub(crate) fn status(&self) -> &'static str {
@@ -371,7 +370,6 @@ impl FunctionRow {
             "Role": self.role, "AvailableStatus": "Available", "Qualifier": "$LATEST",
             "FunctionVersion": "$LATEST", "CodeInfo": "", "CodeSize": 0,
             "CodeResult": "success", "CodeError": "", "ErrNo": 0,
-            "CodeSource": self.code_source, "DemoId": self.demo_id,
             "Triggers": [], "ClsLogsetId": "", "ClsTopicId": "",
             "VpcConfig": {"VpcId": "", "SubnetId": ""}, "Layers": [],
             "DeadLetterConfig": null, "PublicNetConfig": {"PublicNetStatus": "ENABLE", "EipConfig": {"EipStatus": "DISABLE", "EipAddress": null}},
@@ -382,6 +380,9 @@ impl FunctionRow {
         });
         if let (Value::Object(base), Value::Object(more)) = (&mut v, extra) {
             base.extend(more);
+            // A list item's fields that GetFunction does not have.
+            base.remove("ReservedConcurrencyMem");
+            base.remove("TotalProvisionedConcurrencyMem");
         }
         v
     }
@@ -510,6 +511,8 @@ async fn get_function(
 ) -> Result<Value, ApiError> {
     let function = find_function(emu, account_id, region, params).await?;
     let mut detail = function.detail();
+    let triggers = mps_triggers(emu, account_id, region, &function).await?;
+    detail["Triggers"] = triggers.iter().map(MpsTriggerRow::info).collect();
     if opt_str(params, "ShowCode")?.is_some_and(|v| v.eq_ignore_ascii_case("TRUE")) {
         let (source, size) = super::code::entry_source(&emu.db, &function).await;
         detail["CodeInfo"] = json!(source);
@@ -823,7 +826,19 @@ async fn list_triggers(
 ) -> Result<Value, ApiError> {
     let function = find_function(emu, account_id, region, params).await?;
     let (offset, limit) = paging(params)?;
-    let rows: Vec<MpsTriggerRow> = sqlx::query_as(
+    let rows = mps_triggers(emu, account_id, region, &function).await?;
+    let (total, list) = page_json(rows, offset, limit, |row| Some(row.info()));
+    Ok(json!({"Triggers": list, "TotalCount": total}))
+}
+
+/// The MPS triggers bound to `function`, newest first.
+async fn mps_triggers(
+    emu: &Emulator,
+    account_id: i64,
+    region: &str,
+    function: &FunctionRow,
+) -> Result<Vec<MpsTriggerRow>, ApiError> {
+    Ok(sqlx::query_as(
         "select event_type, qualifier, resource_id, created_at from emulator.mps_trigger
          where account_id = $1 and scf_region = $2 and namespace = $3 and function_name = $4
          order by created_at desc",
@@ -833,9 +848,7 @@ async fn list_triggers(
     .bind(&function.namespace)
     .bind(&function.function_name)
     .fetch_all(&emu.db)
-    .await?;
-    let (total, list) = page_json(rows, offset, limit, |row| Some(row.info()));
-    Ok(json!({"Triggers": list, "TotalCount": total}))
+    .await?)
 }
 
 async fn delete_trigger(

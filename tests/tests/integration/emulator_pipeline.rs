@@ -104,8 +104,18 @@ async fn a_finished_workflow_reaches_the_function_and_its_summary_lands_in_cos()
         .await
         .expect("trigger");
 
+    let function = emu
+        .call("scf", "GetFunction", json!({"FunctionName": "MPSAnalysis"}))
+        .await
+        .expect("function");
+    assert_eq!(function["Triggers"][0]["Type"], "mps", "{function}");
+    assert_eq!(function["Triggers"][0]["TriggerName"], "WorkflowTask");
+
+    let mut params = process_media(&input, &output);
+    params["SessionId"] = json!("session-1");
+    params["SessionContext"] = json!("{\"order\":42}");
     let task = emu
-        .call("mps", "ProcessMedia", process_media(&input, &output))
+        .call("mps", "ProcessMedia", params)
         .await
         .expect("ProcessMedia");
     let task_id = task["TaskId"].as_str().unwrap().to_owned();
@@ -148,6 +158,15 @@ async fn a_finished_workflow_reaches_the_function_and_its_summary_lands_in_cos()
     assert_eq!(
         detail["WorkflowTask"]["Message"],
         server::emulator::mps_task::PLACEHOLDER_NOTE
+    );
+    assert_eq!(
+        (&detail["SessionId"], &detail["SessionContext"]),
+        (&json!("session-1"), &json!("{\"order\":42}"))
+    );
+    let snapshot = &detail["WorkflowTask"]["MediaProcessResultSet"][1]["SnapshotByTimeOffsetTask"];
+    assert_eq!(
+        snapshot["Output"]["PicInfoSet"][0]["TimeOffset"], 1.0,
+        "the requested offset: {snapshot}"
     );
 
     let delivered: (String, i32) =
