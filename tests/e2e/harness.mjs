@@ -62,6 +62,9 @@ export async function startServer(name, { keep = false } = {}) {
   return {
     base,
     logPath,
+    dataDir,
+    /** The cloud emulator's address, `127.0.0.1:<port>`. */
+    emulator: `127.0.0.1:${emulatorPort}`,
     /** Kills the process without warning (no shutdown, the database left running). */
     async kill() {
       child.kill('SIGKILL');

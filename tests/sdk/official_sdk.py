@@ -74,6 +74,13 @@ expect_error("InvalidParameterValue.FunctionName",
              lambda: scf.CreateFunction(request(scf_models.CreateFunctionRequest, FunctionName="1bad",
                                                 Runtime="Nodejs8.9", Code={"DemoId": "demo-nodejs89-mps-webhook"})))
 
+# The SDK's own endpoint (scf.tencentcloudapi.com), the emulator as its HTTP proxy.
+proxied = scf_client.ScfClient(CRED, "ap-beijing", ClientProfile(
+    httpProfile=HttpProfile(protocol="http", proxy="http://" + ENDPOINT)))
+names = [n.Name for n in proxied.ListNamespaces(scf_models.ListNamespacesRequest()).Namespaces]
+assert names == ["default"], names
+print("ok: SCF through the emulator as HTTP proxy")
+
 wrong = scf_client.ScfClient(credential.Credential(os.environ["EMU_SECRET_ID"], "wrong-key"), "ap-beijing", profile())
 expect_error("AuthFailure.SignatureFailure",
              lambda: wrong.ListFunctions(request(scf_models.ListFunctionsRequest)))

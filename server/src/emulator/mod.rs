@@ -17,6 +17,7 @@ pub mod mps;
 pub mod mps_task;
 mod mps_task_list;
 pub mod mps_workflow;
+mod proxy;
 mod region;
 pub mod runtime;
 pub mod scf;
@@ -49,7 +50,8 @@ pub struct Emulator {
 }
 
 /// The emulator's HTTP API (every action is a POST to `/`; COS under `/cos/<bucket>`, or
-/// virtual-hosted as COS SDKs address it), reachable at `public_url`.
+/// virtual-hosted as COS SDKs address it), reachable at `public_url` or as an HTTP proxy
+/// for the cloud's own host names ([`proxy`]).
 pub fn router(db: Db, public_url: String) -> Router {
     use tower_http::limit::RequestBodyLimitLayer;
     let routes = Router::new()
@@ -70,11 +72,10 @@ pub fn router(db: Db, public_url: String) -> Router {
         .layer(axum::extract::DefaultBodyLimit::disable())
         .with_state(Emulator { db, public_url });
     // Rewritten before routing, so a layer on the routes would be too late.
-    Router::new().fallback_service(
-        tower::ServiceBuilder::new()
-            .map_request(cos::virtual_host_to_path)
-            .service(routes),
-    )
+    let app = tower::ServiceBuilder::new()
+        .map_request(cos::virtual_host_to_path)
+        .service(routes);
+    Router::new().fallback_service(proxy::with_tunnels(app))
 }
 
 async fn api_call(State(emu): State<Emulator>, headers: HeaderMap, body: Bytes) -> Response {
