@@ -99,23 +99,19 @@ pub fn page_json<T>(
 
 /// ISO 8601 in UTC to the second (`2019-07-16T06:21:27Z`), as MPS writes times.
 pub fn iso_time(t: time::OffsetDateTime) -> String {
-    let t = t.to_offset(time::UtcOffset::UTC);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
+    date_time(t.to_offset(time::UtcOffset::UTC), 'T', "Z")
 }
 
 /// `YYYY-MM-DD HH:MM:SS` in Beijing time, as the console APIs print times.
 pub fn cloud_time(t: time::OffsetDateTime) -> String {
-    let t = t.to_offset(time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC));
+    let beijing = time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC);
+    date_time(t.to_offset(beijing), ' ', "")
+}
+
+/// `YYYY-MM-DD<sep>HH:MM:SS<suffix>`.
+fn date_time(t: time::OffsetDateTime, sep: char, suffix: &str) -> String {
     format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+        "{:04}-{:02}-{:02}{sep}{:02}:{:02}:{:02}{suffix}",
         t.year(),
         u8::from(t.month()),
         t.day(),

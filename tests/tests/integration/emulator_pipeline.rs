@@ -72,6 +72,12 @@ fn process_media(input: &str, output: &str) -> Value {
     })
 }
 
+async fn describe_tasks(emu: &TestEmulator, params: Value) -> Value {
+    emu.call("mps", "DescribeTasks", params)
+        .await
+        .expect("DescribeTasks")
+}
+
 /// Polls the function's logs until one mentions `needle`.
 async fn wait_for_log(emu: &TestEmulator, needle: &str) -> Value {
     for _ in 0..150 {
@@ -351,13 +357,7 @@ async fn an_enabled_workflow_turns_matching_uploads_into_tasks_that_reach_the_fu
     let tasks = |status: &'static str| {
         let emu = &emu;
         async move {
-            emu.call(
-                "mps",
-                "DescribeTasks",
-                json!({"Status": status, "Limit": 100}),
-            )
-            .await
-            .expect("tasks")["TaskSet"]
+            describe_tasks(emu, json!({"Status": status, "Limit": 100})).await["TaskSet"]
                 .as_array()
                 .unwrap()
                 .len()
@@ -384,11 +384,7 @@ async fn an_enabled_workflow_turns_matching_uploads_into_tasks_that_reach_the_fu
     }
     let listed = |status: &'static str| {
         let emu = &emu;
-        async move {
-            emu.call("mps", "DescribeTasks", json!({"Status": status}))
-                .await
-                .expect("tasks")
-        }
+        async move { describe_tasks(emu, json!({"Status": status})).await }
     };
     let (processing, finished) = (listed("PROCESSING").await, listed("FINISH").await);
     let set: Vec<&Value> = [&processing, &finished]
@@ -430,24 +426,14 @@ async fn an_enabled_workflow_turns_matching_uploads_into_tasks_that_reach_the_fu
         .unwrap()
         .to_owned();
     wait_for_log(&emu, &second_task).await;
-    let first = emu
-        .call(
-            "mps",
-            "DescribeTasks",
-            json!({"Status": "FINISH", "Limit": 1}),
-        )
-        .await
-        .expect("page 1");
+    let first = describe_tasks(&emu, json!({"Status": "FINISH", "Limit": 1})).await;
     let token = first["ScrollToken"].as_str().unwrap().to_owned();
     assert!(!token.is_empty());
-    let second = emu
-        .call(
-            "mps",
-            "DescribeTasks",
-            json!({"Status": "FINISH", "Limit": 1, "ScrollToken": token}),
-        )
-        .await
-        .expect("page 2");
+    let second = describe_tasks(
+        &emu,
+        json!({"Status": "FINISH", "Limit": 1, "ScrollToken": token}),
+    )
+    .await;
     assert_ne!(
         first["TaskSet"][0]["TaskId"],
         second["TaskSet"][0]["TaskId"]
@@ -457,14 +443,8 @@ async fn an_enabled_workflow_turns_matching_uploads_into_tasks_that_reach_the_fu
         (first["TotalCount"].as_i64(), second["TotalCount"].as_i64()),
         (Some(2), Some(2))
     );
-    let none_failed = emu
-        .call(
-            "mps",
-            "DescribeTasks",
-            json!({"Status": "FINISH", "SubTaskHasFailed": true}),
-        )
-        .await
-        .expect("failed tasks");
+    let none_failed =
+        describe_tasks(&emu, json!({"Status": "FINISH", "SubTaskHasFailed": true})).await;
     assert_eq!(none_failed["TotalCount"], 0, "{none_failed}");
     // Two failed tasks, as the worker records them: one failed as a whole, one whose
     // transcode failed.
@@ -487,14 +467,7 @@ async fn an_enabled_workflow_turns_matching_uploads_into_tasks_that_reach_the_fu
             .await
             .expect("a failed task");
     }
-    let failed = emu
-        .call(
-            "mps",
-            "DescribeTasks",
-            json!({"Status": "FINISH", "SubTaskHasFailed": true}),
-        )
-        .await
-        .expect("failed tasks");
+    let failed = describe_tasks(&emu, json!({"Status": "FINISH", "SubTaskHasFailed": true})).await;
     let mut ids: Vec<&str> = failed["TaskSet"]
         .as_array()
         .unwrap()
@@ -503,23 +476,13 @@ async fn an_enabled_workflow_turns_matching_uploads_into_tasks_that_reach_the_fu
         .collect();
     ids.sort_unstable();
     assert_eq!(ids, ["t-failed", "t-sub-failed"], "{failed}");
-    let ok = emu
-        .call(
-            "mps",
-            "DescribeTasks",
-            json!({"Status": "FINISH", "SubTaskHasFailed": false}),
-        )
-        .await
-        .expect("tasks without failures");
+    let ok = describe_tasks(&emu, json!({"Status": "FINISH", "SubTaskHasFailed": false})).await;
     assert_eq!(ok["TotalCount"], 2, "{ok}");
-    let later = emu
-        .call(
-            "mps",
-            "DescribeTasks",
-            json!({"Status": "FINISH", "StartTime": "2999-01-01T00:00:00Z"}),
-        )
-        .await
-        .expect("tasks from the future");
+    let later = describe_tasks(
+        &emu,
+        json!({"Status": "FINISH", "StartTime": "2999-01-01T00:00:00Z"}),
+    )
+    .await;
     assert_eq!(later["TotalCount"], 0, "{later}");
 
     for (action, params, code) in [
