@@ -1,4 +1,4 @@
-"""The MPS task callback pipeline, scripted with Tencent's official Python SDK.
+"""The MPS task callback pipeline, scripted with Tencent's official Python SDKs.
 
 Creates a function from the MPS Webhook template, authorizes SCF_QcsRole and MPS_QcsRole,
 binds the MPS trigger (WorkflowTask), uploads a video to COS, runs ProcessMedia, then finds
@@ -8,21 +8,21 @@ Usage (against the console's emulator; see README):
     python3 scripts/pipeline_demo.py ENDPOINT SECRET_ID SECRET_KEY APP_ID
 e.g. ENDPOINT 127.0.0.1:3900 and the output of `server emulator-account`.
 Needs: pip install tencentcloud-sdk-python-cam tencentcloud-sdk-python-scf
+    tencentcloud-sdk-python-mps cos-python-sdk-v5
 """
-import hashlib
-import hmac
 import json
 import sys
 import time
-import urllib.parse
-import urllib.request
 
+from qcloud_cos import CosConfig, CosS3Client
+from qcloud_cos.cos_exception import CosServiceError
 from tencentcloud.cam.v20190116 import cam_client, models as cam_models
 from tencentcloud.common import credential
 from tencentcloud.common.common_client import CommonClient
 from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
 from tencentcloud.common.profile.client_profile import ClientProfile
 from tencentcloud.common.profile.http_profile import HttpProfile
+from tencentcloud.mps.v20190612 import models as mps_models, mps_client
 from tencentcloud.scf.v20180416 import models as scf_models, scf_client
 
 ENDPOINT, SECRET_ID, SECRET_KEY, APP_ID = sys.argv[1:5]
@@ -43,31 +43,14 @@ def model(cls, **fields):
     return req
 
 
-def cos(method, bucket, key="", body=b""):
-    """A COS XML API call signed with q-sign (path-style on the emulator)."""
-    host = "%s.cos.%s.myqcloud.com" % (bucket, REGION)
-    now = int(time.time())
-    key_time = "%d;%d" % (now - 60, now + 600)
-    path = "/" + key
-    http_string = "%s\n%s\n\nhost=%s\n" % (method.lower(), path, urllib.parse.quote(host, safe=""))
-    string_to_sign = "sha1\n%s\n%s\n" % (key_time, hashlib.sha1(http_string.encode()).hexdigest())
-    sign_key = hmac.new(SECRET_KEY.encode(), key_time.encode(), hashlib.sha1).hexdigest()
-    signature = hmac.new(sign_key.encode(), string_to_sign.encode(), hashlib.sha1).hexdigest()
-    auth = ("q-sign-algorithm=sha1&q-ak=%s&q-sign-time=%s&q-key-time=%s&q-header-list=host"
-            "&q-url-param-list=&q-signature=%s") % (SECRET_ID, key_time, key_time, signature)
-    url = "http://%s/cos/%s%s" % (ENDPOINT, bucket, urllib.parse.quote(path) if key else "")
-    req = urllib.request.Request(url, data=body if method == "PUT" else None, method=method,
-                                 headers={"Host": host, "Authorization": auth})
-    try:
-        with urllib.request.urlopen(req) as res:
-            return res.status, res.read().decode()
-    except urllib.error.HTTPError as err:
-        return err.code, err.read().decode()
-
-
 cam = cam_client.CamClient(CRED, "", PROFILE)
 scf = scf_client.ScfClient(CRED, REGION, PROFILE)
-mps = CommonClient("mps", "2019-06-12", CRED, REGION, profile=PROFILE)
+mps = mps_client.MpsClient(CRED, REGION, PROFILE)
+# BindTrigger is not in the MPS SDK's model (see README): sent through the common client.
+mps_common = CommonClient("mps", "2019-06-12", CRED, REGION, profile=PROFILE)
+# COS SDKs address <bucket>.cos.<region>.myqcloud.com: the emulator is their HTTP proxy.
+cos = CosS3Client(CosConfig(Region=REGION, SecretId=SECRET_ID, SecretKey=SECRET_KEY, Scheme="http",
+                            Proxies={"http": "http://" + ENDPOINT}))
 
 step("authorize the service roles SCF_QcsRole and MPS_QcsRole")
 for role, service, policy in [("SCF_QcsRole", "scf.qcloud.com", "QcloudAccessForScfRole"),
@@ -86,10 +69,12 @@ for role, service, policy in [("SCF_QcsRole", "scf.qcloud.com", "QcloudAccessFor
 
 step("create the buckets and upload a video")
 for bucket in (IN_BUCKET, OUT_BUCKET):
-    status, body = cos("PUT", bucket)
-    assert status in (200, 409), body
-status, body = cos("PUT", IN_BUCKET, "upload/demo.mp4", b"not really a video")
-assert status == 200, body
+    try:
+        cos.create_bucket(Bucket=bucket)
+    except CosServiceError as err:
+        if err.get_error_code() != "BucketAlreadyOwnedByYou":
+            raise
+cos.put_object(Bucket=IN_BUCKET, Key="upload/demo.mp4", Body=b"not really a video")
 
 step("create %s from the MPS Webhook template (Nodejs8.9)" % FUNCTION)
 try:
@@ -109,7 +94,7 @@ for _ in range(50):
 
 step("bind the MPS trigger: WorkflowTask -> %s" % FUNCTION)
 try:
-    bound = mps.call_json("BindTrigger", {"ScfRegion": REGION, "EventType": "WorkflowTask",
+    bound = mps_common.call_json("BindTrigger", {"ScfRegion": REGION, "EventType": "WorkflowTask",
                                           "FunctionName": FUNCTION, "Namespace": "default"})
     print("    ResourceId " + bound["Response"]["ResourceId"])
 except TencentCloudSDKException as err:
@@ -118,11 +103,11 @@ except TencentCloudSDKException as err:
     print("    " + err.get_message())
 
 step("run ProcessMedia on the video")
-task = mps.call_json("ProcessMedia", {
-    "InputInfo": {"Type": "COS", "CosInputInfo": {"Bucket": IN_BUCKET, "Region": REGION, "Object": "/upload/demo.mp4"}},
-    "OutputStorage": {"Type": "COS", "CosOutputStorage": {"Bucket": OUT_BUCKET, "Region": REGION}},
-    "OutputDir": "/output/", "MediaProcessTask": {"TranscodeTaskSet": [{"Definition": 10}]}})
-task_id = task["Response"]["TaskId"]
+task_id = mps.ProcessMedia(model(
+    mps_models.ProcessMediaRequest,
+    InputInfo={"Type": "COS", "CosInputInfo": {"Bucket": IN_BUCKET, "Region": REGION, "Object": "/upload/demo.mp4"}},
+    OutputStorage={"Type": "COS", "CosOutputStorage": {"Bucket": OUT_BUCKET, "Region": REGION}},
+    OutputDir="/output/", MediaProcessTask={"TranscodeTaskSet": [{"Definition": 10}]})).TaskId
 print("    TaskId " + task_id)
 
 step("find the invocation in the function's logs")
@@ -140,8 +125,7 @@ assert log.RetCode == 0, log.Log
 
 step("read the summary the function stored in COS")
 summary_key = json.loads(log.RetMsg)["SummaryKey"]
-status, body = cos("GET", OUT_BUCKET, summary_key)
-assert status == 200, body
+body = cos.get_object(Bucket=OUT_BUCKET, Key=summary_key)["Body"].get_raw_stream().read()
 summary = json.loads(body)
 assert summary["TaskId"] == task_id, summary
 print("    cos://%s/%s" % (OUT_BUCKET, summary_key))

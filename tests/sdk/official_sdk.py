@@ -107,6 +107,7 @@ def expect_cos_error(status, code, call):
 
 cos = cos_client(os.environ["EMU_SECRET_KEY"])
 cos.create_bucket(Bucket=BUCKET)
+expect_cos_error(409, "BucketAlreadyOwnedByYou", lambda: cos.create_bucket(Bucket=BUCKET))
 assert BUCKET in [b["Name"] for b in cos.list_buckets()["Buckets"]["Bucket"]]
 cos.put_object(Bucket=BUCKET, Key="upload/demo.mp4", Body=b"not really a video")
 listed = cos.list_objects(Bucket=BUCKET, Prefix="upload/")

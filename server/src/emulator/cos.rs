@@ -371,11 +371,12 @@ pub async fn put_bucket(
         .bind(&region)
         .execute(&emu.db)
         .await?;
+    // The name carries the caller's APPID, so an existing bucket of that name is theirs.
     if inserted.rows_affected() == 0 {
         return Err(CosError::new(
             StatusCode::CONFLICT,
-            "BucketAlreadyExists",
-            "The requested bucket name is not available.",
+            "BucketAlreadyOwnedByYou",
+            "You have already created this bucket.",
             &bucket,
         ));
     }
