@@ -12,7 +12,6 @@ import time
 
 from qcloud_cos import CosConfig, CosS3Client
 from qcloud_cos.cos_exception import CosServiceError
-
 from tencentcloud.cam.v20190116 import cam_client, models as cam_models
 from tencentcloud.common import credential
 from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
@@ -84,6 +83,7 @@ print("ok: SCF through the emulator as HTTP proxy")
 wrong = scf_client.ScfClient(credential.Credential(os.environ["EMU_SECRET_ID"], "wrong-key"), "ap-beijing", profile())
 expect_error("AuthFailure.SignatureFailure",
              lambda: wrong.ListFunctions(request(scf_models.ListFunctionsRequest)))
+
 # COS, addressed as against Tencent Cloud (<bucket>.cos.<region>.myqcloud.com), through
 # the emulator as the SDK's HTTP proxy.
 BUCKET = "sdk-%s" % os.environ["EMU_APP_ID"]
