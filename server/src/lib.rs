@@ -191,8 +191,7 @@ pub async fn new_emulator_account(config: Config) -> Result<emulator::account::A
     with_database(&config, Cluster::Borrow, |url| async move {
         let db = db::connect(&url).await?;
         db::migrate(&db).await?;
-        // With the demo bucket a console-created account gets, so SDK scripts can start
-        // on `media-<APPID>/input/sample.mp4` too.
+        // SDK scripts can start on `media-<APPID>/input/sample.mp4`, as the console does.
         let mut tx = db.begin().await?;
         let account = emulator::account::create(&mut *tx).await?;
         emulator::account::seed_demo(&mut tx, &account).await?;
