@@ -52,6 +52,9 @@ lazy_pages! {
     WizardRoute => WizardPage,
 }
 
+/// How the page fetches its WASM chunks (retries; quiet while the page is left).
+const CHUNK_FETCH: &str = include_str!("shell/chunk_fetch.js");
+
 /// The HTML document around the app; rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = request_lang();
@@ -63,6 +66,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
                 <AutoReload options=options.clone()/>
+                // Before the loader: it wraps the fetches the WASM chunk loader makes.
+                <script inner_html=CHUNK_FETCH></script>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>

@@ -182,3 +182,42 @@ test('sign-in and sign-out work with JavaScript off', async () => {
   await page.waitForURL('**/login');
   await context.close();
 });
+
+test('page chunks: a failed fetch is retried, and leaving a page mid-load is quiet', async () => {
+  const context = await browser.newContext();
+  const errors = watchErrors(context);
+  const page = await context.newPage();
+  await page.goto(server.base + '/login');
+  await page.getByLabel('Email').fill(OWNER.email);
+  await page.getByLabel('Password').fill(OWNER.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(server.base + '/');
+  await hydrated(page);
+
+  // The sessions page's own chunk fails once, as on a network blip: the page still starts.
+  let failed = 0;
+  await context.route('**/pkg/split___sessions_route_view_*.wasm', (route) => {
+    if (failed++ === 0) return route.abort('connectionreset');
+    return route.continue();
+  });
+  await page.goto(server.base + '/account/sessions');
+  await hydrated(page);
+  assert.equal(failed, 2, 'the chunk was fetched again after the failure');
+
+  // Leaving a page while its chunk is still on the way: the browser cancels the fetch,
+  // and the page being left must not panic over it.
+  let delayed;
+  const arrived = new Promise((ok) => { delayed = ok; });
+  await context.route('**/pkg/split___audit_route_view_*.wasm', async (route) => {
+    delayed();
+    await new Promise((r) => setTimeout(r, 2000));
+    await route.continue().catch(() => {});
+  });
+  await page.goto(server.base + '/audit');
+  await arrived;
+  await page.goto(server.base + '/');
+  await hydrated(page);
+  await page.waitForTimeout(2500);
+  assert.deepEqual(errors.filter((e) => !/Failed to load resource/.test(e)), []);
+  await context.close();
+});
