@@ -108,8 +108,8 @@ pub fn cloud_time(t: time::OffsetDateTime) -> String {
     date_time(t.to_offset(beijing), ' ', "")
 }
 
-/// `YYYY-MM-DD<sep>HH:MM:SS<suffix>`.
-fn date_time(t: time::OffsetDateTime, sep: char, suffix: &str) -> String {
+/// `YYYY-MM-DD<sep>HH:MM:SS<suffix>` of `t` as it is (convert the offset first).
+pub fn date_time(t: time::OffsetDateTime, sep: char, suffix: &str) -> String {
     format!(
         "{:04}-{:02}-{:02}{sep}{:02}:{:02}:{:02}{suffix}",
         t.year(),

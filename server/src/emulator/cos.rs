@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
 use super::account::{self, Account};
-use super::api::iso_time;
+use super::api::date_time;
 use super::Emulator;
 use crate::cloud::sign::{cos_sign, signatures_match, CosRequest};
 
@@ -73,7 +73,7 @@ fn bucket_of_host(host: &str) -> Option<&str> {
 
 /// `2020-12-10T03:37:30.000Z`, as COS lists times.
 fn cos_time(t: OffsetDateTime) -> String {
-    format!("{}.000Z", iso_time(t).trim_end_matches('Z'))
+    date_time(t.to_offset(time::UtcOffset::UTC), 'T', ".000Z")
 }
 
 /// An HTTP date (`Thu, 16 May 2019 06:55:53 GMT`), as in `Last-Modified`.

@@ -350,7 +350,8 @@ impl FunctionRow {
         }
     }
 
-    fn summary(&self) -> Value {
+    /// The fields a list item and GetFunction share.
+    fn shared(&self) -> Value {
         json!({
             "FunctionName": self.function_name, "FunctionId": self.function_id,
             "Namespace": self.namespace, "Runtime": self.runtime, "Type": self.r#type,
@@ -358,34 +359,45 @@ impl FunctionRow {
             "Description": self.description, "Tags": [],
             "AddTime": cloud_time(self.created_at), "ModTime": cloud_time(self.updated_at),
             "AsyncRunEnable": "FALSE", "TraceEnable": "FALSE",
-            "ReservedConcurrencyMem": null, "TotalProvisionedConcurrencyMem": 0,
         })
     }
 
-    fn detail(&self) -> Value {
-        let mut v = self.summary();
-        let extra = json!({
-            "Handler": self.handler, "MemorySize": self.memory_size, "Timeout": self.timeout,
-            "InitTimeout": 65, "Environment": {"Variables": self.environment},
-            "Role": self.role, "AvailableStatus": "Available", "Qualifier": "$LATEST",
-            "FunctionVersion": "$LATEST", "CodeInfo": "", "CodeSize": 0,
-            "CodeResult": "success", "CodeError": "", "ErrNo": 0,
-            "Triggers": [], "ClsLogsetId": "", "ClsTopicId": "",
-            "VpcConfig": {"VpcId": "", "SubnetId": ""}, "Layers": [],
-            "DeadLetterConfig": null, "PublicNetConfig": {"PublicNetStatus": "ENABLE", "EipConfig": {"EipStatus": "DISABLE", "EipAddress": null}},
-            "InstallDependency": "FALSE", "L5Enable": "FALSE", "DnsCache": "FALSE",
-            "ImageConfig": null, "ProtocolType": "", "ProtocolParams": null,
-            "InstanceConcurrencyConfig": null, "IntranetConfig": null, "UseGpu": "FALSE",
-            "OnsEnable": "FALSE", "CfsConfig": null, "AccessInfo": null,
-        });
-        if let (Value::Object(base), Value::Object(more)) = (&mut v, extra) {
-            base.extend(more);
-            // A list item's fields that GetFunction does not have.
-            base.remove("ReservedConcurrencyMem");
-            base.remove("TotalProvisionedConcurrencyMem");
-        }
-        v
+    /// A `ListFunctions` item.
+    fn summary(&self) -> Value {
+        with_fields(
+            self.shared(),
+            json!({"ReservedConcurrencyMem": null, "TotalProvisionedConcurrencyMem": 0}),
+        )
     }
+
+    /// `GetFunction`'s answer, but for `Triggers` and the code, which need queries.
+    fn detail(&self) -> Value {
+        with_fields(
+            self.shared(),
+            json!({
+                "Handler": self.handler, "MemorySize": self.memory_size, "Timeout": self.timeout,
+                "InitTimeout": 65, "Environment": {"Variables": self.environment},
+                "Role": self.role, "AvailableStatus": "Available", "Qualifier": "$LATEST",
+                "FunctionVersion": "$LATEST", "CodeInfo": "", "CodeSize": 0,
+                "CodeResult": "success", "CodeError": "", "ErrNo": 0,
+                "ClsLogsetId": "", "ClsTopicId": "",
+                "VpcConfig": {"VpcId": "", "SubnetId": ""}, "Layers": [],
+                "DeadLetterConfig": null, "PublicNetConfig": {"PublicNetStatus": "ENABLE", "EipConfig": {"EipStatus": "DISABLE", "EipAddress": null}},
+                "InstallDependency": "FALSE", "L5Enable": "FALSE", "DnsCache": "FALSE",
+                "ImageConfig": null, "ProtocolType": "", "ProtocolParams": null,
+                "InstanceConcurrencyConfig": null, "IntranetConfig": null, "UseGpu": "FALSE",
+                "OnsEnable": "FALSE", "CfsConfig": null, "AccessInfo": null,
+            }),
+        )
+    }
+}
+
+/// `base` with the fields of `more` added (both JSON objects).
+fn with_fields(mut base: Value, more: Value) -> Value {
+    if let (Value::Object(base), Value::Object(more)) = (&mut base, more) {
+        base.extend(more);
+    }
+    base
 }
 
 fn function_not_found(name: &str) -> ApiError {
