@@ -64,10 +64,45 @@ pub fn user_agent(ua: &str) -> String {
 /// seconds; `None` when malformed.
 pub fn parse_utc_minute(text: &str) -> Option<i64> {
     let (date, clock) = text.trim().split_once('T')?;
-    let mut d = date.splitn(3, '-').map(|p| p.parse::<i64>().ok());
-    let (y, m, day) = (d.next()??, d.next()??, d.next()??);
     let mut c = clock.splitn(3, ':').map(|p| p.parse::<i64>().ok());
     let (h, min) = (c.next()??, c.next()??);
+    unix_secs(date, h, min, 0)
+}
+
+/// A cloud API time in UTC (`2026-11-30T06:35:33Z`, `2026-11-30T06:35:33.000Z`) shown as
+/// Beijing time, `2026-11-30 14:35:33`, the way SCF reports its own times; anything else is
+/// shown as it is.
+pub fn beijing_time(iso: &str) -> String {
+    let parsed = || -> Option<i64> {
+        let (date, clock) = iso.trim().strip_suffix('Z')?.split_once('T')?;
+        let clock = clock.split_once('.').map_or(clock, |(whole, _)| whole);
+        let mut c = clock.splitn(3, ':').map(|p| p.parse::<i64>().ok());
+        let (h, min, sec) = (c.next()??, c.next()??, c.next()??);
+        if !(0..60).contains(&sec) {
+            return None;
+        }
+        unix_secs(date, h, min, sec)
+    };
+    match parsed() {
+        Some(t) => {
+            let t = t + 8 * 3600;
+            let (y, m, d) = civil_from_days(t.div_euclid(86_400));
+            let secs = t.rem_euclid(86_400);
+            format!(
+                "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}",
+                secs / 3600,
+                (secs % 3600) / 60,
+                secs % 60
+            )
+        }
+        None => iso.to_owned(),
+    }
+}
+
+/// `YYYY-MM-DD` and a time of day, checked, to unix seconds.
+fn unix_secs(date: &str, h: i64, min: i64, sec: i64) -> Option<i64> {
+    let mut d = date.splitn(3, '-').map(|p| p.parse::<i64>().ok());
+    let (y, m, day) = (d.next()??, d.next()??, d.next()??);
     if !(1..=12).contains(&m)
         || !(1..=31).contains(&day)
         || !(0..24).contains(&h)
@@ -75,7 +110,7 @@ pub fn parse_utc_minute(text: &str) -> Option<i64> {
     {
         return None;
     }
-    Some(days_from_civil(y, m, day) * 86_400 + h * 3600 + min * 60)
+    Some(days_from_civil(y, m, day) * 86_400 + h * 3600 + min * 60 + sec)
 }
 
 /// (year, month, day) to days since 1970-01-01, after Howard Hinnant's algorithm.
@@ -130,5 +165,18 @@ mod tests {
         assert_eq!(parse_utc_minute("2026-13-01T00:00"), None);
         assert_eq!(parse_utc_minute("garbage"), None);
         assert_eq!(parse_utc_minute(""), None);
+    }
+
+    #[test]
+    fn cloud_times_show_in_beijing_time() {
+        assert_eq!(beijing_time("2026-11-30T06:35:33Z"), "2026-11-30 14:35:33");
+        assert_eq!(
+            beijing_time("2026-12-31T20:00:05.000Z"),
+            "2027-01-01 04:00:05"
+        );
+        // MPS's "not finished" time and anything unparsed stay as they are.
+        assert_eq!(beijing_time("0000-00-00T00:00:00Z"), "0000-00-00T00:00:00Z");
+        assert_eq!(beijing_time("2026-11-30 14:35:33"), "2026-11-30 14:35:33");
+        assert_eq!(beijing_time("2026-11-30T06:35:61Z"), "2026-11-30T06:35:61Z");
     }
 }

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launchBrowser, screenshotDir, hydrated, watchErrors } from './harness.mjs';
+import { startServer, launchBrowser, screenshotDir, hydrated, watchErrors, noLeakedCode } from './harness.mjs';
 
 const OWNER = { email: 'owner@example.com', password: 'owner-password-123' };
 const DEV = { email: 'dev@example.com', password: 'dev-password-456' };
@@ -32,6 +32,7 @@ after(async () => {
 });
 
 async function shot(page, name) {
+  await noLeakedCode(page);
   await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
 }
 

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startServer, launchBrowser, screenshotDir, hydrated, watchErrors } from './harness.mjs';
+import { startServer, launchBrowser, screenshotDir, hydrated, watchErrors, noLeakedCode } from './harness.mjs';
 
 const OWNER = { email: 'flow@example.com', password: 'flow-password-123' };
 
@@ -27,6 +27,7 @@ after(async () => {
 let n = 0;
 async function shot(page, name) {
   n += 1;
+  await noLeakedCode(page);
   await page.screenshot({ path: join(shots, `${String(n).padStart(2, '0')}-${name}.png`), fullPage: true });
 }
 
@@ -158,6 +159,7 @@ test('classic pages: function from template, MPS trigger with role authorization
   await page.waitForURL('**/mps**');
   await hydrated(page);
   assert.equal(await page.locator('#task-object').inputValue(), 'input/sample.mp4');
+  const bucket = await page.locator('#task-input-bucket').inputValue();
   await page.locator('#start-task').click();
   const row = page.locator('#task-table tr[data-task-id]').first();
   await row.waitFor();
@@ -177,6 +179,40 @@ test('classic pages: function from template, MPS trigger with role authorization
   assert.ok(logText.includes(taskId), 'the log names the TaskId');
   assert.match(logText, /summary stored: cos:\/\//);
   await shot(page, 'log-query');
+
+  // Paging: 20 more tasks make 21 invocations, two pages of the log query.
+  const taskForm = {
+    rid: '8', kind: 'WorkflowTask', input_bucket: bucket, input_region: 'ap-beijing',
+    object: 'input/sample.mp4', output_bucket: bucket, output_region: 'ap-beijing',
+    output_dir: '/output/', transcode: 'false', snapshot: 'true', clip_start: '0', clip_end: '0',
+  };
+  for (let i = 0; i < 20; i += 1) {
+    const started = await page.request.post(server.base + '/api/start_mps_task', { form: taskForm });
+    assert.equal(started.status(), 200, await started.text());
+  }
+  const allLogs = new URL(page.url());
+  allLogs.searchParams.delete('keyword');
+  await page.goto(allLogs.toString());
+  await hydrated(page);
+  const pager = page.locator('#log-pager');
+  for (let tries = 0; !(await pager.getByText('1 / 2').isVisible()); tries += 1) {
+    assert.ok(tries < 60, 'all 21 invocations are logged within a minute');
+    await page.waitForTimeout(1000);
+    await page.locator('#log-search').click();
+    await page.locator('#log-list, .empty-state').first().waitFor();
+  }
+  assert.equal(await page.locator('.log-row').count(), 20);
+  const prev = pager.getByRole('button', { name: 'Previous' });
+  const next = pager.getByRole('button', { name: 'Next' });
+  assert.ok(await prev.isDisabled());
+  await next.click();
+  await pager.getByText('2 / 2').waitFor();
+  assert.equal(await page.locator('.log-row').count(), 1);
+  assert.ok(await next.isDisabled());
+  await prev.click();
+  await pager.getByText('1 / 2').waitFor();
+  assert.equal(await page.locator('.log-row').count(), 20);
+  await shot(page, 'log-query-paged');
 
   // The summary in COS: browse to it and preview it.
   await nav(page).getByRole('link', { name: 'Object storage' }).click();
@@ -198,7 +234,7 @@ test('classic pages: function from template, MPS trigger with role authorization
 
   // The audit log lists what was done, with RequestIds.
   await nav(page).getByRole('link', { name: 'Audit log' }).click();
-  await page.locator('#audit-table').getByText('Task started').waitFor();
+  await page.locator('#audit-table').getByText('Task started').first().waitFor();
   await page.locator('#audit-table').getByText('Trigger bound').waitFor();
   await shot(page, 'audit');
 

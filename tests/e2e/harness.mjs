@@ -113,6 +113,22 @@ export async function hydrated(page) {
 }
 
 /**
+ * Fails when the page shows source code as text: an attribute expression such as
+ * `disabled=a >= b` in a `view!` ends the tag at `>`, and the rest of it, event handler
+ * and all, becomes the element's text.
+ */
+export async function noLeakedCode(page) {
+  // Code the page shows on purpose (a function's source, a log) is left out.
+  const text = await page.evaluate(() => {
+    const body = document.body.cloneNode(true);
+    body.querySelectorAll('script, style, pre, code, textarea').forEach((el) => el.remove());
+    return body.textContent;
+  });
+  const leak = text.match(/move \|[^|]*\||on:[a-z]+=|\.(update|set|get)\(|=> view!/);
+  if (leak) throw new Error(`${page.url()} shows code as text: …${text.slice(Math.max(0, leak.index - 60), leak.index + 60)}…`);
+}
+
+/**
  * Collects console errors and uncaught exceptions of every page in `context` (hydration
  * mismatches and wasm panics land there); returns the list to assert on.
  */

@@ -61,7 +61,7 @@ pub fn AuditPage() -> impl IntoView {
                             </tbody>
                         </table>
                         <nav class="pager" aria-label=t(lang, "pager.label")>
-                            <button type="button" class="btn btn-small" disabled=move || page.get() <= 1 on:click=move |_| page.update(|p| *p = p.saturating_sub(1).max(1))>{t(lang, "pager.prev")}</button>
+                            <button type="button" class="btn btn-small" disabled=move || { page.get() <= 1 } on:click=move |_| page.update(|p| *p = p.saturating_sub(1).max(1))>{t(lang, "pager.prev")}</button>
                             <span>{move || page.get()}</span>
                             <button type="button" class="btn btn-small" disabled=!more on:click=move |_| page.update(|p| *p += 1)>{t(lang, "pager.next")}</button>
                         </nav>

@@ -9,7 +9,7 @@ use crate::api::cloud_types::{ObjectPreview, ObjectRow};
 use crate::api::cos::{bucket_ok, cos_buckets, cos_objects, cos_preview, download_href, key_ok};
 use crate::components::cursor_pager::{CursorPager, PageCursor};
 use crate::components::states::{EmptyState, ErrorBanner, Loading};
-use crate::format::url_encode;
+use crate::format::{beijing_time, url_encode};
 use crate::i18n::{t, use_lang, Lang};
 use crate::routes;
 
@@ -128,7 +128,7 @@ fn BucketList() -> impl IntoView {
                                     <tr data-bucket=b.name.clone()>
                                         <td><A href=href attr:class="mono">{name}</A></td>
                                         <td>{region_label(lang, &b.region)}</td>
-                                        <td>{b.created.clone()}</td>
+                                        <td>{beijing_time(&b.created)}</td>
                                     </tr>
                                 }
                             }).collect_view()}
@@ -221,7 +221,7 @@ fn ObjectLine(o: ObjectRow, loc: CosLoc) -> impl IntoView {
         <tr data-key=o.key.clone()>
             <td><A href=loc.href(&loc.prefix, &o.key) attr:class="mono object-link">{name}</A></td>
             <td>{size_text(o.size)}</td>
-            <td>{o.modified.clone()}</td>
+            <td>{beijing_time(&o.modified)}</td>
             <td>
                 <a class="btn btn-small" href=download_href(&loc.bucket, &loc.region, &o.key) rel="external" download="">
                     {t(lang, "cos.download")}

@@ -18,7 +18,7 @@ use crate::components::poll::poll_while;
 use crate::components::region_bar::{region_name, DEFAULT_RID};
 use crate::components::states::{EmptyState, ErrorBanner, Loading};
 use crate::contexts::{use_me, use_toasts};
-use crate::format::url_encode;
+use crate::format::{beijing_time, url_encode};
 use crate::i18n::{error_text, t, use_lang, Lang};
 use crate::pages::cos::object_href;
 use crate::routes;
@@ -314,7 +314,7 @@ fn TaskLine(task: TaskRow, bindings: Vec<MpsBinding>, lang: Lang) -> impl IntoVi
                 <span class=status_class(&task.status, task.err_code)>{task.status.clone()}</span>
                 {(!task.message.is_empty()).then(|| view! { <div class="muted small">{task.message.clone()}</div> })}
             </td>
-            <td>{task.create_time.clone()}</td>
+            <td>{beijing_time(&task.create_time)}</td>
             <td>
                 {match invocation {
                     Some(href) if finished => view! { <A href=href attr:class="task-invocation">{t(lang, "mps.see_invocation")}</A> }.into_any(),

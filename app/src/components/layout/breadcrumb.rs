@@ -12,6 +12,13 @@ pub fn trail(path: &str) -> Vec<&'static str> {
         routes::NEW_TEAM => vec!["nav.group_team", "nav.new_team"],
         routes::SESSIONS => vec!["nav.group_account", "nav.sessions"],
         routes::CLOUD_ACCOUNT => vec!["nav.group_settings", "nav.cloud"],
+        routes::WIZARD => vec!["nav.group_cloud", "nav.wizard"],
+        routes::FUNCTIONS | routes::FUNCTION_NEW | routes::FUNCTION_DETAIL => {
+            vec!["nav.group_cloud", "nav.functions"]
+        }
+        routes::MPS => vec!["nav.group_cloud", "nav.mps"],
+        routes::COS => vec!["nav.group_cloud", "nav.cos"],
+        routes::AUDIT => vec!["nav.group_cloud", "nav.audit"],
         _ => vec![],
     }
 }
@@ -44,6 +51,10 @@ mod tests {
         assert_eq!(
             trail("/team/members/"),
             vec!["nav.group_team", "nav.members"]
+        );
+        assert_eq!(
+            trail("/scf/function"),
+            vec!["nav.group_cloud", "nav.functions"]
         );
         assert!(trail("/").is_empty());
     }

@@ -53,7 +53,6 @@ pub fn LogsTab(f: FnLoc) -> impl IntoView {
     let request_id = RwSignal::new(initial_request);
     let keyword = RwSignal::new(initial_keyword);
     let outcome = RwSignal::new("all".to_owned());
-    let page = RwSignal::new(1u32);
     let live = RwSignal::new(false);
     // Live tail: refetch every 3 s while on; the preset range slides with now.
     let tick = poll_while(move || live.get(), Duration::from_secs(3));
@@ -67,8 +66,11 @@ pub fn LogsTab(f: FnLoc) -> impl IntoView {
         outcome: "all".to_owned(),
         page: 1,
     });
+    // Counts Searches, so that searching again with the same filters asks again (the
+    // resource compares its key and would not).
+    let searches = RwSignal::new(0u32);
     let apply = move || {
-        page.set(1);
+        searches.update(|n| *n = n.wrapping_add(1));
         applied.set(Filters {
             range: range.get_untracked(),
             start: start.get_untracked(),
@@ -81,8 +83,8 @@ pub fn LogsTab(f: FnLoc) -> impl IntoView {
     };
     let key = f.clone();
     let logs = Resource::new(
-        move || (key.clone(), applied.get(), tick.get()),
-        |(f, q, _)| {
+        move || (key.clone(), applied.get(), tick.get(), searches.get()),
+        |(f, q, _, _)| {
             // Typed in Beijing time (UTC+8), as SCF shows the invocations.
             let beijing = |text: &str| parse_utc_minute(text).map_or(0, |t| t - BEIJING_OFFSET);
             let (start, end) = (beijing(&q.start), beijing(&q.end));
@@ -114,29 +116,42 @@ pub fn LogsTab(f: FnLoc) -> impl IntoView {
     });
     view! {
         <form class="filters" id="log-filters" on:submit=move |ev| { ev.prevent_default(); apply(); }>
-            <label for="log-range">{t(lang, "logs.range")}</label>
-            <select id="log-range" on:change=move |ev| range.set(event_target_value(&ev))>
-                {RANGES.iter().map(|(k, _)| *k).chain(["custom"]).map(|k| view! {
-                    <option value=k selected=move || range.get() == k>{range_label(lang, k)}</option>
-                }).collect_view()}
-            </select>
+            // Each label stays on one line with its field when the filters wrap.
+            <span class="filter">
+                <label for="log-range">{t(lang, "logs.range")}</label>
+                <select id="log-range" on:change=move |ev| range.set(event_target_value(&ev))>
+                    {RANGES.iter().map(|(k, _)| *k).chain(["custom"]).map(|k| view! {
+                        <option value=k selected=move || range.get() == k>{range_label(lang, k)}</option>
+                    }).collect_view()}
+                </select>
+            </span>
             <Show when=move || range.get() == "custom">
-                <label for="log-start">{t(lang, "logs.start")}</label>
-                <input id="log-start" type="datetime-local" prop:value=move || start.get() on:input=move |ev| start.set(event_target_value(&ev))/>
-                <label for="log-end">{t(lang, "logs.end")}</label>
-                <input id="log-end" type="datetime-local" prop:value=move || end.get() on:input=move |ev| end.set(event_target_value(&ev))/>
-                <span class="muted">"UTC+8"</span>
+                <span class="filter">
+                    <label for="log-start">{t(lang, "logs.start")}</label>
+                    <input id="log-start" type="datetime-local" prop:value=move || start.get() on:input=move |ev| start.set(event_target_value(&ev))/>
+                </span>
+                <span class="filter">
+                    <label for="log-end">{t(lang, "logs.end")}</label>
+                    <input id="log-end" type="datetime-local" prop:value=move || end.get() on:input=move |ev| end.set(event_target_value(&ev))/>
+                    <span class="muted">"UTC+8"</span>
+                </span>
             </Show>
-            <label for="log-request">"RequestId"</label>
-            <input id="log-request" type="search" maxlength="128" class="mono" prop:value=move || request_id.get() on:input=move |ev| request_id.set(event_target_value(&ev))/>
-            <label for="log-keyword">{t(lang, "logs.keyword")}</label>
-            <input id="log-keyword" type="search" maxlength="200" prop:value=move || keyword.get() on:input=move |ev| keyword.set(event_target_value(&ev))/>
-            <label for="log-outcome">{t(lang, "logs.outcome")}</label>
-            <select id="log-outcome" on:change=move |ev| outcome.set(event_target_value(&ev))>
-                <option value="all">{t(lang, "logs.all")}</option>
-                <option value="success">{t(lang, "logs.success")}</option>
-                <option value="failure">{t(lang, "logs.failure")}</option>
-            </select>
+            <span class="filter">
+                <label for="log-request">"RequestId"</label>
+                <input id="log-request" type="search" maxlength="128" class="mono" prop:value=move || request_id.get() on:input=move |ev| request_id.set(event_target_value(&ev))/>
+            </span>
+            <span class="filter">
+                <label for="log-keyword">{t(lang, "logs.keyword")}</label>
+                <input id="log-keyword" type="search" maxlength="200" prop:value=move || keyword.get() on:input=move |ev| keyword.set(event_target_value(&ev))/>
+            </span>
+            <span class="filter">
+                <label for="log-outcome">{t(lang, "logs.outcome")}</label>
+                <select id="log-outcome" on:change=move |ev| outcome.set(event_target_value(&ev))>
+                    <option value="all">{t(lang, "logs.all")}</option>
+                    <option value="success">{t(lang, "logs.success")}</option>
+                    <option value="failure">{t(lang, "logs.failure")}</option>
+                </select>
+            </span>
             <button type="submit" class="btn btn-primary" id="log-search">{t(lang, "action.search")}</button>
             <label class="inline-check">
                 <input type="checkbox" id="log-live" prop:checked=move || live.get() on:change=move |ev| live.set(event_target_checked(&ev))/>
@@ -165,12 +180,12 @@ pub fn LogsTab(f: FnLoc) -> impl IntoView {
                             </div>
                             {p.items.into_iter().map(|row| view! { <LogEntry row=row lang=lang/> }).collect_view()}
                         </div>
-                        <nav class="pager" aria-label=t(lang, "pager.label")>
-                            <button type="button" class="btn btn-small" disabled=current <= 1 on:click=move |_| applied.update(|q| q.page = q.page.saturating_sub(1).max(1))>
+                        <nav class="pager" id="log-pager" aria-label=t(lang, "pager.label")>
+                            <button type="button" class="btn btn-small" disabled={current <= 1} on:click=move |_| applied.update(|q| q.page = q.page.saturating_sub(1).max(1))>
                                 {t(lang, "pager.prev")}
                             </button>
                             <span>{format!("{current} / {pages}")}</span>
-                            <button type="button" class="btn btn-small" disabled=u64::from(current) >= pages on:click=move |_| applied.update(|q| q.page += 1)>
+                            <button type="button" class="btn btn-small" disabled={u64::from(current) >= pages} on:click=move |_| applied.update(|q| q.page += 1)>
                                 {t(lang, "pager.next")}
                             </button>
                         </nav>
