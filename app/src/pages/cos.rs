@@ -196,7 +196,7 @@ fn ObjectBrowser(loc: CosLoc) -> impl IntoView {
                                     let name = f.strip_prefix(&l.prefix).unwrap_or(&f).to_owned();
                                     view! {
                                         <tr class="folder" data-prefix=f.clone()>
-                                            <td><A href=l.href(&f, "") attr:class="mono">{format!("📁 {name}")}</A></td>
+                                            <td><A href=l.href(&f, "") attr:class="mono">{name}</A></td>
                                             <td>"—"</td><td>"—"</td><td></td>
                                         </tr>
                                     }
