@@ -53,9 +53,15 @@ impl Toasts {
         self.push(ToastKind::Success, text.into());
     }
 
-    /// Shows an error toast; errors stay until dismissed.
+    /// Shows an error toast; errors stay until dismissed or the page is left.
     pub fn error(&self, text: impl Into<String>) {
         self.push(ToastKind::Error, text.into());
+    }
+
+    /// Removes every error toast.
+    pub fn clear_errors(&self) {
+        self.items
+            .update(|items| items.retain(|t| t.kind != ToastKind::Error));
     }
 
     /// Removes a toast.

@@ -325,6 +325,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("trigger.account_wide", "Event types are account-wide: each can be bound to one function only.", "事件类型为账号级：每类事件只能绑定一个函数。"),
     ("trigger.held_by", "This event type is already bound to", "该事件类型已绑定到"),
     ("trigger.held_hint", "delete that trigger first.", "请先删除该触发器。"),
+    ("trigger.held_here", "This function already has a trigger for this event type.", "该函数已有此事件类型的触发器。"),
     ("trigger.delete_title", "Delete this trigger?", "确认删除此触发器？"),
     ("trigger.delete_message", "Events will no longer reach the function. Trigger:", "事件将不再触发此函数。触发器："),
     ("roles.title", "Service roles", "服务角色"),

@@ -146,6 +146,18 @@ test('classic pages: function from template, MPS trigger with role authorization
   await page.locator('#trigger-table').getByRole('cell', { name: 'WorkflowTask', exact: true }).waitFor();
   await shot(page, 'trigger-bound');
 
+  // Opened again, the dialog starts on the event type still free; the bound one says so.
+  await page.locator('#create-trigger').click();
+  await dialog.waitFor();
+  await dialog.locator('li[data-role="MPS_QcsRole"][data-authorized="true"]').waitFor();
+  await page.waitForFunction(() => document.querySelector('#event-type').value === 'EditMediaTask');
+  assert.ok(await page.locator('#submit-trigger').isEnabled());
+  await page.locator('#event-type').selectOption('WorkflowTask');
+  await page.locator('#event-holder', { hasText: 'This function already has a trigger for this event type.' }).waitFor();
+  assert.ok(await page.locator('#submit-trigger').isDisabled());
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+
   // A link to an invocation not logged yet: the log query waits for it with the live tail.
   const waiting = new URL(page.url());
   waiting.searchParams.set('tab', 'logs');

@@ -98,8 +98,11 @@ fn StartTask(rid: Memo<u32>, started: RwSignal<u32>) -> impl IntoView {
             toasts.success(format!("{} {task_id}", t(lang, "mps.started")));
             started.update(|n| *n += 1);
         }
-        Some(Err(e)) => toasts.error(error_text(lang, &e)),
-        None => {}
+        // An error of a field on the form shows next to it; the others as a toast.
+        Some(Err(e)) if !e.field().is_some_and(|f| FORM_FIELDS.contains(&f)) => {
+            toasts.error(error_text(lang, &e))
+        }
+        _ => {}
     });
     let error = unit_result(start.value());
     // The first bucket is the default input and output.
@@ -296,6 +299,16 @@ fn TaskList(rid: Memo<u32>, started: RwSignal<u32>) -> impl IntoView {
         </section>
     }
 }
+
+/// The task form's fields that show their own errors.
+const FORM_FIELDS: [&str; 6] = [
+    "input_bucket",
+    "object",
+    "output_bucket",
+    "output_dir",
+    "clip_end",
+    "transcode",
+];
 
 #[component]
 fn TaskLine(task: TaskRow, bindings: Vec<MpsBinding>, lang: Lang) -> impl IntoView {

@@ -5,10 +5,11 @@ mod top_bar;
 
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect};
+use leptos_router::hooks::use_location;
 
 use crate::api::types::SessionInfo;
 use crate::components::states::{ErrorBanner, Loading};
-use crate::contexts::use_session;
+use crate::contexts::{use_session, use_toasts};
 use crate::error::AppError;
 use crate::routes;
 use breadcrumb::Breadcrumb;
@@ -19,6 +20,16 @@ use top_bar::TopBar;
 #[component]
 pub fn ConsoleLayout() -> impl IntoView {
     let session = use_session();
+    // An error toast belongs to the page it was raised on: leaving that page clears it.
+    let toasts = use_toasts();
+    let path = use_location().pathname;
+    Effect::new(move |prev: Option<String>| {
+        let now = path.get();
+        if prev.is_some_and(|p| p != now) {
+            toasts.clear_errors();
+        }
+        now
+    });
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {

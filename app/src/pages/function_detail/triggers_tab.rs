@@ -15,17 +15,32 @@ use crate::components::states::{EmptyState, ErrorBanner, Loading};
 use crate::contexts::{use_me, use_toasts};
 use crate::i18n::{error_text, t, use_lang, Lang};
 
-/// Who holds `event_type`, when it is not the function `f`.
-pub fn held_elsewhere<'a>(
-    bindings: &'a [MpsBinding],
+/// Who holds an event type already: each is bound to one function per account.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Holder {
+    /// The function whose trigger dialog this is.
+    This,
+    /// Another function.
+    Other(MpsBinding),
+}
+
+/// Who holds `event_type`, if anyone, seen from the function `f` in `region`.
+pub fn holder(
+    bindings: &[MpsBinding],
     event_type: &str,
     f: &FnLoc,
     region: &str,
-) -> Option<&'a MpsBinding> {
-    bindings.iter().find(|b| {
-        b.event_type == event_type
-            && !(b.region == region && b.namespace == f.ns && b.function_name == f.name)
-    })
+) -> Option<Holder> {
+    bindings
+        .iter()
+        .find(|b| b.event_type == event_type)
+        .map(|b| {
+            if b.region == region && b.namespace == f.ns && b.function_name == f.name {
+                Holder::This
+            } else {
+                Holder::Other(b.clone())
+            }
+        })
 }
 
 fn event_label(lang: Lang, event_type: &str) -> &'static str {
@@ -158,13 +173,30 @@ fn CreateTriggerDialog(
         .map(|r| r.id)
         .unwrap_or_default();
     let f_holder = f.clone();
-    let holder = move || {
+    let held = move || {
         bindings
             .get()
             .and_then(Result::ok)
-            .and_then(|bs| held_elsewhere(&bs, &event_type.get(), &f_holder, region).cloned())
+            .and_then(|bs| holder(&bs, &event_type.get(), &f_holder, region))
     };
-    let holder_for_submit = holder.clone();
+    // Start on the first event type that is still free, once the bindings are known.
+    let f_free = f.clone();
+    Effect::new(move |chosen: Option<bool>| {
+        if chosen == Some(true) {
+            return true;
+        }
+        let Some(Ok(bs)) = bindings.get() else {
+            return false;
+        };
+        if let Some(free) = MPS_EVENT_TYPES
+            .into_iter()
+            .find(|e| holder(&bs, e, &f_free, region).is_none())
+        {
+            event_type.set(free.to_owned());
+        }
+        true
+    });
+    let held_for_submit = held.clone();
 
     view! {
         <div class="modal-backdrop" on:keydown=move |ev| if ev.key() == "Escape" { open.set(false) }>
@@ -182,9 +214,12 @@ fn CreateTriggerDialog(
                         }).collect_view()}
                     </select>
                     <p class="field-hint">{t(lang, "trigger.account_wide")}</p>
-                    {move || holder().map(|b| view! {
+                    {move || held().map(|h| view! {
                         <p class="notice notice-warn" id="event-holder">
-                            {format!("{} {}/{}/{} — {}", t(lang, "trigger.held_by"), b.region, b.namespace, b.function_name, t(lang, "trigger.held_hint"))}
+                            {match h {
+                                Holder::This => t(lang, "trigger.held_here").to_owned(),
+                                Holder::Other(b) => format!("{} {}/{}/{} — {}", t(lang, "trigger.held_by"), b.region, b.namespace, b.function_name, t(lang, "trigger.held_hint")),
+                            }}
                         </p>
                     })}
                     <FieldError result=result field="event_type"/>
@@ -199,7 +234,7 @@ fn CreateTriggerDialog(
                         type="button"
                         class="btn btn-primary"
                         id="submit-trigger"
-                        disabled=move || !roles_ok.get() || holder_for_submit().is_some() || bind.pending().get()
+                        disabled=move || !roles_ok.get() || held_for_submit().is_some() || bind.pending().get()
                         on:click=move |_| {
                             bind.dispatch(CreateMpsTrigger {
                                 rid: f.rid,
@@ -222,7 +257,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_binding_of_this_function_is_not_elsewhere() {
+    fn tells_this_function_from_another() {
         let f = FnLoc {
             rid: 8,
             ns: "default".into(),
@@ -234,9 +269,20 @@ mod tests {
             namespace: "default".into(),
             function_name: name.into(),
         };
-        assert!(held_elsewhere(&[b("A")], "WorkflowTask", &f, "ap-beijing").is_none());
-        assert!(held_elsewhere(&[b("B")], "WorkflowTask", &f, "ap-beijing").is_some());
-        assert!(held_elsewhere(&[b("B")], "EditMediaTask", &f, "ap-beijing").is_none());
+        assert_eq!(
+            holder(&[b("A")], "WorkflowTask", &f, "ap-beijing"),
+            Some(Holder::This)
+        );
+        assert_eq!(
+            holder(&[b("B")], "WorkflowTask", &f, "ap-beijing"),
+            Some(Holder::Other(b("B")))
+        );
+        assert_eq!(holder(&[b("B")], "EditMediaTask", &f, "ap-beijing"), None);
+        // The same name in another region is another function.
+        assert!(matches!(
+            holder(&[b("A")], "WorkflowTask", &f, "ap-shanghai"),
+            Some(Holder::Other(_))
+        ));
     }
 }
 
