@@ -414,6 +414,8 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("err.no_team", "Join or create a team first.", "请先加入或新建团队。"),
     ("action.refresh", "Refresh", "刷新"),
     ("role.read_only", "Your role can only view.", "你的角色只能查看。"),
+    ("role.your_role", "Your role", "你的角色"),
+    ("role.read_only_notice", "can view this page but not change anything. An owner or admin can make you a Developer.", "只能查看此页，不能修改。所有者或管理员可将你设为开发者。"),
     ("nav.wizard", "Setup wizard", "快速配置"),
     ("nav.mps", "Media processing", "媒体处理"),
     ("nav.cos", "Object storage", "对象存储"),

@@ -1,8 +1,10 @@
 //! Empty, loading and error states, so every list and page shows them the same way.
 use leptos::prelude::*;
 
+use crate::api::types::Role;
+use crate::contexts::use_me;
 use crate::error::AppError;
-use crate::i18n::{error_text, t, use_lang};
+use crate::i18n::{error_text, role_label, t, use_lang};
 
 /// Shown while data loads.
 #[component]
@@ -51,4 +53,19 @@ pub fn ErrorBanner(error: AppError) -> impl IntoView {
             {detail.map(|d| view! { <p class="state-hint mono">{d}</p> })}
         </div>
     }
+}
+
+/// On a page that changes things, says so when the member's role can only view (the
+/// page's buttons are disabled for it); renders nothing for other roles.
+#[component]
+pub fn ReadOnlyNotice() -> impl IntoView {
+    let lang = use_lang();
+    let role = use_me().role().unwrap_or(Role::Viewer);
+    (!role.can_edit()).then(|| {
+        view! {
+            <p class="notice notice-warn" id="read-only-notice" role="note">
+                {format!("{} ({}) {}", t(lang, "role.your_role"), role_label(lang, role), t(lang, "role.read_only_notice"))}
+            </p>
+        }
+    })
 }

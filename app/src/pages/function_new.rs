@@ -6,10 +6,12 @@ use leptos_router::hooks::use_navigate;
 
 use crate::api::cloud_types::TemplateCard;
 use crate::api::functions::{get_template, list_templates, CreateFunction};
+use crate::api::types::Role;
 use crate::api::wizard::get_wizard_state;
 use crate::components::form::{unit_result, FieldError, FormError};
 use crate::components::region_bar::{region_name, use_scf_loc};
-use crate::components::states::{EmptyState, ErrorBanner, Loading};
+use crate::components::states::{EmptyState, ErrorBanner, Loading, ReadOnlyNotice};
+use crate::contexts::use_me;
 use crate::i18n::{error_text, t, use_lang, Lang};
 use crate::pages::function_progress::{follow_creation, CreationProgress};
 use crate::{fuzzy, regions, routes, scf_rules};
@@ -56,6 +58,7 @@ pub fn default_variables(c: &TemplateCard, demo_bucket: &str) -> String {
 #[component]
 pub fn FunctionNewPage() -> impl IntoView {
     let lang = use_lang();
+    let can_edit = use_me().role().unwrap_or(Role::Viewer).can_edit();
     let loc = use_scf_loc();
     let navigate = use_navigate();
     let templates = Resource::new(|| (), |_| list_templates());
@@ -169,6 +172,7 @@ pub fn FunctionNewPage() -> impl IntoView {
             <h1>{t(lang, "scf.new_title")}</h1>
             <p class="muted">{move || format!("{} · {} {}", region_label(), t(lang, "scf.namespace"), loc.get().ns)}</p>
         </div>
+        <ReadOnlyNotice/>
         <ol class="steps" aria-label=t(lang, "steps.label")>
             <li class:current=move || step.get() == 1>{t(lang, "scf.step_basic")}</li>
             <li class:current=move || step.get() == 2>{t(lang, "scf.step_config")}</li>
@@ -301,6 +305,9 @@ pub fn FunctionNewPage() -> impl IntoView {
                 <p class="field-hint">{t(lang, "scf.exec_role_hint")}</p>
             </div>
             <FormError result=result/>
+            // Only once created: the progress resource is browser-only, and read on the
+            // server it would hold the whole page's render at its loading state.
+            <Show when=move || created.get()>
             {move || progress.get().flatten().map(|r| match r {
                 Ok(f) if f.status != "Creating" && f.status != "Active" => view! {
                     <p class="form-error" role="alert" id="create-failed">
@@ -315,9 +322,10 @@ pub fn FunctionNewPage() -> impl IntoView {
                 }.into_any(),
                 Err(e) => view! { <ErrorBanner error=e/> }.into_any(),
             })}
+            </Show>
             <div class="form-actions">
                 <button type="button" class="btn" on:click=move |_| step.set(1)>{t(lang, "action.back")}</button>
-                <button type="button" class="btn btn-primary" id="complete" disabled=move || create.pending().get() || created.get() on:click=complete>
+                <button type="button" class="btn btn-primary" id="complete" disabled=move || !can_edit || create.pending().get() || created.get() on:click=complete>
                     {t(lang, "action.complete")}
                 </button>
             </div>

@@ -16,7 +16,7 @@ use crate::components::cursor_pager::{CursorPager, PageCursor};
 use crate::components::form::{unit_result, FieldError};
 use crate::components::poll::poll_while;
 use crate::components::region_bar::{region_name, DEFAULT_RID};
-use crate::components::states::{EmptyState, ErrorBanner, Loading};
+use crate::components::states::{EmptyState, ErrorBanner, Loading, ReadOnlyNotice};
 use crate::contexts::{use_me, use_toasts};
 use crate::format::{beijing_time, url_encode};
 use crate::i18n::{error_text, t, use_lang, Lang};
@@ -163,6 +163,7 @@ fn StartTask(rid: Memo<u32>, started: RwSignal<u32>) -> impl IntoView {
     view! {
         <section class="card">
             <h2>{t(lang, "mps.start_title")}</h2>
+            <ReadOnlyNotice/>
             <Transition fallback=Loading>
                 {move || buckets.get().map(|r| match r {
                     Err(error) => view! { <ErrorBanner error=error/> }.into_any(),

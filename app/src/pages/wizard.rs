@@ -23,7 +23,7 @@ use crate::api::wizard::{get_wizard_state, SaveWizard};
 use crate::components::form::{unit_result, FieldError, FormError};
 use crate::components::poll::poll_while;
 use crate::components::region_bar::region_name;
-use crate::components::states::{ErrorBanner, Loading};
+use crate::components::states::{ErrorBanner, Loading, ReadOnlyNotice};
 use crate::contexts::use_me;
 use crate::error::AppError;
 use crate::i18n::{error_text, t, use_lang, Lang};
@@ -96,6 +96,7 @@ pub fn WizardPage() -> impl IntoView {
             <h1>{t(lang, "wizard.title")}</h1>
         </div>
         <p class="muted">{t(lang, "wizard.intro")}</p>
+        <ReadOnlyNotice/>
         <FormError result=unit_result(save.value())/>
         // The steps render in the browser only (after hydration): they are made of nested
         // resources that server rendering could not line up with the client's.

@@ -248,6 +248,42 @@ async fn template_function_trigger_and_audit() {
         Some(1),
         "the viewer changed nothing"
     );
+    // Every console page is rendered on the server, not left at a loading state for the
+    // browser to fill in.
+    for page in [
+        "/",
+        "/wizard",
+        "/scf/functions?rid=8&ns=default",
+        "/scf/functions/new?rid=8&ns=default",
+        "/scf/function?rid=8&ns=default&name=MPSAnalysis&tab=config",
+        "/scf/function?rid=8&ns=default&name=MPSAnalysis&tab=code",
+        "/scf/function?rid=8&ns=default&name=MPSAnalysis&tab=triggers",
+        "/scf/function?rid=8&ns=default&name=MPSAnalysis&tab=logs",
+        "/mps?rid=8",
+        "/cos",
+        "/audit",
+        "/team/members",
+        "/team/new",
+        "/settings/cloud",
+        "/account/sessions",
+    ] {
+        let res = owner.get(page).await;
+        assert_eq!(res.status(), StatusCode::OK, "{page}");
+        let html = res.text().await.expect("page");
+        let body = html.split("<main").nth(1).unwrap_or_default();
+        assert!(body.contains("<h1"), "{page} has no heading: {body:.600}");
+    }
+    // The pages that change things tell a viewer why their buttons are disabled.
+    for page in [
+        "/mps?rid=8",
+        "/wizard",
+        "/scf/functions/new?rid=8&ns=default",
+    ] {
+        let html = viewer.get(page).await.text().await.expect("page");
+        assert!(html.contains(r#"id="read-only-notice""#), "{page}");
+        let html = owner.get(page).await.text().await.expect("page");
+        assert!(!html.contains(r#"id="read-only-notice""#), "{page}");
+    }
 
     // Deleting the trigger frees the event type for the other function.
     let name = r.body[0]["name"].as_str().expect("trigger name").to_owned();
