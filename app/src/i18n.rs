@@ -235,6 +235,8 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("overview.step_trigger", "The MPS trigger fires", "MPS 触发器被触发"),
     ("overview.step_scf", "The cloud function runs and logs what happened", "云函数运行并记录日志"),
     ("overview.step_cos", "Its results land in COS", "结果写入 COS"),
+    ("overview.wizard_hint", "New here? The setup wizard creates the function, binds the MPS trigger and runs a test task, step by step.", "第一次使用？快速配置向导会一步步创建函数、绑定 MPS 触发器并运行测试任务。"),
+    ("overview.open_wizard", "Start the setup wizard", "开始快速配置"),
     ("overview.members_hint", "Invite teammates and give them a role.", "邀请团队成员并为其分配角色。"),
     ("notfound.title", "Page not found", "页面不存在"),
     ("notfound.home", "Back to the console", "返回控制台"),

@@ -244,6 +244,15 @@ test('classic pages: function from template, MPS trigger with role authorization
   await page.locator('#preview-close').click();
   await preview.waitFor({ state: 'hidden' });
 
+  // A video previews as a player, streamed through the console.
+  await page.goto(`${server.base}/cos?bucket=${bucket}&region=ap-beijing&prefix=input/`);
+  await hydrated(page);
+  await page.locator('a.object-link', { hasText: 'sample.mp4' }).click();
+  await page.locator('#preview-video').waitFor();
+  await page.waitForFunction(() => document.querySelector('#preview-video').duration > 0);
+  await page.locator('#preview-close').click();
+  await preview.waitFor({ state: 'hidden' });
+
   // The audit log lists what was done, with RequestIds.
   await nav(page).getByRole('link', { name: 'Audit log' }).click();
   await page.locator('#audit-table').getByText('Task started').first().waitFor();

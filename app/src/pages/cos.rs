@@ -244,6 +244,7 @@ fn PreviewDialog(loc: CosLoc) -> impl IntoView {
     let close = move || navigate(&close_href, Default::default());
     let close_key = close.clone();
     let download = download_href(&loc.bucket, &loc.region, &loc.key);
+    let media = download.clone();
     view! {
         <div class="modal-backdrop" on:keydown=move |ev| if ev.key() == "Escape" { close_key() }>
             <div class="modal modal-wide" role="dialog" aria-modal="true" aria-labelledby="preview-title" id="object-preview">
@@ -251,7 +252,7 @@ fn PreviewDialog(loc: CosLoc) -> impl IntoView {
                 <Transition fallback=Loading>
                     {move || preview.get().map(|r| match r {
                         Err(error) => view! { <ErrorBanner error=error/> }.into_any(),
-                        Ok(p) => view! { <PreviewBody p=p lang=lang/> }.into_any(),
+                        Ok(p) => view! { <PreviewBody p=p media=media.clone() lang=lang/> }.into_any(),
                     })}
                 </Transition>
                 <div class="modal-actions">
@@ -263,8 +264,9 @@ fn PreviewDialog(loc: CosLoc) -> impl IntoView {
     }
 }
 
+/// What the preview shows of `p`; `media` is where a video or audio object is played from.
 #[component]
-fn PreviewBody(p: ObjectPreview, lang: Lang) -> impl IntoView {
+fn PreviewBody(p: ObjectPreview, media: String, lang: Lang) -> impl IntoView {
     let facts = format!("{} · {}", size_text(p.size), p.content_type);
     let truncated = p
         .truncated
@@ -278,6 +280,14 @@ fn PreviewBody(p: ObjectPreview, lang: Lang) -> impl IntoView {
             view! { <img class="preview-image" id="preview-image" src=p.data_url alt=p.key/> }
                 .into_any()
         }
+        _ if p.content_type.starts_with("video/") => view! {
+            <video class="preview-media" id="preview-video" controls=true preload="metadata" src=media></video>
+        }
+        .into_any(),
+        _ if p.content_type.starts_with("audio/") => view! {
+            <audio class="preview-media" id="preview-audio" controls=true preload="metadata" src=media></audio>
+        }
+        .into_any(),
         _ => view! { <p class="muted" id="preview-binary">{t(lang, "cos.no_preview")}</p> }
             .into_any(),
     };

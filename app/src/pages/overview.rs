@@ -25,11 +25,16 @@ pub fn OverviewPage() -> impl IntoView {
                     <p>{format!("{} {}", t(lang, "overview.your_role"), role_label(lang, team.role))}</p>
                     <p class="muted">{t(lang, "overview.pipeline")}</p>
                     <ol class="pipeline">
-                        <li>{t(lang, "overview.step_mps")}</li>
+                        <li><A href=routes::MPS>{t(lang, "overview.step_mps")}</A></li>
                         <li>{t(lang, "overview.step_trigger")}</li>
-                        <li>{t(lang, "overview.step_scf")}</li>
-                        <li>{t(lang, "overview.step_cos")}</li>
+                        <li><A href=routes::FUNCTIONS>{t(lang, "overview.step_scf")}</A></li>
+                        <li><A href=routes::COS>{t(lang, "overview.step_cos")}</A></li>
                     </ol>
+                    <p>{t(lang, "overview.wizard_hint")}</p>
+                    <div class="form-actions">
+                        <A href=routes::WIZARD attr:class="btn btn-primary" attr:id="open-wizard">{t(lang, "overview.open_wizard")}</A>
+                        <A href=routes::FUNCTIONS attr:class="btn">{t(lang, "nav.functions")}</A>
+                    </div>
                 </section>
                 <section class="card">
                     <h2>{t(lang, "nav.members")}</h2>
