@@ -172,6 +172,11 @@ test('sign-in and sign-out work with JavaScript off', async () => {
   const page = await context.newPage();
   await page.goto(server.base + '/');
   await page.waitForURL('**/login');
+  // The sign-in page switches language too, signed out and without JavaScript.
+  await page.getByRole('button', { name: '中文' }).click();
+  await page.getByRole('heading', { name: '登录' }).waitFor();
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
   await page.getByLabel('Email').fill(OWNER.email);
   await page.getByLabel('Password').fill(OWNER.password);
   await page.getByRole('button', { name: 'Sign in' }).click();

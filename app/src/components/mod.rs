@@ -2,6 +2,7 @@
 pub mod confirm;
 pub mod cursor_pager;
 pub mod form;
+pub mod lang_toggle;
 pub mod layout;
 pub mod poll;
 pub mod region_bar;

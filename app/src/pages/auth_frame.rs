@@ -1,6 +1,7 @@
 //! The centred card that sign-in, setup and invitation pages share.
 use leptos::prelude::*;
 
+use crate::components::lang_toggle::LangToggle;
 use crate::i18n::{t, use_lang};
 
 #[component]
@@ -9,7 +10,10 @@ pub fn AuthFrame(title: String, children: Children) -> impl IntoView {
     view! {
         <main class="auth-page" id="main">
             <div class="auth-card">
-                <p class="auth-brand">{t(lang, "app.title")}</p>
+                <div class="auth-head">
+                    <p class="auth-brand">{t(lang, "app.title")}</p>
+                    <LangToggle/>
+                </div>
                 <h1>{title}</h1>
                 {children()}
             </div>

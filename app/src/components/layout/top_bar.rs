@@ -1,25 +1,18 @@
 //! Product name, team switcher, language and the user menu.
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_location;
 
-use crate::api::auth::{Logout, SetLanguage, SwitchTeam};
+use crate::api::auth::{Logout, SwitchTeam};
 use crate::api::types::Me;
-use crate::i18n::{role_label, t, use_lang, Lang};
+use crate::components::lang_toggle::LangToggle;
+use crate::i18n::{role_label, t, use_lang};
 use crate::routes;
 
 #[component]
 pub fn TopBar(me: Me) -> impl IntoView {
     let lang = use_lang();
     let switch_team = ServerAction::<SwitchTeam>::new();
-    let set_language = ServerAction::<SetLanguage>::new();
     let logout = ServerAction::<Logout>::new();
-    let location = use_location();
-    let back_to = move || format!("{}{}", location.pathname.get(), location.search.get());
-    let other_lang = match lang {
-        Lang::En => Lang::Zh,
-        Lang::Zh => Lang::En,
-    };
     let current_team = me.team.clone();
     let teams = me.teams.clone();
 
@@ -45,13 +38,7 @@ pub fn TopBar(me: Me) -> impl IntoView {
                 <button type="submit" class="btn btn-small">{t(lang, "topbar.switch")}</button>
             </ActionForm>
             <span class="topbar-spacer"></span>
-            <ActionForm action=set_language attr:class="lang-toggle">
-                <input type="hidden" name="lang" value=other_lang.code()/>
-                <input type="hidden" name="back_to" value=back_to/>
-                <button type="submit" class="btn btn-ghost" lang=other_lang.code()>
-                    {other_lang.native_name()}
-                </button>
-            </ActionForm>
+            <LangToggle/>
             <details class="user-menu">
                 <summary>
                     <span class="avatar" aria-hidden="true">
