@@ -385,6 +385,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("err.region_unknown", "Unknown region, or one without SCF.", "未知地域，或该地域不支持云函数。"),
     ("err.event_type_unknown", "Choose WorkflowTask or EditMediaTask.", "请选择 WorkflowTask 或 EditMediaTask。"),
     ("err.service_role_unknown", "Only SCF_QcsRole and MPS_QcsRole can be authorized here.", "此处只能授权 SCF_QcsRole 和 MPS_QcsRole。"),
+    ("err.range_incomplete", "Choose both a start and an end time.", "请选择开始时间和结束时间。"),
     ("err.range_invalid", "Choose a time range with its start before its end.", "请选择开始早于结束的时间范围。"),
     ("err.outcome_unknown", "Choose all, success or failure.", "请选择全部、成功或失败。"),
     ("err.request_id_invalid", "That is not a RequestId.", "RequestId 格式不正确。"),

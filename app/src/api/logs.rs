@@ -40,7 +40,14 @@ pub async fn function_logs(
     let (start, end) = match RANGES.iter().find(|(k, _)| *k == range) {
         Some((_, secs)) => (now - secs, now),
         None if range == "custom" => {
-            if start <= 0 || end <= start {
+            // 0 is what the page sends for an empty or unreadable field.
+            if start <= 0 {
+                return status(Err(AppError::invalid("start", "range_incomplete")));
+            }
+            if end <= 0 {
+                return status(Err(AppError::invalid("end", "range_incomplete")));
+            }
+            if end <= start {
                 return status(Err(AppError::invalid("start", "range_invalid")));
             }
             if end - start > MAX_SPAN {
