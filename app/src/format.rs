@@ -1,7 +1,8 @@
 //! Plain formatting helpers shared by server rendering and the browser.
 //!
 //! They must give the same text on both sides (hydration compares them), so they use UTC
-//! and no locale data.
+//! and nothing from the machine's locale; the UI language is passed in where it matters.
+use crate::i18n::Lang;
 
 /// Formats unix seconds as `YYYY-MM-DD HH:MM UTC`.
 pub fn datetime(unix_secs: i64) -> String {
@@ -29,8 +30,8 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
-/// A short user-agent description such as `Chrome on Linux`.
-pub fn user_agent(ua: &str) -> String {
+/// A short user-agent description such as `Chrome on Linux` (`Chrome（Linux）` in Chinese).
+pub fn user_agent(ua: &str, lang: Lang) -> String {
     let browser = [
         ("Edg/", "Edge"),
         ("Firefox/", "Firefox"),
@@ -52,10 +53,16 @@ pub fn user_agent(ua: &str) -> String {
     .find(|(needle, _)| ua.contains(needle))
     .map(|(_, name)| *name);
     match (browser, os) {
-        (Some(b), Some(o)) => format!("{b} on {o}"),
+        (Some(b), Some(o)) => match lang {
+            Lang::En => format!("{b} on {o}"),
+            Lang::Zh => format!("{b}（{o}）"),
+        },
         (Some(b), None) => b.to_owned(),
         (None, Some(o)) => o.to_owned(),
-        (None, None) if ua.is_empty() => "unknown".to_owned(),
+        (None, None) if ua.is_empty() => match lang {
+            Lang::En => "unknown".to_owned(),
+            Lang::Zh => "未知".to_owned(),
+        },
         (None, None) => ua.chars().take(40).collect(),
     }
 }
@@ -152,9 +159,11 @@ mod tests {
     #[test]
     fn describes_user_agents() {
         let chrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36";
-        assert_eq!(user_agent(chrome), "Chrome on Linux");
-        assert_eq!(user_agent("curl/8.0"), "curl");
-        assert_eq!(user_agent(""), "unknown");
+        assert_eq!(user_agent(chrome, Lang::En), "Chrome on Linux");
+        assert_eq!(user_agent(chrome, Lang::Zh), "Chrome（Linux）");
+        assert_eq!(user_agent("curl/8.0", Lang::En), "curl");
+        assert_eq!(user_agent("", Lang::En), "unknown");
+        assert_eq!(user_agent("", Lang::Zh), "未知");
     }
 
     #[test]

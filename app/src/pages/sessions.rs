@@ -66,7 +66,7 @@ pub fn SessionsPage() -> impl IntoView {
                             {rows.into_iter().map(|row| view! {
                                 <tr>
                                     <td>
-                                        {user_agent(&row.user_agent)}
+                                        {user_agent(&row.user_agent, lang)}
                                         {row.current.then(|| view! { <span class="badge">{t(lang, "sessions.this_one")}</span> })}
                                     </td>
                                     <td class="mono">{row.ip.clone()}</td>
