@@ -26,12 +26,25 @@ async function freePort() {
  * folder (and database) of an earlier run under the same name.
  */
 export async function startServer(name, { keep = false } = {}) {
+  // A port found free can be taken before the server binds it (by any process's outgoing
+  // connection): the server then exits with "Address already in use"; try other ports.
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await launch(name, keep || attempt > 0, attempt);
+    } catch (err) {
+      if (!err.addressInUse || attempt === 2) throw err;
+    }
+  }
+}
+
+async function launch(name, keep, attempt) {
   const port = await freePort();
   const emulatorPort = await freePort();
   const dataDir = join(root, 'target/e2e-data', name);
   if (!keep) rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
-  const logPath = join(dataDir, keep ? 'server-restarted.log' : 'server.log');
+  const logName = `${keep ? 'server-restarted' : 'server'}${attempt ? `-${attempt}` : ''}.log`;
+  const logPath = join(dataDir, logName);
   const log = createWriteStream(logPath);
   const child = spawn(join(root, 'target/release/server'), [], {
     cwd: root,
@@ -47,11 +60,22 @@ export async function startServer(name, { keep = false } = {}) {
   });
   child.stdout.pipe(log);
   child.stderr.pipe(log);
+  // The end of what the server printed, to tell why it stopped if it stops at start.
+  let output = '';
+  const keepTail = (chunk) => { output = (output + chunk).slice(-65_536); };
+  child.stdout.on('data', keepTail);
+  child.stderr.on('data', keepTail);
   const exited = new Promise((ok) => child.on('exit', (code, signal) => ok({ code, signal })));
+  const closed = new Promise((ok) => child.on('close', ok));
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 120_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited early; see ${logPath}`);
+    if (child.exitCode !== null) {
+      await closed;
+      const err = new Error(`server exited early; see ${logPath}`);
+      err.addressInUse = output.includes('Address already in use');
+      throw err;
+    }
     try {
       const res = await fetch(`${base}/healthz`);
       if (res.ok) break;
