@@ -143,3 +143,70 @@ impl<'a> MpsTask<'a> {
         .await
     }
 }
+
+/// `function_logs` as the Log query tab sends it for MPSAnalysis in Beijing: the last
+/// hour, every outcome, the first page.
+pub struct LogQuery<'a> {
+    range: &'a str,
+    start: &'a str,
+    end: &'a str,
+    request_id: &'a str,
+    keyword: &'a str,
+    outcome: &'a str,
+}
+
+impl<'a> LogQuery<'a> {
+    /// The last hour, no filters.
+    pub fn last_hour() -> Self {
+        Self {
+            range: "1h",
+            start: "0",
+            end: "0",
+            request_id: "",
+            keyword: "",
+            outcome: "all",
+        }
+    }
+
+    /// A custom range, in unix seconds as the page sends them ("0" for an empty field).
+    pub fn custom(start: &'a str, end: &'a str) -> Self {
+        Self {
+            range: "custom",
+            start,
+            end,
+            ..Self::last_hour()
+        }
+    }
+
+    pub fn request_id(self, request_id: &'a str) -> Self {
+        Self { request_id, ..self }
+    }
+
+    pub fn keyword(self, keyword: &'a str) -> Self {
+        Self { keyword, ..self }
+    }
+
+    pub fn outcome(self, outcome: &'a str) -> Self {
+        Self { outcome, ..self }
+    }
+
+    /// `b` sends the query.
+    pub async fn send(&self, b: &Browser) -> Reply {
+        b.call(
+            "function_logs",
+            &[
+                ("rid", "8"),
+                ("ns", "default"),
+                ("name", "MPSAnalysis"),
+                ("range", self.range),
+                ("start", self.start),
+                ("end", self.end),
+                ("request_id", self.request_id),
+                ("keyword", self.keyword),
+                ("outcome", self.outcome),
+                ("page", "1"),
+            ],
+        )
+        .await
+    }
+}

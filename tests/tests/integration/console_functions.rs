@@ -5,7 +5,7 @@ use integration_tests::*;
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::console_forms::{list_functions, NewFunction, MPS_TEMPLATE};
+use crate::console_forms::{list_functions, LogQuery, NewFunction, MPS_TEMPLATE};
 
 /// The function this test creates first, as its form describes it.
 fn mps_callbacks(name: &str) -> NewFunction<'_> {
@@ -108,22 +108,10 @@ async fn template_function_trigger_and_audit() {
     let logs = |request_id: &'static str, outcome: &'static str| {
         let owner = &owner;
         async move {
-            owner
-                .call(
-                    "function_logs",
-                    &[
-                        ("rid", "8"),
-                        ("ns", "default"),
-                        ("name", "MPSAnalysis"),
-                        ("range", "1h"),
-                        ("start", "0"),
-                        ("end", "0"),
-                        ("request_id", request_id),
-                        ("keyword", ""),
-                        ("outcome", outcome),
-                        ("page", "1"),
-                    ],
-                )
+            LogQuery::last_hour()
+                .request_id(request_id)
+                .outcome(outcome)
+                .send(owner)
                 .await
         }
     };

@@ -7,53 +7,16 @@ use integration_tests::*;
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::console_forms::{MpsTask, NewFunction};
+use crate::console_forms::{LogQuery, MpsTask, NewFunction};
 
 async fn logs_with(b: &Browser, keyword: &str) -> Reply {
-    b.call(
-        "function_logs",
-        &[
-            ("rid", "8"),
-            ("ns", "default"),
-            ("name", "MPSAnalysis"),
-            ("range", "1h"),
-            ("start", "0"),
-            ("end", "0"),
-            ("request_id", ""),
-            ("keyword", keyword),
-            ("outcome", "all"),
-            ("page", "1"),
-        ],
-    )
-    .await
+    LogQuery::last_hour().keyword(keyword).send(b).await
 }
 
 #[tokio::test]
 async fn a_custom_log_range_is_checked_field_by_field() {
     let srv = spawn().await;
     let owner = srv.owner().await;
-    let custom = |start: &'static str, end: &'static str| {
-        let owner = &owner;
-        async move {
-            owner
-                .call(
-                    "function_logs",
-                    &[
-                        ("rid", "8"),
-                        ("ns", "default"),
-                        ("name", "MPSAnalysis"),
-                        ("range", "custom"),
-                        ("start", start),
-                        ("end", end),
-                        ("request_id", ""),
-                        ("keyword", ""),
-                        ("outcome", "all"),
-                        ("page", "1"),
-                    ],
-                )
-                .await
-        }
-    };
     // (start, end) → the field and code of the error.
     for (start, end, field, code) in [
         ("0", "1795000000", "start", "range_incomplete"),
@@ -61,13 +24,15 @@ async fn a_custom_log_range_is_checked_field_by_field() {
         ("1795003600", "1795000000", "start", "range_invalid"),
         ("1795000000", "1795090000", "end", "range_too_long"),
     ] {
-        let r = custom(start, end).await;
+        let r = LogQuery::custom(start, end).send(&owner).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{start}..{end}: {r:?}");
         assert_eq!(r.body["Invalid"]["field"], field, "{start}..{end}: {r:?}");
         assert_eq!(error_code(&r), code, "{start}..{end}");
     }
     // A good range reaches the cloud, which has no such function.
-    let r = custom("1795000000", "1795003600").await;
+    let r = LogQuery::custom("1795000000", "1795003600")
+        .send(&owner)
+        .await;
     assert_eq!(error_kind(&r), "Cloud", "{r:?}");
 }
 
