@@ -33,7 +33,11 @@ pub enum AppError {
         message: String,
         request_id: String,
     },
-    /// The server could not be reached or answered something unreadable.
+    /// The cloud API did not answer, or answered something unreadable (timeout, HTTP 500,
+    /// malformed JSON), after the retries the call allows.
+    #[error("cloud API unreachable: {message}")]
+    CloudUnreachable { message: String },
+    /// The browser could not reach the console server, or could not read its answer.
     #[error("network error: {message}")]
     Network { message: String },
     #[error("something went wrong (ref {reference})")]
@@ -65,7 +69,9 @@ impl AppError {
             AppError::Invalid { .. } => 400,
             AppError::Conflict { .. } => 409,
             AppError::TooManyRequests { .. } => 429,
-            AppError::Cloud { .. } | AppError::Network { .. } => 502,
+            AppError::Cloud { .. }
+            | AppError::CloudUnreachable { .. }
+            | AppError::Network { .. } => 502,
             AppError::Internal { .. } => 500,
         }
     }

@@ -131,6 +131,9 @@ pub fn error_text(lang: Lang, error: &AppError) -> String {
         AppError::Cloud {
             code: c, message, ..
         } => format!("{c}: {message}"),
+        AppError::CloudUnreachable { message } => {
+            format!("{}: {message}", code("cloud_unreachable"))
+        }
         AppError::Network { .. } => code("network"),
         AppError::Internal { reference } => format!("{} ({reference})", code("internal")),
     }
@@ -178,7 +181,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("cloud.updated", "Last changed", "最近修改"),
     ("cloud.change", "Change cloud account", "修改云账号"),
     ("cloud.key_keep", "Leave blank to keep the stored key", "留空则保留已保存的密钥"),
-    ("cloud.key_hint", "Create an API key in Tencent Cloud's CAM console. The key is encrypted and can only be replaced, not read back.", "请在腾讯云访问管理控制台创建 API 密钥。密钥加密保存，只能替换，无法读回。"),
+    ("cloud.key_hint", "Create an API key in Tencent Cloud's CAM console. The console checks it with Tencent Cloud before saving; it is stored encrypted and can only be replaced, not read back.", "请在腾讯云访问管理控制台创建 API 密钥。保存前控制台会向腾讯云校验密钥；密钥加密保存，只能替换，无法读回。"),
     ("cloud.saved", "Cloud account saved", "云账号已保存"),
     ("nav.sessions", "Login sessions", "登录会话"),
     ("topbar.team", "Current team", "当前团队"),
@@ -394,6 +397,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("err.not_found", "Not found, or not in your team.", "资源不存在，或不属于您的团队。"),
     ("err.too_many", "Too many failed attempts. Try again later.", "失败次数过多，请稍后再试。"),
     ("err.network", "The server could not be reached.", "无法连接服务器。"),
+    ("err.cloud_unreachable", "The cloud API did not answer properly", "云 API 未正常响应"),
     ("err.internal", "Something went wrong on the server.", "服务器出错。"),
     ("err.bad_request", "The request was malformed.", "请求格式错误。"),
     ("err.credentials", "Email or password is incorrect.", "邮箱或密码错误。"),

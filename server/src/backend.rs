@@ -19,7 +19,8 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::auth::{password, token, validate, SESSION_KEY};
-use crate::cloud::client::{Credentials, Endpoint};
+use crate::cloud::client::{Call, CloudClient, Credentials, Endpoint};
+use crate::cloud::error::CloudError;
 use crate::config::Config;
 use crate::db::cloud_account::{self, CloudAccountRow};
 use crate::db::Db;
@@ -178,7 +179,12 @@ impl ConsoleBackend {
             app_id: row.app_id,
             endpoint: match kind {
                 CloudKind::Emulator => self.emulator_url.clone(),
-                CloudKind::Tencent => "https://*.tencentcloudapi.com".to_owned(),
+                CloudKind::Tencent => self
+                    .config
+                    .tencent_api_endpoint
+                    .as_deref()
+                    .unwrap_or("https://{service}.tencentcloudapi.com")
+                    .replace("{service}", "*"),
             },
             updated_at: row.updated_at.unix_timestamp(),
         }
@@ -249,6 +255,44 @@ impl ConsoleBackend {
     /// The database, for the modules that extend the backend.
     pub fn db(&self) -> &Db {
         &self.db
+    }
+
+    /// Where API calls of teams on Tencent Cloud go (`TENCENT_API_ENDPOINT`).
+    pub fn tencent_endpoint(&self) -> Endpoint {
+        match &self.config.tencent_api_endpoint {
+            Some(template) => Endpoint::Custom(template.clone()),
+            None => Endpoint::Tencent,
+        }
+    }
+
+    /// Checks Tencent Cloud credentials before they are saved with a read-only call (CAM
+    /// `DescribeRoleList`, one role). A key the cloud does not accept is refused with the
+    /// cloud's code and RequestId; so is a cloud that cannot be reached. A key that signs
+    /// correctly but lacks CAM read permission passes: the trigger pages say what it lacks.
+    async fn verify_tencent(&self, creds: &Credentials) -> AppResult<()> {
+        let client = CloudClient::with_timeout(self.tencent_endpoint(), self.config.cloud_timeout)
+            .map_err(AppError::from)?;
+        let call = Call {
+            service: "cam",
+            version: "2019-01-16",
+            action: "DescribeRoleList",
+            region: None,
+            idempotent: true,
+        };
+        let params = serde_json::json!({ "Page": 1, "Rp": 1 });
+        match client.call::<serde_json::Value>(creds, call, &params).await {
+            Ok(_) => Ok(()),
+            Err(CloudError::Api { code, .. })
+                if code.starts_with("UnauthorizedOperation")
+                    || code == "AuthFailure.UnauthorizedOperation" =>
+            {
+                Ok(())
+            }
+            Err(err) => {
+                tracing::info!(error = %err, "Tencent Cloud credentials refused");
+                Err(err.into())
+            }
+        }
     }
 
     /// The emulator's base URL.
@@ -751,17 +795,25 @@ impl Backend for ConsoleBackend {
                     ),
                 };
                 let key = input.secret_key.trim();
-                let sealed = if key.is_empty() {
+                let (key, sealed) = if key.is_empty() {
                     // Write-only: a blank key keeps the stored Tencent key, if there is one.
                     match cloud_account::find(&self.db, team_id).await.internal()? {
                         Some(old) if old.kind == CloudKind::Tencent.as_str() => {
-                            old.secret_key_sealed
+                            let key = self
+                                .secrets
+                                .open(&old.secret_key_sealed, team_id.as_bytes())
+                                .ok_or_else(|| {
+                                    AppError::invalid("secret_key", "secret_key_required")
+                                })?;
+                            (key, old.secret_key_sealed)
                         }
                         _ => return Err(AppError::invalid("secret_key", "secret_key_required")),
                     }
                 } else {
-                    self.secrets.seal(key, team_id.as_bytes())
+                    (key.to_owned(), self.secrets.seal(key, team_id.as_bytes()))
                 };
+                self.verify_tencent(&Credentials::new(secret_id.to_owned(), key))
+                    .await?;
                 cloud_account::upsert(
                     &self.db,
                     team_id,

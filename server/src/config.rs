@@ -24,6 +24,10 @@ pub struct Config {
     pub cloud_timeout: Duration,
     /// Key that encrypts cloud SecretKeys (64 hex digits); unset: a generated key file.
     pub secret_key: Option<String>,
+    /// Where API 3.0 calls of teams on Tencent Cloud go, `{service}` standing for `scf`,
+    /// `cam`, … (e.g. `https://{service}.internal.tencentcloudapi.com`); unset: the public
+    /// `https://{service}.tencentcloudapi.com`.
+    pub tencent_api_endpoint: Option<String>,
 }
 
 impl std::fmt::Debug for Config {
@@ -33,6 +37,7 @@ impl std::fmt::Debug for Config {
             .field("data_dir", &self.data_dir)
             .field("bind_addr", &self.bind_addr)
             .field("emulator_addr", &self.emulator_addr)
+            .field("tencent_api_endpoint", &self.tencent_api_endpoint)
             .field(
                 "secret_key",
                 &self.secret_key.as_ref().map(|_| "<redacted>"),
@@ -134,6 +139,17 @@ impl Config {
             },
             cloud_timeout: Duration::from_secs(num("CLOUD_TIMEOUT_SECONDS", 30)?.max(1)),
             secret_key: get("CONSOLE_SECRET_KEY").filter(|v| !v.trim().is_empty()),
+            tencent_api_endpoint: match get("TENCENT_API_ENDPOINT").map(|v| v.trim().to_owned()) {
+                None => None,
+                Some(v) if v.is_empty() => None,
+                Some(v) if v.starts_with("https://") || v.starts_with("http://") => Some(v),
+                Some(v) => {
+                    return Err(ConfigError {
+                        name: "TENCENT_API_ENDPOINT",
+                        message: format!("expected an http(s) URL, got {v:?}"),
+                    })
+                }
+            },
         })
     }
 }
@@ -151,5 +167,10 @@ mod tests {
         assert_eq!(bad.expect_err("malformed").name, "SESSION_IDLE_MINUTES");
         let bad = Config::from_lookup(|n| (n == "SESSION_SECURE_COOKIE").then(|| "yes".to_owned()));
         assert!(bad.is_err());
+        assert!(config.tencent_api_endpoint.is_none());
+        let bad = Config::from_lookup(|n| {
+            (n == "TENCENT_API_ENDPOINT").then(|| "scf.tencentcloudapi.com".to_owned())
+        });
+        assert_eq!(bad.expect_err("no scheme").name, "TENCENT_API_ENDPOINT");
     }
 }

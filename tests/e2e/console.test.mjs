@@ -142,13 +142,20 @@ test('owner sets up the console, invites a developer who joins from another prof
   await page.getByLabel('SecretKey').fill('tencent-secret-key-e2e-0123456789');
   await page.getByRole('button', { name: 'Save' }).click();
   await page.getByText('Enter the SecretId of an API key (AKID…).').waitFor();
+  // The cloud checks the key before it is saved (the tests' Tencent endpoint is the
+  // emulator, which knows no such SecretId): its code and RequestId show, nothing is saved
+  // and the form keeps what was typed.
   await page.getByLabel('SecretId').fill('AKIDe2eExample0001');
   await page.getByRole('button', { name: 'Save' }).click();
-  await page.getByText('Cloud account saved').waitFor();
-  await page.locator('dd', { hasText: 'AKIDe2eExample0001' }).waitFor();
+  await page.getByText(/AuthFailure\.SecretIdNotFound: .*\(RequestId: [0-9a-f-]{36}\)/).waitFor();
+  assert.equal(await page.getByLabel('SecretId').inputValue(), 'AKIDe2eExample0001');
+  assert.equal(await page.getByLabel('SecretKey').inputValue(), 'tencent-secret-key-e2e-0123456789');
+  await page.locator('dd', { hasText: 'Built-in emulator (offline)' }).waitFor();
   assert.ok(!(await page.content()).includes('tencent-secret-key-e2e-0123456789'), 'the SecretKey came back to the page');
+  await shot(page, '07-cloud-key-refused');
   await page.getByLabel('Built-in emulator (offline)').check();
   await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByText('Cloud account saved').waitFor();
   await page.locator('dd', { hasText: 'Built-in emulator (offline)' }).waitFor();
 
   // Language switch: the whole console in Chinese, remembered across pages.
@@ -158,10 +165,10 @@ test('owner sets up the console, invites a developer who joins from another prof
   await page.getByRole('heading', { name: '概览' }).waitFor();
   await shot(page, '08-chinese');
 
-  // Failed requests the test made on purpose (400, 401) log as console errors; nothing
-  // else may: no hydration mismatch, no panic.
+  // Failed requests the test made on purpose (400, 401, the refused key's 502) log as
+  // console errors; nothing else may: no hydration mismatch, no panic.
   const unexpected = [...ownerErrors, ...devErrors].filter(
-    (e) => !/Failed to load resource: the server responded with a status of (400|401)/.test(e),
+    (e) => !/Failed to load resource: the server responded with a status of (400|401|502)/.test(e),
   );
   assert.deepEqual(unexpected, []);
   await Promise.all([owner.close(), devContext.close(), phone.close()]);

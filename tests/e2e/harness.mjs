@@ -52,6 +52,8 @@ async function launch(name, keep, attempt) {
       ...process.env,
       BIND_ADDR: `127.0.0.1:${port}`,
       EMULATOR_ADDR: `127.0.0.1:${emulatorPort}`,
+      // Teams "on Tencent Cloud" talk to the emulator too, through the Tencent client.
+      TENCENT_API_ENDPOINT: `http://127.0.0.1:${emulatorPort}`,
       DATA_DIR: dataDir,
       LEPTOS_SITE_ROOT: join(root, 'target/site'),
       RUST_LOG: 'info',

@@ -167,15 +167,6 @@ pub async fn spawn_with(vars: impl Fn(&str) -> Option<String>) -> TestServer {
 /// Starts the server on database `db` (migrated here), with configuration variables.
 pub async fn spawn_on(db: PgPool, vars: impl Fn(&str) -> Option<String>) -> TestServer {
     let data_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/test-data");
-    let config = Config::from_lookup(|name| {
-        vars(name).or_else(|| match name {
-            "BIND_ADDR" => Some("127.0.0.1:0".to_owned()),
-            "DATA_DIR" => Some(data_dir.display().to_string()),
-            _ => None,
-        })
-    })
-    .expect("test configuration is valid");
-    server::db::migrate(&db).await.expect("migrations");
     let emulator = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind the emulator's port");
@@ -183,6 +174,17 @@ pub async fn spawn_on(db: PgPool, vars: impl Fn(&str) -> Option<String>) -> Test
         "http://{}",
         emulator.local_addr().expect("emulator address")
     );
+    let config = Config::from_lookup(|name| {
+        vars(name).or_else(|| match name {
+            "BIND_ADDR" => Some("127.0.0.1:0".to_owned()),
+            "DATA_DIR" => Some(data_dir.display().to_string()),
+            // Teams "on Tencent Cloud" talk to the emulator too, through the Tencent client.
+            "TENCENT_API_ENDPOINT" => Some(emulator_url.clone()),
+            _ => None,
+        })
+    })
+    .expect("test configuration is valid");
+    server::db::migrate(&db).await.expect("migrations");
     let pooled = server::db::Db::new(db.clone());
     let emulator_app = server::emulator::router(pooled.clone(), emulator_url.clone());
     tokio::spawn(async move {
@@ -230,6 +232,22 @@ pub struct Reply {
 }
 
 impl TestServer {
+    /// The SecretId and SecretKey of the emulator account `b`'s team uses, read from the
+    /// database (the console never shows the key). Saved as "Tencent Cloud" credentials
+    /// they pass the console's check, since the tests' Tencent endpoint is the emulator.
+    pub async fn emulator_keys(&self, b: &Browser) -> (String, String) {
+        let r = b.call("get_cloud_account", &[]).await;
+        assert_eq!(r.status, StatusCode::OK, "{r:?}");
+        let secret_id = r.body["secret_id"].as_str().expect("SecretId").to_owned();
+        let key =
+            sqlx::query_scalar("select secret_key from emulator.account where secret_id = $1")
+                .bind(&secret_id)
+                .fetch_one(&self.db)
+                .await
+                .expect("the team's emulator account");
+        (secret_id, key)
+    }
+
     /// A new browser with an empty cookie jar.
     pub fn browser(&self) -> Browser {
         let jar = Arc::new(Jar::default());

@@ -64,6 +64,7 @@ async fn secrets_never_reach_the_log() {
         ],
     )
     .await;
+    // A key the cloud refuses, then one it accepts: neither may be logged.
     let r = owner
         .call(
             "save_cloud_account",
@@ -71,6 +72,19 @@ async fn secrets_never_reach_the_log() {
                 ("kind", "tencent"),
                 ("secret_id", "AKIDlogcheck1234"),
                 ("secret_key", CLOUD_KEY),
+                ("app_id", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_GATEWAY, "{r:?}");
+    let (secret_id, accepted_key) = srv.emulator_keys(&owner).await;
+    let r = owner
+        .call(
+            "save_cloud_account",
+            &[
+                ("kind", "tencent"),
+                ("secret_id", &secret_id),
+                ("secret_key", &accepted_key),
                 ("app_id", ""),
             ],
         )
@@ -88,6 +102,7 @@ async fn secrets_never_reach_the_log() {
         MEMBER_PASSWORD,
         "a-wrong-password",
         CLOUD_KEY,
+        &accepted_key,
         &token,
         &cookies[0],
         &cookies[1],

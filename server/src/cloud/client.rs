@@ -60,7 +60,8 @@ impl std::fmt::Debug for Credentials {
 pub enum Endpoint {
     /// `https://<service>.tencentcloudapi.com/`.
     Tencent,
-    /// One base URL for every service, e.g. the emulator's `http://127.0.0.1:9000`.
+    /// One base URL for every service, e.g. the emulator's `http://127.0.0.1:9000`, or a
+    /// template in which `{service}` stands for the service's name.
     Custom(String),
 }
 
@@ -68,7 +69,12 @@ impl Endpoint {
     fn url(&self, service: &str) -> String {
         match self {
             Endpoint::Tencent => format!("https://{service}.tencentcloudapi.com/"),
-            Endpoint::Custom(base) => format!("{}/", base.trim_end_matches('/')),
+            Endpoint::Custom(base) => {
+                format!(
+                    "{}/",
+                    base.replace("{service}", service).trim_end_matches('/')
+                )
+            }
         }
     }
 }
@@ -333,6 +339,10 @@ mod tests {
         assert_eq!(
             Endpoint::Custom("http://127.0.0.1:9000/".into()).url("cam"),
             "http://127.0.0.1:9000/"
+        );
+        assert_eq!(
+            Endpoint::Custom("https://{service}.internal.tencentcloudapi.com".into()).url("mps"),
+            "https://mps.internal.tencentcloudapi.com/"
         );
     }
 }

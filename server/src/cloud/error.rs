@@ -39,7 +39,7 @@ impl From<CloudError> for app::error::AppError {
                 message,
                 request_id,
             },
-            CloudError::Transport(message) => app::error::AppError::Network { message },
+            CloudError::Transport(message) => app::error::AppError::CloudUnreachable { message },
         }
     }
 }

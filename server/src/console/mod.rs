@@ -75,10 +75,11 @@ impl CloudConsole {
             Endpoint::Custom(backend.emulator_url().to_owned()),
             timeout,
         )?;
+        let tencent = CloudClient::with_timeout(backend.tencent_endpoint(), timeout)?;
         Ok(Self {
             backend,
             emulator,
-            tencent: CloudClient::with_timeout(Endpoint::Tencent, timeout)?,
+            tencent,
             cos_http: CosClient::http()?,
         })
     }

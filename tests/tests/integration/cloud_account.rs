@@ -7,6 +7,16 @@ use server::cloud::client::{Call, CloudClient, Credentials, Endpoint};
 
 const TENCENT_KEY: &str = "tencent-secret-key-0123456789abcdef";
 
+/// The cloud account form, for Tencent Cloud.
+fn tencent<'a>(id: &'a str, key: &'a str, app_id: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("kind", "tencent"),
+        ("secret_id", id),
+        ("secret_key", key),
+        ("app_id", app_id),
+    ]
+}
+
 #[tokio::test]
 async fn teams_start_on_a_working_emulator_account() {
     let srv = spawn().await;
@@ -59,7 +69,7 @@ async fn teams_start_on_a_working_emulator_account() {
 }
 
 #[tokio::test]
-async fn tencent_credentials_are_write_only_and_admin_only() {
+async fn tencent_credentials_are_checked_write_only_and_admin_only() {
     let srv = spawn().await;
     let owner = srv.owner().await;
     let dev = srv
@@ -68,18 +78,10 @@ async fn tencent_credentials_are_write_only_and_admin_only() {
     let viewer = srv
         .invite_and_join(&owner, "v@example.com", "viewer", "Vi")
         .await;
-    let form = |id: &'static str, key: &'static str, app: &'static str| {
-        vec![
-            ("kind", "tencent"),
-            ("secret_id", id),
-            ("secret_key", key),
-            ("app_id", app),
-        ]
-    };
     let r = dev
         .call(
             "save_cloud_account",
-            &form("AKIDvalid123456", TENCENT_KEY, "1250000000"),
+            &tencent("AKIDvalid123456", TENCENT_KEY, "1250000000"),
         )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
@@ -89,9 +91,9 @@ async fn tencent_credentials_are_write_only_and_admin_only() {
     );
 
     for (fields, field) in [
-        (form("bad id!", TENCENT_KEY, ""), "secret_id"),
-        (form("AKIDvalid123456", "", ""), "secret_key"),
-        (form("AKIDvalid123456", TENCENT_KEY, "12x"), "app_id"),
+        (tencent("bad id!", TENCENT_KEY, ""), "secret_id"),
+        (tencent("AKIDvalid123456", "", ""), "secret_key"),
+        (tencent("AKIDvalid123456", TENCENT_KEY, "12x"), "app_id"),
     ] {
         let r = owner.call("save_cloud_account", &fields).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{field}: {r:?}");
@@ -110,27 +112,67 @@ async fn tencent_credentials_are_write_only_and_admin_only() {
         .await;
     assert_eq!(r.body["Invalid"]["field"], "kind");
 
+    // The cloud checks the key before it is stored (the tests' Tencent endpoint is the
+    // emulator): an unknown SecretId, then a wrong SecretKey, are refused with the cloud's
+    // code and RequestId, and the team stays on its emulator account.
+    let (secret_id, key) = srv.emulator_keys(&owner).await;
+    for (id, k, code) in [
+        (
+            "AKIDvalid123456",
+            TENCENT_KEY,
+            "AuthFailure.SecretIdNotFound",
+        ),
+        (
+            secret_id.as_str(),
+            TENCENT_KEY,
+            "AuthFailure.SignatureFailure",
+        ),
+    ] {
+        let r = owner
+            .call("save_cloud_account", &tencent(id, k, "1250000000"))
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_GATEWAY, "{r:?}");
+        assert_eq!(r.body["Cloud"]["code"], code, "{r:?}");
+        assert!(!r.body["Cloud"]["request_id"]
+            .as_str()
+            .unwrap_or("")
+            .is_empty());
+        assert!(!r.body.to_string().contains(TENCENT_KEY));
+        let seen = owner.call("get_cloud_account", &[]).await;
+        assert_eq!(seen.body["kind"], "Emulator", "{seen:?}");
+    }
+
     let r = owner
         .call(
             "save_cloud_account",
-            &form("AKIDvalid123456", TENCENT_KEY, "1250000000"),
+            &tencent(&secret_id, &key, "1250000000"),
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{r:?}");
     assert_eq!(r.body["kind"], "Tencent");
     assert_eq!(r.body["app_id"], 1_250_000_000);
-    assert!(!r.body.to_string().contains(TENCENT_KEY));
+    assert!(!r.body.to_string().contains(&key));
     let sealed_before: Vec<u8> = sqlx::query_scalar("select secret_key_sealed from cloud_account")
         .fetch_one(&srv.db)
         .await
         .unwrap();
     assert!(!sealed_before
-        .windows(TENCENT_KEY.len())
-        .any(|w| w == TENCENT_KEY.as_bytes()));
+        .windows(key.len())
+        .any(|w| w == key.as_bytes()));
+    // The team now works through the Tencent client.
+    let r = crate::console_forms::list_functions(&owner, "8", "").await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
 
-    // A blank key keeps the stored one.
+    // A blank key keeps the stored one, and is checked with the SecretId given.
     let r = owner
-        .call("save_cloud_account", &form("AKIDrenamed12345", "", ""))
+        .call("save_cloud_account", &tencent("AKIDrenamed12345", "", ""))
+        .await;
+    assert_eq!(
+        r.body["Cloud"]["code"], "AuthFailure.SecretIdNotFound",
+        "{r:?}"
+    );
+    let r = owner
+        .call("save_cloud_account", &tencent(&secret_id, "", ""))
         .await;
     assert_eq!(r.status, StatusCode::OK, "{r:?}");
     let sealed_after: Vec<u8> = sqlx::query_scalar("select secret_key_sealed from cloud_account")
@@ -139,8 +181,9 @@ async fn tencent_credentials_are_write_only_and_admin_only() {
         .unwrap();
     assert_eq!(sealed_before, sealed_after);
     let seen = viewer.call("get_cloud_account", &[]).await;
-    assert_eq!(seen.body["secret_id"], "AKIDrenamed12345");
-    assert!(!seen.body.to_string().contains(TENCENT_KEY));
+    assert_eq!(seen.body["secret_id"], secret_id.as_str());
+    assert_eq!(seen.body["app_id"], Value::Null);
+    assert!(!seen.body.to_string().contains(&key));
 
     // Back to the emulator.
     let r = owner
@@ -155,4 +198,31 @@ async fn tencent_credentials_are_write_only_and_admin_only() {
         )
         .await;
     assert_eq!(r.body["kind"], "Emulator");
+}
+
+#[tokio::test]
+async fn tencent_credentials_are_not_saved_when_the_cloud_cannot_be_reached() {
+    // Nothing listens on the discard port.
+    let srv = spawn_with(|n| {
+        (n == "TENCENT_API_ENDPOINT").then(|| "http://127.0.0.1:9/{service}".to_owned())
+    })
+    .await;
+    let owner = srv.owner().await;
+    let r = owner
+        .call(
+            "save_cloud_account",
+            &[
+                ("kind", "tencent"),
+                ("secret_id", "AKIDvalid123456"),
+                ("secret_key", TENCENT_KEY),
+                ("app_id", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_GATEWAY, "{r:?}");
+    let message = r.body["CloudUnreachable"]["message"].as_str().unwrap_or("");
+    assert!(!message.is_empty(), "{r:?}");
+    assert!(!message.contains(TENCENT_KEY));
+    let seen = owner.call("get_cloud_account", &[]).await;
+    assert_eq!(seen.body["kind"], "Emulator", "{seen:?}");
 }

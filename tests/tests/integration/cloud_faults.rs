@@ -40,12 +40,14 @@ async fn function_names(b: &Browser) -> Vec<String> {
 }
 
 /// The reply is the error a broken call must give: 502 with the cloud's code and
-/// RequestId when it answered, a network error with a message when it did not.
+/// RequestId when it answered, `CloudUnreachable` with a message when it did not.
 fn assert_clear_error(r: &Reply, code: &str) {
     assert_eq!(r.status, StatusCode::BAD_GATEWAY, "{code}: {r:?}");
     if code.starts_with('@') {
-        assert_eq!(error_kind(r), "Network", "{code}: {r:?}");
-        let message = r.body["Network"]["message"].as_str().unwrap_or_default();
+        assert_eq!(error_kind(r), "CloudUnreachable", "{code}: {r:?}");
+        let message = r.body["CloudUnreachable"]["message"]
+            .as_str()
+            .unwrap_or_default();
         assert!(!message.is_empty(), "{code}: {r:?}");
     } else {
         assert_eq!(error_kind(r), "Cloud", "{code}: {r:?}");
