@@ -58,6 +58,8 @@ const CHUNK_FETCH: &str = include_str!("shell/chunk_fetch.js");
 /// The HTML document around the app; rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = request_lang();
+    #[cfg(feature = "ssr")]
+    crate::ssr::set_content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang=lang.code()>
@@ -67,7 +69,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
                 <AutoReload options=options.clone()/>
                 // Before the loader: it wraps the fetches the WASM chunk loader makes.
-                <script inner_html=CHUNK_FETCH></script>
+                <script nonce=leptos::nonce::use_nonce() inner_html=CHUNK_FETCH></script>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>

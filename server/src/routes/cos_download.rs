@@ -50,6 +50,12 @@ pub async fn download(
                 [
                     (header::CONTENT_TYPE, content_type),
                     (header::CONTENT_DISPOSITION, disposition),
+                    // An object is the bucket's content, not the console's: should a
+                    // browser ever render one (an HTML file), it runs nothing here.
+                    (
+                        header::CONTENT_SECURITY_POLICY,
+                        HeaderValue::from_static("sandbox; default-src 'none'"),
+                    ),
                 ],
                 Body::from_stream(chunks(download.body)),
             )

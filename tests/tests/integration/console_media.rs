@@ -301,6 +301,10 @@ async fn process_media_reaches_the_function_and_its_summary_is_browsable() {
         .get("content-disposition")
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("attachment")));
+    assert_eq!(
+        res.headers()["content-security-policy"],
+        "sandbox; default-src 'none'"
+    );
     let body: Value = res.json().await.expect("the summary downloads");
     assert_eq!(body["TaskId"], task_id.as_str());
     let res = owner

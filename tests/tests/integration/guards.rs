@@ -231,3 +231,51 @@ async fn site_files_are_sent_precompressed_and_revalidated() {
     assert_eq!(r.headers()["cache-control"], "no-cache");
     let _ = std::fs::remove_dir_all(&site);
 }
+
+/// The nonce in a page's Content-Security-Policy, after checking what else it allows.
+fn csp_nonce(r: &reqwest::Response) -> String {
+    let policy = r.headers()["content-security-policy"]
+        .to_str()
+        .expect("ASCII policy")
+        .to_owned();
+    for directive in [
+        "default-src 'self'",
+        "object-src 'none'",
+        "frame-ancestors 'none'",
+        "'wasm-unsafe-eval'",
+    ] {
+        assert!(policy.contains(directive), "{directive} missing: {policy}");
+    }
+    assert!(!policy.contains("unsafe-inline"), "{policy}");
+    let start = policy.find("'nonce-").expect("a nonce") + "'nonce-".len();
+    let len = policy[start..].find('\'').expect("closing quote");
+    policy[start..start + len].to_owned()
+}
+
+#[tokio::test]
+async fn pages_allow_only_their_own_scripts() {
+    let srv = spawn().await;
+    let owner = srv.owner().await;
+    let mut seen = std::collections::HashSet::new();
+    for (b, path) in [
+        (&owner, "/"),
+        (&owner, "/scf/functions?rid=8&ns=default"),
+        (&owner, "/no/such/page"),
+        (&srv.browser(), "/login"),
+    ] {
+        let r = b.get(path).await;
+        let nonce = csp_nonce(&r);
+        assert!(nonce.len() >= 22, "{path}: short nonce {nonce}");
+        assert!(seen.insert(nonce.clone()), "{path}: nonce reused");
+        let html = r.text().await.unwrap();
+        let scripts: Vec<&str> = html.split("<script").skip(1).collect();
+        assert!(scripts.len() >= 2, "{path}: {html}");
+        for script in scripts {
+            let tag = &script[..script.find('>').expect("tag end")];
+            assert!(
+                tag.contains(&format!("nonce=\"{nonce}\"")),
+                "{path}: a script without the page's nonce: <script{tag}>"
+            );
+        }
+    }
+}
