@@ -53,9 +53,31 @@ pub fn function_name_problem(name: &str) -> Option<&'static str> {
     }
 }
 
-/// Environment variables the platform sets itself and will not let a function override.
+/// Environment variables the platform sets itself, or that steer the runtime rather than
+/// the function (`NODE_OPTIONS` can make Node.js load any code, `LD_PRELOAD` any library):
+/// a function may not set them.
 pub fn reserved_variable(key: &str) -> bool {
-    key.starts_with("SCF_") || key.starts_with("TENCENTCLOUD_") || key == "QCLOUD_APPID"
+    ["SCF_", "TENCENTCLOUD_", "NODE_", "LD_", "_"]
+        .iter()
+        .any(|prefix| key.starts_with(prefix))
+        || ["QCLOUD_APPID", "PATH", "HOME"].contains(&key)
+}
+
+/// Whether `key` is a variable name: a letter, then letters, digits and `_`, at most 64.
+pub fn variable_key_ok(key: &str) -> bool {
+    key.len() <= 64
+        && key.starts_with(|c: char| c.is_ascii_alphabetic())
+        && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+/// Why `role` cannot be a CAM role name, as an i18n key under `err.`; blank means none.
+/// CAM allows letters, digits and `+=,.@_-`, 1 to 128 characters.
+pub fn role_problem(role: &str) -> Option<&'static str> {
+    let ok = role.len() <= 128
+        && role
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b));
+    (!ok).then_some("role_invalid")
 }
 
 /// Parses `KEY=VALUE` lines (blank lines skipped) into variables. The error names the
@@ -76,6 +98,9 @@ pub fn parse_variables(text: &str) -> Result<Vec<(String, String)>, (usize, &'st
         }
         if reserved_variable(key) {
             return Err((i + 1, "variable_reserved"));
+        }
+        if !variable_key_ok(key) {
+            return Err((i + 1, "variable_key_invalid"));
         }
         if out.iter().any(|(k, _)| k == key) {
             return Err((i + 1, "variable_duplicate"));
@@ -142,6 +167,29 @@ mod tests {
         assert_eq!(parse_variables("A"), Err((1, "variable_format")));
         assert_eq!(parse_variables("A=1\nA=2"), Err((2, "variable_duplicate")));
         assert_eq!(parse_variables("SCF_X=1"), Err((1, "variable_reserved")));
+        for reserved in [
+            "NODE_OPTIONS=--import=x",
+            "LD_PRELOAD=/x.so",
+            "PATH=/x",
+            "_X=1",
+        ] {
+            assert_eq!(
+                parse_variables(reserved),
+                Err((1, "variable_reserved")),
+                "{reserved}"
+            );
+        }
+        for bad in ["1KEY=v", "KEY WITH SPACE=1", "KÉY=1", "A-B=1"] {
+            assert_eq!(
+                parse_variables(bad),
+                Err((1, "variable_key_invalid")),
+                "{bad}"
+            );
+        }
+        assert_eq!(role_problem(""), None);
+        assert_eq!(role_problem("SCF_QcsRole"), None);
+        assert_eq!(role_problem("bad role!"), Some("role_invalid"));
+        assert_eq!(role_problem(&"r".repeat(129)), Some("role_invalid"));
         assert_eq!(
             parse_variables(&format!("A={}", "x".repeat(5000))),
             Err((0, "variables_too_big"))

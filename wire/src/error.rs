@@ -29,6 +29,8 @@ pub enum WireError {
     SignatureFailure,
     /// The body is neither empty nor a JSON object.
     BodyNotObject,
+    /// A string in the body holds a NUL character, which no parameter may contain.
+    NulInParameter,
 }
 
 impl WireError {
@@ -46,6 +48,7 @@ impl WireError {
             Self::TokenFailure => "AuthFailure.TokenFailure",
             Self::SignatureFailure => "AuthFailure.SignatureFailure",
             Self::BodyNotObject => "InvalidParameter",
+            Self::NulInParameter => "InvalidParameterValue",
         }
     }
 }
@@ -81,6 +84,9 @@ impl fmt::Display for WireError {
                 "The provided credentials could not be validated. Please check your signature is correct.",
             ),
             Self::BodyNotObject => f.write_str("The request body is not a valid JSON object."),
+            Self::NulInParameter => {
+                f.write_str("A parameter contains a NUL character (\\u0000), which is not allowed.")
+            }
         }
     }
 }

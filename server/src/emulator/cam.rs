@@ -301,10 +301,11 @@ async fn attach_role_policy(
 fn page(params: &Value) -> Result<(i64, i64), ApiError> {
     let page = opt_i64(params, "Page")?.unwrap_or(1);
     let rp = opt_i64(params, "Rp")?.unwrap_or(20);
-    if page < 1 || !(1..=200).contains(&rp) {
+    // Past a million rows a page can only be empty; the bound keeps the offset in range.
+    if !(1..=1_000_000).contains(&page) || !(1..=200).contains(&rp) {
         return Err(ApiError::new(
             "InvalidParameter.ParamError",
-            "Page must be >= 1 and Rp 1-200.",
+            "Page must be 1 to 1000000 and Rp 1-200.",
         ));
     }
     Ok(((page - 1) * rp, rp))

@@ -197,6 +197,17 @@ async fn authenticate(
     headers: &HeaderMap,
     query: &BTreeMap<String, String>,
 ) -> Result<Account, CosError> {
+    // Keys and parameters are stored as text, which holds no NUL; COS refuses control
+    // characters in them too.
+    if path.chars().any(char::is_control) || query.values().any(|v| v.chars().any(char::is_control))
+    {
+        return Err(CosError::new(
+            StatusCode::BAD_REQUEST,
+            "InvalidArgument",
+            "The object key or a parameter contains a control character.",
+            path,
+        ));
+    }
     let denied = |msg: &str| CosError::new(StatusCode::FORBIDDEN, "AccessDenied", msg, path);
     let fields = auth_fields(headers, query)
         .ok_or_else(|| denied("Request has no valid q-sign Authorization."))?;
@@ -295,6 +306,14 @@ async fn object_access(
     key: &str,
 ) -> Result<(Account, String), CosError> {
     let path = format!("/{key}");
+    if key.len() > 850 {
+        return Err(CosError::new(
+            StatusCode::BAD_REQUEST,
+            "KeyTooLong",
+            "An object key may have at most 850 bytes.",
+            &path,
+        ));
+    }
     let account = authenticate(emu, method, &path, headers, query).await?;
     owned_bucket(emu, &account, bucket).await?;
     Ok((account, path))
@@ -445,10 +464,18 @@ pub async fn get_object(
             &path,
         )
     })?;
-    let content_type = query
-        .get("response-content-type")
-        .cloned()
-        .unwrap_or(content_type);
+    let content_type = match query.get("response-content-type") {
+        Some(asked) if axum::http::HeaderValue::from_str(asked).is_err() => {
+            return Err(CosError::new(
+                StatusCode::BAD_REQUEST,
+                "InvalidArgument",
+                "response-content-type is not a valid header value.",
+                &path,
+            ))
+        }
+        Some(asked) => asked.clone(),
+        None => content_type,
+    };
     let last_modified = http_date(modified);
     let length = body.len();
     let body = if method == Method::HEAD {

@@ -66,6 +66,17 @@ pub(crate) async fn execute(
         }
     };
     let billed_ms = outcome.duration_ms.ceil().max(1.0) as i64;
+    // PostgreSQL text holds no NUL; a function may well print or return one.
+    let mut outcome = outcome;
+    for text in [
+        &mut outcome.ret_msg,
+        &mut outcome.err_msg,
+        &mut outcome.output,
+    ] {
+        if text.contains('\0') {
+            *text = text.replace('\0', "\u{fffd}");
+        }
+    }
     let log = runtime::log_text(&rid, &outcome, billed_ms, function.memory_size.into());
     sqlx::query(
         "insert into emulator.scf_invocation
@@ -116,6 +127,9 @@ async fn environment(
                 v["Value"].as_str()?.to_owned(),
             ))
         })
+        // Refused on create and update; also dropped here for functions stored before a
+        // name was reserved (NODE_OPTIONS would let a function's variables run code).
+        .filter(|(key, _)| !app::scf_rules::reserved_variable(key))
         .collect();
     let (app_id, uin): (i64, String) =
         sqlx::query_as("select app_id, uin from emulator.account where account_id = $1")

@@ -50,8 +50,109 @@ fn cos_input(params: &Value, field: &str) -> Result<(String, String, String), Ap
     }
 }
 
+/// The task sets a `MediaProcessTask` may hold; each takes at most [`MAX_TASKS_PER_SET`].
+const TASK_SETS: [&str; 5] = [
+    "TranscodeTaskSet",
+    "SnapshotByTimeOffsetTaskSet",
+    "AnimatedGraphicTaskSet",
+    "SampleSnapshotTaskSet",
+    "ImageSpriteTaskSet",
+];
+
+/// How many tasks one set may hold: each is an ffmpeg run on this machine.
+const MAX_TASKS_PER_SET: usize = 10;
+
+/// Checks a `MediaProcessTask`: at least one task, every set a list of at most
+/// [`MAX_TASKS_PER_SET`] objects, each with a positive whole `Definition`.
+pub(super) fn check_media_task(task: Option<&Value>) -> Result<(), ApiError> {
+    let Some(task) = task.filter(|t| t.is_object()) else {
+        return Err(ApiError::new(
+            "MissingParameter",
+            "The request is missing MediaProcessTask.",
+        ));
+    };
+    let mut any = false;
+    for name in TASK_SETS {
+        let set = match &task[name] {
+            Value::Null => continue,
+            Value::Array(set) if set.len() <= MAX_TASKS_PER_SET => set,
+            _ => {
+                return Err(ApiError::new(
+                    "InvalidParameterValue",
+                    format!("{name} must be a list of at most {MAX_TASKS_PER_SET} tasks."),
+                ))
+            }
+        };
+        for item in set {
+            if !item["Definition"]
+                .as_u64()
+                .is_some_and(|d| (1..=u32::MAX as u64).contains(&d))
+            {
+                return Err(ApiError::new(
+                    "InvalidParameterValue.Definition",
+                    format!("Every task of {name} needs a Definition, a positive whole number."),
+                ));
+            }
+        }
+        any |= !set.is_empty();
+    }
+    if any {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            "InvalidParameter",
+            "MediaProcessTask needs at least one task set.",
+        ))
+    }
+}
+
+/// Checks an output path (`OutputDir`, `OutputObjectPath`): from the bucket's root, no
+/// control character, and no empty, `.` or `..` folder, which would make keys that read
+/// as a way out of the folder.
+pub(super) fn check_output_path(
+    path: &str,
+    param: &'static str,
+    dir: bool,
+) -> Result<(), ApiError> {
+    let inner = path.strip_prefix('/').unwrap_or_default();
+    let inner = if dir {
+        inner.strip_suffix('/')
+    } else {
+        Some(inner)
+    };
+    let ok = path.starts_with('/')
+        && path.len() <= 1024
+        && !path.chars().any(char::is_control)
+        && inner.is_some_and(|inner| {
+            (dir && inner.is_empty())
+                || inner
+                    .split('/')
+                    .all(|part| !matches!(part, "" | "." | ".."))
+        });
+    if ok {
+        Ok(())
+    } else {
+        let code = match param {
+            "Dir" => "InvalidParameterValue.Dir",
+            "OutputObjectPath" => "InvalidParameterValue.OutputObjectPath",
+            _ => "InvalidParameterValue.OutputDir",
+        };
+        Err(ApiError::new(
+            code,
+            format!(
+                "{param} starts with /{} and has no empty, . or .. folder.",
+                if dir { ", ends with /" } else { "" }
+            ),
+        ))
+    }
+}
+
 /// Checks that the account owns `bucket`.
-async fn check_bucket(emu: &Emulator, account_id: i64, bucket: &str) -> Result<(), ApiError> {
+pub(super) async fn check_bucket(
+    emu: &Emulator,
+    account_id: i64,
+    bucket: &str,
+) -> Result<(), ApiError> {
     let owner: Option<i64> =
         sqlx::query_scalar("select account_id from emulator.cos_bucket where bucket = $1")
             .bind(bucket)
@@ -123,12 +224,7 @@ pub async fn process_media(
         check_bucket(emu, ctx.account_id, out).await?;
     }
     if let Some(dir) = opt_str(params, "OutputDir")? {
-        if !dir.starts_with('/') || !dir.ends_with('/') {
-            return Err(ApiError::new(
-                "InvalidParameterValue.OutputDir",
-                "OutputDir must start and end with /.",
-            ));
-        }
+        check_output_path(dir, "OutputDir", true)?;
     }
     if opt_str(params, "SessionContext")?.is_some_and(|c| c.chars().count() > 1000) {
         return Err(ApiError::new(
@@ -136,24 +232,7 @@ pub async fn process_media(
             "SessionContext may have at most 1000 characters.",
         ));
     }
-    let task = params.get("MediaProcessTask").filter(|t| t.is_object());
-    let has_work = task.is_some_and(|t| {
-        [
-            "TranscodeTaskSet",
-            "SnapshotByTimeOffsetTaskSet",
-            "AnimatedGraphicTaskSet",
-            "SampleSnapshotTaskSet",
-            "ImageSpriteTaskSet",
-        ]
-        .iter()
-        .any(|k| t[*k].as_array().is_some_and(|a| !a.is_empty()))
-    });
-    if !has_work {
-        return Err(ApiError::new(
-            "InvalidParameter",
-            "MediaProcessTask needs at least one task set.",
-        ));
-    }
+    check_media_task(params.get("MediaProcessTask"))?;
     let task_id = create_task(emu, ctx, "WorkflowTask", params).await?;
     Ok(json!({ "TaskId": task_id }))
 }
@@ -168,27 +247,41 @@ pub async fn edit_media(
         .as_array()
         .filter(|f| !f.is_empty())
         .ok_or_else(|| ApiError::new("MissingParameter", "FileInfos is required."))?;
+    if files.len() > MAX_TASKS_PER_SET {
+        return Err(ApiError::new(
+            "InvalidParameterValue.FileInfos",
+            format!("FileInfos may hold at most {MAX_TASKS_PER_SET} files."),
+        ));
+    }
     for file in files {
         let (bucket, _, object) = cos_input(file, "InputInfo")?;
         check_object(emu, ctx.account_id, &bucket, &object).await?;
+        for (offset, code) in [
+            ("StartTimeOffset", "InvalidParameterValue.StartTimeOffset"),
+            ("EndTimeOffset", "InvalidParameterValue.EndTimeOffset"),
+        ] {
+            if !file[offset].is_null() && !file[offset].as_f64().is_some_and(|t| t >= 0.0) {
+                return Err(ApiError::new(
+                    code,
+                    format!("{offset} is a number of seconds, 0 or more."),
+                ));
+            }
+        }
     }
-    if params["OutputStorage"]["CosOutputStorage"]["Bucket"]
-        .as_str()
-        .is_none()
-    {
+    let Some(out) = params["OutputStorage"]["CosOutputStorage"]["Bucket"].as_str() else {
         return Err(ApiError::new(
             "MissingParameter",
             "OutputStorage.CosOutputStorage.Bucket is required.",
         ));
-    }
-    opt_str(params, "OutputObjectPath")?
-        .filter(|p| p.starts_with('/'))
-        .ok_or_else(|| {
-            ApiError::new(
-                "InvalidParameterValue.OutputObjectPath",
-                "OutputObjectPath is required and starts with /.",
-            )
-        })?;
+    };
+    check_bucket(emu, ctx.account_id, out).await?;
+    let path = opt_str(params, "OutputObjectPath")?.ok_or_else(|| {
+        ApiError::new(
+            "InvalidParameterValue.OutputObjectPath",
+            "OutputObjectPath is required and starts with /.",
+        )
+    })?;
+    check_output_path(path, "OutputObjectPath", false)?;
     let task_id = create_task(emu, ctx, "EditMediaTask", params).await?;
     Ok(json!({ "TaskId": task_id }))
 }

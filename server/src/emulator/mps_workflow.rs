@@ -43,12 +43,13 @@ pub async fn create(emu: &Emulator, ctx: &CallContext, params: &Value) -> Result
         )
     })?;
     if let Some(dir) = upload["Dir"].as_str() {
-        if !dir.starts_with('/') || !dir.ends_with('/') {
-            return Err(ApiError::new(
-                "InvalidParameterValue.Dir",
-                "Dir must start and end with /.",
-            ));
-        }
+        super::mps_task::check_output_path(dir, "Dir", true)?;
+    }
+    if let Some(dir) = opt_str(params, "OutputDir")? {
+        super::mps_task::check_output_path(dir, "OutputDir", true)?;
+    }
+    if let Some(out) = params["OutputStorage"]["CosOutputStorage"]["Bucket"].as_str() {
+        super::mps_task::check_bucket(emu, ctx.account_id, out).await?;
     }
     let owner: Option<i64> =
         sqlx::query_scalar("select account_id from emulator.cos_bucket where bucket = $1")
@@ -61,15 +62,8 @@ pub async fn create(emu: &Emulator, ctx: &CallContext, params: &Value) -> Result
             format!("Bucket {bucket} does not exist."),
         ));
     }
-    let task = params
-        .get("MediaProcessTask")
-        .filter(|t| t.is_object())
-        .ok_or_else(|| {
-            ApiError::new(
-                "MissingParameter",
-                "The request is missing MediaProcessTask.",
-            )
-        })?;
+    super::mps_task::check_media_task(params.get("MediaProcessTask"))?;
+    let task = &params["MediaProcessTask"];
     let id: Option<i64> = sqlx::query_scalar(
         "insert into emulator.mps_workflow
            (account_id, region, workflow_name, trigger, trigger_bucket, output_storage, output_dir, media_process_task)

@@ -114,6 +114,17 @@ pub fn check_description(text: &str) -> Result<(), ApiError> {
     }
 }
 
+/// An execution role's name, as CAM allows it (blank: none).
+fn check_role(role: &str) -> Result<&str, ApiError> {
+    match app::scf_rules::role_problem(role) {
+        None => Ok(role),
+        Some(_) => Err(invalid(
+            "InvalidParameterValue.Role",
+            "Role must be a CAM role name: letters, digits and +=,.@_-, at most 128.",
+        )),
+    }
+}
+
 /// `{"Variables":[{"Key","Value"}]}`: keys and values non-empty, 4 KB in all, and no
 /// variable the platform sets itself.
 pub fn check_environment(env: Option<&Value>) -> Result<Value, ApiError> {
@@ -144,6 +155,18 @@ pub fn check_environment(env: Option<&Value>) -> Result<Value, ApiError> {
             return Err(invalid(
                 "InvalidParameterValue.EnvironmentSystemProtect",
                 format!("{key} is set by the platform and cannot be overridden."),
+            ));
+        }
+        if !app::scf_rules::variable_key_ok(key) || value.contains('\0') {
+            return Err(invalid(
+                "InvalidParameterValue.Environment",
+                format!("{key:?} is not a variable name (a letter, then letters, digits and _)."),
+            ));
+        }
+        if out.iter().any(|v: &Value| v["Key"] == key) {
+            return Err(invalid(
+                "InvalidParameterValue.Environment",
+                format!("{key} is set twice."),
             ));
         }
         total += key.len() + value.len();
@@ -561,7 +584,7 @@ async fn create_function(
     let description = opt_str(params, "Description")?.unwrap_or_default();
     check_description(description)?;
     let environment = check_environment(params.get("Environment"))?;
-    let role = opt_str(params, "Role")?.unwrap_or_default();
+    let role = check_role(opt_str(params, "Role")?.unwrap_or_default())?;
     let kind = opt_str(params, "Type")?.unwrap_or("Event");
     if kind != "Event" && kind != "HTTP" {
         return Err(invalid(
@@ -739,9 +762,7 @@ async fn update_configuration(
         Some(env) => check_environment(Some(env))?,
         None => function.environment.clone(),
     };
-    let role = opt_str(params, "Role")?
-        .unwrap_or(&function.role)
-        .to_owned();
+    let role = check_role(opt_str(params, "Role")?.unwrap_or(&function.role))?.to_owned();
     sqlx::query(
         "update emulator.scf_function
          set memory_size = $2, timeout = $3, description = $4, environment = $5, role = $6, updated_at = now()

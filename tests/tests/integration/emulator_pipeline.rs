@@ -537,3 +537,93 @@ async fn an_enabled_workflow_turns_matching_uploads_into_tasks_that_reach_the_fu
         .expect("describe");
     assert_eq!(left["TotalCount"], 0);
 }
+
+/// The code of a refused call.
+fn refused(r: Result<Value, CloudError>) -> String {
+    match r {
+        Err(CloudError::Api { code, .. }) => code,
+        other => panic!("expected an API error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn media_tasks_stay_in_the_callers_buckets_and_within_bounds() {
+    let emu = integration_tests::spawn_emulator().await;
+    let (input, output) = setup(&emu, "").await;
+    // Another account's bucket.
+    let other = server::emulator::account::create(&emu.db)
+        .await
+        .expect("second account");
+    let theirs = format!("theirs-{}", other.app_id);
+    sqlx::query("insert into emulator.cos_bucket (bucket, account_id, region) values ($1, $2, 'ap-beijing')")
+        .bind(&theirs)
+        .bind(other.account_id)
+        .execute(&emu.db)
+        .await
+        .expect("their bucket");
+    let file = json!({"InputInfo": {"Type": "COS", "CosInputInfo": {"Bucket": input, "Region": "ap-beijing", "Object": "/upload/demo.mp4"}}});
+    let edit = |bucket: &str, path: &str| json!({"FileInfos": [file.clone()], "OutputStorage": {"Type": "COS", "CosOutputStorage": {"Bucket": bucket, "Region": "ap-beijing"}}, "OutputObjectPath": path});
+    assert_eq!(
+        refused(emu.call("mps", "EditMedia", edit(&theirs, "/x.mp4")).await),
+        "ResourceNotFound.CosBucketNotExist"
+    );
+    for path in ["/../../x.mp4", "/a/./x.mp4", "//x.mp4", "x.mp4"] {
+        assert_eq!(
+            refused(emu.call("mps", "EditMedia", edit(&output, path)).await),
+            "InvalidParameterValue.OutputObjectPath",
+            "{path}"
+        );
+    }
+    let mut params = process_media(&input, &output);
+    params["OutputDir"] = json!("/../../");
+    assert_eq!(
+        refused(emu.call("mps", "ProcessMedia", params).await),
+        "InvalidParameterValue.OutputDir"
+    );
+    // Each transcode is an ffmpeg run here: a set is capped.
+    let mut params = process_media(&input, &output);
+    params["MediaProcessTask"]["TranscodeTaskSet"] = json!(vec![json!({"Definition": 10}); 11]);
+    assert_eq!(
+        refused(emu.call("mps", "ProcessMedia", params).await),
+        "InvalidParameterValue"
+    );
+    for definition in [json!(-1), json!("x"), json!(1e20)] {
+        let mut params = process_media(&input, &output);
+        params["MediaProcessTask"]["TranscodeTaskSet"] = json!([{"Definition": definition}]);
+        assert_eq!(
+            refused(emu.call("mps", "ProcessMedia", params).await),
+            "InvalidParameterValue.Definition"
+        );
+    }
+    let workflow = json!({
+        "WorkflowName": "w1",
+        "Trigger": {"Type": "CosFileUpload", "CosFileUploadTrigger": {"Bucket": input, "Region": "ap-beijing", "Dir": "/upload/"}},
+        "OutputStorage": {"Type": "COS", "CosOutputStorage": {"Bucket": theirs, "Region": "ap-beijing"}},
+        "OutputDir": "/output/",
+        "MediaProcessTask": {"TranscodeTaskSet": [{"Definition": 10}]},
+    });
+    assert_eq!(
+        refused(emu.call("mps", "CreateWorkflow", workflow).await),
+        "ResourceNotFound.CosBucketNotExist"
+    );
+    // A NUL character is refused in any parameter, whatever the action.
+    let mut params = process_media(&input, &output);
+    params["SessionContext"] = json!("a\u{0}b");
+    assert_eq!(
+        refused(emu.call("mps", "ProcessMedia", params).await),
+        "InvalidParameterValue"
+    );
+    assert_eq!(
+        refused(
+            emu.call("cam", "GetRole", json!({"RoleName": "a\u{0}"}))
+                .await
+        ),
+        "InvalidParameterValue"
+    );
+    // Nothing was started, and the other account's bucket is untouched.
+    let tasks: i64 = sqlx::query_scalar("select count(*) from emulator.mps_task")
+        .fetch_one(&emu.db)
+        .await
+        .unwrap();
+    assert_eq!(tasks, 0);
+}

@@ -223,6 +223,32 @@ async fn scf_enforces_the_real_rules() {
             ),
             "InvalidParameterValue.EnvironmentSystemProtect",
         ),
+        // NODE_OPTIONS would let a variable load code into the runtime.
+        (
+            with(
+                "Environment",
+                json!({"Variables": [{"Key": "NODE_OPTIONS", "Value": "--import=x"}]}),
+            ),
+            "InvalidParameterValue.EnvironmentSystemProtect",
+        ),
+        (
+            with(
+                "Environment",
+                json!({"Variables": [{"Key": "1KEY", "Value": "v"}]}),
+            ),
+            "InvalidParameterValue.Environment",
+        ),
+        (
+            with(
+                "Environment",
+                json!({"Variables": [{"Key": "A", "Value": "1"}, {"Key": "A", "Value": "2"}]}),
+            ),
+            "InvalidParameterValue.Environment",
+        ),
+        (
+            with("Role", json!("bad role!")),
+            "InvalidParameterValue.Role",
+        ),
         (
             with("Code", json!({"DemoId": "no-such-demo"})),
             "InvalidParameterValue.DemoId",
