@@ -1,16 +1,18 @@
 //! Plain formatting helpers shared by server rendering and the browser.
 //!
-//! They must give the same text on both sides (hydration compares them), so they use UTC
-//! and nothing from the machine's locale; the UI language is passed in where it matters.
+//! They must give the same text on both sides (hydration compares them), so they use a
+//! fixed offset (Beijing time, as Tencent Cloud's console shows times) and nothing from
+//! the machine's locale; the UI language is passed in where it matters.
 use crate::i18n::Lang;
 
-/// Formats unix seconds as `YYYY-MM-DD HH:MM UTC`.
+/// Formats unix seconds in Beijing time, as `YYYY-MM-DD HH:MM (UTC+8)`.
 pub fn datetime(unix_secs: i64) -> String {
-    let days = unix_secs.div_euclid(86_400);
-    let secs = unix_secs.rem_euclid(86_400);
+    let beijing = unix_secs + 8 * 3600;
+    let days = beijing.div_euclid(86_400);
+    let secs = beijing.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
     format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
+        "{y:04}-{m:02}-{d:02} {:02}:{:02} (UTC+8)",
         secs / 3600,
         (secs % 3600) / 60
     )
@@ -150,10 +152,10 @@ mod tests {
 
     #[test]
     fn formats_epoch_and_leap_day() {
-        assert_eq!(datetime(0), "1970-01-01 00:00 UTC");
-        assert_eq!(datetime(951_782_400), "2000-02-29 00:00 UTC");
-        assert_eq!(datetime(1_795_570_290), "2026-11-25 01:31 UTC");
-        assert_eq!(datetime(-1), "1969-12-31 23:59 UTC");
+        assert_eq!(datetime(0), "1970-01-01 08:00 (UTC+8)");
+        assert_eq!(datetime(951_782_400 - 8 * 3600), "2000-02-29 00:00 (UTC+8)");
+        assert_eq!(datetime(1_795_570_290), "2026-11-25 09:31 (UTC+8)");
+        assert_eq!(datetime(-8 * 3600 - 1), "1969-12-31 23:59 (UTC+8)");
     }
 
     #[test]
@@ -170,7 +172,8 @@ mod tests {
     fn datetime_local_round_trips() {
         assert_eq!(parse_utc_minute("1970-01-01T00:00"), Some(0));
         let t = parse_utc_minute("2026-11-25T07:29").expect("valid");
-        assert_eq!(datetime(t), "2026-11-25 07:29 UTC");
+        assert_eq!(datetime(t), "2026-11-25 15:29 (UTC+8)");
+        assert_eq!(datetime(t + 9 * 3600), "2026-11-26 00:29 (UTC+8)");
         assert_eq!(parse_utc_minute("2026-13-01T00:00"), None);
         assert_eq!(parse_utc_minute("garbage"), None);
         assert_eq!(parse_utc_minute(""), None);

@@ -137,9 +137,48 @@ impl ConsoleBackend {
         })
     }
 
+    /// Puts the team on the emulator: unchanged when it already is, else back on the
+    /// emulator account it had before Tencent Cloud (its functions, tasks and buckets are
+    /// still there), else on a new one.
     async fn use_emulator(&self, team_id: Uuid, by: Option<Uuid>) -> AppResult<CloudAccountRow> {
         let mut tx = self.db.begin().await.internal()?;
-        let row = self.new_emulator_account(&mut tx, team_id, by).await?;
+        let current = sqlx::query_as::<_, CloudAccountRow>(
+            "select kind, secret_id, secret_key_sealed, app_id, updated_at, emulator_secret_id
+             from cloud_account where team_id = $1 for update",
+        )
+        .bind(team_id)
+        .fetch_optional(&mut *tx)
+        .await
+        .internal()?;
+        let kept = match current {
+            Some(row) if row.kind == CloudKind::Emulator.as_str() => return Ok(row),
+            Some(row) => row.emulator_secret_id,
+            None => None,
+        };
+        let earlier: Option<(String, String, i64)> = match kept {
+            Some(secret_id) => sqlx::query_as(
+                "select secret_id, secret_key, app_id from emulator.account where secret_id = $1",
+            )
+            .bind(&secret_id)
+            .fetch_optional(&mut *tx)
+            .await
+            .internal()?,
+            None => None,
+        };
+        let row = match earlier {
+            Some((secret_id, key, app_id)) => cloud_account::upsert(
+                &mut *tx,
+                team_id,
+                CloudKind::Emulator.as_str(),
+                &secret_id,
+                &self.secrets.seal(&key, team_id.as_bytes()),
+                Some(app_id),
+                by,
+            )
+            .await
+            .internal()?,
+            None => self.new_emulator_account(&mut tx, team_id, by).await?,
+        };
         tx.commit().await.internal()?;
         Ok(row)
     }
@@ -484,7 +523,8 @@ impl Backend for ConsoleBackend {
     }
 
     async fn login(&self, req: &Req, email: &str, password: &str) -> AppResult<()> {
-        let email = email.trim();
+        // No account has such an email; and NUL or a huge value could not be recorded.
+        let email = &validate::email("email", email)?;
         let ip = ip_text(req);
         self.check_throttle(email, &ip).await?;
         let user = app_user::find_by_email(&self.db, email).await.internal()?;
@@ -829,6 +869,17 @@ impl Backend for ConsoleBackend {
         };
         self.clouds.forget(&team_id);
         tracing::info!(team = %team_id, kind = %row.kind, "cloud account saved");
+        let event = crate::db::audit_event::NewAuditEvent {
+            team_id,
+            user_id: caller.user_id,
+            action: "cloud_account_saved",
+            target: &format!("{} {}", row.kind, row.secret_id),
+            region: "",
+            request_id: "",
+        };
+        if let Err(err) = crate::db::audit_event::insert(&self.db, &event).await {
+            tracing::error!(error = %err, "could not record an audit event");
+        }
         Ok(self.view(&row))
     }
 }

@@ -316,14 +316,28 @@ pub fn router(
         .leptos_routes_with_context(
             &state,
             routes,
-            move || {
-                provide_context(backend.clone());
-                provide_context(cloud.clone());
+            {
+                let (backend, cloud) = (backend.clone(), cloud.clone());
+                move || {
+                    provide_context(backend.clone());
+                    provide_context(cloud.clone());
+                }
             },
             move || shell(options.clone()),
         )
         .nest_service(&pkg_path, site_files)
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        // The not-found page renders the console shell too (who is signed in, the
+        // navigation), so it needs the same context as the routes.
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(
+            move || {
+                provide_context(backend.clone());
+                provide_context(cloud.clone());
+            },
+            shell,
+        ))
         .layer(middleware::from_fn(auth::csrf::reject_cross_site))
         .layer(sessions)
         .layer(middleware::from_fn(request_context))

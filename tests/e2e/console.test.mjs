@@ -164,6 +164,12 @@ test('owner sets up the console, invites a developer who joins from another prof
   await page.goto(server.base + '/');
   await page.getByRole('heading', { name: '概览' }).waitFor();
   await shot(page, '08-chinese');
+  // Switching back comes back to the same page, query included.
+  await page.goto(server.base + '/scf/functions?rid=1&ns=default');
+  await hydrated(page);
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.waitForURL('**/scf/functions?rid=1&ns=default');
+  await page.getByRole('heading', { name: 'Functions', exact: true }).waitFor();
 
   // Failed requests the test made on purpose (400, 401, the refused key's 502) log as
   // console errors; nothing else may: no hydration mismatch, no panic.

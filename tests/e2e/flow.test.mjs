@@ -127,8 +127,18 @@ test('classic pages: function from template, MPS trigger with role authorization
 
   // 3. Trigger management: the roles start abnormal; authorize each; bind WorkflowTask.
   await page.locator('#tab-triggers').click();
+  // Only the current tab is marked current, and the side navigation marks Functions.
+  assert.equal(await page.locator('.tabs [aria-current]').count(), 0);
+  await page.locator('#tab-triggers[aria-selected="true"]').waitFor();
+  await nav(page).locator('a[aria-current="page"]', { hasText: 'Functions' }).waitFor();
   await page.locator('#create-trigger').click();
   const dialog = page.locator('#trigger-dialog');
+  await dialog.waitFor();
+  // Focus starts in the dialog: Escape closes it.
+  await page.waitForFunction(() => document.activeElement?.id === 'trigger-type');
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'hidden' });
+  await page.locator('#create-trigger').click();
   await dialog.waitFor();
   for (const role of ['SCF_QcsRole', 'MPS_QcsRole']) {
     await dialog.locator(`li[data-role="${role}"][data-authorized="false"]`).waitFor();
@@ -289,6 +299,13 @@ test('setup wizard, in Chinese, for a new team: resumes where the team left off'
   await page.locator('#wizard-step-1').waitFor();
   assert.equal(await page.locator('#wiz-name').inputValue(), 'MPSAnalysis');
   await shot(page, 'wizard-1-create');
+  // Without COS_BUCKET the function would store no summary: the wizard says so first.
+  const variables = await page.locator('#wiz-variables').inputValue();
+  assert.match(variables, /^COS_BUCKET=/);
+  await page.locator('#wiz-variables').fill('');
+  await page.locator('#wiz-create').click();
+  await page.locator('#wiz-bucket-required').waitFor();
+  await page.locator('#wiz-variables').fill(variables);
   await page.locator('#wiz-create').click();
   await page.locator('#wizard-step-2').waitFor({ timeout: 30_000 });
   await page.locator('#wizard-steps li.done[data-step="1"]').waitFor();
@@ -324,6 +341,17 @@ test('setup wizard, in Chinese, for a new team: resumes where the team left off'
   await page.waitForURL(/tab=logs&keyword=/);
   await page.locator('.log-row').first().waitFor({ timeout: 30_000 });
   await shot(page, 'wizard-log-query');
+
+  // Choosing the other team in the top bar switches to it, no button needed; the user
+  // menu closes once a choice in it is made.
+  await page.locator('#team-switch').selectOption({ label: 'Media' });
+  await page.waitForURL(server.base + '/');
+  await page.locator('#team-switch option[selected]', { hasText: 'Media' }).waitFor({ state: 'attached' });
+  await hydrated(page);
+  await page.locator('.user-menu summary').click();
+  await page.locator('.user-menu .menu').getByRole('link', { name: '登录会话' }).click();
+  await page.waitForURL('**/account/sessions');
+  assert.equal(await page.locator('.user-menu').getAttribute('open'), null);
 
   assert.deepEqual(errors, []);
   await context.close();

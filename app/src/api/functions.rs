@@ -89,6 +89,9 @@ pub async fn create_function(
     let variables = scf_rules::parse_variables(&variables)
         .map_err(|(_, code)| AppError::invalid("variables", code));
     let variables = status(variables)?;
+    if let Some(code) = scf_rules::role_problem(role.trim()) {
+        return status(Err(AppError::invalid("role", code)));
+    }
     let (cloud, req) = cloud_and_req()?;
     let input = NewFunction {
         target: FnRef {

@@ -7,10 +7,20 @@ use leptos::prelude::*;
 use super::cloud_types::TaskPage;
 use crate::error::AppError;
 
-/// Whether `dir` is an output folder as MPS takes it: starts and ends with `/`.
+/// Whether `dir` is an output folder as MPS takes it: starts and ends with `/`, at most
+/// 256 bytes, no empty, `.` or `..` folder (COS keys are flat, so `/../` would make a
+/// folder named `..` that reads as a way out of the bucket) and no control character.
 pub fn output_dir_ok(dir: &str) -> bool {
-    dir.starts_with('/') && dir.ends_with('/') && dir.len() <= 256 && !dir.contains("//")
-        || dir == "/"
+    if dir == "/" {
+        return true;
+    }
+    dir.len() <= 256
+        && dir.starts_with('/')
+        && dir.ends_with('/')
+        && !dir.chars().any(char::is_control)
+        && dir[1..dir.len() - 1]
+            .split('/')
+            .all(|part| !matches!(part, "" | "." | ".."))
 }
 
 /// MPS tasks of region `rid`, newest first; `next` is the scroll token of the page.
@@ -115,5 +125,18 @@ mod tests {
         assert!(!output_dir_ok("output/"));
         assert!(!output_dir_ok("/output"));
         assert!(!output_dir_ok("/a//b/"));
+        assert!(output_dir_ok("/a/b.c/"));
+        for bad in [
+            "//",
+            "/../",
+            "/../../etc/",
+            "/a/./",
+            "/a/../b/",
+            "/a\u{0}/",
+            "/é/x",
+        ] {
+            assert!(!output_dir_ok(bad), "{bad}");
+        }
+        assert!(!output_dir_ok(&format!("/{}/", "a".repeat(255))));
     }
 }

@@ -14,6 +14,7 @@ fn action_label(lang: Lang, action: &str) -> String {
         "trigger_bound" => t(lang, "audit.trigger_bound"),
         "trigger_deleted" => t(lang, "audit.trigger_deleted"),
         "task_started" => t(lang, "audit.task_started"),
+        "cloud_account_saved" => t(lang, "audit.cloud_account_saved"),
         other => other,
     }
     .to_owned()
@@ -54,7 +55,7 @@ pub fn AuditPage() -> impl IntoView {
                                         <td>{e.actor}</td>
                                         <td>{action_label(lang, &e.action)}</td>
                                         <td class="mono">{e.target}</td>
-                                        <td>{e.region}</td>
+                                        <td>{crate::regions::by_id(&e.region).map_or(e.region.clone(), |r| crate::components::region_bar::region_name(lang, r).to_owned())}</td>
                                         <td class="mono">{e.request_id}</td>
                                     </tr>
                                 }).collect_view()}

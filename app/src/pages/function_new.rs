@@ -75,7 +75,8 @@ pub fn FunctionNewPage() -> impl IntoView {
     let name_touched = RwSignal::new(false);
     let description = RwSignal::new(String::new());
     let memory = RwSignal::new(128i64);
-    let timeout = RwSignal::new(3i64);
+    // As typed: a number input rewritten on every keystroke turns "1.5" into "15".
+    let timeout = RwSignal::new("3".to_owned());
     let variables = RwSignal::new(String::new());
     let role = RwSignal::new(String::new());
 
@@ -96,7 +97,7 @@ pub fn FunctionNewPage() -> impl IntoView {
     Effect::new(move || {
         if let Some(c) = source.get() {
             memory.set(c.memory_size);
-            timeout.set(c.timeout);
+            timeout.set(c.timeout.to_string());
             runtime.set(c.runtime.clone());
             role.set(c.role.clone());
             if description.get_untracked().is_empty() {
@@ -148,7 +149,7 @@ pub fn FunctionNewPage() -> impl IntoView {
             template_id: c.id,
             description: description.get_untracked(),
             memory_size: memory.get_untracked(),
-            timeout: timeout.get_untracked(),
+            timeout: timeout.get_untracked().trim().parse().unwrap_or(0),
             variables: variables.get_untracked(),
             role: role.get_untracked(),
         });
@@ -290,7 +291,7 @@ pub fn FunctionNewPage() -> impl IntoView {
                 </select>
                 <FieldError result=result field="memory_size"/>
                 <label for="fn-timeout">{t(lang, "scf.timeout")}</label>
-                <input id="fn-timeout" type="number" min="1" max="900" prop:value=move || timeout.get().to_string() on:input=move |ev| timeout.set(event_target_value(&ev).parse().unwrap_or(0))/>
+                <input id="fn-timeout" type="number" min="1" max="900" prop:value=move || timeout.get() on:input=move |ev| timeout.set(event_target_value(&ev))/>
                 <p class="field-hint">{t(lang, "scf.timeout_hint")}</p>
                 <FieldError result=result field="timeout"/>
                 <label for="fn-variables">{t(lang, "scf.variables")}</label>
@@ -303,6 +304,7 @@ pub fn FunctionNewPage() -> impl IntoView {
                 <label for="fn-role">{t(lang, "scf.exec_role")}</label>
                 <input id="fn-role" autocomplete="off" maxlength="128" placeholder="SCF_QcsRole" prop:value=move || role.get() on:input=move |ev| role.set(event_target_value(&ev))/>
                 <p class="field-hint">{t(lang, "scf.exec_role_hint")}</p>
+                <FieldError result=result field="role"/>
             </div>
             <FormError result=result/>
             // Only once created: the progress resource is browser-only, and read on the
@@ -364,7 +366,7 @@ fn TemplateDetails(id: RwSignal<Option<String>>) -> impl IntoView {
                                         <dt>{t(lang, "scf.col.runtime")}</dt><dd>{c.runtime.clone()}</dd>
                                         <dt>{t(lang, "scf.handler")}</dt><dd class="mono">{c.handler.clone()}</dd>
                                         <dt>{t(lang, "scf.memory")}</dt><dd>{format!("{} MB", c.memory_size)}</dd>
-                                        <dt>{t(lang, "scf.timeout")}</dt><dd>{format!("{} s", c.timeout)}</dd>
+                                        <dt>{t(lang, "scf.timeout")}</dt><dd>{c.timeout}</dd>
                                     </dl>
                                     {d.files.into_iter().map(|f| view! {
                                         <h3 class="mono">{f.path}</h3>

@@ -44,6 +44,17 @@ fn status_class(status: &str, err_code: i64) -> &'static str {
     }
 }
 
+/// A task's status in words; the API's own value (`FINISH`, …) is the badge's title.
+fn status_label(lang: Lang, status: &str, err_code: i64) -> String {
+    match status {
+        "FINISH" if err_code == 0 => t(lang, "mps.status_finish").to_owned(),
+        "FINISH" => t(lang, "mps.status_failed").to_owned(),
+        "PROCESSING" => t(lang, "mps.status_processing").to_owned(),
+        "WAITING" => t(lang, "mps.status_waiting").to_owned(),
+        other => other.to_owned(),
+    }
+}
+
 #[component]
 pub fn MpsPage() -> impl IntoView {
     let lang = use_lang();
@@ -325,7 +336,7 @@ fn TaskLine(task: TaskRow, bindings: Vec<MpsBinding>, lang: Lang) -> impl IntoVi
             <td class="mono">{task.task_id.clone()}</td>
             <td>{kind}</td>
             <td>
-                <span class=status_class(&task.status, task.err_code)>{task.status.clone()}</span>
+                <span class=status_class(&task.status, task.err_code) title=task.status.clone()>{status_label(lang, &task.status, task.err_code)}</span>
                 {(!task.message.is_empty()).then(|| view! { <div class="muted small">{task.message.clone()}</div> })}
             </td>
             <td>{beijing_time(&task.create_time)}</td>

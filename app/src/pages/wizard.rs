@@ -183,9 +183,18 @@ fn CreateStep(w: WizardState, save: ServerAction<SaveWizard>) -> impl IntoView {
     )
     .created;
     let exists = move || matches!(create.value().get(), Some(Err(AppError::Cloud { ref code, .. })) if code == "ResourceInUse.FunctionName");
+    // The wizard ends on the summary the function stores in COS: without COS_BUCKET it
+    // would store none. Badly formed lines are left to the server's check.
+    let no_bucket = RwSignal::new(false);
     let ns_submit = ns.clone();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        let lacks_bucket = scf_rules::parse_variables(&variables.get_untracked())
+            .is_ok_and(|vars| !vars.iter().any(|(key, _)| key == "COS_BUCKET"));
+        no_bucket.set(lacks_bucket);
+        if lacks_bucket {
+            return;
+        }
         create.dispatch(CreateFunction {
             rid,
             ns: ns_submit.clone(),
@@ -219,6 +228,9 @@ fn CreateStep(w: WizardState, save: ServerAction<SaveWizard>) -> impl IntoView {
                 <textarea id="wiz-variables" rows="3" class="mono" prop:value=move || variables.get() on:input=move |ev| variables.set(event_target_value(&ev))></textarea>
                 <p class="field-hint">{t(lang, "wizard.variables_hint")}</p>
                 <FieldError result=result field="variables"/>
+                {move || no_bucket.get().then(|| view! {
+                    <p class="field-error" role="alert" id="wiz-bucket-required">{t(lang, "wizard.cos_bucket_required")}</p>
+                })}
                 {move || exists().then(|| {
                     let advance = advance.clone();
                     view! {

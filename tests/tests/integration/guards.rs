@@ -166,6 +166,12 @@ async fn pages_redirect_by_session_state() {
     assert!(html.contains("class=\"topbar\""));
     assert_eq!(owner.get("/login").await.headers()["location"], "/");
     assert_eq!(b.get("/no/such/page").await.status(), StatusCode::NOT_FOUND);
+    // The not-found page has the console around it, signed in.
+    let r = owner.get("/no/such/page").await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Olivia Owner"), "{html}");
+    assert!(!html.contains("Internal"), "{html}");
     let r = srv.browser().get("/healthz").await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.headers()["x-frame-options"], "DENY");
@@ -277,5 +283,20 @@ async fn pages_allow_only_their_own_scripts() {
                 "{path}: a script without the page's nonce: <script{tag}>"
             );
         }
+    }
+}
+
+#[tokio::test]
+async fn sign_in_refuses_impossible_emails_without_a_server_error() {
+    let srv = spawn().await;
+    let _owner = srv.owner().await;
+    let huge = format!("{}@example.com", "a".repeat(500_000));
+    for email in ["alice\u{0}@example.com", huge.as_str(), "no-at-sign"] {
+        let r = srv
+            .browser()
+            .call("login", &[("email", email), ("password", "x\u{0}y")])
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{r:?}");
+        assert_eq!(r.body["Invalid"]["field"], "email");
     }
 }

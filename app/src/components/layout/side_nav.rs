@@ -1,6 +1,7 @@
 //! The left navigation.
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::use_location;
 
 use crate::i18n::{t, use_lang};
 use crate::routes;
@@ -8,13 +9,20 @@ use crate::routes;
 #[component]
 pub fn SideNav() -> impl IntoView {
     let lang = use_lang();
+    // The list, a new function and a function's page (`/scf/function`) are all Functions.
+    let pathname = use_location().pathname;
+    let in_functions = move || {
+        pathname
+            .with(|p| p.starts_with("/scf/function"))
+            .then_some("page")
+    };
     view! {
         <nav class="sidenav" aria-label=t(lang, "nav.label")>
             <ul>
                 <li><A href=routes::HOME exact=true>{t(lang, "nav.overview")}</A></li>
                 <li class="nav-group">{t(lang, "nav.group_cloud")}</li>
                 <li><A href=routes::WIZARD>{t(lang, "nav.wizard")}</A></li>
-                <li><A href=routes::FUNCTIONS>{t(lang, "nav.functions")}</A></li>
+                <li><a href=routes::FUNCTIONS aria-current=in_functions>{t(lang, "nav.functions")}</a></li>
                 <li><A href=routes::MPS>{t(lang, "nav.mps")}</A></li>
                 <li><A href=routes::COS>{t(lang, "nav.cos")}</A></li>
                 <li><A href=routes::AUDIT>{t(lang, "nav.audit")}</A></li>

@@ -15,6 +15,14 @@ pub fn TopBar(me: Me) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     let current_team = me.team.clone();
     let teams = me.teams.clone();
+    let user_menu = NodeRef::<leptos::html::Details>::new();
+    let team_select = NodeRef::<leptos::html::Select>::new();
+    // Choosing a team switches to it (the button stays, for a page without JavaScript).
+    let switch_on_change = move |_| {
+        if let Some(form) = team_select.get().and_then(|select| select.form()) {
+            let _ = form.request_submit();
+        }
+    };
 
     view! {
         <header class="topbar">
@@ -22,7 +30,7 @@ pub fn TopBar(me: Me) -> impl IntoView {
             <A href=routes::HOME attr:class="brand">{t(lang, "app.title")}</A>
             <ActionForm action=switch_team attr:class="team-switcher">
                 <label class="sr-only" for="team-switch">{t(lang, "topbar.team")}</label>
-                <select id="team-switch" name="team_id">
+                <select id="team-switch" name="team_id" node_ref=team_select on:change=switch_on_change>
                     {teams
                         .into_iter()
                         .map(|team| {
@@ -39,14 +47,19 @@ pub fn TopBar(me: Me) -> impl IntoView {
             </ActionForm>
             <span class="topbar-spacer"></span>
             <LangToggle/>
-            <details class="user-menu">
+            <details class="user-menu" node_ref=user_menu>
                 <summary>
                     <span class="avatar" aria-hidden="true">
                         {me.display_name.chars().next().unwrap_or('?').to_string()}
                     </span>
                     <span class="user-name">{me.display_name.clone()}</span>
                 </summary>
-                <div class="menu">
+                // A choice in the menu closes it: the page changes under it, the menu stays.
+                <div class="menu" on:click=move |_| {
+                    if let Some(menu) = user_menu.get() {
+                        menu.set_open(false);
+                    }
+                }>
                     <p class="menu-meta">
                         {me.email.clone()}
                         <br/>

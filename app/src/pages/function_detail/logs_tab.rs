@@ -2,14 +2,15 @@
 use std::time::Duration;
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
 
 use super::FnLoc;
 use crate::api::cloud_types::LogRow;
 use crate::api::logs::{function_logs, MAX_PAGE, PAGE_SIZE, RANGES};
 use crate::components::poll::poll_while;
 use crate::components::states::{EmptyState, ErrorBanner, Loading};
-use crate::format::parse_utc_minute;
+use crate::format::{parse_utc_minute, url_encode};
 use crate::i18n::{t, use_lang, Lang};
 
 /// Beijing time's offset from UTC, in seconds.
@@ -69,8 +70,29 @@ pub fn LogsTab(f: FnLoc) -> impl IntoView {
     // Counts Searches, so that searching again with the same filters asks again (the
     // resource compares its key and would not).
     let searches = RwSignal::new(0u32);
+    let navigate = use_navigate();
+    let here = f.clone();
     let apply = move || {
         searches.update(|n| *n = n.wrapping_add(1));
+        // The address keeps what is searched for (a link here arrives with it), so that a
+        // reload does not bring back an older RequestId or keyword.
+        let mut url = here.href("logs");
+        for (name, value) in [
+            ("request", request_id.get_untracked()),
+            ("keyword", keyword.get_untracked()),
+        ] {
+            if !value.trim().is_empty() {
+                url.push_str(&format!("&{name}={}", url_encode(value.trim())));
+            }
+        }
+        navigate(
+            &url,
+            NavigateOptions {
+                replace: true,
+                scroll: false,
+                ..Default::default()
+            },
+        );
         applied.set(Filters {
             range: range.get_untracked(),
             start: start.get_untracked(),

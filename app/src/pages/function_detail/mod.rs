@@ -63,15 +63,17 @@ pub fn FunctionDetailPage() -> impl IntoView {
     });
     let tab_link = move |key: &'static str, label: &'static str| {
         view! {
-            <A
+            // A plain link (the router still navigates in place): <A> would mark every
+            // tab aria-current, as they share the path and differ only in the query.
+            <a
                 href=move || f.get().href(key)
-                attr:role="tab"
-                attr:aria-selected=move || (tab.get() == key).to_string()
-                attr:class=move || if tab.get() == key { "tab current" } else { "tab" }
-                attr:id=format!("tab-{key}")
+                role="tab"
+                aria-selected=move || (tab.get() == key).to_string()
+                class=move || if tab.get() == key { "tab current" } else { "tab" }
+                id=format!("tab-{key}")
             >
                 {t(lang, label)}
-            </A>
+            </a>
         }
     };
 

@@ -95,7 +95,16 @@ pub fn TriggersTab(f: FnLoc) -> impl IntoView {
             })}
         </Transition>
         <Show when=move || open.get()>
-            <CreateTriggerDialog f=f.clone() open=open bind=bind/>
+            // Its own boundary: the dialog's resources would otherwise suspend the console
+            // layout's, which blanks the page (and takes the focus) while they load.
+            {
+                let f = f.clone();
+                view! {
+                    <Transition fallback=|| ()>
+                        <CreateTriggerDialog f=f.clone() open=open bind=bind/>
+                    </Transition>
+                }
+            }
         </Show>
     }
 }
@@ -197,14 +206,27 @@ fn CreateTriggerDialog(
         true
     });
     let held_for_submit = held.clone();
+    // Focus starts in the dialog, so that Escape closes it.
+    let first_field = NodeRef::<leptos::html::Select>::new();
+    // Once the bindings are in: until then the dialog's Transition holds it out of the
+    // document, and a focused node taken out loses the focus.
+    Effect::new(move || {
+        if let (true, Some(select)) = (bindings.with(Option::is_some), first_field.get()) {
+            request_animation_frame(move || focus_once_shown(select.into(), 120));
+        }
+    });
 
     view! {
-        <div class="modal-backdrop" on:keydown=move |ev| if ev.key() == "Escape" { open.set(false) }>
+        <div
+            class="modal-backdrop"
+            on:keydown=move |ev| if ev.key() == "Escape" { open.set(false) }
+            on:click=move |ev| if ev.target() == ev.current_target() { open.set(false) }
+        >
             <div class="modal modal-wide" role="dialog" aria-modal="true" aria-labelledby="trigger-title" id="trigger-dialog">
                 <h2 class="modal-title" id="trigger-title">{t(lang, "trigger.create")}</h2>
                 <div class="form">
                     <label for="trigger-type">{t(lang, "trigger.col.type")}</label>
-                    <select id="trigger-type" name="trigger_type">
+                    <select id="trigger-type" name="trigger_type" node_ref=first_field>
                         <option value="mps" selected=true>{t(lang, "trigger.mps")}</option>
                     </select>
                     <label for="event-type">{t(lang, "trigger.col.event")}</label>
@@ -346,5 +368,15 @@ pub fn ServiceRoles(ok: RwSignal<bool>) -> impl IntoView {
         <Show when=move || !ok.get()>
             <p class="notice">{t(lang, "roles.needed")}</p>
         </Show>
+    }
+}
+
+/// Focuses `field` once it is in the document (the node exists before it is inserted, and
+/// the dialog shows once its data has loaded), checking again on the next `frames` frames.
+fn focus_once_shown(field: leptos::web_sys::HtmlElement, frames: u8) {
+    if field.is_connected() {
+        let _ = field.focus();
+    } else if frames > 0 {
+        request_animation_frame(move || focus_once_shown(field, frames - 1));
     }
 }
