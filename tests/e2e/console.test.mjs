@@ -171,6 +171,16 @@ test('owner sets up the console, invites a developer who joins from another prof
   await page.waitForURL('**/scf/functions?rid=1&ns=default');
   await page.getByRole('heading', { name: 'Functions', exact: true }).waitFor();
 
+  // At phone width no page is wider than the screen (tables scroll inside themselves).
+  await page.setViewportSize({ width: 390, height: 844 });
+  for (const path of ['/team/members', '/account/sessions', '/audit', '/settings/cloud']) {
+    await page.goto(server.base + path);
+    await hydrated(page);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 390, `${path} is ${width} px wide at 390`);
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+
   // Failed requests the test made on purpose (400, 401, the refused key's 502) log as
   // console errors; nothing else may: no hydration mismatch, no panic.
   const unexpected = [...ownerErrors, ...devErrors].filter(
