@@ -202,7 +202,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("invites.new", "Invite a member", "邀请成员"),
     ("invites.create", "Create invitation link", "生成邀请链接"),
     ("invites.link", "Invitation link", "邀请链接"),
-    ("invites.link_once", "Copy this link and send it to the invitee. It is shown only once.", "请复制此链接发送给被邀请人，链接仅显示一次。"),
+    ("invites.link_once", "Copy this link and send it to the invitee. It is shown only once; a new invitation to the same address replaces it.", "请复制此链接发送给被邀请人，链接仅显示一次；向同一邮箱再次邀请将使其失效。"),
     ("invites.pending", "Pending invitations", "待接受的邀请"),
     ("invites.empty", "No pending invitations", "暂无待接受的邀请"),
     ("invites.by", "Invited by", "邀请人"),

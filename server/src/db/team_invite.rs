@@ -17,7 +17,8 @@ pub struct InviteByToken {
     pub revoked_at: Option<OffsetDateTime>,
 }
 
-/// Creates an invitation.
+/// Creates an invitation, revoking any still pending for the same address in the team:
+/// one link per person, the newest (an admin who lost a link asks for another).
 ///
 /// # Errors
 /// Database errors.
@@ -32,7 +33,12 @@ pub async fn insert(
 ) -> sqlx::Result<Uuid> {
     let id = Uuid::new_v4();
     sqlx::query(
-        "insert into team_invite (team_invite_id, team_id, email, role, token_hash, invited_by, expires_at)
+        "with earlier as (
+           update team_invite set revoked_at = now()
+           where team_id = $2 and lower(email) = lower($3)
+             and accepted_at is null and revoked_at is null
+         )
+         insert into team_invite (team_invite_id, team_id, email, role, token_hash, invited_by, expires_at)
          values ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(id)

@@ -409,3 +409,36 @@ async fn the_audit_log_pages_by_fifty() {
         Some(50)
     );
 }
+
+#[tokio::test]
+async fn a_new_invitation_replaces_the_pending_one_for_that_address() {
+    let srv = spawn().await;
+    let owner = srv.owner().await;
+    let first = invite_token(
+        &owner
+            .call(
+                "create_invite",
+                &[("email", "dev@example.com"), ("role", "developer")],
+            )
+            .await,
+    );
+    let second = invite_token(
+        &owner
+            .call(
+                "create_invite",
+                &[("email", "DEV@example.com"), ("role", "viewer")],
+            )
+            .await,
+    );
+    let pending = owner.call("list_invites", &[]).await;
+    let rows = pending.body.as_array().expect("invitations");
+    assert_eq!(rows.len(), 1, "{pending:?}");
+    assert_eq!(rows[0]["role"], "Viewer");
+    let old = srv.browser().call("get_invite", &[("token", &first)]).await;
+    assert_eq!(old.status, StatusCode::BAD_REQUEST, "{old:?}");
+    let new = srv
+        .browser()
+        .call("get_invite", &[("token", &second)])
+        .await;
+    assert_eq!(new.status, StatusCode::OK, "{new:?}");
+}
