@@ -267,7 +267,7 @@ pub fn FunctionNewPage() -> impl IntoView {
                 <select id="fn-runtime" disabled=true>
                     <option selected=true>{move || runtime.get()}</option>
                 </select>
-                <p class="field-hint">{t(lang, "scf.runtime_hint")}</p>
+                <p class="field-hint">{move || t(lang, if method.get() == "blank" { "scf.runtime_hint_blank" } else { "scf.runtime_hint" })}</p>
                 <label for="fn-description">{t(lang, "scf.col.description")}</label>
                 <textarea id="fn-description" rows="2" maxlength="1000" prop:value=move || description.get() on:input=move |ev| description.set(event_target_value(&ev))></textarea>
                 <FieldError result=result field="description"/>
@@ -296,14 +296,14 @@ pub fn FunctionNewPage() -> impl IntoView {
                 <FieldError result=result field="timeout"/>
                 <label for="fn-variables">{t(lang, "scf.variables")}</label>
                 <textarea id="fn-variables" rows="3" class="mono" placeholder="WEBHOOK_URL=https://example.com/hook" prop:value=move || variables.get() on:input=move |ev| variables.set(event_target_value(&ev))></textarea>
-                <p class="field-hint">{t(lang, "scf.variables_hint")}</p>
+                <p class="field-hint">{move || t(lang, if method.get() == "blank" { "scf.variables_hint_blank" } else { "scf.variables_hint" })}</p>
                 {move || source.get().filter(|c| !c.variables.is_empty()).map(|c| view! {
                     <p class="field-hint" id="template-variables">{format!("{} {}", t(lang, "scf.template_reads"), c.variables.join(", "))}</p>
                 })}
                 <FieldError result=result field="variables"/>
                 <label for="fn-role">{t(lang, "scf.exec_role")}</label>
                 <input id="fn-role" autocomplete="off" maxlength="128" placeholder="SCF_QcsRole" prop:value=move || role.get() on:input=move |ev| role.set(event_target_value(&ev))/>
-                <p class="field-hint">{t(lang, "scf.exec_role_hint")}</p>
+                <p class="field-hint">{move || t(lang, if method.get() == "blank" { "scf.exec_role_hint_blank" } else { "scf.exec_role_hint" })}</p>
                 <FieldError result=result field="role"/>
             </div>
             <FormError result=result/>
