@@ -40,16 +40,22 @@ pub fn EmptyState(
 #[component]
 pub fn ErrorBanner(error: AppError) -> impl IntoView {
     let lang = use_lang();
-    let detail = match &error {
+    // The cloud's message, then its code and RequestId on a line of their own (the full
+    // text would say them twice).
+    let (title, detail) = match &error {
         AppError::Cloud {
-            code, request_id, ..
-        } => Some(format!("{code} · RequestId {request_id}")),
-        AppError::Internal { reference } => Some(format!("ref {reference}")),
-        _ => None,
+            code,
+            message,
+            request_id,
+        } if !message.is_empty() => (
+            message.clone(),
+            Some(format!("{code} · RequestId {request_id}")),
+        ),
+        _ => (error_text(lang, &error), None),
     };
     view! {
         <div class="state state-error" role="alert">
-            <p class="state-title">{error_text(lang, &error)}</p>
+            <p class="state-title">{title}</p>
             {detail.map(|d| view! { <p class="state-hint mono">{d}</p> })}
         </div>
     }
