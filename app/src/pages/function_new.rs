@@ -154,10 +154,16 @@ pub fn FunctionNewPage() -> impl IntoView {
             role: role.get_untracked(),
         });
     };
+    // The cloud's answer to a name in use, shown next to the name field.
+    let name_taken = move || {
+        create.value().get().and_then(Result::err).filter(|e| {
+            matches!(e, crate::error::AppError::Cloud { code, .. } if code == "ResourceInUse.FunctionName")
+        })
+    };
     // A field error from the server belongs to the first step's fields or the second's.
     Effect::new(move || {
         if let Some(Err(e)) = create.value().get() {
-            if matches!(e.field(), Some("name") | Some("template_id")) {
+            if matches!(e.field(), Some("name") | Some("template_id")) || name_taken().is_some() {
                 step.set(1);
             }
         }
@@ -263,6 +269,9 @@ pub fn FunctionNewPage() -> impl IntoView {
                     <p class="field-error" role="alert">{error_text(lang, &crate::error::AppError::invalid("name", code))}</p>
                 })}
                 <FieldError result=result field="name"/>
+                {move || name_taken().map(|e| view! {
+                    <p class="field-error" role="alert" id="fn-name-taken">{error_text(lang, &e)}</p>
+                })}
                 <label for="fn-runtime">{t(lang, "scf.col.runtime")}</label>
                 <select id="fn-runtime" disabled=true>
                     <option selected=true>{move || runtime.get()}</option>
