@@ -7,15 +7,26 @@ use crate::i18n::Lang;
 
 /// Formats unix seconds in Beijing time, as `YYYY-MM-DD HH:MM (UTC+8)`.
 pub fn datetime(unix_secs: i64) -> String {
+    format!("{} (UTC+8)", datetime_cell(unix_secs))
+}
+
+/// [`datetime`] without the zone, for a table whose column header names it
+/// ([`utc8_column`]).
+pub fn datetime_cell(unix_secs: i64) -> String {
     let beijing = unix_secs + 8 * 3600;
     let days = beijing.div_euclid(86_400);
     let secs = beijing.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
     format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02} (UTC+8)",
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}",
         secs / 3600,
         (secs % 3600) / 60
     )
+}
+
+/// A time column's header: its label and the zone its cells are in.
+pub fn utc8_column(label: &str) -> String {
+    format!("{label} (UTC+8)")
 }
 
 /// Days since 1970-01-01 to (year, month, day), after Howard Hinnant's algorithm.

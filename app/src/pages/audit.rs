@@ -3,7 +3,7 @@ use leptos::prelude::*;
 
 use crate::api::logs::audit_log;
 use crate::components::states::{EmptyState, ErrorBanner, Loading};
-use crate::format::datetime;
+use crate::format::{datetime_cell, utc8_column};
 use crate::i18n::{t, use_lang, Lang};
 
 fn action_label(lang: Lang, action: &str) -> String {
@@ -40,7 +40,7 @@ pub fn AuditPage() -> impl IntoView {
                         <table class="table" id="audit-table">
                             <thead>
                                 <tr>
-                                    <th>{t(lang, "audit.when")}</th>
+                                    <th>{utc8_column(t(lang, "audit.when"))}</th>
                                     <th>{t(lang, "audit.who")}</th>
                                     <th>{t(lang, "audit.what")}</th>
                                     <th>{t(lang, "audit.target")}</th>
@@ -51,7 +51,7 @@ pub fn AuditPage() -> impl IntoView {
                             <tbody>
                                 {p.rows.into_iter().map(|e| view! {
                                     <tr>
-                                        <td>{datetime(e.at)}</td>
+                                        <td>{datetime_cell(e.at)}</td>
                                         <td>{e.actor}</td>
                                         <td>{action_label(lang, &e.action)}</td>
                                         <td class="mono">{e.target}</td>

@@ -9,7 +9,7 @@ use crate::components::confirm::ConfirmDialog;
 use crate::components::form::{unit_result, FieldError, FormError};
 use crate::components::states::{EmptyState, ErrorBanner, Loading};
 use crate::contexts::{use_me, use_toasts};
-use crate::format::datetime;
+use crate::format::{datetime, datetime_cell, utc8_column};
 use crate::i18n::{error_text, role_label, t, use_lang, Lang};
 
 #[component]
@@ -107,7 +107,7 @@ pub fn MembersPage() -> impl IntoView {
                                         <th>{t(lang, "field.email")}</th>
                                         <th>{t(lang, "field.role")}</th>
                                         <th>{t(lang, "invites.by")}</th>
-                                        <th>{t(lang, "invite.expires")}</th>
+                                        <th>{utc8_column(t(lang, "invite.expires"))}</th>
                                         <th><span class="sr-only">{t(lang, "table.actions")}</span></th>
                                     </tr>
                                 </thead>
@@ -117,7 +117,7 @@ pub fn MembersPage() -> impl IntoView {
                                             <td>{row.email.clone()}</td>
                                             <td>{role_label(lang, row.role)}</td>
                                             <td>{row.invited_by.clone()}</td>
-                                            <td>{datetime(row.expires_at)}</td>
+                                            <td>{datetime_cell(row.expires_at)}</td>
                                             <td>
                                                 {my_role.can_manage_members().then(|| view! {
                                                 <ConfirmDialog
@@ -172,7 +172,7 @@ fn MemberTable(
                     <th>{t(lang, "field.display_name")}</th>
                     <th>{t(lang, "field.email")}</th>
                     <th>{t(lang, "field.role")}</th>
-                    <th>{t(lang, "members.joined")}</th>
+                    <th>{utc8_column(t(lang, "members.joined"))}</th>
                     <th><span class="sr-only">{t(lang, "table.actions")}</span></th>
                 </tr>
             </thead>
@@ -203,7 +203,7 @@ fn MemberTable(
                             <td>{m.display_name.clone()}</td>
                             <td>{m.email.clone()}</td>
                             <td>{role_cell}</td>
-                            <td>{datetime(m.joined_at)}</td>
+                            <td>{datetime_cell(m.joined_at)}</td>
                             <td>
                                 {editable.then(|| view! {
                                     <ConfirmDialog

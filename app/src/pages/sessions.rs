@@ -5,7 +5,7 @@ use crate::api::sessions::{list_my_sessions, RevokeOtherSessions, RevokeSession}
 use crate::components::confirm::ConfirmDialog;
 use crate::components::states::{EmptyState, ErrorBanner, Loading};
 use crate::contexts::use_toasts;
-use crate::format::{datetime, user_agent};
+use crate::format::{datetime_cell, user_agent, utc8_column};
 use crate::i18n::{error_text, t, use_lang};
 
 #[component]
@@ -56,9 +56,9 @@ pub fn SessionsPage() -> impl IntoView {
                             <tr>
                                 <th>{t(lang, "sessions.device")}</th>
                                 <th>{t(lang, "sessions.ip")}</th>
-                                <th>{t(lang, "sessions.signed_in")}</th>
-                                <th>{t(lang, "sessions.last_seen")}</th>
-                                <th>{t(lang, "sessions.expires")}</th>
+                                <th>{utc8_column(t(lang, "sessions.signed_in"))}</th>
+                                <th>{utc8_column(t(lang, "sessions.last_seen"))}</th>
+                                <th>{utc8_column(t(lang, "sessions.expires"))}</th>
                                 <th><span class="sr-only">{t(lang, "table.actions")}</span></th>
                             </tr>
                         </thead>
@@ -70,9 +70,9 @@ pub fn SessionsPage() -> impl IntoView {
                                         {row.current.then(|| view! { <span class="badge">{t(lang, "sessions.this_one")}</span> })}
                                     </td>
                                     <td class="mono">{row.ip.clone()}</td>
-                                    <td>{datetime(row.created_at)}</td>
-                                    <td>{datetime(row.last_seen_at)}</td>
-                                    <td>{datetime(row.expires_at)}</td>
+                                    <td>{datetime_cell(row.created_at)}</td>
+                                    <td>{datetime_cell(row.last_seen_at)}</td>
+                                    <td>{datetime_cell(row.expires_at)}</td>
                                     <td>
                                         {(!row.current).then(|| view! {
                                             <ConfirmDialog
