@@ -178,6 +178,11 @@ test('owner sets up the console, invites a developer who joins from another prof
     await hydrated(page);
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(width <= 390, `${path} is ${width} px wide at 390`);
+    // The navigation strip shows the current page's link, even the last ones.
+    await page.waitForFunction(() => {
+      const r = document.querySelector('.sidenav a[aria-current="page"]')?.getBoundingClientRect();
+      return r && r.left >= 0 && r.right <= 390;
+    });
   }
   await page.setViewportSize({ width: 1280, height: 900 });
 

@@ -16,8 +16,28 @@ pub fn SideNav() -> impl IntoView {
             .with(|p| p.starts_with("/scf/function"))
             .then_some("page")
     };
+    // On a phone the navigation is a strip that scrolls sideways: bring the current page's
+    // link into it (the page itself is not scrolled).
+    let strip = NodeRef::<leptos::html::Nav>::new();
+    Effect::new(move || {
+        pathname.track();
+        let Some(nav) = strip.get() else { return };
+        request_animation_frame(move || {
+            use leptos::wasm_bindgen::JsCast;
+            let current = nav
+                .query_selector("a[aria-current=\"page\"]")
+                .ok()
+                .flatten()
+                .and_then(|a| a.dyn_into::<leptos::web_sys::HtmlElement>().ok());
+            // The strip is positioned (CSS), so offsets count from its start.
+            if let Some(link) = current {
+                let centre = link.offset_left() + link.offset_width() / 2;
+                nav.set_scroll_left(centre - nav.client_width() / 2);
+            }
+        });
+    });
     view! {
-        <nav class="sidenav" aria-label=t(lang, "nav.label")>
+        <nav class="sidenav" aria-label=t(lang, "nav.label") node_ref=strip>
             <ul>
                 <li><A href=routes::HOME exact=true>{t(lang, "nav.overview")}</A></li>
                 <li class="nav-group">{t(lang, "nav.group_cloud")}</li>
