@@ -88,13 +88,31 @@ pub fn t(lang: Lang, key: &'static str) -> &'static str {
 }
 
 fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
-    STRINGS
-        .iter()
-        .find(|(k, _, _)| *k == key)
-        .map(|(_, en, zh)| match lang {
-            Lang::En => *en,
-            Lang::Zh => *zh,
-        })
+    entry(key).map(|(_, en, zh)| match lang {
+        Lang::En => *en,
+        Lang::Zh => *zh,
+    })
+}
+
+/// The table's row for `key`. The server renders every page with a hundred lookups or
+/// so, so it keeps an index; the browser scans (an index would only add to the WASM).
+#[cfg(feature = "ssr")]
+fn entry(key: &str) -> Option<&'static (&'static str, &'static str, &'static str)> {
+    use std::collections::HashMap;
+    use std::sync::LazyLock;
+    static INDEX: LazyLock<HashMap<&'static str, usize>> = LazyLock::new(|| {
+        STRINGS
+            .iter()
+            .enumerate()
+            .map(|(i, (k, _, _))| (*k, i))
+            .collect()
+    });
+    INDEX.get(key).map(|&i| &STRINGS[i])
+}
+
+#[cfg(not(feature = "ssr"))]
+fn entry(key: &str) -> Option<&'static (&'static str, &'static str, &'static str)> {
+    STRINGS.iter().find(|(k, _, _)| *k == key)
 }
 
 /// A role's display name.
