@@ -393,6 +393,16 @@ pub fn error_kind(reply: &Reply) -> String {
     }
 }
 
+/// The code of a cloud API call that had to be refused; any other outcome fails the test.
+pub fn api_error_code<T: std::fmt::Debug>(
+    result: Result<T, server::cloud::error::CloudError>,
+) -> String {
+    match result {
+        Err(server::cloud::error::CloudError::Api { code, .. }) => code,
+        other => panic!("expected an API error, got {other:?}"),
+    }
+}
+
 /// The `code` inside an `Invalid` or `Conflict` error reply.
 pub fn error_code(reply: &Reply) -> String {
     reply

@@ -227,18 +227,6 @@ async fn tencent_credentials_are_not_saved_when_the_cloud_cannot_be_reached() {
     assert_eq!(seen.body["kind"], "Emulator", "{seen:?}");
 }
 
-/// The names of the functions the team sees in Beijing.
-async fn function_names(b: &Browser) -> Vec<String> {
-    let r = crate::console_forms::list_functions(b, "8", "").await;
-    assert_eq!(r.status, StatusCode::OK, "{r:?}");
-    r.body["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .filter_map(|f| f["name"].as_str().map(str::to_owned))
-        .collect()
-}
-
 #[tokio::test]
 async fn the_team_keeps_its_emulator_account_across_saves_and_a_tencent_spell() {
     let srv = spawn().await;
@@ -260,7 +248,7 @@ async fn the_team_keeps_its_emulator_account_across_saves_and_a_tencent_spell() 
     let r = owner.call("save_cloud_account", &emulator).await;
     assert_eq!(r.status, StatusCode::OK, "{r:?}");
     assert_eq!(r.body["secret_id"], first_id.as_str());
-    assert_eq!(function_names(&owner).await, ["Kept"]);
+    assert_eq!(crate::console_forms::function_names(&owner).await, ["Kept"]);
 
     // Another account "on Tencent Cloud" (the tests' Tencent endpoint is the emulator).
     let other = server::emulator::account::create(&srv.db).await.unwrap();
@@ -271,12 +259,14 @@ async fn the_team_keeps_its_emulator_account_across_saves_and_a_tencent_spell() 
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{r:?}");
-    assert!(function_names(&owner).await.is_empty());
+    assert!(crate::console_forms::function_names(&owner)
+        .await
+        .is_empty());
 
     // Back on the emulator: the same account, its function still there.
     let r = owner.call("save_cloud_account", &emulator).await;
     assert_eq!(r.body["secret_id"], first_id.as_str(), "{r:?}");
-    assert_eq!(function_names(&owner).await, ["Kept"]);
+    assert_eq!(crate::console_forms::function_names(&owner).await, ["Kept"]);
 
     // Each save is in the audit log.
     let r = owner.call("audit_log", &[("page", "1")]).await;

@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use serde_json::Value;
 use server::emulator::fault;
 
-use crate::console_forms::{list_functions, NewFunction};
+use crate::console_forms::{function_names, list_functions, NewFunction};
 
 const F: [(&str, &str); 3] = [("rid", "8"), ("ns", "default"), ("name", "MPSAnalysis")];
 
@@ -26,17 +26,6 @@ async fn account_id(srv: &TestServer) -> i64 {
         .fetch_one(&srv.db)
         .await
         .expect("one emulator account")
-}
-
-async fn function_names(b: &Browser) -> Vec<String> {
-    let r = list_functions(b, "8", "").await;
-    assert_eq!(r.status, StatusCode::OK, "{r:?}");
-    r.body["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .filter_map(|f| f["name"].as_str().map(str::to_owned))
-        .collect()
 }
 
 /// The reply is the error a broken call must give: 502 with the cloud's code and

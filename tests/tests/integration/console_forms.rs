@@ -21,6 +21,19 @@ pub async fn list_functions(b: &Browser, rid: &str, search: &str) -> Reply {
     .await
 }
 
+/// The names of the functions in Beijing's `default` namespace, as the Functions page
+/// lists them.
+pub async fn function_names(b: &Browser) -> Vec<String> {
+    let r = list_functions(b, "8", "").await;
+    assert_eq!(r.status, reqwest::StatusCode::OK, "{r:?}");
+    r.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|f| f["name"].as_str().map(str::to_owned))
+        .collect()
+}
+
 /// `create_function`: a function in Beijing's `default` namespace from the MPS Webhook
 /// template, 128 MB, 3 s.
 pub struct NewFunction<'a> {

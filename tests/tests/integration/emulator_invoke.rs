@@ -3,16 +3,9 @@
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use server::cloud::error::CloudError;
 
+use integration_tests::api_error_code as code;
 use integration_tests::TestEmulator as Cloud;
-
-fn code(r: Result<Value, CloudError>) -> String {
-    match r {
-        Err(CloudError::Api { code, .. }) => code,
-        other => panic!("expected an API error, got {other:?}"),
-    }
-}
 
 const TASK_ID: &str = "1250000001-WorkflowTask-5d0a2e8f6c1b4a7e9f3d2c1b0a9e8d7ct0";
 

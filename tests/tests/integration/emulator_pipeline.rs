@@ -6,6 +6,7 @@ use std::time::Duration;
 use serde_json::{json, Value};
 use server::cloud::error::CloudError;
 
+use integration_tests::api_error_code as refused;
 use integration_tests::TestEmulator;
 
 /// Roles, buckets with an input video, and an Active function from the MPS template.
@@ -536,14 +537,6 @@ async fn an_enabled_workflow_turns_matching_uploads_into_tasks_that_reach_the_fu
         .await
         .expect("describe");
     assert_eq!(left["TotalCount"], 0);
-}
-
-/// The code of a refused call.
-fn refused(r: Result<Value, CloudError>) -> String {
-    match r {
-        Err(CloudError::Api { code, .. }) => code,
-        other => panic!("expected an API error, got {other:?}"),
-    }
 }
 
 #[tokio::test]

@@ -2,8 +2,8 @@
 //! template catalogue and from a zip, the validation rules and their error codes.
 use serde_json::{json, Value};
 use server::cloud::client::Call;
-use server::cloud::error::CloudError;
 
+use integration_tests::api_error_code as code;
 use integration_tests::TestEmulator as Cloud;
 
 async fn emulator() -> Cloud {
@@ -17,13 +17,6 @@ fn scf<'a>(action: &'a str, region: Option<&'a str>) -> Call<'a> {
         action,
         region,
         idempotent: false,
-    }
-}
-
-fn code(r: Result<Value, CloudError>) -> String {
-    match r {
-        Err(CloudError::Api { code, .. }) => code,
-        other => panic!("expected an API error, got {other:?}"),
     }
 }
 

@@ -2,18 +2,11 @@
 //! with their session token and only until they expire.
 use std::time::Duration;
 
+use integration_tests::api_error_code as code;
 use serde_json::{json, Value};
 use server::cloud::client::{Call, Credentials};
 use server::cloud::cos::CosClient;
-use server::cloud::error::CloudError;
 use server::emulator::account::mint_temporary;
-
-fn code<T: std::fmt::Debug>(r: Result<T, CloudError>) -> String {
-    match r {
-        Err(CloudError::Api { code, .. }) => code,
-        other => panic!("expected an API error, got {other:?}"),
-    }
-}
 
 #[tokio::test]
 async fn temporary_keys_need_their_token_and_expire() {
