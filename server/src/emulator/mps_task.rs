@@ -114,21 +114,22 @@ pub(super) fn check_output_path(
     param: &'static str,
     dir: bool,
 ) -> Result<(), ApiError> {
-    let inner = path.strip_prefix('/').unwrap_or_default();
-    let inner = if dir {
-        inner.strip_suffix('/')
-    } else {
-        Some(inner)
-    };
-    let ok = path.starts_with('/')
-        && path.len() <= 1024
+    // Between the leading `/` and, for a folder, the trailing one.
+    let inner = path.strip_prefix('/').and_then(|rest| {
+        if dir {
+            rest.strip_suffix('/')
+        } else {
+            Some(rest)
+        }
+    });
+    let ok = path.len() <= 1024
         && !path.chars().any(char::is_control)
-        && inner.is_some_and(|inner| {
-            (dir && inner.is_empty())
-                || inner
+        && (dir && path == "/"
+            || inner.is_some_and(|inner| {
+                inner
                     .split('/')
                     .all(|part| !matches!(part, "" | "." | ".."))
-        });
+            }));
     if ok {
         Ok(())
     } else {
@@ -605,6 +606,25 @@ pub async fn finish_one(db: &Db) -> Result<bool, sqlx::Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn output_paths_stay_inside_the_bucket() {
+        for dir in ["/", "/output/", "/a/b.c/"] {
+            assert!(check_output_path(dir, "OutputDir", true).is_ok(), "{dir}");
+        }
+        for dir in [
+            "", "output/", "/output", "//", "/../", "/a/./", "/a//b/", "/a\u{1}/",
+        ] {
+            assert!(check_output_path(dir, "OutputDir", true).is_err(), "{dir}");
+        }
+        assert!(check_output_path("/clip/joined.{format}", "OutputObjectPath", false).is_ok());
+        for path in ["/", "x.mp4", "/../x.mp4", "/a/../x.mp4", "//x.mp4"] {
+            assert!(
+                check_output_path(path, "OutputObjectPath", false).is_err(),
+                "{path}"
+            );
+        }
+    }
 
     #[test]
     fn a_running_task_shows_its_input_and_no_results() {
