@@ -101,8 +101,7 @@ impl CloudConsole {
         })
     }
 
-    /// Records a change in the team's audit log. A failure to record is logged, not
-    /// returned: the cloud change it describes has already happened.
+    /// Records a change in the team's audit log ([`audit_event::record`]).
     async fn audit(&self, actor: Actor, action: &str, target: &str, region: &str, rid: &str) {
         let event = NewAuditEvent {
             team_id: actor.team_id,
@@ -112,9 +111,7 @@ impl CloudConsole {
             region,
             request_id: rid,
         };
-        if let Err(err) = audit_event::insert(self.backend.db(), &event).await {
-            tracing::error!(error = %err, action, "could not record an audit event");
-        }
+        audit_event::record(self.backend.db(), &event).await;
     }
 }
 

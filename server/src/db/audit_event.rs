@@ -26,11 +26,15 @@ pub struct AuditEventRow {
     pub request_id: String,
 }
 
-/// Records one entry.
-///
-/// # Errors
-/// Database errors.
-pub async fn insert(db: &Db, e: &NewAuditEvent<'_>) -> Result<(), sqlx::Error> {
+/// Records one entry. A failure is logged, not returned: the change the entry describes
+/// has already happened, and the caller's answer should say so.
+pub async fn record(db: &Db, e: &NewAuditEvent<'_>) {
+    if let Err(err) = insert(db, e).await {
+        tracing::error!(error = %err, action = e.action, "could not record an audit event");
+    }
+}
+
+async fn insert(db: &Db, e: &NewAuditEvent<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(
         "insert into audit_event (team_id, app_user_id, action, target, region, request_id)
          values ($1, $2, $3, $4, $5, $6)",
