@@ -11,16 +11,28 @@ use crate::error::AppError;
 /// 256 bytes, no empty, `.` or `..` folder (COS keys are flat, so `/../` would make a
 /// folder named `..` that reads as a way out of the bucket) and no control character.
 pub fn output_dir_ok(dir: &str) -> bool {
-    if dir == "/" {
-        return true;
-    }
-    dir.len() <= 256
-        && dir.starts_with('/')
-        && dir.ends_with('/')
-        && !dir.chars().any(char::is_control)
-        && dir[1..dir.len() - 1]
-            .split('/')
-            .all(|part| !matches!(part, "" | "." | ".."))
+    dir.len() <= 256 && output_path_ok(dir, true)
+}
+
+/// Whether `path` is an output path in a bucket (the console's and the emulator's rule):
+/// from the root, no control character, no empty, `.` or `..` folder; a folder (`dir`)
+/// ends with `/`, and may be the root itself.
+pub fn output_path_ok(path: &str, dir: bool) -> bool {
+    // Between the leading `/` and, for a folder, the trailing one.
+    let inner = path.strip_prefix('/').and_then(|rest| {
+        if dir {
+            rest.strip_suffix('/')
+        } else {
+            Some(rest)
+        }
+    });
+    !path.chars().any(char::is_control)
+        && (dir && path == "/"
+            || inner.is_some_and(|inner| {
+                inner
+                    .split('/')
+                    .all(|part| !matches!(part, "" | "." | ".."))
+            }))
 }
 
 /// MPS tasks of region `rid`, newest first; `next` is the scroll token of the page.

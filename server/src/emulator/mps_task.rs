@@ -106,31 +106,14 @@ pub(super) fn check_media_task(task: Option<&Value>) -> Result<(), ApiError> {
     }
 }
 
-/// Checks an output path (`OutputDir`, `OutputObjectPath`): from the bucket's root, no
-/// control character, and no empty, `.` or `..` folder, which would make keys that read
-/// as a way out of the folder.
+/// Checks an output path (`OutputDir`, `OutputObjectPath`) by the console's rule
+/// ([`app::api::mps::output_path_ok`]), up to 1024 bytes.
 pub(super) fn check_output_path(
     path: &str,
     param: &'static str,
     dir: bool,
 ) -> Result<(), ApiError> {
-    // Between the leading `/` and, for a folder, the trailing one.
-    let inner = path.strip_prefix('/').and_then(|rest| {
-        if dir {
-            rest.strip_suffix('/')
-        } else {
-            Some(rest)
-        }
-    });
-    let ok = path.len() <= 1024
-        && !path.chars().any(char::is_control)
-        && (dir && path == "/"
-            || inner.is_some_and(|inner| {
-                inner
-                    .split('/')
-                    .all(|part| !matches!(part, "" | "." | ".."))
-            }));
-    if ok {
+    if path.len() <= 1024 && app::api::mps::output_path_ok(path, dir) {
         Ok(())
     } else {
         let code = match param {
