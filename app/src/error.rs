@@ -69,9 +69,8 @@ impl AppError {
             AppError::Invalid { .. } => 400,
             AppError::Conflict { .. } => 409,
             AppError::TooManyRequests { .. } => 429,
-            AppError::Cloud { .. }
-            | AppError::CloudUnreachable { .. }
-            | AppError::Network { .. } => 502,
+            AppError::Cloud { code, .. } => cloud_status(code),
+            AppError::CloudUnreachable { .. } | AppError::Network { .. } => 502,
             AppError::Internal { .. } => 500,
         }
     }
@@ -79,9 +78,53 @@ impl AppError {
     /// The field this error belongs to, for showing it next to that input.
     pub fn field(&self) -> Option<&str> {
         match self {
-            AppError::Invalid { field, .. } if !field.is_empty() => Some(field),
+            // A request the server could not decode is shown with the form, not by one
+            // input: the field it names may have no input of its own.
+            AppError::Invalid { field, code } if !field.is_empty() && code != BAD_REQUEST => {
+                Some(field)
+            }
             _ => None,
         }
+    }
+}
+
+/// The code of a request the server could not decode (a missing or mistyped argument).
+pub const BAD_REQUEST: &str = "bad_request";
+
+/// The argument a decoding error names (serde's "missing field `timeout`"), or "request"
+/// when it names none (a number that does not parse says only that).
+fn named_argument(message: &str) -> &str {
+    message
+        .split('`')
+        .nth(1)
+        .filter(|f| {
+            (1..=64).contains(&f.len()) && f.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        })
+        .unwrap_or("request")
+}
+
+/// The status for an error the cloud answered. A refusal of what the user asked for
+/// (a bad value, a name in use, a missing resource, a denied permission) is the client's
+/// mistake passed through, so it keeps a 4xx; the cloud failing or throttling is a
+/// gateway error.
+fn cloud_status(code: &str) -> u16 {
+    let family = code.split('.').next().unwrap_or(code);
+    match family {
+        "ResourceNotFound" | "NoSuchBucket" | "NoSuchKey" => 404,
+        "ResourceInUse" | "BucketAlreadyOwnedByYou" | "BucketAlreadyExists" => 409,
+        "InvalidParameter"
+        | "InvalidParameterValue"
+        | "MissingParameter"
+        | "UnknownParameter"
+        | "LimitExceeded"
+        | "UnsupportedOperation"
+        | "UnsupportedRegion"
+        | "InvalidArgument"
+        | "InvalidBucketName"
+        | "KeyTooLong" => 400,
+        "UnauthorizedOperation" | "AccessDenied" => 403,
+        "AuthFailure" if code == "AuthFailure.UnauthorizedOperation" => 403,
+        _ => 502,
     }
 }
 
@@ -101,15 +144,67 @@ impl FromServerFnError for AppError {
 impl AppError {
     fn from_framework(value: ServerFnErrorErr) -> Self {
         match value {
-            ServerFnErrorErr::Args(_)
-            | ServerFnErrorErr::MissingArg(_)
-            | ServerFnErrorErr::Deserialization(_) => AppError::invalid("request", "bad_request"),
+            ServerFnErrorErr::Args(message)
+            | ServerFnErrorErr::MissingArg(message)
+            | ServerFnErrorErr::Deserialization(message) => {
+                AppError::invalid(named_argument(&message), BAD_REQUEST)
+            }
             ServerFnErrorErr::Request(message) | ServerFnErrorErr::Response(message) => {
                 AppError::Network { message }
             }
             _ => AppError::Internal {
                 reference: "server-fn".to_owned(),
             },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cloud(code: &str) -> u16 {
+        AppError::Cloud {
+            code: code.to_owned(),
+            message: String::new(),
+            request_id: String::new(),
+        }
+        .status()
+    }
+
+    #[test]
+    fn undecodable_requests_name_the_argument_when_they_can() {
+        let missing =
+            AppError::from_framework(ServerFnErrorErr::Args("missing field `timeout`".to_owned()));
+        assert_eq!(missing, AppError::invalid("timeout", BAD_REQUEST));
+        // Shown with the form, whatever it names.
+        assert_eq!(missing.field(), None);
+        let number = AppError::from_framework(ServerFnErrorErr::Args(
+            "invalid digit found in string".to_owned(),
+        ));
+        assert_eq!(number, AppError::invalid("request", BAD_REQUEST));
+        let odd = AppError::from_framework(ServerFnErrorErr::Args("unknown field `<b>`".into()));
+        assert_eq!(odd, AppError::invalid("request", BAD_REQUEST));
+    }
+
+    #[test]
+    fn cloud_refusals_of_the_request_keep_a_client_status() {
+        assert_eq!(cloud("ResourceNotFound.FunctionName"), 404);
+        assert_eq!(cloud("NoSuchKey"), 404);
+        assert_eq!(cloud("ResourceInUse.Trigger"), 409);
+        assert_eq!(cloud("InvalidParameterValue.Memory"), 400);
+        assert_eq!(cloud("MissingParameter"), 400);
+        assert_eq!(cloud("UnauthorizedOperation.CAM"), 403);
+        assert_eq!(cloud("AuthFailure.UnauthorizedOperation"), 403);
+        // The cloud failing, throttling or refusing the team's key is the gateway's.
+        for code in [
+            "InternalError",
+            "RequestLimitExceeded",
+            "AuthFailure.SecretIdNotFound",
+            "ResourceUnavailable",
+            "FailedOperation.FunctionStatusError",
+        ] {
+            assert_eq!(cloud(code), 502, "{code}");
         }
     }
 }

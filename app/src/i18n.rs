@@ -137,6 +137,11 @@ pub fn error_text(lang: Lang, error: &AppError) -> String {
         AppError::BadCredentials => code("credentials"),
         AppError::Forbidden => code("forbidden"),
         AppError::NotFound => code("not_found"),
+        AppError::Invalid { field, code: c }
+            if c == crate::error::BAD_REQUEST && field != "request" =>
+        {
+            format!("{} ({field})", code(c))
+        }
         AppError::Invalid { code: c, .. } | AppError::Conflict { code: c } => code(c),
         AppError::TooManyRequests { retry_after_secs } => {
             format!("{} ({}s)", code("too_many"), retry_after_secs)

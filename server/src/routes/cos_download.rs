@@ -90,10 +90,7 @@ fn chunks(
 }
 
 fn error_response(err: &AppError) -> Response {
-    let status = match err {
-        AppError::Cloud { code, .. } if code.starts_with("NoSuch") => StatusCode::NOT_FOUND,
-        other => StatusCode::from_u16(other.status()).unwrap_or(StatusCode::BAD_GATEWAY),
-    };
+    let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::BAD_GATEWAY);
     let text = match err {
         AppError::Cloud {
             code,

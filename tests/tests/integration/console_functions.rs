@@ -90,6 +90,15 @@ async fn template_function_trigger_and_audit() {
         "a duplicate name is the cloud's error: {r:?}"
     );
     assert_eq!(r.body["Cloud"]["code"], "ResourceInUse.FunctionName");
+    // The user's mistake passed through keeps a 4xx: the cloud did not fail.
+    assert_eq!(r.status, StatusCode::CONFLICT, "{r:?}");
+    let missing = [("rid", "8"), ("ns", "default"), ("name", "NoSuchFunction")];
+    let r = owner.call("get_function", &missing).await;
+    assert_eq!(
+        (r.status, r.body["Cloud"]["code"].as_str()),
+        (StatusCode::NOT_FOUND, Some("ResourceNotFound.FunctionName")),
+        "{r:?}"
+    );
     assert!(r.body["Cloud"]["request_id"]
         .as_str()
         .is_some_and(|s| !s.is_empty()));
