@@ -16,6 +16,7 @@ use app::api::cloud_types::{
     WizardState,
 };
 use app::api::types::Role;
+use app::i18n::Lang;
 use app::ssr::{
     BucketRef, CloudPort, FnRef, FunctionQuery, LogQuery, NewFunction, NewTask, ObjectDownload, Req,
 };
@@ -32,9 +33,16 @@ use crate::error::AppResult;
 /// The cloud console over the team backend.
 pub struct CloudConsole {
     backend: Arc<ConsoleBackend>,
-    emulator: CloudClient,
-    tencent: CloudClient,
+    /// One client per console language (English, Chinese), so that the cloud's own error
+    /// messages come back in the language the user reads (`X-TC-Language`).
+    emulator: [CloudClient; 2],
+    tencent: [CloudClient; 2],
     cos_http: reqwest::Client,
+}
+
+/// `client` once per console language: English, then Chinese.
+fn per_language(client: &CloudClient) -> [CloudClient; 2] {
+    ["en-US", "zh-CN"].map(|code| client.clone().with_language(code))
 }
 
 /// A caller acting on their team's cloud account.
@@ -78,8 +86,8 @@ impl CloudConsole {
         let tencent = CloudClient::with_timeout(backend.tencent_endpoint(), timeout)?;
         Ok(Self {
             backend,
-            emulator,
-            tencent,
+            emulator: per_language(&emulator),
+            tencent: per_language(&tencent),
             cos_http: CosClient::http()?,
         })
     }
@@ -88,10 +96,12 @@ impl CloudConsole {
     async fn session(&self, req: &Req, min: Role) -> AppResult<Session<'_>> {
         let actor = self.backend.actor(req, min).await?;
         let (creds, endpoint) = self.backend.cloud_for(req, actor.team_id).await?;
-        let client = match endpoint {
+        let clients = match endpoint {
             Endpoint::Tencent => &self.tencent,
             Endpoint::Custom(_) => &self.emulator,
         };
+        let lang = app::i18n::request_lang();
+        let client = &clients[usize::from(lang == Lang::Zh)];
         Ok(Session {
             actor,
             creds,

@@ -6,6 +6,9 @@ use serde_json::Value;
 pub struct ApiError {
     pub code: String,
     pub message: String,
+    /// The message for `X-TC-Language: zh-CN`, for the errors a console user meets; the
+    /// others answer in English whatever the header asks.
+    pub message_zh: Option<String>,
 }
 
 impl ApiError {
@@ -14,6 +17,21 @@ impl ApiError {
         Self {
             code: code.to_owned(),
             message: message.into(),
+            message_zh: None,
+        }
+    }
+
+    /// The same error with its Chinese message.
+    pub fn zh(mut self, message: impl Into<String>) -> Self {
+        self.message_zh = Some(message.into());
+        self
+    }
+
+    /// The message in the language asked for (`zh-CN` or anything else).
+    pub fn message_in(&self, chinese: bool) -> &str {
+        match &self.message_zh {
+            Some(zh) if chinese => zh,
+            _ => &self.message,
         }
     }
 
@@ -24,6 +42,7 @@ impl ApiError {
             "InternalError",
             "An internal error has occurred. Retry your request.",
         )
+        .zh("内部错误，请重试。")
     }
 }
 
@@ -35,7 +54,18 @@ impl From<sqlx::Error> for ApiError {
 
 impl From<cloud_wire::WireError> for ApiError {
     fn from(err: cloud_wire::WireError) -> Self {
-        ApiError::new(err.code(), err.to_string())
+        use cloud_wire::WireError as W;
+        let zh = match err {
+            W::SecretIdNotFound => Some("SecretId不存在，请输入正确的密钥。"),
+            W::SignatureFailure => Some("请求签名验证失败，请检查您的签名计算是否正确。"),
+            W::SignatureExpire { .. } => Some("签名过期，请求时间戳与服务器时间相差超过五分钟。"),
+            _ => None,
+        };
+        let error = ApiError::new(err.code(), err.to_string());
+        match zh {
+            Some(zh) => error.zh(zh),
+            None => error,
+        }
     }
 }
 

@@ -94,10 +94,7 @@ pub async fn handle(emu: &Emulator, ctx: &CallContext, params: &Value) -> Result
 }
 
 fn role_not_exist() -> ApiError {
-    ApiError::new(
-        "InvalidParameter.RoleNotExist",
-        "角色不存在 (the role does not exist).",
-    )
+    ApiError::new("InvalidParameter.RoleNotExist", "The role does not exist.").zh("角色不存在")
 }
 
 /// Finds a role by `<prefix>RoleId` or `<prefix>RoleName`.

@@ -80,9 +80,12 @@ pub fn router(db: Db, public_url: String) -> Router {
 
 async fn api_call(State(emu): State<Emulator>, headers: HeaderMap, body: Bytes) -> Response {
     let request_id = uuid::Uuid::new_v4().to_string();
+    let chinese = headers
+        .get("x-tc-language")
+        .is_some_and(|v| v.as_bytes() == b"zh-CN");
     let ctx = match verify::authenticate(&emu.db, &headers, &body).await {
         Ok(ctx) => ctx,
-        Err(err) => return envelope(Err(err), &request_id).into_response(),
+        Err(err) => return envelope(Err(err), &request_id, chinese).into_response(),
     };
     let armed = if ctx.faults_armed {
         fault::check(&emu.db, ctx.account_id, &ctx.action).await
@@ -111,7 +114,7 @@ async fn api_call(State(emu): State<Emulator>, headers: HeaderMap, body: Bytes) 
             return StatusCode::GATEWAY_TIMEOUT.into_response();
         }
     };
-    envelope(result, &request_id).into_response()
+    envelope(result, &request_id, chinese).into_response()
 }
 
 /// Carries out an authenticated call.
@@ -148,14 +151,15 @@ async fn handle(emu: &Emulator, ctx: &verify::CallContext, body: &[u8]) -> Resul
     }
 }
 
-/// Wraps a result in the API 3.0 envelope. Errors are HTTP 200 too, as the real API does.
-fn envelope(result: Result<Value, ApiError>, request_id: &str) -> Json<Value> {
+/// Wraps a result in the API 3.0 envelope. Errors are HTTP 200 too, as the real API does;
+/// their message is Chinese when the request asked for `zh-CN` and the error has one.
+fn envelope(result: Result<Value, ApiError>, request_id: &str, chinese: bool) -> Json<Value> {
     let mut response = match result {
         Ok(Value::Object(map)) => Value::Object(map),
         Ok(_) => json!({}),
         Err(err) => {
             tracing::debug!(code = %err.code, %request_id, "emulator answered an error");
-            json!({ "Error": { "Code": err.code, "Message": err.message } })
+            json!({ "Error": { "Code": err.code, "Message": err.message_in(chinese) } })
         }
     };
     response["RequestId"] = json!(request_id);

@@ -141,7 +141,8 @@ async fn bind_trigger(
         return Err(ApiError::new(
             "ResourceInUse.Trigger",
             format!("The {event} event type is already bound to function {holder}; each event type binds to one function per account."),
-        ));
+        )
+        .zh(format!("事件类型 {event} 已绑定到函数 {holder}；每个账号的一种事件类型只能绑定一个函数。")));
     }
     Ok(json!({ "ResourceId": resource_id }))
 }

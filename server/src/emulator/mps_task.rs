@@ -148,7 +148,8 @@ pub(super) async fn check_bucket(
         Err(ApiError::new(
             "ResourceNotFound.CosBucketNotExist",
             format!("Bucket {bucket} does not exist."),
-        ))
+        )
+        .zh(format!("存储桶 {bucket} 不存在。")))
     }
 }
 

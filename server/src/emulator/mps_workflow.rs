@@ -60,7 +60,8 @@ pub async fn create(emu: &Emulator, ctx: &CallContext, params: &Value) -> Result
         return Err(ApiError::new(
             "ResourceNotFound.CosBucketNotExist",
             format!("Bucket {bucket} does not exist."),
-        ));
+        )
+        .zh(format!("存储桶 {bucket} 不存在。")));
     }
     super::mps_task::check_media_task(params.get("MediaProcessTask"))?;
     let task = &params["MediaProcessTask"];

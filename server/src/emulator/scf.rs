@@ -428,6 +428,7 @@ fn function_not_found(name: &str) -> ApiError {
         "ResourceNotFound.FunctionName",
         format!("Function {name} does not exist."),
     )
+    .zh(format!("函数 {name} 不存在。"))
 }
 
 pub(crate) async fn find_function(
@@ -626,7 +627,8 @@ async fn create_function(
         return Err(ApiError::new(
             "ResourceInUse.FunctionName",
             format!("Function {name} already exists."),
-        ));
+        )
+        .zh(format!("函数 {name} 已存在。")));
     }
     Ok(json!({}))
 }

@@ -152,6 +152,9 @@ async fn concurrent_binds_of_one_event_type_have_one_winner() {
     let developer = srv
         .invite_and_join(&owner, "dev@example.com", "developer", "Dana Developer")
         .await;
+    // The developer reads the console in Chinese, and so gets the cloud's messages.
+    let url = developer.base.parse().expect("base URL");
+    developer.jar.add_cookie_str("lang=zh-CN; Path=/", &url);
     for name in ["First", "Second"] {
         let r = NewFunction::named(name).send(&owner).await;
         assert_eq!(r.status, StatusCode::OK, "{r:?}");
@@ -180,9 +183,24 @@ async fn concurrent_binds_of_one_event_type_have_one_winner() {
         let loser = if winners[0] == "First" { &b } else { &a };
         assert_eq!(error_kind(loser), "Cloud", "round {round}: {loser:?}");
         assert_eq!(
+            loser.status,
+            StatusCode::CONFLICT,
+            "round {round}: {loser:?}"
+        );
+        assert_eq!(
             loser.body["Cloud"]["code"], "ResourceInUse.Trigger",
             "round {round}: {loser:?}"
         );
+        let message = loser.body["Cloud"]["message"].as_str().unwrap_or_default();
+        let (reader, words) = if winners[0] == "First" {
+            ("developer", "已绑定到函数 ap-beijing/default/First")
+        } else {
+            (
+                "owner",
+                "already bound to function ap-beijing/default/Second",
+            )
+        };
+        assert!(message.contains(words), "{reader}: {message}");
 
         // The cloud and the console agree on the one holder.
         let recorded: Vec<String> = sqlx::query_scalar("select function_name from mps_binding")
