@@ -13,6 +13,9 @@ use super::Emulator;
 
 /// Asynchronous invocations carry at most this much event.
 const ASYNC_EVENT_LIMIT: usize = 128 * 1024;
+/// Synchronous invocations carry at most this much event (the API's body may be larger,
+/// for code uploads).
+const SYNC_EVENT_LIMIT: usize = 6 * 1024 * 1024;
 
 /// Where a function runs, for [`execute`].
 pub(crate) struct Target<'a> {
@@ -189,6 +192,12 @@ pub async fn invoke(
     let request_id = Uuid::new_v4();
     match invoke_type {
         "RequestResponse" => {
+            if event.len() > SYNC_EVENT_LIMIT {
+                return Err(ApiError::new(
+                    "InvalidParameterValue.ClientContext",
+                    "A synchronous event may be at most 6 MB.",
+                ));
+            }
             let target = Target {
                 account_id: ctx.account_id,
                 region,

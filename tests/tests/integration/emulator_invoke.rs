@@ -157,6 +157,15 @@ async fn the_mps_template_handles_a_workflow_event_and_its_log_is_queryable() {
             json!({"FunctionName": "MPSAnalysis", "InvocationType": "Later"}),
             "InvalidParameterValue.InvocationType",
         ),
+        // Over the event limits: 6 MB called synchronously, 128 KB asynchronously.
+        (
+            json!({"FunctionName": "MPSAnalysis", "ClientContext": padded_event(6 * 1024 * 1024 + 1)}),
+            "InvalidParameterValue.ClientContext",
+        ),
+        (
+            json!({"FunctionName": "MPSAnalysis", "InvocationType": "Event", "ClientContext": padded_event(128 * 1024 + 1)}),
+            "InvalidParameterValue.ClientContext",
+        ),
     ] {
         assert_eq!(
             code(c.call("scf", "Invoke", params.clone()).await),
@@ -164,6 +173,13 @@ async fn the_mps_template_handles_a_workflow_event_and_its_log_is_queryable() {
             "{params}"
         );
     }
+}
+
+/// A JSON event of exactly `len` bytes.
+fn padded_event(len: usize) -> String {
+    let event = format!(r#"{{"pad":"{}"}}"#, "x".repeat(len - 10));
+    assert_eq!(event.len(), len);
+    event
 }
 
 #[tokio::test]
