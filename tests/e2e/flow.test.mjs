@@ -139,6 +139,15 @@ test('classic pages: function from template, MPS trigger with role authorization
   await page.locator('#complete').click();
   await page.locator('#fn-name-taken', { hasText: 'ResourceInUse.FunctionName' }).waitFor();
   assert.ok(await page.locator('#fn-name').isVisible());
+
+  // The list's search keeps the region in the URL, and nothing else.
+  await page.goto(server.base + '/scf/functions?rid=8&ns=default');
+  await hydrated(page);
+  await page.locator('#fn-search').fill('analy');
+  await page.locator('#fn-search').press('Enter');
+  await page.waitForURL(/q=analy/);
+  assert.equal(new URL(page.url()).search, '?rid=8&ns=default&q=analy');
+  await page.getByRole('link', { name: 'MPSAnalysis' }).waitFor();
   await page.goto(server.base + '/scf/function?rid=8&ns=default&name=MPSAnalysis');
   await hydrated(page);
 
@@ -292,9 +301,9 @@ test('classic pages: function from template, MPS trigger with role authorization
   await shot(page, 'audit');
 
   // The refused requests made on purpose (bad timeout and role: 400; the name in use:
-  // 502) log as console errors; nothing else may.
+  // 409) log as console errors; nothing else may.
   const unexpected = errors.filter(
-    (e) => !/Failed to load resource: the server responded with a status of (400|502)/.test(e),
+    (e) => !/Failed to load resource: the server responded with a status of (400|409)/.test(e),
   );
   assert.deepEqual(unexpected, []);
   await context.close();

@@ -50,7 +50,8 @@ pub fn FunctionsPage() -> impl IntoView {
                     {t(lang, "scf.new")}
                 </A>
             })}
-            <Form method="GET" action=routes::FUNCTIONS attr:class="search-form">
+            // The router's Form adds the submit button's name and value, a stray `&=`.
+            <Form method="GET" action=routes::FUNCTIONS attr:class="search-form" on_form_data=std::sync::Arc::new(|d: &leptos::web_sys::FormData| d.delete(""))>
                 <input type="hidden" name="rid" value=move || loc.get().rid.to_string()/>
                 <input type="hidden" name="ns" value=move || loc.get().ns/>
                 <label class="sr-only" for="fn-search">{t(lang, "scf.search")}</label>
