@@ -212,6 +212,7 @@ pub async fn handle(emu: &Emulator, ctx: &CallContext, params: &Value) -> Result
         }
         "DeleteFunction" => delete_function(emu, ctx.account_id, region, params).await,
         "ListTriggers" => list_triggers(emu, ctx.account_id, region, params).await,
+        "CreateTrigger" => create_trigger(emu, ctx.account_id, region, params).await,
         "DeleteTrigger" => delete_trigger(emu, ctx.account_id, region, params).await,
         "Invoke" => super::invoke::invoke(emu, ctx, region, params).await,
         "GetFunctionLogs" => {
@@ -884,6 +885,33 @@ async fn mps_triggers(
     .bind(&function.function_name)
     .fetch_all(&emu.db)
     .await?)
+}
+
+/// `CreateTrigger`: checked as the API checks it, then refused, since the emulator runs
+/// MPS triggers only and those are bound through MPS (`BindTrigger`), never here.
+async fn create_trigger(
+    emu: &Emulator,
+    account_id: i64,
+    region: &str,
+    params: &Value,
+) -> Result<Value, ApiError> {
+    find_function(emu, account_id, region, params).await?;
+    req_str(params, "TriggerName")?;
+    let kind = req_str(params, "Type")?;
+    if ![
+        "cos", "cls", "timer", "ckafka", "http", "apigw", "cmq", "clb",
+    ]
+    .contains(&kind)
+    {
+        return Err(ApiError::new(
+            "InvalidParameterValue.Type",
+            format!("Trigger type {kind} is not supported; MPS triggers are bound through MPS BindTrigger."),
+        ));
+    }
+    Err(ApiError::new(
+        "UnsupportedOperation.Trigger",
+        format!("The emulator does not run {kind} triggers; it runs MPS triggers, bound through MPS BindTrigger."),
+    ))
 }
 
 async fn delete_trigger(

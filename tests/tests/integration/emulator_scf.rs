@@ -174,6 +174,38 @@ async fn a_function_from_the_mps_template_becomes_active() {
 }
 
 #[tokio::test]
+async fn create_trigger_refuses_what_the_emulator_does_not_run() {
+    let c = emulator().await;
+    let base =
+        json!({"FunctionName": "Timed", "Runtime": "Nodejs8.9", "Code": {"DemoId": MPS_DEMO}});
+    c.call("scf", "CreateFunction", base).await.expect("create");
+    let trigger = |kind: &str| json!({"FunctionName": "Timed", "TriggerName": "t", "Type": kind, "TriggerDesc": "0 */5 * * * * *"});
+    for (params, expected) in [
+        (trigger("timer"), "UnsupportedOperation.Trigger"),
+        (trigger("mps"), "InvalidParameterValue.Type"),
+        (
+            json!({"FunctionName": "Timed", "Type": "timer"}),
+            "MissingParameter",
+        ),
+        (
+            json!({"FunctionName": "Nope", "TriggerName": "t", "Type": "timer"}),
+            "ResourceNotFound.FunctionName",
+        ),
+    ] {
+        assert_eq!(
+            code(c.call("scf", "CreateTrigger", params.clone()).await),
+            expected,
+            "{params}"
+        );
+    }
+    let listed = c
+        .call("scf", "ListTriggers", json!({"FunctionName": "Timed"}))
+        .await
+        .expect("list");
+    assert_eq!(listed["TotalCount"], 0, "nothing was created");
+}
+
+#[tokio::test]
 async fn scf_enforces_the_real_rules() {
     let c = emulator().await;
     let base =
