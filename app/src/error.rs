@@ -92,11 +92,13 @@ impl AppError {
 pub const BAD_REQUEST: &str = "bad_request";
 
 /// The argument a decoding error names (serde's "missing field `timeout`"), or "request"
-/// when it names none (a number that does not parse says only that).
+/// when it names none (a number that does not parse says only that; "provided string was
+/// not `true` or `false`" quotes values, not fields).
 fn named_argument(message: &str) -> &str {
-    message
-        .split('`')
-        .nth(1)
+    ["missing field `", "duplicate field `", "unknown field `"]
+        .iter()
+        .find_map(|prefix| message.split_once(prefix))
+        .and_then(|(_, rest)| rest.split('`').next())
         .filter(|f| {
             (1..=64).contains(&f.len()) && f.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
         })
@@ -185,6 +187,10 @@ mod tests {
         assert_eq!(number, AppError::invalid("request", BAD_REQUEST));
         let odd = AppError::from_framework(ServerFnErrorErr::Args("unknown field `<b>`".into()));
         assert_eq!(odd, AppError::invalid("request", BAD_REQUEST));
+        let boolean = AppError::from_framework(ServerFnErrorErr::Args(
+            "provided string was not `true` or `false`".into(),
+        ));
+        assert_eq!(boolean, AppError::invalid("request", BAD_REQUEST));
     }
 
     #[test]

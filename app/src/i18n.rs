@@ -539,6 +539,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("wizard.open_summary", "Summary in COS:", "COS 中的摘要："),
     ("wizard.done", "Done: MPS task events now reach your function.", "完成：MPS 任务事件已能送达你的函数。"),
     ("err.range_too_long", "At most one day per query.", "每次查询最多一天。"),
+    ("err.range_future", "The range ends too far in the future.", "时间范围的结束时间过于遥远。"),
     ("scf.create_failed", "The function could not be created. Status:", "函数创建失败。状态："),
     ("err.keyword_too_long", "At most 200 characters.", "最多 200 个字符。"),
     ("err.bucket_invalid", "Not a bucket name (name-appid).", "存储桶名称无效（名称-APPID）。"),

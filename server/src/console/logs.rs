@@ -15,9 +15,12 @@ const AUDIT_PAGE: i64 = 50;
 
 /// `YYYY-MM-DD HH:MM:SS` in Beijing time, as SCF's log API takes times.
 pub fn cloud_time(unix: i64) -> String {
+    let beijing = UtcOffset::from_hms(8, 0, 0).unwrap_or(UtcOffset::UTC);
+    // The query's bounds are checked before; the epoch stands in for what `time` cannot hold.
     let t = OffsetDateTime::from_unix_timestamp(unix)
-        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
-        .to_offset(UtcOffset::from_hms(8, 0, 0).unwrap_or(UtcOffset::UTC));
+        .ok()
+        .and_then(|t| t.checked_to_offset(beijing))
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
     format!(
         "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
         t.year(),

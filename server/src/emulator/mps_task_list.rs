@@ -38,12 +38,17 @@ fn filter() -> String {
 fn opt_time(params: &Value, name: &str) -> Result<Option<OffsetDateTime>, ApiError> {
     opt_str(params, name)?
         .map(|s| {
-            OffsetDateTime::parse(s, &Rfc3339).map_err(|_| {
-                ApiError::new(
-                    &format!("InvalidParameterValue.{name}"),
-                    format!("{name} must be an ISO 8601 time such as 2019-07-16T06:21:27Z."),
-                )
-            })
+            OffsetDateTime::parse(s, &Rfc3339)
+                .ok()
+                // In UTC (how it is stored and compared) it must still be a valid time:
+                // 9999-12-31T23:59:59-12:00 is not.
+                .filter(|t| t.checked_to_offset(time::UtcOffset::UTC).is_some())
+                .ok_or_else(|| {
+                    ApiError::new(
+                        &format!("InvalidParameterValue.{name}"),
+                        format!("{name} must be an ISO 8601 time such as 2019-07-16T06:21:27Z."),
+                    )
+                })
         })
         .transpose()
 }

@@ -23,6 +23,9 @@ async fn a_custom_log_range_is_checked_field_by_field() {
         ("1795000000", "0", "end", "range_incomplete"),
         ("1795003600", "1795000000", "start", "range_invalid"),
         ("1795000000", "1795090000", "end", "range_too_long"),
+        // Year 9999, and the end of i64: refused, not a panic or the epoch.
+        ("253402300700", "253402300799", "end", "range_future"),
+        ("9223372036854775000", "9223372036854775100", "end", "range_future"),
     ] {
         let r = LogQuery::custom(start, end).send(&owner).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{start}..{end}: {r:?}");

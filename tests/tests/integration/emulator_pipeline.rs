@@ -518,6 +518,12 @@ async fn an_enabled_workflow_turns_matching_uploads_into_tasks_that_reach_the_fu
             json!({"Status": "FINISH", "StartTime": "yesterday"}),
             "InvalidParameterValue.StartTime",
         ),
+        // Valid as written, past year 9999 in UTC: refused, not a panic.
+        (
+            "DescribeTasks",
+            json!({"Status": "FINISH", "StartTime": "9999-12-31T23:59:59-12:00"}),
+            "InvalidParameterValue.StartTime",
+        ),
         (
             "DescribeTasks",
             json!({"Status": "FINISH", "SubTaskHasFailed": "yes"}),
