@@ -125,6 +125,7 @@ fn cloud_status(code: &str) -> u16 {
         | "InvalidBucketName"
         | "KeyTooLong" => 400,
         "UnauthorizedOperation" | "AccessDenied" => 403,
+        "InvalidRange" => 416,
         "AuthFailure" if code == "AuthFailure.UnauthorizedOperation" => 403,
         _ => 502,
     }

@@ -97,6 +97,8 @@ pub struct NewTask {
 pub struct ObjectDownload {
     pub content_type: String,
     pub length: Option<u64>,
+    /// `Content-Range` when only part of the object comes (the browser asked for a range).
+    pub content_range: Option<String>,
     pub body: Box<dyn ChunkSource>,
 }
 
@@ -149,12 +151,14 @@ pub trait CloudPort: Send + Sync + 'static {
         key: &str,
     ) -> Result<ObjectPreview, AppError>;
     async fn mps_tasks(&self, req: &Req, region: &str, next: &str) -> Result<TaskPage, AppError>;
-    /// An object being downloaded through the console, passed on as it arrives.
+    /// An object being downloaded through the console, passed on as it arrives; `range`
+    /// is the browser's `Range` header (a video player seeking), passed to COS.
     async fn download_object(
         &self,
         req: &Req,
         b: BucketRef,
         key: &str,
+        range: Option<&str>,
     ) -> Result<ObjectDownload, AppError>;
     async fn wizard_state(&self, req: &Req) -> Result<WizardState, AppError>;
     /// Records the wizard's progress (developers and up).

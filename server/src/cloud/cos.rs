@@ -97,6 +97,8 @@ pub struct ObjectStream {
     pub content_type: String,
     /// The size COS declared, when it did.
     pub length: Option<u64>,
+    /// `Content-Range` when COS sent part of the object (a `Range` was asked for).
+    pub content_range: Option<String>,
     pub response: reqwest::Response,
 }
 
@@ -261,6 +263,7 @@ impl CosClient {
         bucket: &str,
         region: &str,
         key: &str,
+        range: Option<&str>,
         timeout: std::time::Duration,
     ) -> Result<ObjectStream, CloudError> {
         let response = self
@@ -269,15 +272,21 @@ impl CosClient {
                 (Some(bucket), region, key),
                 &[],
                 Extras {
+                    range,
                     timeout: Some(timeout),
-                    ..Extras::default()
                 },
                 Vec::new(),
             )
             .await?;
+        let content_range = (response.status() == reqwest::StatusCode::PARTIAL_CONTENT)
+            .then(|| response.headers().get(reqwest::header::CONTENT_RANGE))
+            .flatten()
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         Ok(ObjectStream {
             content_type: content_type(&response),
             length: response.content_length(),
+            content_range,
             response,
         })
     }

@@ -164,15 +164,17 @@ pub async fn download(
     req: &Req,
     b: BucketRef,
     key: &str,
+    range: Option<&str>,
 ) -> AppResult<ObjectDownload> {
     let s = c.session(req, Role::Viewer).await?;
     let o = s
         .cos()
-        .get_object_stream(&b.bucket, &b.region, key, DOWNLOAD_TIME)
+        .get_object_stream(&b.bucket, &b.region, key, range, DOWNLOAD_TIME)
         .await?;
     Ok(ObjectDownload {
         content_type: o.content_type,
         length: o.length,
+        content_range: o.content_range,
         body: Box::new(ResponseChunks(o.response)),
     })
 }

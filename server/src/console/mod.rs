@@ -228,8 +228,9 @@ impl CloudPort for CloudConsole {
         req: &Req,
         b: BucketRef,
         key: &str,
+        range: Option<&str>,
     ) -> AppResult<ObjectDownload> {
-        cos::download(self, req, b, key).await
+        cos::download(self, req, b, key, range).await
     }
 
     async fn wizard_state(&self, req: &Req) -> AppResult<WizardState> {

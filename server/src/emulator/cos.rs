@@ -319,6 +319,39 @@ async fn object_access(
     Ok((account, path))
 }
 
+/// Refuses query parameters other than the signature's and `allowed`: COS reads the rest
+/// as sub-resources (`?acl`, `?tagging`, `?uploads`, `partNumber`, …), which the emulator
+/// does not keep. Served as plain object calls they would overwrite or leak the object.
+fn only_params(
+    query: &BTreeMap<String, String>,
+    allowed: &[&str],
+    resource: &str,
+) -> Result<(), CosError> {
+    let signature = |k: &str| k.starts_with("q-") || k == "x-cos-security-token";
+    match query
+        .keys()
+        .find(|k| !signature(k) && !allowed.contains(&k.as_str()))
+    {
+        Some(other) => Err(CosError::new(
+            StatusCode::NOT_IMPLEMENTED,
+            "NotImplemented",
+            format!("The emulator does not support the {other} parameter here."),
+            resource,
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Any other method on a bucket or object (`POST ?delete`, `DELETE` of a bucket, …).
+pub async fn not_implemented(method: Method, uri: axum::http::Uri) -> CosError {
+    CosError::new(
+        StatusCode::NOT_IMPLEMENTED,
+        "NotImplemented",
+        format!("The emulator does not support {method} here."),
+        uri.path(),
+    )
+}
+
 /// `<name>-<APPID>`: lowercase letters, digits and `-`, the name at most 50 characters.
 fn valid_bucket_name(bucket: &str, app_id: i64) -> bool {
     match bucket.rsplit_once('-') {
@@ -367,6 +400,7 @@ pub async fn put_bucket(
     method: Method,
     headers: HeaderMap,
 ) -> Result<Response, CosError> {
+    only_params(&query, &[], &bucket)?;
     let account = authenticate(&emu, &method, "/", &headers, &query).await?;
     if !valid_bucket_name(&bucket, account.app_id) {
         return Err(CosError::new(
@@ -411,7 +445,16 @@ pub async fn put_object(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, CosError> {
-    let (account, _) = object_access(&emu, &method, &headers, &query, &bucket, &key).await?;
+    let (account, path) = object_access(&emu, &method, &headers, &query, &bucket, &key).await?;
+    only_params(&query, &[], &path)?;
+    if headers.contains_key("x-cos-copy-source") {
+        return Err(CosError::new(
+            StatusCode::NOT_IMPLEMENTED,
+            "NotImplemented",
+            "The emulator does not copy objects (x-cos-copy-source).",
+            &path,
+        ));
+    }
     let etag = crate::cloud::sign::hex(&Md5::digest(&body));
     let content_type = headers
         .get(header::CONTENT_TYPE)
@@ -440,6 +483,16 @@ pub async fn put_object(
     Ok((StatusCode::OK, [(header::ETAG, format!("\"{etag}\""))]).into_response())
 }
 
+/// The response overrides a GET may ask for; only the content type is applied.
+const RESPONSE_PARAMS: &[&str] = &[
+    "response-content-type",
+    "response-content-disposition",
+    "response-content-language",
+    "response-content-encoding",
+    "response-cache-control",
+    "response-expires",
+];
+
 /// `GET`/`HEAD /cos/<bucket>/<key>`: an object's bytes (or just its headers).
 pub async fn get_object(
     State(emu): State<Emulator>,
@@ -449,6 +502,7 @@ pub async fn get_object(
     headers: HeaderMap,
 ) -> Result<Response, CosError> {
     let (_, path) = object_access(&emu, &method, &headers, &query, &bucket, &key).await?;
+    only_params(&query, RESPONSE_PARAMS, &path)?;
     let row: Option<(Vec<u8>, String, String, OffsetDateTime)> = sqlx::query_as(
         "select body, content_type, etag, last_modified from emulator.cos_object where bucket = $1 and key = $2",
     )
@@ -477,23 +531,82 @@ pub async fn get_object(
         None => content_type,
     };
     let last_modified = http_date(modified);
+    let total = body.len();
+    let range = headers
+        .get(header::RANGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| byte_range(v, total));
+    let (status, body, content_range) = match range {
+        None => (StatusCode::OK, body, None),
+        Some(Err(())) => {
+            return Err(CosError::new(
+                StatusCode::RANGE_NOT_SATISFIABLE,
+                "InvalidRange",
+                "The requested range is not satisfiable.",
+                &path,
+            ))
+        }
+        Some(Ok((first, last))) => (
+            StatusCode::PARTIAL_CONTENT,
+            body[first..=last].to_vec(),
+            Some(format!("bytes {first}-{last}/{total}")),
+        ),
+    };
     let length = body.len();
     let body = if method == Method::HEAD {
         Vec::new()
     } else {
         body
     };
-    Ok((
-        StatusCode::OK,
+    let mut response = (
+        status,
         [
             (header::CONTENT_TYPE, content_type),
             (header::ETAG, format!("\"{etag}\"")),
             (header::LAST_MODIFIED, last_modified),
             (header::CONTENT_LENGTH, length.to_string()),
+            (header::ACCEPT_RANGES, "bytes".to_owned()),
         ],
         body,
     )
-        .into_response())
+        .into_response();
+    if let Some(value) = content_range.and_then(|v| v.parse().ok()) {
+        response.headers_mut().insert(header::CONTENT_RANGE, value);
+    }
+    Ok(response)
+}
+
+/// The first and last byte a `Range: bytes=…` header asks for in an object of `total`
+/// bytes: `None` to send it whole (no single byte range, as for a multi-range request),
+/// `Err` when nothing of it lies inside the object.
+fn byte_range(header: &str, total: usize) -> Option<Result<(usize, usize), ()>> {
+    let spec = header.trim().strip_prefix("bytes=")?;
+    let (first, last) = spec.split_once('-')?;
+    if spec.contains(',') {
+        return None;
+    }
+    let (first, last) = match (first.trim(), last.trim()) {
+        ("", suffix) => {
+            let n: usize = suffix.parse().ok()?;
+            if n == 0 || total == 0 {
+                return Some(Err(()));
+            }
+            (total.saturating_sub(n), total - 1)
+        }
+        (first, "") => (first.parse().ok()?, total.checked_sub(1)?),
+        (first, last) => {
+            let (first, last): (usize, usize) = (first.parse().ok()?, last.parse().ok()?);
+            if last < first {
+                return None;
+            }
+            (first, last.min(total.checked_sub(1)?))
+        }
+    };
+    Some(if first < total {
+        Ok((first, last))
+    } else {
+        Err(())
+    })
 }
 
 /// `DELETE /cos/<bucket>/<key>`: removes an object (204 even when it was not there).
@@ -504,7 +617,8 @@ pub async fn delete_object(
     method: Method,
     headers: HeaderMap,
 ) -> Result<Response, CosError> {
-    object_access(&emu, &method, &headers, &query, &bucket, &key).await?;
+    let (_, path) = object_access(&emu, &method, &headers, &query, &bucket, &key).await?;
+    only_params(&query, &[], &path)?;
     sqlx::query("delete from emulator.cos_object where bucket = $1 and key = $2")
         .bind(&bucket)
         .bind(&key)
@@ -521,8 +635,26 @@ pub async fn list_objects(
     method: Method,
     headers: HeaderMap,
 ) -> Result<Response, CosError> {
+    only_params(
+        &query,
+        &["prefix", "delimiter", "marker", "max-keys", "encoding-type"],
+        &bucket,
+    )?;
     let account = authenticate(&emu, &method, "/", &headers, &query).await?;
     owned_bucket(&emu, &account, &bucket).await?;
+    // `encoding-type=url`: names go out percent-encoded (COS SDKs ask for it and decode).
+    let encode = match query.get("encoding-type").map(String::as_str) {
+        None => xml_escape,
+        Some("url") => |s: &str| xml_escape(&cloud_wire::sign::url_encode(s).replace("%2F", "/")),
+        Some(_) => {
+            return Err(CosError::new(
+                StatusCode::BAD_REQUEST,
+                "InvalidArgument",
+                "encoding-type must be url.",
+                "/",
+            ))
+        }
+    };
     let prefix = query.get("prefix").cloned().unwrap_or_default();
     let delimiter = query.get("delimiter").cloned().unwrap_or_default();
     let marker = query.get("marker").cloned().unwrap_or_default();
@@ -553,55 +685,64 @@ pub async fn list_objects(
     let mut contents = String::new();
     let mut prefixes: Vec<String> = Vec::new();
     let mut count = 0;
-    let mut last_key = String::new();
+    // The last key or common prefix listed: where the next page starts.
+    let mut last = String::new();
     let mut truncated = false;
     for (key, etag, size, modified) in rows {
+        let rest = &key[prefix.len()..];
+        let common = (!delimiter.is_empty())
+            .then(|| rest.find(&delimiter))
+            .flatten()
+            .map(|pos| format!("{prefix}{}", &rest[..pos + delimiter.len()]));
+        // Keys rolled up into a prefix already listed, on this page or (as the marker)
+        // on an earlier one, are not listed again.
+        if let Some(common) = &common {
+            if prefixes.last() == Some(common) || *common <= marker {
+                continue;
+            }
+        }
         if count == max_keys {
             truncated = true;
             break;
         }
-        let rest = &key[prefix.len()..];
-        if let Some(pos) = (!delimiter.is_empty())
-            .then(|| rest.find(&delimiter))
-            .flatten()
-        {
-            let common = format!("{prefix}{}", &rest[..pos + delimiter.len()]);
-            if prefixes.last() != Some(&common) {
+        count += 1;
+        match common {
+            Some(common) => {
+                last.clone_from(&common);
                 prefixes.push(common);
-                count += 1;
             }
-        } else {
-            let modified = cos_time(modified);
-            contents.push_str(&format!(
-                "<Contents><Key>{}</Key><LastModified>{modified}</LastModified><ETag>&quot;{etag}&quot;</ETag><Size>{size}</Size><Owner><ID>{}</ID><DisplayName>{}</DisplayName></Owner><StorageClass>STANDARD</StorageClass></Contents>",
-                xml_escape(&key),
-                account.app_id,
-                account.app_id
-            ));
-            count += 1;
+            None => {
+                let modified = cos_time(modified);
+                contents.push_str(&format!(
+                    "<Contents><Key>{}</Key><LastModified>{modified}</LastModified><ETag>&quot;{etag}&quot;</ETag><Size>{size}</Size><Owner><ID>{}</ID><DisplayName>{}</DisplayName></Owner><StorageClass>STANDARD</StorageClass></Contents>",
+                    encode(&key),
+                    account.app_id,
+                    account.app_id
+                ));
+                last = key;
+            }
         }
-        last_key = key;
     }
     let common: String = prefixes
         .iter()
         .map(|p| {
             format!(
                 "<CommonPrefixes><Prefix>{}</Prefix></CommonPrefixes>",
-                xml_escape(p)
+                encode(p)
             )
         })
         .collect();
     let next = if truncated {
-        format!("<NextMarker>{}</NextMarker>", xml_escape(&last_key))
+        format!("<NextMarker>{}</NextMarker>", encode(&last))
     } else {
         String::new()
     };
     let body = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListBucketResult><Name>{}</Name><Prefix>{}</Prefix><Marker>{}</Marker><MaxKeys>{max_keys}</MaxKeys><Delimiter>{}</Delimiter><IsTruncated>{truncated}</IsTruncated>{next}{contents}{common}</ListBucketResult>",
         xml_escape(&bucket),
-        xml_escape(&prefix),
-        xml_escape(&marker),
-        xml_escape(&delimiter)
+        encode(&prefix),
+        encode(&marker),
+        encode(&delimiter)
     );
     Ok((
         StatusCode::OK,
@@ -723,6 +864,28 @@ mod tests {
             "/k",
             "only a bucket name's characters"
         );
+    }
+
+    #[test]
+    fn byte_ranges() {
+        assert_eq!(byte_range("bytes=0-9", 100), Some(Ok((0, 9))));
+        assert_eq!(byte_range("bytes=90-", 100), Some(Ok((90, 99))));
+        assert_eq!(byte_range("bytes=-10", 100), Some(Ok((90, 99))));
+        assert_eq!(byte_range("bytes=-500", 100), Some(Ok((0, 99))));
+        assert_eq!(byte_range("bytes=50-500", 100), Some(Ok((50, 99))));
+        assert_eq!(byte_range("bytes=100-", 100), Some(Err(())));
+        assert_eq!(byte_range("bytes=-0", 100), Some(Err(())));
+        // Sent whole: several ranges, a reversed one, another unit, nonsense.
+        for whole in [
+            "bytes=0-1,5-6",
+            "bytes=9-1",
+            "items=0-1",
+            "bytes=a-b",
+            "bytes=0-1-2",
+        ] {
+            assert_eq!(byte_range(whole, 100), None, "{whole}");
+        }
+        assert_eq!(byte_range("bytes=0-", 0), None);
     }
 
     #[test]

@@ -60,12 +60,18 @@ pub fn router(db: Db, public_url: String) -> Router {
             post(api_call).layer(RequestBodyLimitLayer::new(BODY_LIMIT)),
         )
         .route("/cos", get(cos::list_buckets))
-        .route("/cos/{bucket}", get(cos::list_objects).put(cos::put_bucket))
+        .route(
+            "/cos/{bucket}",
+            get(cos::list_objects)
+                .put(cos::put_bucket)
+                .fallback(cos::not_implemented),
+        )
         .route(
             "/cos/{bucket}/{*key}",
             get(cos::get_object)
                 .put(cos::put_object)
-                .delete(cos::delete_object),
+                .delete(cos::delete_object)
+                .fallback(cos::not_implemented),
         )
         .layer(RequestBodyLimitLayer::new(OBJECT_LIMIT))
         // The limits above apply; axum's own 2 MB default for `Bytes` would cut below them.

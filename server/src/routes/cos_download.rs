@@ -29,9 +29,22 @@ pub async fn download(
         )
             .into_response();
     }
+    // One byte range (`bytes=0-1023`, `bytes=500-`, `bytes=-500`), as players ask; any
+    // other value is dropped and the whole object sent, as HTTP allows.
+    let range = request
+        .headers()
+        .get(header::RANGE)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| {
+            v.len() <= 64
+                && v.strip_prefix("bytes=").is_some_and(|r| {
+                    r.contains('-') && r.bytes().all(|b| b.is_ascii_digit() || b == b'-')
+                })
+        })
+        .map(str::to_owned);
     let req = Req::from_parts(session, request.extensions(), request.headers());
     match cloud
-        .download_object(&req, BucketRef { bucket, region }, &key)
+        .download_object(&req, BucketRef { bucket, region }, &key, range.as_deref())
         .await
     {
         Ok(download) => {
@@ -46,8 +59,15 @@ pub async fn download(
                 .unwrap_or(HeaderValue::from_static("attachment"));
             let content_type = HeaderValue::from_str(&download.content_type)
                 .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+            let status = if download.content_range.is_some() {
+                StatusCode::PARTIAL_CONTENT
+            } else {
+                StatusCode::OK
+            };
             let mut response = (
+                status,
                 [
+                    (header::ACCEPT_RANGES, HeaderValue::from_static("bytes")),
                     (header::CONTENT_TYPE, content_type),
                     (header::CONTENT_DISPOSITION, disposition),
                     // An object is the bucket's content, not the console's: should a
@@ -64,6 +84,9 @@ pub async fn download(
                 response
                     .headers_mut()
                     .insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+            }
+            if let Some(range) = download.content_range.and_then(|r| r.parse().ok()) {
+                response.headers_mut().insert(header::CONTENT_RANGE, range);
             }
             response
         }

@@ -25,7 +25,12 @@ async fn a_custom_log_range_is_checked_field_by_field() {
         ("1795000000", "1795090000", "end", "range_too_long"),
         // Year 9999, and the end of i64: refused, not a panic or the epoch.
         ("253402300700", "253402300799", "end", "range_future"),
-        ("9223372036854775000", "9223372036854775100", "end", "range_future"),
+        (
+            "9223372036854775000",
+            "9223372036854775100",
+            "end",
+            "range_future",
+        ),
     ] {
         let r = LogQuery::custom(start, end).send(&owner).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{start}..{end}: {r:?}");
@@ -390,9 +395,26 @@ async fn a_large_object_downloads_whole_through_the_console() {
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.content_length(), Some(size as u64));
+    assert_eq!(res.headers()["accept-ranges"], "bytes");
     let got = res.bytes().await.expect("the whole object");
     assert!(
         got.len() == body.len() && got[..] == body[..],
         "bytes differ"
     );
+
+    // A player seeking asks for a range: the console passes it to COS and back.
+    let url = format!(
+        "{}/cos/download?bucket={bucket}&region=ap-beijing&key=big%2Fvideo.bin",
+        owner.base
+    );
+    let ranged = |range: &'static str| owner.client.get(&url).header("range", range).send();
+    let res = ranged("bytes=1000-1999").await.expect("ranged");
+    assert_eq!(res.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(
+        res.headers()["content-range"],
+        format!("bytes 1000-1999/{size}").as_str()
+    );
+    assert_eq!(res.bytes().await.expect("part")[..], body[1000..2000]);
+    let res = ranged("bytes=999999999999-").await.expect("beyond");
+    assert_eq!(res.status(), StatusCode::RANGE_NOT_SATISFIABLE);
 }

@@ -25,6 +25,25 @@ impl Cos<'_> {
         body: Vec<u8>,
         key: &str,
     ) -> (StatusCode, String) {
+        let res = self
+            .send_with(method, bucket, path, query, body, key, &[])
+            .await;
+        let status = res.status();
+        (status, res.text().await.expect("body"))
+    }
+
+    /// [`Cos::send`] with unsigned `extra` headers, answering the whole response.
+    #[allow(clippy::too_many_arguments)]
+    async fn send_with(
+        &self,
+        method: Method,
+        bucket: &str,
+        path: &str,
+        query: &[(&str, &str)],
+        body: Vec<u8>,
+        key: &str,
+        extra: &[(&str, &str)],
+    ) -> reqwest::Response {
         let host = format!("{bucket}.cos.ap-beijing.myqcloud.com");
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
         let key_time = format!("{};{}", now - 10, now + 600);
@@ -67,20 +86,18 @@ impl Cos<'_> {
         } else {
             format!("{url}?{}", qs.join("&"))
         };
-        let res = self
-            .http
-            .request(method, url)
-            .header("host", host)
-            .header(
-                "authorization",
-                sig.authorization(&self.emu.account.secret_id, &key_time),
-            )
+        let mut request = self.http.request(method, url).header("host", host).header(
+            "authorization",
+            sig.authorization(&self.emu.account.secret_id, &key_time),
+        );
+        for (name, value) in extra {
+            request = request.header(*name, *value);
+        }
+        request
             .body(body)
             .send()
             .await
-            .expect("reaches the emulator");
-        let status = res.status();
-        (status, res.text().await.expect("body"))
+            .expect("reaches the emulator")
     }
 }
 
@@ -321,4 +338,167 @@ async fn large_objects_round_trip() {
         (1024, true, body.len() as u64)
     );
     assert_eq!(head.bytes, body[..1024]);
+}
+
+#[tokio::test]
+async fn sub_resources_are_refused_ranges_served_and_prefixes_paged_once() {
+    let emu = integration_tests::spawn_emulator().await;
+    let cos = Cos {
+        emu: &emu,
+        http: reqwest::Client::new(),
+    };
+    let key = emu.account.secret_key.clone();
+    let bucket = format!("paging-{}", emu.account.app_id);
+    let put = |path: &'static str, body: &'static [u8]| {
+        let (cos, bucket, key) = (&cos, &bucket, &key);
+        async move {
+            let (s, text) = cos
+                .send(Method::PUT, bucket, path, &[], body.to_vec(), key)
+                .await;
+            assert_eq!(s, StatusCode::OK, "{path}: {text}");
+        }
+    };
+    assert_eq!(
+        cos.send(Method::PUT, &bucket, "/", &[], vec![], &key)
+            .await
+            .0,
+        StatusCode::OK
+    );
+    put("/pg/a/1", b"0123456789").await;
+    put("/pg/a/2", b"x").await;
+    put("/pg/b", b"y").await;
+    put("/pg/c/1", b"z").await;
+    put("/odd/pct%2Fx", b"w").await;
+
+    // Sub-resources the emulator does not keep are refused, and the object is untouched.
+    for query in [[("acl", "")], [("tagging", "")], [("uploads", "")]] {
+        let (s, body) = cos
+            .send(
+                Method::PUT,
+                &bucket,
+                "/pg/a/1",
+                &query,
+                b"<Xml/>".to_vec(),
+                &key,
+            )
+            .await;
+        assert_eq!(s, StatusCode::NOT_IMPLEMENTED, "{query:?}: {body}");
+        assert!(body.contains("<Code>NotImplemented</Code>"), "{body}");
+    }
+    let (s, body) = cos
+        .send(
+            Method::GET,
+            &bucket,
+            "/pg/a/1",
+            &[("acl", "")],
+            vec![],
+            &key,
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_IMPLEMENTED, "{body}");
+    let copy = cos
+        .send_with(
+            Method::PUT,
+            &bucket,
+            "/pg/copy",
+            &[],
+            vec![],
+            &key,
+            &[("x-cos-copy-source", "x.cos.ap-beijing.myqcloud.com/pg/a/1")],
+        )
+        .await;
+    assert_eq!(copy.status(), StatusCode::NOT_IMPLEMENTED);
+    let (s, body) = cos
+        .send(Method::DELETE, &bucket, "/", &[], vec![], &key)
+        .await;
+    assert_eq!(s, StatusCode::NOT_IMPLEMENTED, "{body}");
+    assert!(body.contains("<Code>NotImplemented</Code>"), "{body}");
+    let (s, body) = cos
+        .send(Method::GET, &bucket, "/pg/a/1", &[], vec![], &key)
+        .await;
+    assert_eq!((s, body.as_str()), (StatusCode::OK, "0123456789"));
+    let (s, _) = cos
+        .send(Method::GET, &bucket, "/pg/copy", &[], vec![], &key)
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "nothing was copied");
+
+    // Byte ranges, as a video player seeks.
+    let part = cos
+        .send_with(
+            Method::GET,
+            &bucket,
+            "/pg/a/1",
+            &[],
+            vec![],
+            &key,
+            &[("range", "bytes=2-4")],
+        )
+        .await;
+    assert_eq!(part.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(part.headers()["content-range"], "bytes 2-4/10");
+    assert_eq!(part.text().await.expect("body"), "234");
+    let beyond = cos
+        .send_with(
+            Method::GET,
+            &bucket,
+            "/pg/a/1",
+            &[],
+            vec![],
+            &key,
+            &[("range", "bytes=10-")],
+        )
+        .await;
+    assert_eq!(beyond.status(), StatusCode::RANGE_NOT_SATISFIABLE);
+
+    // One key or prefix a page: each common prefix comes once, and the last page ends.
+    let mut marker = String::new();
+    let mut seen = Vec::new();
+    for _ in 0..10 {
+        let (s, body) = cos
+            .send(
+                Method::GET,
+                &bucket,
+                "/",
+                &[
+                    ("prefix", "pg/"),
+                    ("delimiter", "/"),
+                    ("max-keys", "1"),
+                    ("marker", &marker),
+                ],
+                vec![],
+                &key,
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{body}");
+        let between = |open: &str, close: &str| {
+            body.split(open)
+                .skip(1)
+                .filter_map(|rest| rest.split(close).next())
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        };
+        seen.extend(between("<Key>", "</Key>"));
+        seen.extend(between("<CommonPrefixes><Prefix>", "</Prefix>"));
+        match between("<NextMarker>", "</NextMarker>").pop() {
+            Some(next) => marker = next,
+            None => {
+                assert!(body.contains("<IsTruncated>false</IsTruncated>"), "{body}");
+                break;
+            }
+        }
+    }
+    assert_eq!(seen, ["pg/a/", "pg/b", "pg/c/"]);
+
+    // encoding-type=url: names percent-encoded, so a key holding %2F survives decoding.
+    let (_, body) = cos
+        .send(
+            Method::GET,
+            &bucket,
+            "/",
+            &[("prefix", "odd/"), ("encoding-type", "url")],
+            vec![],
+            &key,
+        )
+        .await;
+    assert!(body.contains("<Key>odd/pct%252Fx</Key>"), "{body}");
 }
