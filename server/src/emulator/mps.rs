@@ -104,7 +104,8 @@ async fn bind_trigger(
             format!("Service role not authorized: {}. Authorize it in CAM before binding an MPS trigger.", missing.join(", ")),
         ));
     }
-    if !scf::function_exists(emu, ctx.account_id, region, namespace, name).await? {
+    let mut tx = emu.db.begin().await?;
+    if !scf::lock_function(&mut tx, ctx.account_id, region, namespace, name).await? {
         return Err(ApiError::new(
             "ResourceNotFound.Function",
             format!("Function {name} does not exist in {region}/{namespace}."),
@@ -125,8 +126,9 @@ async fn bind_trigger(
     .bind(name)
     .bind(qualifier)
     .bind(&resource_id)
-    .execute(&emu.db)
+    .execute(&mut *tx)
     .await?;
+    tx.commit().await?;
     if inserted.rows_affected() == 0 {
         let holder: Option<(String, String, String)> = sqlx::query_as(
             "select scf_region, namespace, function_name from emulator.mps_trigger where account_id = $1 and event_type = $2",

@@ -790,6 +790,16 @@ async fn delete_function(
 ) -> Result<Value, ApiError> {
     let function = find_function(emu, account_id, region, params).await?;
     let mut tx = emu.db.begin().await?;
+    // Waits for triggers being bound to it ([`lock_function`]), so none is left behind.
+    let still_there: Option<String> = sqlx::query_scalar(
+        "select function_id from emulator.scf_function where function_id = $1 for update",
+    )
+    .bind(&function.function_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if still_there.is_none() {
+        return Err(function_not_found(&function.function_name));
+    }
     // A deleted function's triggers go with it.
     sqlx::query(
         "delete from emulator.mps_trigger
@@ -809,27 +819,30 @@ async fn delete_function(
     Ok(json!({}))
 }
 
-/// Whether a function exists (for binding triggers).
+/// Whether a function exists, holding it (`for share`) until `tx` ends, so that it is not
+/// deleted while a trigger is being bound to it ([`delete_function`] locks it first).
 ///
 /// # Errors
 /// Database errors.
-pub async fn function_exists(
-    emu: &Emulator,
+pub async fn lock_function(
+    tx: &mut sqlx::PgConnection,
     account_id: i64,
     region: &str,
     namespace: &str,
     name: &str,
 ) -> Result<bool, ApiError> {
-    Ok(sqlx::query_scalar(
-        "select exists (select 1 from emulator.scf_function
-         where account_id = $1 and region = $2 and namespace = $3 and function_name = $4)",
+    let found: Option<String> = sqlx::query_scalar(
+        "select function_id from emulator.scf_function
+         where account_id = $1 and region = $2 and namespace = $3 and function_name = $4
+         for share",
     )
     .bind(account_id)
     .bind(region)
     .bind(namespace)
     .bind(name)
-    .fetch_one(&emu.db)
-    .await?)
+    .fetch_optional(tx)
+    .await?;
+    Ok(found.is_some())
 }
 
 #[derive(sqlx::FromRow)]

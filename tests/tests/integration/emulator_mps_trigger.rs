@@ -218,3 +218,38 @@ async fn each_event_type_binds_one_function_account_wide() {
         .await
         .expect("free after delete");
 }
+
+#[tokio::test]
+async fn a_function_deleted_while_a_trigger_is_bound_leaves_no_binding() {
+    let c = emulator().await;
+    c.authorize("SCF_QcsRole", "scf.qcloud.com", "QcloudAccessForScfRole")
+        .await;
+    c.authorize(
+        "MPS_QcsRole",
+        "mps.cloud.tencent.com",
+        "QcloudAccessForMPSRole",
+    )
+    .await;
+    for round in 0..25 {
+        c.function("Racer").await;
+        let (bound, deleted) = tokio::join!(
+            c.call("mps", "BindTrigger", bind("Racer", "EditMediaTask")),
+            c.call("scf", "DeleteFunction", json!({"FunctionName": "Racer"})),
+        );
+        deleted.expect("DeleteFunction");
+        if let Err(err) = &bound {
+            assert!(
+                matches!(err, CloudError::Api { code, .. } if code == "ResourceNotFound.Function"),
+                "round {round}: {err:?}"
+            );
+        }
+        // Whichever came first, the function is gone and so is any binding to it.
+        let left: i64 =
+            sqlx::query_scalar("select count(*) from emulator.mps_trigger where account_id = $1")
+                .bind(c.account.account_id)
+                .fetch_one(&c.db)
+                .await
+                .expect("count");
+        assert_eq!(left, 0, "round {round}: bound {bound:?}");
+    }
+}
