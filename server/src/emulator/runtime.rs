@@ -5,8 +5,27 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use tokio::io::AsyncWriteExt;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use tokio::process::Command;
+
+/// Console output kept per stream (stdout, stderr) of one invocation; the rest is read and
+/// dropped, so a function printing without end costs neither memory nor database rows.
+const OUTPUT_LIMIT: usize = 512 * 1024;
+/// The largest return value SCF passes back (larger fails with 407).
+const RESULT_LIMIT: u64 = 6 * 1024 * 1024;
+
+/// Functions running at once, whoever started them (event deliveries, of which there are
+/// two per core, and `Invoke` calls); the others wait their turn, so a burst of
+/// asynchronous invocations cannot start a process each.
+static RUNNING: std::sync::LazyLock<tokio::sync::Semaphore> =
+    std::sync::LazyLock::new(|| tokio::sync::Semaphore::new(slot_count()));
+
+/// Four per core, from 4 to 32.
+fn slot_count() -> usize {
+    std::thread::available_parallelism()
+        .map_or(4, |n| n.get() * 4)
+        .clamp(4, 32)
+}
 
 /// What one invocation produced.
 #[derive(Debug, Clone)]
@@ -98,6 +117,8 @@ fn failure(ret_code: i32, err_msg: String, output: String, started: Instant) -> 
 /// Runs `job` and reports what happened; never fails itself: platform problems become a
 /// 500 outcome with the reason in `err_msg`.
 pub async fn run(job: Job<'_>) -> Outcome {
+    // Never closed, so acquiring only waits.
+    let _slot = RUNNING.acquire().await;
     let started = Instant::now();
     let Some(node) = job.node.clone() else {
         return failure(
@@ -158,9 +179,11 @@ pub async fn run(job: Job<'_>) -> Outcome {
             let _ = stdin.write_all(&event).await;
         });
     }
-    let waited = tokio::time::timeout(job.timeout, child.wait_with_output()).await;
+    let stdout = tokio::spawn(read_capped(child.stdout.take()));
+    let stderr = tokio::spawn(read_capped(child.stderr.take()));
+    let waited = tokio::time::timeout(job.timeout, child.wait()).await;
     let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
-    let output = match waited {
+    let status = match waited {
         Err(_) => {
             let _ = tokio::fs::remove_file(&result_path).await;
             return Outcome {
@@ -178,10 +201,22 @@ pub async fn run(job: Job<'_>) -> Outcome {
         Ok(Err(err)) => {
             return failure(500, format!("running node: {err}"), String::new(), started)
         }
-        Ok(Ok(output)) => output,
+        Ok(Ok(status)) => status,
     };
-    let mut console = String::from_utf8_lossy(&output.stdout).into_owned();
-    console.push_str(&String::from_utf8_lossy(&output.stderr));
+    let mut console = collected(stdout).await;
+    console.push_str(&collected(stderr).await);
+    let size = tokio::fs::metadata(&result_path).await.map(|m| m.len());
+    if size.is_ok_and(|n| n > RESULT_LIMIT) {
+        let _ = tokio::fs::remove_file(&result_path).await;
+        return Outcome {
+            ret_code: 407,
+            ret_msg: String::new(),
+            err_msg: "The function's return value is over 6 MB".to_owned(),
+            output: console,
+            duration_ms,
+            mem_usage: 0,
+        };
+    }
     let report = tokio::fs::read_to_string(&result_path).await.ok();
     let _ = tokio::fs::remove_file(&result_path).await;
     let report: Option<serde_json::Value> = report.and_then(|r| serde_json::from_str(&r).ok());
@@ -220,11 +255,63 @@ pub async fn run(job: Job<'_>) -> Outcome {
         None => Outcome {
             ret_code: 430,
             ret_msg: String::new(),
-            err_msg: format!("the function exited ({}) without returning", output.status),
+            err_msg: format!("the function exited ({status}) without returning"),
             output: console,
             duration_ms,
             mem_usage,
         },
+    }
+}
+
+/// Everything `stream` gives until it ends: the first [`OUTPUT_LIMIT`] bytes, a note of
+/// how much was left out, and the last 4 KB (where a crash, such as running out of
+/// memory, says why).
+async fn read_capped(stream: Option<impl AsyncRead + Unpin>) -> String {
+    const TAIL: usize = 4 * 1024;
+    let Some(mut stream) = stream else {
+        return String::new();
+    };
+    let mut kept = Vec::new();
+    let mut tail: Vec<u8> = Vec::new();
+    let mut beyond = 0usize;
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        match stream.read(&mut buf).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => {
+                let room = OUTPUT_LIMIT.saturating_sub(kept.len()).min(n);
+                kept.extend_from_slice(&buf[..room]);
+                tail.extend_from_slice(&buf[room..n]);
+                beyond += n - room;
+                if tail.len() > 2 * TAIL {
+                    tail.drain(..tail.len() - TAIL);
+                }
+            }
+        }
+    }
+    let mut text = String::from_utf8_lossy(&kept).into_owned();
+    let tail = &tail[tail.len().saturating_sub(TAIL)..];
+    if beyond > tail.len() {
+        text.push_str(&format!(
+            "\n[{} bytes of output left out: {} KB per stream are kept, and the last 4 KB]\n",
+            beyond - tail.len(),
+            OUTPUT_LIMIT / 1024
+        ));
+    }
+    text.push_str(&String::from_utf8_lossy(tail));
+    text
+}
+
+/// A reader's text once the function has exited; a stream that something the function
+/// started still holds open is given up after a second.
+async fn collected(reader: tokio::task::JoinHandle<String>) -> String {
+    let abort = reader.abort_handle();
+    match tokio::time::timeout(Duration::from_secs(1), reader).await {
+        Ok(Ok(text)) => text,
+        _ => {
+            abort.abort();
+            String::new()
+        }
     }
 }
 
@@ -340,6 +427,63 @@ mod tests {
         assert!(missing.err_msg.contains("is not a function"), "{missing:?}");
         let bad_event = run_code("exports.main_handler = () => 1;", "not json", 5, 128).await;
         assert_eq!(bad_event.ret_code, 430);
+    }
+
+    #[tokio::test]
+    async fn output_and_results_are_bounded() {
+        // 3 MB printed: the first 512 KB and the last 4 KB are kept, with a note between.
+        let loud = run_code(
+            "exports.main_handler = async () => { const line = 'x'.repeat(1023); for (let i = 0; i < 3072; i++) console.log(line); console.log('THE END'); return 1; };",
+            "{}",
+            30,
+            128,
+        )
+        .await;
+        assert_eq!(loud.ret_code, 0, "{}", &loud.err_msg);
+        assert!(
+            loud.output.len() < OUTPUT_LIMIT + 8 * 1024,
+            "{}",
+            loud.output.len()
+        );
+        assert!(loud.output.contains("bytes of output left out"));
+        assert!(loud.output.trim_end().ends_with("THE END"));
+        // A return value over 6 MB fails as SCF fails it.
+        let big = run_code(
+            "exports.main_handler = async () => 'y'.repeat(7 * 1024 * 1024);",
+            "{}",
+            30,
+            256,
+        )
+        .await;
+        assert_eq!(
+            (big.ret_code, big.ret_msg.as_str()),
+            (407, ""),
+            "{}",
+            big.err_msg
+        );
+    }
+
+    #[tokio::test]
+    async fn a_burst_of_invocations_runs_a_few_at_a_time() {
+        let slots = slot_count();
+        let log = std::env::temp_dir().join(format!("scf-burst-{}.log", uuid::Uuid::new_v4()));
+        let code = format!(
+            "const fs = require('fs'); exports.main_handler = async () => {{ fs.appendFileSync({path:?}, '+\\n'); await new Promise((r) => setTimeout(r, 300)); fs.appendFileSync({path:?}, '-\\n'); return 1; }};",
+            path = log.to_string_lossy()
+        );
+        let runs = (0..slots * 2).map(|_| run_code(&code, "{}", 30, 128));
+        let outcomes = futures_util::future::join_all(runs).await;
+        assert!(outcomes.iter().all(|o| o.ret_code == 0), "{outcomes:?}");
+        // The most functions that were between their start and their end at one time.
+        let marks = std::fs::read_to_string(&log).expect("marks");
+        let _ = std::fs::remove_file(&log);
+        let (mut now, mut most) = (0i32, 0i32);
+        for mark in marks.lines() {
+            now += if mark == "+" { 1 } else { -1 };
+            most = most.max(now);
+        }
+        assert_eq!(marks.lines().count(), slots * 4);
+        assert!(most as usize <= slots, "{most} ran at once, {slots} slots");
     }
 
     #[tokio::test]
