@@ -370,7 +370,7 @@ pub async fn get_function_logs(
 ) -> Result<Value, ApiError> {
     let function = find_function(emu, account_id, region, params).await?;
     let (offset, limit) = paging(params)?;
-    if offset + limit > 10_000 {
+    if offset.saturating_add(limit) > 10_000 {
         return Err(ApiError::new(
             "LimitExceeded.Offset",
             "Offset + Limit may be at most 10000.",
@@ -402,7 +402,17 @@ pub async fn get_function_logs(
             ))
         }
     };
-    let ret_filter = match params.get("Filter").and_then(|f| f.get("RetCode")).and_then(Value::as_str) {
+    // A filter of another type (a number, an object) is refused, not ignored.
+    let ret_code = match params.get("Filter") {
+        None | Some(Value::Null) => None,
+        Some(Value::Object(filter)) => match filter.get("RetCode") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(code)) => Some(code.as_str()),
+            Some(_) => Some(""),
+        },
+        Some(_) => Some(""),
+    };
+    let ret_filter = match ret_code {
         None => "true",
         Some("is0") => "ret_code = 0",
         Some("not0") => "ret_code <> 0",

@@ -126,6 +126,19 @@ async fn the_mps_template_handles_a_workflow_event_and_its_log_is_queryable() {
             "InvalidParameterValue.RetCode",
         ),
         (
+            json!({"FunctionName": "MPSAnalysis", "Filter": {"RetCode": 5}}),
+            "InvalidParameterValue.RetCode",
+        ),
+        (
+            json!({"FunctionName": "MPSAnalysis", "Filter": "not0"}),
+            "InvalidParameterValue.RetCode",
+        ),
+        // Offset + Limit past 10000, even where the sum overflows.
+        (
+            json!({"FunctionName": "MPSAnalysis", "Offset": i64::MAX, "Limit": 20}),
+            "LimitExceeded.Offset",
+        ),
+        (
             json!({"FunctionName": "MPSAnalysis", "StartTime": "yesterday", "EndTime": "today"}),
             "InvalidParameterValue.StartTimeOrEndTime",
         ),
