@@ -761,9 +761,10 @@ async fn update_configuration(
         .unwrap_or(&function.description)
         .to_owned();
     check_description(&description)?;
+    // Absent or null: unchanged (an empty `Variables` list clears them).
     let environment = match params.get("Environment") {
-        Some(env) => check_environment(Some(env))?,
-        None => function.environment.clone(),
+        Some(env) if !env.is_null() => check_environment(Some(env))?,
+        _ => function.environment.clone(),
     };
     let role = check_role(opt_str(params, "Role")?.unwrap_or(&function.role))?.to_owned();
     sqlx::query(
@@ -789,6 +790,8 @@ async fn delete_function(
     params: &Value,
 ) -> Result<Value, ApiError> {
     let function = find_function(emu, account_id, region, params).await?;
+    // As SCF: not while it is being created.
+    function.require_active()?;
     let mut tx = emu.db.begin().await?;
     // Waits for triggers being bound to it ([`lock_function`]), so none is left behind.
     let still_there: Option<String> = sqlx::query_scalar(

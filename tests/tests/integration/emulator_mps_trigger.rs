@@ -16,10 +16,22 @@ trait Ops {
 }
 
 impl Ops for Cloud {
+    /// Creates the function and waits until it is Active (it may be deleted then).
     async fn function(&self, name: &str) {
         self.call("scf", "CreateFunction", json!({"FunctionName": name, "Runtime": "Nodejs8.9", "Code": {"DemoId": "demo-nodejs89-mps-webhook"}}))
             .await
             .expect("CreateFunction");
+        for _ in 0..50 {
+            let f = self
+                .call("scf", "GetFunction", json!({"FunctionName": name}))
+                .await
+                .expect("GetFunction");
+            if f["Status"] == "Active" {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("{name} never became Active");
     }
 
     async fn authorize(&self, role: &str, service: &str, policy: &str) {

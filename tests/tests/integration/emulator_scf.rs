@@ -138,6 +138,31 @@ async fn a_function_from_the_mps_template_becomes_active() {
         (f["Timeout"].as_i64(), f["MemorySize"].as_i64()),
         (Some(10), Some(256))
     );
+    // A null Environment is no change; the variables stay.
+    c.call(
+        "scf",
+        "UpdateFunctionConfiguration",
+        json!({"FunctionName": "MPSAnalysis", "Environment": null}),
+    )
+    .await
+    .expect("update");
+    let f = c
+        .call("scf", "GetFunction", json!({"FunctionName": "MPSAnalysis"}))
+        .await
+        .expect("get");
+    assert_eq!(f["Environment"]["Variables"][0]["Key"], "COS_BUCKET", "{f}");
+    // Not deleted while it is being created.
+    c.call(
+        "scf",
+        "CreateFunction",
+        json!({"FunctionName": "Fresh", "Runtime": "Nodejs8.9", "Code": {"DemoId": MPS_DEMO}}),
+    )
+    .await
+    .expect("create");
+    let early = c
+        .call("scf", "DeleteFunction", json!({"FunctionName": "Fresh"}))
+        .await;
+    assert_eq!(code(early), "FailedOperation.FunctionStatusError");
 
     let dup = c.call("scf", "CreateFunction", json!({"FunctionName": "MPSAnalysis", "Runtime": "Nodejs8.9", "Code": {"DemoId": MPS_DEMO}})).await;
     assert_eq!(code(dup), "ResourceInUse.FunctionName");
