@@ -40,23 +40,26 @@ fn cos_input(params: &Value, field: &str) -> Result<(String, String, String), Ap
         cos["Object"].as_str(),
     );
     match (bucket, region, object) {
-        (Some(b), Some(r), Some(o)) if o.starts_with('/') => {
+        (Some(b), Some(r), Some(o)) if o.starts_with('/') && app::regions::by_id(r).is_some() => {
             Ok((b.to_owned(), r.to_owned(), o.to_owned()))
         }
         _ => Err(ApiError::new(
             "InvalidParameterValue.InputInfo",
-            "CosInputInfo needs Bucket, Region and an Object starting with /.",
+            "CosInputInfo needs Bucket, Region (a region ID such as ap-beijing) and an Object starting with /.",
         )),
     }
 }
 
-/// The task sets a `MediaProcessTask` may hold; each takes at most [`MAX_TASKS_PER_SET`].
-const TASK_SETS: [&str; 5] = [
-    "TranscodeTaskSet",
-    "SnapshotByTimeOffsetTaskSet",
+/// The task sets the emulator produces; each takes at most [`MAX_TASKS_PER_SET`].
+const TASK_SETS: [&str; 2] = ["TranscodeTaskSet", "SnapshotByTimeOffsetTaskSet"];
+
+/// Task sets MPS has and the emulator does not produce: refused rather than accepted and
+/// silently left without results.
+const UNPRODUCED_SETS: [&str; 4] = [
     "AnimatedGraphicTaskSet",
     "SampleSnapshotTaskSet",
     "ImageSpriteTaskSet",
+    "AdaptiveDynamicStreamingTaskSet",
 ];
 
 /// How many tasks one set may hold: each is an ffmpeg run on this machine.
@@ -71,6 +74,12 @@ pub(super) fn check_media_task(task: Option<&Value>) -> Result<(), ApiError> {
             "The request is missing MediaProcessTask.",
         ));
     };
+    if let Some(name) = UNPRODUCED_SETS.iter().find(|n| !task[**n].is_null()) {
+        return Err(ApiError::new(
+            "UnsupportedOperation",
+            format!("The emulator does not produce {name}; it runs TranscodeTaskSet and SnapshotByTimeOffsetTaskSet."),
+        ));
+    }
     let mut any = false;
     for name in TASK_SETS {
         let set = match &task[name] {
@@ -91,6 +100,17 @@ pub(super) fn check_media_task(task: Option<&Value>) -> Result<(), ApiError> {
                 return Err(ApiError::new(
                     "InvalidParameterValue.Definition",
                     format!("Every task of {name} needs a Definition, a positive whole number."),
+                ));
+            }
+        }
+        // Outputs are named by the task's folder and Definition here.
+        for item in set {
+            if item.get("OutputObjectPath").is_some_and(|p| !p.is_null()) {
+                return Err(ApiError::new(
+                    "UnsupportedOperation",
+                    format!(
+                        "The emulator names outputs itself; leave out OutputObjectPath in {name}."
+                    ),
                 ));
             }
         }
@@ -128,6 +148,42 @@ pub(super) fn check_output_path(
                 if dir { ", ends with /" } else { "" }
             ),
         ))
+    }
+}
+
+/// Checks `OutputStorage` when given: a COS bucket of the account's, in a known region.
+pub(super) async fn check_output_storage(
+    emu: &Emulator,
+    account_id: i64,
+    params: &Value,
+) -> Result<(), ApiError> {
+    let cos = &params["OutputStorage"]["CosOutputStorage"];
+    if let Some(region) = cos.get("Region").filter(|r| !r.is_null()) {
+        if !region
+            .as_str()
+            .is_some_and(|r| app::regions::by_id(r).is_some())
+        {
+            return Err(ApiError::new(
+                "InvalidParameterValue.OutputStorage",
+                "CosOutputStorage.Region must be a region ID such as ap-beijing.",
+            ));
+        }
+    }
+    if let Some(out) = cos["Bucket"].as_str() {
+        check_bucket(emu, account_id, out).await?;
+    }
+    Ok(())
+}
+
+/// Checks a task priority (`TasksPriority`, `TaskPriority`): a whole number from -10 to 10.
+pub(super) fn check_priority(params: &Value, name: &str) -> Result<(), ApiError> {
+    match params.get(name) {
+        None | Some(Value::Null) => Ok(()),
+        Some(p) if p.as_i64().is_some_and(|p| (-10..=10).contains(&p)) => Ok(()),
+        Some(_) => Err(ApiError::new(
+            &format!("InvalidParameterValue.{name}"),
+            format!("{name} is a whole number from -10 to 10."),
+        )),
     }
 }
 
@@ -205,12 +261,17 @@ pub async fn process_media(
 ) -> Result<Value, ApiError> {
     let (bucket, _, object) = cos_input(params, "InputInfo")?;
     check_object(emu, ctx.account_id, &bucket, &object).await?;
-    if let Some(out) = params["OutputStorage"]["CosOutputStorage"]["Bucket"].as_str() {
-        check_bucket(emu, ctx.account_id, out).await?;
-    }
+    check_output_storage(emu, ctx.account_id, params).await?;
     if let Some(dir) = opt_str(params, "OutputDir")? {
         check_output_path(dir, "OutputDir", true)?;
     }
+    if opt_str(params, "SessionId")?.is_some_and(|id| id.chars().count() > 50) {
+        return Err(ApiError::new(
+            "InvalidParameterValue.SessionId",
+            "SessionId may have at most 50 characters.",
+        ));
+    }
+    check_priority(params, "TasksPriority")?;
     if opt_str(params, "SessionContext")?.is_some_and(|c| c.chars().count() > 1000) {
         return Err(ApiError::new(
             "InvalidParameterValue.SessionContextTooLong",
@@ -252,14 +313,29 @@ pub async fn edit_media(
                 ));
             }
         }
+        if let (Some(start), Some(end)) = (
+            file["StartTimeOffset"].as_f64(),
+            file["EndTimeOffset"].as_f64(),
+        ) {
+            if end <= start {
+                return Err(ApiError::new(
+                    "InvalidParameterValue.EndTimeOffset",
+                    "EndTimeOffset must be later than StartTimeOffset.",
+                ));
+            }
+        }
     }
-    let Some(out) = params["OutputStorage"]["CosOutputStorage"]["Bucket"].as_str() else {
+    if params["OutputStorage"]["CosOutputStorage"]["Bucket"]
+        .as_str()
+        .is_none()
+    {
         return Err(ApiError::new(
             "MissingParameter",
             "OutputStorage.CosOutputStorage.Bucket is required.",
         ));
-    };
-    check_bucket(emu, ctx.account_id, out).await?;
+    }
+    check_output_storage(emu, ctx.account_id, params).await?;
+    check_priority(params, "TasksPriority")?;
     let path = opt_str(params, "OutputObjectPath")?.ok_or_else(|| {
         ApiError::new(
             "InvalidParameterValue.OutputObjectPath",

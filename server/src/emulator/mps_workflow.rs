@@ -48,9 +48,8 @@ pub async fn create(emu: &Emulator, ctx: &CallContext, params: &Value) -> Result
     if let Some(dir) = opt_str(params, "OutputDir")? {
         super::mps_task::check_output_path(dir, "OutputDir", true)?;
     }
-    if let Some(out) = params["OutputStorage"]["CosOutputStorage"]["Bucket"].as_str() {
-        super::mps_task::check_bucket(emu, ctx.account_id, out).await?;
-    }
+    super::mps_task::check_output_storage(emu, ctx.account_id, params).await?;
+    super::mps_task::check_priority(params, "TaskPriority")?;
     let owner: Option<i64> =
         sqlx::query_scalar("select account_id from emulator.cos_bucket where bucket = $1")
             .bind(bucket)
@@ -171,10 +170,33 @@ pub async fn describe(
             "Limit must be 1 to 100.",
         ));
     }
-    let ids: Option<Vec<i64>> = params["WorkflowIds"]
-        .as_array()
-        .map(|a| a.iter().filter_map(Value::as_i64).collect());
+    let ids: Option<Vec<i64>> = match params.get("WorkflowIds") {
+        None | Some(Value::Null) => None,
+        Some(Value::Array(ids)) if ids.len() <= 100 => Some(
+            ids.iter()
+                .map(Value::as_i64)
+                .collect::<Option<_>>()
+                .ok_or_else(|| {
+                    ApiError::new(
+                        "InvalidParameterValue.WorkflowIds",
+                        "WorkflowIds are whole numbers.",
+                    )
+                })?,
+        ),
+        Some(_) => {
+            return Err(ApiError::new(
+                "InvalidParameterValue.WorkflowIds",
+                "WorkflowIds is a list of at most 100 workflow IDs.",
+            ))
+        }
+    };
     let status = opt_str(params, "Status")?;
+    if status.is_some_and(|s| s != "Enabled" && s != "Disabled") {
+        return Err(ApiError::new(
+            "InvalidParameterValue.Status",
+            "Status must be Enabled or Disabled.",
+        ));
+    }
     let rows: Vec<WorkflowRow> = sqlx::query_as(
         "select workflow_id, workflow_name, status, trigger, output_storage, output_dir, media_process_task, created_at, updated_at
          from emulator.mps_workflow

@@ -594,6 +594,100 @@ async fn media_tasks_stay_in_the_callers_buckets_and_within_bounds() {
             "InvalidParameterValue.Definition"
         );
     }
+    // Bounds MPS sets, and what the emulator does not produce: refused, not dropped.
+    let bad: [(&str, Value, &str); 8] = [
+        (
+            "SessionId",
+            json!("s".repeat(51)),
+            "InvalidParameterValue.SessionId",
+        ),
+        (
+            "TasksPriority",
+            json!(11),
+            "InvalidParameterValue.TasksPriority",
+        ),
+        (
+            "TasksPriority",
+            json!("high"),
+            "InvalidParameterValue.TasksPriority",
+        ),
+        (
+            "OutputStorage",
+            json!({"Type": "COS", "CosOutputStorage": {"Bucket": output, "Region": "mars"}}),
+            "InvalidParameterValue.OutputStorage",
+        ),
+        (
+            "InputInfo",
+            json!({"Type": "COS", "CosInputInfo": {"Bucket": input, "Region": "na-nowhere", "Object": "/upload/demo.mp4"}}),
+            "InvalidParameterValue.InputInfo",
+        ),
+        (
+            "MediaProcessTask",
+            json!({"ImageSpriteTaskSet": [{"Definition": 10}]}),
+            "UnsupportedOperation",
+        ),
+        (
+            "MediaProcessTask",
+            json!({"TranscodeTaskSet": [{"Definition": 10}], "AnimatedGraphicTaskSet": [{"Definition": 20000}]}),
+            "UnsupportedOperation",
+        ),
+        (
+            "MediaProcessTask",
+            json!({"TranscodeTaskSet": [{"Definition": 10, "OutputObjectPath": "/custom/out.mp4"}]}),
+            "UnsupportedOperation",
+        ),
+    ];
+    for (field, value, code) in bad {
+        let mut params = process_media(&input, &output);
+        params[field] = value;
+        assert_eq!(
+            refused(emu.call("mps", "ProcessMedia", params).await),
+            code,
+            "{field}"
+        );
+    }
+    // MPS is regional: a call needs a region, and one that exists.
+    for (region, code) in [
+        (None, "MissingParameter"),
+        (Some("xx-nowhere"), "UnsupportedRegion"),
+    ] {
+        let call = server::cloud::client::Call {
+            service: "mps",
+            version: "2019-06-12",
+            action: "DescribeTasks",
+            region,
+            idempotent: true,
+        };
+        let r = emu
+            .client
+            .call::<Value>(&emu.creds, call, &json!({"Status": "FINISH"}))
+            .await;
+        assert_eq!(refused(r), code, "{region:?}");
+    }
+    let mut clip = edit(&output, "/clip.mp4");
+    clip["FileInfos"][0]["StartTimeOffset"] = json!(5);
+    clip["FileInfos"][0]["EndTimeOffset"] = json!(1);
+    assert_eq!(
+        refused(emu.call("mps", "EditMedia", clip).await),
+        "InvalidParameterValue.EndTimeOffset"
+    );
+    for (params, code) in [
+        (
+            json!({"WorkflowIds": [1, "a"]}),
+            "InvalidParameterValue.WorkflowIds",
+        ),
+        (
+            json!({"WorkflowIds": vec![1; 101]}),
+            "InvalidParameterValue.WorkflowIds",
+        ),
+        (json!({"Status": "Foo"}), "InvalidParameterValue.Status"),
+    ] {
+        assert_eq!(
+            refused(emu.call("mps", "DescribeWorkflows", params.clone()).await),
+            code,
+            "{params}"
+        );
+    }
     let workflow = json!({
         "WorkflowName": "w1",
         "Trigger": {"Type": "CosFileUpload", "CosFileUploadTrigger": {"Bucket": input, "Region": "ap-beijing", "Dir": "/upload/"}},
