@@ -41,7 +41,15 @@ pub(crate) async fn execute(
     let rid = request_id.to_string();
     // Before the code folder exists, so that an error here cannot leave it behind.
     let env = environment(emu, target.account_id, target.region, function).await?;
-    let outcome = match super::code::prepare(&emu.db, function, &rid).await {
+    let prepared = if function.runtime.starts_with("Nodejs") {
+        super::code::prepare(&emu.db, function, &rid).await
+    } else {
+        Err(format!(
+            "the emulator runs Node.js functions only; {} functions are kept but not run",
+            function.runtime
+        ))
+    };
+    let outcome = match prepared {
         Err(message) => runtime::Outcome {
             ret_code: 500,
             ret_msg: String::new(),

@@ -683,6 +683,13 @@ fn code_of<'a>(code: &'a Value, source: Option<&str>) -> Result<CodeSpec<'a>, Ap
                     "Code.ZipFile may be at most 50 MB.",
                 ));
             }
+            // Refused now rather than at the first Invoke (reading the directory is quick).
+            if zip::ZipArchive::new(std::io::Cursor::new(&bytes[..])).is_err() {
+                return Err(invalid(
+                    "InvalidParameterValue.Code",
+                    "Code.ZipFile is not a zip archive.",
+                ));
+            }
             Ok(CodeSpec {
                 source: "ZipFile",
                 demo_id: None,

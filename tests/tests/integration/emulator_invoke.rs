@@ -196,6 +196,31 @@ fn padded_event(len: usize) -> String {
 }
 
 #[tokio::test]
+async fn functions_of_other_runtimes_are_kept_but_not_run() {
+    let c = integration_tests::spawn_emulator().await;
+    c.call("scf", "CreateFunction", json!({"FunctionName": "Py", "Runtime": "Python3.9", "Code": {"DemoId": "demo-nodejs89-mps-webhook"}}))
+        .await
+        .expect("CreateFunction");
+    let mut result = Value::Null;
+    for _ in 0..50 {
+        match c.call("scf", "Invoke", json!({"FunctionName": "Py"})).await {
+            Ok(r) => {
+                result = r["Result"].clone();
+                break;
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
+    assert_eq!(result["InvokeResult"], -1, "{result}");
+    assert!(
+        result["ErrMsg"]
+            .as_str()
+            .is_some_and(|m| m.contains("Node.js functions only")),
+        "{result}"
+    );
+}
+
+#[tokio::test]
 async fn asynchronous_invocations_are_logged_when_they_finish() {
     let c = integration_tests::spawn_emulator().await;
     active_function(&c, "MPSAnalysis").await;

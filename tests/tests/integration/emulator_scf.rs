@@ -262,6 +262,11 @@ async fn scf_enforces_the_real_rules() {
             "InvalidParameterValue.Memory",
         ),
         (with("Timeout", json!(901)), "LimitExceeded.Timeout"),
+        // Valid base64, not a zip: refused at once rather than at the first Invoke.
+        (
+            with("Code", json!({"ZipFile": "AAAA"})),
+            "InvalidParameterValue.Code",
+        ),
         (
             with("Description", json!("x".repeat(1001))),
             "InvalidParameterValue.Description",
