@@ -159,9 +159,9 @@ pub(super) async fn check_output_storage(
 ) -> Result<(), ApiError> {
     let cos = &params["OutputStorage"]["CosOutputStorage"];
     if let Some(region) = cos.get("Region").filter(|r| !r.is_null()) {
-        if !region
+        if region
             .as_str()
-            .is_some_and(|r| app::regions::by_id(r).is_some())
+            .is_none_or(|r| app::regions::by_id(r).is_none())
         {
             return Err(ApiError::new(
                 "InvalidParameterValue.OutputStorage",
