@@ -10,8 +10,9 @@ use crate::db::Db;
 use super::invoke::{execute, Target};
 use super::{mps_task, scf, Emulator};
 
-/// Deliveries are tried this often before they are declared dead.
-pub const MAX_ATTEMPTS: i32 = 5;
+/// Deliveries are tried this often before they are declared dead: the first try and two
+/// retries, as SCF retries a failed asynchronous invocation twice.
+pub const MAX_ATTEMPTS: i32 = 3;
 
 /// How long a finished task waits before its event is sent (MPS processing time).
 const POLL: Duration = Duration::from_millis(200);
