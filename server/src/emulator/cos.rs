@@ -315,7 +315,7 @@ async fn object_access(
         ));
     }
     let account = authenticate(emu, method, &path, headers, query).await?;
-    owned_bucket(emu, &account, bucket).await?;
+    owned_bucket(emu, &account, bucket, headers).await?;
     Ok((account, path))
 }
 
@@ -368,27 +368,47 @@ fn valid_bucket_name(bucket: &str, app_id: i64) -> bool {
 }
 
 /// The bucket, checked to belong to `account`.
-async fn owned_bucket(emu: &Emulator, account: &Account, bucket: &str) -> Result<(), CosError> {
-    let owner: Option<i64> =
-        sqlx::query_scalar("select account_id from emulator.cos_bucket where bucket = $1")
+async fn owned_bucket(
+    emu: &Emulator,
+    account: &Account,
+    bucket: &str,
+    headers: &HeaderMap,
+) -> Result<(), CosError> {
+    let owner: Option<(i64, String)> =
+        sqlx::query_as("select account_id, region from emulator.cos_bucket where bucket = $1")
             .bind(bucket)
             .fetch_optional(&emu.db)
             .await?;
-    match owner {
-        None => Err(CosError::new(
+    // Addressed through another region's endpoint, COS does not find the bucket.
+    let elsewhere = |region: &str| host_region(headers).is_some_and(|asked| asked != region);
+    let Some((owner, _)) = owner.filter(|(_, region)| !elsewhere(region)) else {
+        return Err(CosError::new(
             StatusCode::NOT_FOUND,
             "NoSuchBucket",
             "The specified bucket does not exist.",
             bucket,
-        )),
-        Some(id) if id != account.account_id => Err(CosError::new(
+        ));
+    };
+    if owner != account.account_id {
+        return Err(CosError::new(
             StatusCode::FORBIDDEN,
             "AccessDenied",
             "Access denied.",
             bucket,
-        )),
-        Some(_) => Ok(()),
+        ));
     }
+    Ok(())
+}
+
+/// The region of the endpoint a request was addressed to (`Host:
+/// <bucket>.cos.<region>.myqcloud.com`), when the Host names one the emulator knows.
+fn host_region(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .and_then(|h| h.split(".cos.").nth(1))
+        .and_then(|rest| rest.split('.').next())
+        .filter(|r| app::regions::by_id(r).is_some())
 }
 
 /// `PUT /cos/<bucket>`: creates a bucket in the region named by the Host header
@@ -410,14 +430,7 @@ pub async fn put_bucket(
             &bucket,
         ));
     }
-    let region = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .and_then(|h| h.split(".cos.").nth(1))
-        .and_then(|rest| rest.split('.').next())
-        .filter(|r| app::regions::by_id(r).is_some())
-        .unwrap_or("ap-beijing")
-        .to_owned();
+    let region = host_region(&headers).unwrap_or("ap-beijing").to_owned();
     let inserted = sqlx::query("insert into emulator.cos_bucket (bucket, account_id, region) values ($1, $2, $3) on conflict do nothing")
         .bind(&bucket)
         .bind(account.account_id)
@@ -641,7 +654,7 @@ pub async fn list_objects(
         &bucket,
     )?;
     let account = authenticate(&emu, &method, "/", &headers, &query).await?;
-    owned_bucket(&emu, &account, &bucket).await?;
+    owned_bucket(&emu, &account, &bucket, &headers).await?;
     // `encoding-type=url`: names go out percent-encoded (COS SDKs ask for it and decode).
     let encode = match query.get("encoding-type").map(String::as_str) {
         None => xml_escape,

@@ -136,6 +136,23 @@ async fn process_media_reaches_the_function_and_its_summary_is_browsable() {
         )
         .await;
     assert_eq!(error_kind(&r), "Cloud", "{r:?}");
+    // The team's own bucket, asked for through another region: COS does not find it there.
+    let r = owner
+        .call(
+            "cos_objects",
+            &[
+                ("bucket", bucket.as_str()),
+                ("region", "ap-guangzhou"),
+                ("prefix", ""),
+                ("marker", ""),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.body["Cloud"]["code"].as_str()),
+        (StatusCode::NOT_FOUND, Some("NoSuchBucket")),
+        "{r:?}"
+    );
 
     // Function (the wizard's step 1 as the page sends it), roles, trigger.
     let variables = format!("COS_BUCKET={bucket}\nCOS_REGION=ap-beijing");
