@@ -26,6 +26,14 @@ impl Lang {
         }
     }
 
+    /// The `X-TC-Language` that asks Tencent Cloud for messages in this language.
+    pub fn cloud_language(self) -> &'static str {
+        match self {
+            Lang::En => "en-US",
+            Lang::Zh => "zh-CN",
+        }
+    }
+
     /// Parses a code; anything Chinese is `Zh`, the rest `En`.
     pub fn from_code(code: &str) -> Lang {
         if code.trim().to_ascii_lowercase().starts_with("zh") {
@@ -144,7 +152,11 @@ pub fn error_text(lang: Lang, error: &AppError) -> String {
         }
         AppError::Invalid { code: c, .. } | AppError::Conflict { code: c } => code(c),
         AppError::TooManyRequests { retry_after_secs } => {
-            format!("{} ({}s)", code("too_many"), retry_after_secs)
+            format!(
+                "{} ({retry_after_secs} {})",
+                code("too_many"),
+                t(lang, "unit.seconds")
+            )
         }
         AppError::Cloud {
             code: c,
@@ -425,6 +437,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("err.forbidden", "Your role does not allow this.", "您的角色无权执行此操作。"),
     ("err.not_found", "Not found, or not in your team.", "资源不存在，或不属于您的团队。"),
     ("err.too_many", "Too many failed attempts. Try again later.", "失败次数过多，请稍后再试。"),
+    ("unit.seconds", "s", "秒"),
     ("err.network", "The server could not be reached.", "无法连接服务器。"),
     ("err.cloud_unreachable", "The cloud API did not answer properly", "云 API 未正常响应"),
     ("err.internal", "Something went wrong on the server.", "服务器出错。"),
@@ -441,6 +454,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("err.invite_invalid", "This invitation link is invalid, used or revoked.", "邀请链接无效、已使用或已撤销。"),
     ("err.invite_expired", "This invitation has expired. Ask for a new one.", "邀请已过期，请重新索取。"),
     ("err.already_member", "This person is already a member of the team.", "此人已是团队成员。"),
+    ("err.team_name_taken", "You already have a team of this name.", "你已有同名团队。"),
     ("err.last_owner", "A team needs at least one owner.", "团队至少需要一名所有者。"),
     ("err.cannot_change_self", "You cannot change or remove your own membership here.", "不能在此修改或移除您自己的成员身份。"),
     ("err.cloud_kind_unknown", "Choose the emulator or Tencent Cloud.", "请选择模拟器或腾讯云。"),
@@ -549,7 +563,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("err.task_kind_unknown", "Unknown task type.", "未知的任务类型。"),
     ("err.output_dir_invalid", "A folder path that starts and ends with /, at most 256 characters, without empty, . or .. folders.", "须为以 / 开头和结尾的目录路径，最多 256 个字符，不能含空目录名、. 或 ..。"),
     ("err.task_types_required", "Choose at least one.", "至少选择一项。"),
-    ("err.clip_invalid", "The end must come after the start.", "结束时间必须晚于开始时间。"),
+    ("err.clip_invalid", "Enter the clip's start and end in seconds, the end after the start.", "请以秒为单位填写片段的开始和结束时间，结束须晚于开始。"),
     ("err.step_invalid", "Unknown step.", "未知步骤。"),
     ("err.namespace_invalid", "Not a valid namespace.", "命名空间无效。"),
     ("err.task_invalid", "Not a valid task id.", "任务 ID 无效。"),

@@ -310,7 +310,8 @@ impl ConsoleBackend {
     /// correctly but lacks CAM read permission passes: the trigger pages say what it lacks.
     async fn verify_tencent(&self, creds: &Credentials) -> AppResult<()> {
         let client = CloudClient::with_timeout(self.tencent_endpoint(), self.config.cloud_timeout)
-            .map_err(AppError::from)?;
+            .map_err(AppError::from)?
+            .with_language(app::i18n::request_lang().cloud_language());
         let call = Call {
             service: "cam",
             version: "2019-01-16",
@@ -572,6 +573,14 @@ impl Backend for ConsoleBackend {
     async fn create_team(&self, req: &Req, name: &str) -> AppResult<()> {
         let caller = self.require(req).await?;
         let name = validate::name("name", name)?;
+        // Two teams of one name would look the same in the team picker.
+        let teams = team::teams_of(&self.db, caller.user_id).await.internal()?;
+        if teams
+            .iter()
+            .any(|t| t.name.to_lowercase() == name.to_lowercase())
+        {
+            return Err(AppError::invalid("name", "team_name_taken"));
+        }
         let mut tx = self.db.begin().await.internal()?;
         let team_id = team::insert(&mut *tx, &name).await.internal()?;
         team::upsert_member(&mut *tx, team_id, caller.user_id, Role::Owner)

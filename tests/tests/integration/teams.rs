@@ -148,6 +148,17 @@ async fn an_existing_account_joins_with_its_password() {
     let owner = srv.owner().await;
     owner.call("create_team", &[("name", "Second")]).await;
     assert_eq!(owner.me().await["team"]["name"], "Second");
+    // A second team of the same name (in any case) would look the same in the picker.
+    let r = owner.call("create_team", &[("name", "SECOND")]).await;
+    assert_eq!(
+        (
+            r.status,
+            error_code(&r).as_str(),
+            r.body["Invalid"]["field"].as_str()
+        ),
+        (StatusCode::BAD_REQUEST, "team_name_taken", Some("name")),
+        "{r:?}"
+    );
     let r = owner
         .call(
             "create_invite",
