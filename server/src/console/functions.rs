@@ -7,7 +7,7 @@ use app::error::AppError;
 use app::ssr::{FnRef, FunctionQuery, NewFunction, Req};
 use base64::Engine;
 
-use super::CloudConsole;
+use super::{CloudConsole, Session};
 use crate::cloud::actions::scf::{
     Code, CreateFunctionRequest, Environment, FunctionRef, ListFunctionsRequest,
     ListNamespacesRequest, Variable,
@@ -105,6 +105,7 @@ pub(super) async fn create(c: &CloudConsole, req: &Req, input: NewFunction) -> A
         }
     })?;
     let f = &input.target;
+    check_output_bucket(&s, t, &input.variables, &f.region).await?;
     // The template's code goes up as a zip: the emulator's DemoIds are this project's own,
     // and a zip works the same on Tencent Cloud.
     let res = s
@@ -142,6 +143,36 @@ pub(super) async fn create(c: &CloudConsole, req: &Req, input: NewFunction) -> A
     )
     .await;
     Ok(())
+}
+
+/// A template that stores its results in `COS_BUCKET` would fail at every run if the
+/// bucket is not there: refused on the variables field before the function is created.
+/// Only COS saying the bucket does not exist counts; a key that may not list it passes.
+async fn check_output_bucket(
+    s: &Session<'_>,
+    t: &Template,
+    variables: &[(String, String)],
+    region: &str,
+) -> AppResult<()> {
+    let value = |name: &str| {
+        variables
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let Some(bucket) = value("COS_BUCKET").filter(|_| t.variables.contains(&"COS_BUCKET")) else {
+        return Ok(());
+    };
+    let region = value("COS_REGION").unwrap_or(region);
+    if !app::api::cos::bucket_ok(bucket) || app::regions::by_id(region).is_none() {
+        return Err(AppError::invalid("variables", "bucket_missing"));
+    }
+    match s.cos().list_objects(bucket, region, "", "", 1).await {
+        Err(err) if err.code() == Some("NoSuchBucket") => {
+            Err(AppError::invalid("variables", "bucket_missing"))
+        }
+        _ => Ok(()),
+    }
 }
 
 pub(super) async fn get(c: &CloudConsole, req: &Req, f: FnRef) -> AppResult<FunctionDetail> {

@@ -154,6 +154,27 @@ async fn process_media_reaches_the_function_and_its_summary_is_browsable() {
         "{r:?}"
     );
 
+    // A COS_BUCKET that does not exist (or not in COS_REGION) would fail every run: it
+    // is refused on the variables, and nothing is created.
+    for wrong in [
+        "COS_BUCKET=gone-1250000000\nCOS_REGION=ap-beijing".to_owned(),
+        format!("COS_BUCKET={bucket}\nCOS_REGION=ap-guangzhou"),
+    ] {
+        let r = NewFunction::named("MPSAnalysis")
+            .variables(&wrong)
+            .send(&owner)
+            .await;
+        assert_eq!(
+            (
+                r.status,
+                error_code(&r).as_str(),
+                r.body["Invalid"]["field"].as_str()
+            ),
+            (StatusCode::BAD_REQUEST, "bucket_missing", Some("variables")),
+            "{wrong}: {r:?}"
+        );
+    }
+
     // Function (the wizard's step 1 as the page sends it), roles, trigger.
     let variables = format!("COS_BUCKET={bucket}\nCOS_REGION=ap-beijing");
     let r = NewFunction::named("MPSAnalysis")
