@@ -70,6 +70,8 @@ pub enum RunError {
     Secrets(#[from] secrets::SecretsError),
     #[error("cloud client: {0}")]
     Cloud(#[from] cloud::error::CloudError),
+    #[error("another server is running with the data folder {0} (its lock file is {0}/server.lock); stop it first")]
+    DataDirInUse(String),
 }
 
 /// Runs the server until Ctrl-C or SIGTERM, with the embedded cluster when no
@@ -221,6 +223,12 @@ where
     match &config.database_url {
         Some(url) => f(url.clone()).await,
         None => {
+            // Held until this returns; the system drops it when the process dies, even by
+            // SIGKILL, so a killed server's cluster is still adopted by the next one.
+            let _lock = match cluster {
+                Cluster::Own => Some(lock_data_dir(&config.data_dir)?),
+                Cluster::Borrow => None,
+            };
             let pg = EmbeddedPostgres::start(&config.data_dir).await?;
             let result = match ensure_database(&pg, "console").await {
                 Ok(url) => f(url).await,
@@ -233,6 +241,24 @@ where
             }
             result
         }
+    }
+}
+
+/// Takes the data folder for this server: a second server on the same folder would adopt
+/// the first one's cluster and, failing to bind its port, stop it under the first.
+fn lock_data_dir(data_dir: &std::path::Path) -> Result<std::fs::File, RunError> {
+    std::fs::create_dir_all(data_dir)?;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(data_dir.join("server.lock"))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => {
+            Err(RunError::DataDirInUse(data_dir.display().to_string()))
+        }
+        Err(std::fs::TryLockError::Error(err)) => Err(err.into()),
     }
 }
 

@@ -9,7 +9,9 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'playwright-core';
 import os from 'node:os';
-import { startServer } from './harness.mjs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { root, startServer } from './harness.mjs';
 
 const OWNER = { email: 'restart@example.com', password: 'restart-password-123' };
 let server;
@@ -96,6 +98,17 @@ test('a task event is delivered after the server is killed mid-way and restarted
     return page?.total >= 1 ? page : null;
   });
   assert.equal(logs.total, 1, 'delivered once');
+
+  // A second server on the same data folder refuses to start (it used to adopt this one's
+  // PostgreSQL, fail to bind its port and stop the cluster under it), and this one works on.
+  const second = spawnSync(join(root, 'target/release/server'), [], {
+    env: { ...process.env, BIND_ADDR: '127.0.0.1:0', EMULATOR_ADDR: '127.0.0.1:0', DATA_DIR: server.dataDir },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  assert.notEqual(second.status, 0, second.stdout + second.stderr);
+  assert.match(second.stdout + second.stderr, /another server is running with the data folder/);
+  assert.equal((await fetch(`${server.base}/healthz`)).status, 200);
   const row = logs.items[0];
   assert.equal(row.ret_code, 0, row.log);
   assert.ok(row.start_time >= beijing(restartedAt - 1000), `ran after the restart: ${row.start_time}`);
