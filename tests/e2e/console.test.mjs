@@ -171,13 +171,22 @@ test('owner sets up the console, invites a developer who joins from another prof
   await page.waitForURL('**/scf/functions?rid=1&ns=default');
   await page.getByRole('heading', { name: 'Functions', exact: true }).waitFor();
 
-  // At phone width no page is wider than the screen (tables scroll inside themselves).
+  // At phone width no page is wider than the screen (tables scroll inside themselves),
+  // even with a team name of the longest kind in the picker: the language toggle and the
+  // user menu stay on screen.
+  const longName = 'Media processing team for the east China region and its partners';
+  const made = await page.request.post(server.base + '/api/create_team', { form: { name: longName } });
+  assert.equal(made.status(), 200, await made.text());
   await page.setViewportSize({ width: 390, height: 844 });
   for (const path of ['/team/members', '/account/sessions', '/audit', '/settings/cloud']) {
     await page.goto(server.base + path);
     await hydrated(page);
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(width <= 390, `${path} is ${width} px wide at 390`);
+    for (const selector of ['.lang-toggle', '.user-menu summary']) {
+      const right = await page.evaluate((s) => document.querySelector(s)?.getBoundingClientRect().right, selector);
+      assert.ok(right !== undefined && right <= 390, `${path}: ${selector} ends at ${right}`);
+    }
     // The navigation strip shows the current page's link, even the last ones.
     await page.waitForFunction(() => {
       const r = document.querySelector('.sidenav a[aria-current="page"]')?.getBoundingClientRect();

@@ -4,6 +4,7 @@ pub mod cursor_pager;
 pub mod form;
 pub mod lang_toggle;
 pub mod layout;
+pub mod modal;
 pub mod poll;
 pub mod region_bar;
 pub mod states;

@@ -8,6 +8,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use crate::api::cloud_types::{ObjectPreview, ObjectRow};
 use crate::api::cos::{bucket_ok, cos_buckets, cos_objects, cos_preview, download_href, key_ok};
 use crate::components::cursor_pager::{CursorPager, PageCursor};
+use crate::components::modal::ModalFrame;
 use crate::components::states::{EmptyState, ErrorBanner, Loading};
 use crate::format::{beijing_time, url_encode};
 use crate::i18n::{t, use_lang, Lang};
@@ -242,12 +243,11 @@ fn PreviewDialog(loc: CosLoc) -> impl IntoView {
     );
     let close_href = loc.href(&loc.prefix, "");
     let close = move || navigate(&close_href, Default::default());
-    let close_key = close.clone();
+    let close_frame = close.clone();
     let download = download_href(&loc.bucket, &loc.region, &loc.key);
     let media = download.clone();
     view! {
-        <div class="modal-backdrop" on:keydown=move |ev| if ev.key() == "Escape" { close_key() }>
-            <div class="modal modal-wide" role="dialog" aria-modal="true" aria-labelledby="preview-title" id="object-preview">
+        <ModalFrame id="object-preview" labelledby="preview-title" on_close=Callback::new(move |()| close_frame())>
                 <h2 class="modal-title mono" id="preview-title">{loc.key.clone()}</h2>
                 <Transition fallback=Loading>
                     {move || preview.get().map(|r| match r {
@@ -259,8 +259,7 @@ fn PreviewDialog(loc: CosLoc) -> impl IntoView {
                     <a class="btn" href=download rel="external" download="" id="preview-download">{t(lang, "cos.download")}</a>
                     <button type="button" class="btn btn-primary" id="preview-close" on:click=move |_| close()>{t(lang, "action.close")}</button>
                 </div>
-            </div>
-        </div>
+        </ModalFrame>
     }
 }
 

@@ -17,8 +17,14 @@ pub fn TopBar(me: Me) -> impl IntoView {
     let teams = me.teams.clone();
     let user_menu = NodeRef::<leptos::html::Details>::new();
     let team_select = NodeRef::<leptos::html::Select>::new();
-    // Choosing a team switches to it (the button stays, for a page without JavaScript).
+    // Choosing a team with the pointer switches to it. From the keyboard the arrow keys
+    // only move the choice (each would otherwise switch team) and the Switch button
+    // confirms it, as it does on a page without JavaScript.
+    let by_pointer = StoredValue::new(false);
     let switch_on_change = move |_| {
+        if !by_pointer.get_value() {
+            return;
+        }
         if let Some(form) = team_select.get().and_then(|select| select.form()) {
             let _ = form.request_submit();
         }
@@ -30,7 +36,14 @@ pub fn TopBar(me: Me) -> impl IntoView {
             <A href=routes::HOME attr:class="brand">{t(lang, "app.title")}</A>
             <ActionForm action=switch_team attr:class="team-switcher">
                 <label class="sr-only" for="team-switch">{t(lang, "topbar.team")}</label>
-                <select id="team-switch" name="team_id" node_ref=team_select on:change=switch_on_change>
+                <select
+                    id="team-switch"
+                    name="team_id"
+                    node_ref=team_select
+                    on:pointerdown=move |_| by_pointer.set_value(true)
+                    on:keydown=move |_| by_pointer.set_value(false)
+                    on:change=switch_on_change
+                >
                     {teams
                         .into_iter()
                         .map(|team| {
@@ -47,7 +60,22 @@ pub fn TopBar(me: Me) -> impl IntoView {
             </ActionForm>
             <span class="topbar-spacer"></span>
             <LangToggle/>
-            <details class="user-menu" node_ref=user_menu>
+            <details
+                class="user-menu"
+                node_ref=user_menu
+                on:keydown=move |ev| {
+                    if ev.key() == "Escape" {
+                        if let Some(menu) = user_menu.get().filter(|m| m.open()) {
+                            menu.set_open(false);
+                            if let Some(summary) = menu.first_element_child() {
+                                if let Some(summary) = leptos::wasm_bindgen::JsCast::dyn_ref::<leptos::web_sys::HtmlElement>(&summary) {
+                                    let _ = summary.focus();
+                                }
+                            }
+                        }
+                    }
+                }
+            >
                 <summary>
                     <span class="avatar" aria-hidden="true">
                         {me.display_name.chars().next().unwrap_or('?').to_string()}

@@ -11,6 +11,7 @@ use crate::api::triggers::{
 use crate::api::types::Role;
 use crate::components::confirm::ConfirmDialog;
 use crate::components::form::{unit_result, FieldError, FormError};
+use crate::components::modal::ModalFrame;
 use crate::components::states::{EmptyState, ErrorBanner, Loading};
 use crate::contexts::{use_me, use_toasts};
 use crate::i18n::{error_text, t, use_lang, Lang};
@@ -217,12 +218,7 @@ fn CreateTriggerDialog(
     });
 
     view! {
-        <div
-            class="modal-backdrop"
-            on:keydown=move |ev| if ev.key() == "Escape" { open.set(false) }
-            on:click=move |ev| if ev.target() == ev.current_target() { open.set(false) }
-        >
-            <div class="modal modal-wide" role="dialog" aria-modal="true" aria-labelledby="trigger-title" id="trigger-dialog">
+        <ModalFrame id="trigger-dialog" labelledby="trigger-title" on_close=Callback::new(move |()| open.set(false))>
                 <h2 class="modal-title" id="trigger-title">{t(lang, "trigger.create")}</h2>
                 <div class="form">
                     <label for="trigger-type">{t(lang, "trigger.col.type")}</label>
@@ -269,8 +265,7 @@ fn CreateTriggerDialog(
                         {t(lang, "action.submit")}
                     </button>
                 </div>
-            </div>
-        </div>
+        </ModalFrame>
     }
 }
 
