@@ -99,6 +99,21 @@ test('classic pages: function from template, MPS trigger with role authorization
   assert.equal(zip.status(), 200);
   assert.equal((await zip.body()).subarray(0, 2).toString(), 'PK');
   await shot(page, 'template-details');
+  // Keyboard use as in a native dialog: focus is inside, Tab stays inside, and Escape
+  // closes it, giving the focus back to the button that opened it.
+  const focusInside = (id) => page.evaluate((id) => document.getElementById(id)?.contains(document.activeElement), id);
+  assert.ok(await focusInside('template-details'));
+  for (let i = 0; i < 6; i++) {
+    await page.keyboard.press('Tab');
+    assert.ok(await focusInside('template-details'), `Tab ${i + 1} left the dialog`);
+  }
+  await page.keyboard.press('Shift+Tab');
+  assert.ok(await focusInside('template-details'));
+  await page.keyboard.press('Escape');
+  await details.waitFor({ state: 'hidden' });
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'View details');
+  await card.getByRole('button', { name: 'View details' }).click();
+  await details.waitFor();
   await details.getByRole('button', { name: 'Close' }).click();
   await details.waitFor({ state: 'hidden' });
   await card.click();
@@ -110,6 +125,12 @@ test('classic pages: function from template, MPS trigger with role authorization
   assert.equal(await page.locator('#fn-runtime').inputValue(), 'Nodejs8.9');
   await page.locator('#next-step').click();
   await page.locator('#step-config').waitFor();
+  // The step is in the address with step 1's choices: a reload comes back to it.
+  assert.match(page.url(), /step=config&method=template&name=MPSAnalysis&template=demo-nodejs89-mps-webhook/);
+  await page.reload();
+  await hydrated(page);
+  await page.locator('#step-config').waitFor();
+  await page.waitForFunction(() => document.querySelector('#fn-variables')?.value.startsWith('COS_BUCKET='));
   assert.equal(await page.locator('#fn-memory').inputValue(), '128');
   assert.equal(await page.locator('#fn-timeout').inputValue(), '3');
   assert.match(await page.locator('#fn-variables').inputValue(), /^COS_BUCKET=media-\d+\nCOS_REGION=ap-beijing$/);
@@ -169,6 +190,7 @@ test('classic pages: function from template, MPS trigger with role authorization
   await page.waitForFunction(() => document.activeElement?.id === 'trigger-type');
   await page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'hidden' });
+  await page.waitForFunction(() => document.activeElement?.id === 'create-trigger');
   await page.locator('#create-trigger').click();
   await dialog.waitFor();
   for (const role of ['SCF_QcsRole', 'MPS_QcsRole']) {
@@ -180,6 +202,9 @@ test('classic pages: function from template, MPS trigger with role authorization
     await dialog.locator(`li[data-role="${role}"]`).getByRole('button', { name: 'Authorize' }).click();
     await dialog.locator(`li[data-role="${role}"][data-authorized="true"]`).waitFor();
   }
+  // The Authorize button is gone with the focus it had; Tab brings it back into the dialog.
+  await page.keyboard.press('Tab');
+  assert.ok(await focusInside('trigger-dialog'));
   await page.locator('#event-type').selectOption('WorkflowTask');
   await shot(page, 'roles-authorized');
   await page.locator('#submit-trigger').click();
@@ -266,6 +291,16 @@ test('classic pages: function from template, MPS trigger with role authorization
   await pager.getByText('1 / 2').waitFor();
   assert.equal(await page.locator('.log-row').count(), 20);
   await shot(page, 'log-query-paged');
+  // The whole search is in the address: a reload keeps the range and outcome chosen.
+  await page.locator('#log-range').selectOption('1d');
+  await page.locator('#log-outcome').selectOption('success');
+  await page.locator('#log-search').click();
+  await page.waitForURL(/range=1d.*outcome=success/);
+  await page.reload();
+  await hydrated(page);
+  assert.equal(await page.locator('#log-range').inputValue(), '1d');
+  assert.equal(await page.locator('#log-outcome').inputValue(), 'success');
+  await page.locator('#log-pager').getByText('1 / 2').waitFor();
 
   // The summary in COS: browse to it and preview it.
   await nav(page).getByRole('link', { name: 'Object storage' }).click();
@@ -378,8 +413,17 @@ test('setup wizard, in Chinese, for a new team: resumes where the team left off'
   await page.locator('.log-row').first().waitFor({ timeout: 30_000 });
   await shot(page, 'wizard-log-query');
 
-  // Choosing the other team in the top bar switches to it, no button needed; the user
-  // menu closes once a choice in it is made.
+  // From the keyboard, an arrow key only moves the choice: no team switch per key press.
+  const here = page.url();
+  await page.locator('#team-switch').focus();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowUp');
+  await page.waitForTimeout(500);
+  assert.equal(page.url(), here);
+  // Choosing the other team with the pointer switches to it, no button needed (Playwright
+  // picks the option without the pointer, hence the pointerdown a click would send); the
+  // user menu closes once a choice in it is made.
+  await page.locator('#team-switch').dispatchEvent('pointerdown');
   await page.locator('#team-switch').selectOption({ label: 'Media' });
   await page.waitForURL(server.base + '/');
   await page.locator('#team-switch option[selected]', { hasText: 'Media' }).waitFor({ state: 'attached' });

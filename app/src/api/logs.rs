@@ -13,6 +13,9 @@ pub const PAGE_SIZE: u32 = 20;
 /// The time-range presets of the log query, in seconds back from now.
 pub const RANGES: [(&str, i64); 3] = [("15m", 15 * 60), ("1h", 3600), ("1d", MAX_SPAN)];
 
+/// What the log query can keep to: every invocation, or those that succeeded or failed.
+pub const OUTCOMES: [&str; 3] = ["all", "success", "failure"];
+
 /// The longest range one query may cover: `GetFunctionLogs` takes at most a day.
 pub const MAX_SPAN: i64 = 86_400;
 
@@ -61,7 +64,7 @@ pub async fn function_logs(
         }
         None => return status(Err(AppError::invalid("range", "range_invalid"))),
     };
-    if !["all", "success", "failure"].contains(&outcome.as_str()) {
+    if !OUTCOMES.contains(&outcome.as_str()) {
         return status(Err(AppError::invalid("outcome", "outcome_unknown")));
     }
     let request_id = request_id.trim().to_owned();

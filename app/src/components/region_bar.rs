@@ -99,8 +99,15 @@ pub fn RegionBar(
                     .filter(|r| r.scf)
                     .map(|r| {
                         let rid = r.rid;
+                        // The attribute for the server's page, the property for later
+                        // changes (Back and Forward): once chosen by hand, a select no
+                        // longer follows its options' attributes.
                         view! {
-                            <option value=rid.to_string() selected=move || loc.get().rid == rid>
+                            <option
+                                value=rid.to_string()
+                                selected=move || loc.get().rid == rid
+                                prop:selected=move || loc.get().rid == rid
+                            >
                                 {region_name(lang, r)}
                             </option>
                         }

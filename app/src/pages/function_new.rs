@@ -2,16 +2,19 @@
 //! then the function configuration, and progress until the function is Active.
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
 
 use crate::api::cloud_types::TemplateCard;
 use crate::api::functions::{get_template, list_templates, CreateFunction};
 use crate::api::types::Role;
 use crate::api::wizard::get_wizard_state;
 use crate::components::form::{unit_result, FieldError, FormError};
+use crate::components::modal::ModalFrame;
 use crate::components::region_bar::{region_name, use_scf_loc};
 use crate::components::states::{EmptyState, ErrorBanner, Loading, ReadOnlyNotice};
 use crate::contexts::use_me;
+use crate::format::url_encode;
 use crate::i18n::{error_text, t, use_lang, Lang};
 use crate::pages::function_progress::{follow_creation, CreationProgress};
 use crate::{fuzzy, regions, routes, scf_rules};
@@ -65,7 +68,16 @@ pub fn FunctionNewPage() -> impl IntoView {
     let create = ServerAction::<CreateFunction>::new();
     let result = unit_result(create.value());
 
-    let step = RwSignal::new(1u8);
+    // The step is in the address (`&step=config`, with what step 1 chose), so that Back,
+    // Forward and a reload keep to it.
+    let url = use_query_map();
+    let step = Memo::new(move |_| {
+        if url.with(|q| q.get("step")).as_deref() == Some("config") {
+            2u8
+        } else {
+            1
+        }
+    });
     let method = RwSignal::new("template".to_owned());
     let runtime = RwSignal::new("Nodejs8.9".to_owned());
     let query = RwSignal::new(String::new());
@@ -114,6 +126,60 @@ pub fn FunctionNewPage() -> impl IntoView {
     let name_problem = Memo::new(move |_| scf_rules::function_name_problem(name.get().trim()));
     let can_continue = move || source.get().is_some() && name_problem.get().is_none();
 
+    // The address of step 1, or of step 2 with step 1's choices.
+    let step_url = move |config: bool| {
+        let mut href = format!("{}?{}", routes::FUNCTION_NEW, loc.get_untracked().query());
+        if config {
+            let method = method.get_untracked();
+            href.push_str(&format!(
+                "&step=config&method={method}&name={}",
+                url_encode(name.get_untracked().trim())
+            ));
+            if let Some(c) = chosen.get_untracked().filter(|_| method == "template") {
+                href.push_str(&format!("&template={}", url_encode(&c.id)));
+            }
+        }
+        href
+    };
+    let go_step = {
+        let navigate = navigate.clone();
+        move |config: bool, replace: bool| {
+            let options = NavigateOptions {
+                replace,
+                ..Default::default()
+            };
+            navigate(&step_url(config), options);
+        }
+    };
+    // Arrived on step 2 (a reload, Forward after one): step 1's choices come back from
+    // the address once the templates are in; without them it is step 1 again.
+    let restored = StoredValue::new(false);
+    let go_back = go_step.clone();
+    Effect::new(move || {
+        let Some(Ok(all)) = templates.get() else {
+            return;
+        };
+        if restored.get_value() {
+            return;
+        }
+        restored.set_value(true);
+        let (q_method, q_name, q_template) =
+            url.with_untracked(|q| (q.get("method"), q.get("name"), q.get("template")));
+        if name.get_untracked().is_empty() {
+            if let Some(n) = q_name {
+                name.set(n);
+            }
+        }
+        if q_method.as_deref() == Some("blank") {
+            method.set("blank".to_owned());
+        } else if chosen.get_untracked().is_none() {
+            chosen.set(q_template.and_then(|id| all.into_iter().find(|c| c.id == id)));
+        }
+        if step.get_untracked() == 2 && !can_continue() {
+            go_back(false, true);
+        }
+    });
+
     // After Complete: poll until the function is Active, then open it.
     let go = navigate.clone();
     let CreationProgress {
@@ -126,6 +192,7 @@ pub fn FunctionNewPage() -> impl IntoView {
             (l.rid, l.ns, name.get_untracked().trim().to_owned())
         },
         move |f| {
+            // In place of the form: Back from the new function goes to the list.
             go(
                 &format!(
                     "{}?{}&name={}",
@@ -133,7 +200,10 @@ pub fn FunctionNewPage() -> impl IntoView {
                     loc.get_untracked().query(),
                     f.name
                 ),
-                Default::default(),
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
             );
         },
     );
@@ -161,13 +231,15 @@ pub fn FunctionNewPage() -> impl IntoView {
         })
     };
     // A field error from the server belongs to the first step's fields or the second's.
+    let to_first = go_step.clone();
     Effect::new(move || {
         if let Some(Err(e)) = create.value().get() {
             if matches!(e.field(), Some("name") | Some("template_id")) || name_taken().is_some() {
-                step.set(1);
+                to_first(false, true);
             }
         }
     });
+    let (next_step, prev_step) = (go_step.clone(), go_step);
     let region_label = move || {
         regions::by_rid(loc.get().rid)
             .map(|r| region_name(lang, r))
@@ -283,7 +355,7 @@ pub fn FunctionNewPage() -> impl IntoView {
             </div>
             <div class="form-actions">
                 <A href=move || format!("{}?{}", routes::FUNCTIONS, loc.get().query()) attr:class="btn">{t(lang, "action.cancel")}</A>
-                <button type="button" class="btn btn-primary" id="next-step" disabled=move || !can_continue() on:click=move |_| { name_touched.set(true); step.set(2); }>
+                <button type="button" class="btn btn-primary" id="next-step" disabled=move || !can_continue() on:click=move |_| { name_touched.set(true); next_step(true, false); }>
                     {t(lang, "action.next")}
                 </button>
             </div>
@@ -335,7 +407,7 @@ pub fn FunctionNewPage() -> impl IntoView {
             })}
             </Show>
             <div class="form-actions">
-                <button type="button" class="btn" on:click=move |_| step.set(1)>{t(lang, "action.back")}</button>
+                <button type="button" class="btn" on:click=move |_| prev_step(false, false)>{t(lang, "action.back")}</button>
                 <button type="button" class="btn btn-primary" id="complete" disabled=move || !can_edit || create.pending().get() || created.get() on:click=complete>
                     {t(lang, "action.complete")}
                 </button>
@@ -361,8 +433,7 @@ fn TemplateDetails(id: RwSignal<Option<String>>) -> impl IntoView {
     );
     view! {
         <Show when=move || id.get().is_some()>
-            <div class="modal-backdrop" on:keydown=move |ev| if ev.key() == "Escape" { id.set(None) }>
-                <div class="modal modal-wide" role="dialog" aria-modal="true" aria-labelledby="template-title" id="template-details">
+            <ModalFrame id="template-details" labelledby="template-title" on_close=Callback::new(move |()| id.set(None))>
                     <Transition fallback=Loading>
                         {move || detail.get().flatten().map(|r| match r {
                             Err(error) => view! { <ErrorBanner error=error/> }.into_any(),
@@ -375,7 +446,7 @@ fn TemplateDetails(id: RwSignal<Option<String>>) -> impl IntoView {
                                         <dt>{t(lang, "scf.col.runtime")}</dt><dd>{c.runtime.clone()}</dd>
                                         <dt>{t(lang, "scf.handler")}</dt><dd class="mono">{c.handler.clone()}</dd>
                                         <dt>{t(lang, "scf.memory")}</dt><dd>{format!("{} MB", c.memory_size)}</dd>
-                                        <dt>{t(lang, "scf.timeout")}</dt><dd>{c.timeout}</dd>
+                                        <dt>{t(lang, "scf.timeout")}</dt><dd>{format!("{} {}", c.timeout, t(lang, "unit.seconds"))}</dd>
                                     </dl>
                                     {d.files.into_iter().map(|f| view! {
                                         <h3 class="mono">{f.path}</h3>
@@ -391,8 +462,7 @@ fn TemplateDetails(id: RwSignal<Option<String>>) -> impl IntoView {
                             }
                         })}
                     </Transition>
-                </div>
-            </div>
+            </ModalFrame>
         </Show>
     }
 }
@@ -424,19 +494,19 @@ mod tests {
             card(
                 "hello",
                 "Hello World Demo",
-                "helloworld 模版",
+                "helloworld 模板",
                 &["helloworld"],
             ),
             card(
                 "mps",
                 "MPS Webhook Demo",
-                "MPS Webhook 模版",
+                "MPS Webhook 模板",
                 &["MPS", "Webhook"],
             ),
         ];
         for q in [
             "mps webhok",
-            "MPS Webhook 模版",
+            "MPS Webhook 模板",
             "MPS Webhook template",
             "webhook",
         ] {

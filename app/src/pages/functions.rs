@@ -55,7 +55,7 @@ pub fn FunctionsPage() -> impl IntoView {
                 <input type="hidden" name="rid" value=move || loc.get().rid.to_string()/>
                 <input type="hidden" name="ns" value=move || loc.get().ns/>
                 <label class="sr-only" for="fn-search">{t(lang, "scf.search")}</label>
-                <input id="fn-search" type="search" name="q" maxlength="60" placeholder=t(lang, "scf.search") value=move || search.get()/>
+                <input id="fn-search" type="search" name="q" maxlength="60" placeholder=t(lang, "scf.search") value=move || search.get() prop:value=move || search.get()/>
                 <button type="submit" class="btn">{t(lang, "action.search")}</button>
             </Form>
         </div>

@@ -7,7 +7,7 @@ use leptos_router::NavigateOptions;
 
 use super::FnLoc;
 use crate::api::cloud_types::LogRow;
-use crate::api::logs::{function_logs, MAX_PAGE, PAGE_SIZE, RANGES};
+use crate::api::logs::{function_logs, MAX_PAGE, OUTCOMES, PAGE_SIZE, RANGES};
 use crate::components::poll::poll_while;
 use crate::components::states::{EmptyState, ErrorBanner, Loading};
 use crate::format::{parse_utc_minute, url_encode};
@@ -37,6 +37,14 @@ fn range_label(lang: Lang, key: &str) -> &'static str {
     }
 }
 
+fn outcome_label(lang: Lang, key: &str) -> &'static str {
+    match key {
+        "success" => t(lang, "logs.success"),
+        "failure" => t(lang, "logs.failure"),
+        _ => t(lang, "logs.all"),
+    }
+}
+
 #[component]
 pub fn LogsTab(f: FnLoc) -> impl IntoView {
     let lang = use_lang();
@@ -48,23 +56,40 @@ pub fn LogsTab(f: FnLoc) -> impl IntoView {
         .with_untracked(|q| q.get("keyword"))
         .unwrap_or_default();
     let linked = !initial_request.is_empty() || !initial_keyword.is_empty();
-    let range = RwSignal::new(if linked { "1d" } else { "1h" }.to_owned());
-    let start = RwSignal::new(String::new());
-    let end = RwSignal::new(String::new());
+    // The rest of a search the address keeps (a reload brings it back as it was).
+    let from_query = |name: &str| query.with_untracked(|q| q.get(name)).unwrap_or_default();
+    let initial_range = Some(from_query("range"))
+        .filter(|r| r == "custom" || RANGES.iter().any(|(k, _)| k == r))
+        .unwrap_or_else(|| if linked { "1d" } else { "1h" }.to_owned());
+    let custom = initial_range == "custom";
+    let initial_outcome = Some(from_query("outcome"))
+        .filter(|o| OUTCOMES.contains(&o.as_str()))
+        .unwrap_or_else(|| "all".to_owned());
+    let range = RwSignal::new(initial_range);
+    let start = RwSignal::new(if custom {
+        from_query("from")
+    } else {
+        String::new()
+    });
+    let end = RwSignal::new(if custom {
+        from_query("to")
+    } else {
+        String::new()
+    });
     let request_id = RwSignal::new(initial_request);
     let keyword = RwSignal::new(initial_keyword);
-    let outcome = RwSignal::new("all".to_owned());
+    let outcome = RwSignal::new(initial_outcome);
     let live = RwSignal::new(false);
     // Live tail: refetch every 3 s while on; the preset range slides with now.
     let tick = poll_while(move || live.get(), Duration::from_secs(3));
     // What the last Search asked for; the form's fields only apply on Search.
     let applied = RwSignal::new(Filters {
         range: range.get_untracked(),
-        start: String::new(),
-        end: String::new(),
+        start: start.get_untracked(),
+        end: end.get_untracked(),
         request_id: request_id.get_untracked(),
         keyword: keyword.get_untracked(),
-        outcome: "all".to_owned(),
+        outcome: outcome.get_untracked(),
         page: 1,
     });
     // Counts Searches, so that searching again with the same filters asks again (the
@@ -77,9 +102,43 @@ pub fn LogsTab(f: FnLoc) -> impl IntoView {
         // The address keeps what is searched for (a link here arrives with it), so that a
         // reload does not bring back an older RequestId or keyword.
         let mut url = here.href("logs");
+        let custom = range.get_untracked() == "custom";
+        let (range_kept, outcome_kept) = (range.get_untracked(), outcome.get_untracked());
         for (name, value) in [
             ("request", request_id.get_untracked()),
             ("keyword", keyword.get_untracked()),
+            (
+                "range",
+                if range_kept == "1h" {
+                    String::new()
+                } else {
+                    range_kept
+                },
+            ),
+            (
+                "from",
+                if custom {
+                    start.get_untracked()
+                } else {
+                    String::new()
+                },
+            ),
+            (
+                "to",
+                if custom {
+                    end.get_untracked()
+                } else {
+                    String::new()
+                },
+            ),
+            (
+                "outcome",
+                if outcome_kept == "all" {
+                    String::new()
+                } else {
+                    outcome_kept
+                },
+            ),
         ] {
             if !value.trim().is_empty() {
                 url.push_str(&format!("&{name}={}", url_encode(value.trim())));
@@ -169,9 +228,9 @@ pub fn LogsTab(f: FnLoc) -> impl IntoView {
             <span class="filter">
                 <label for="log-outcome">{t(lang, "logs.outcome")}</label>
                 <select id="log-outcome" on:change=move |ev| outcome.set(event_target_value(&ev))>
-                    <option value="all">{t(lang, "logs.all")}</option>
-                    <option value="success">{t(lang, "logs.success")}</option>
-                    <option value="failure">{t(lang, "logs.failure")}</option>
+                    {OUTCOMES.map(|k| view! {
+                        <option value=k selected=move || outcome.get() == k>{outcome_label(lang, k)}</option>
+                    }).collect_view()}
                 </select>
             </span>
             <button type="submit" class="btn btn-primary" id="log-search">{t(lang, "action.search")}</button>
