@@ -1,5 +1,5 @@
 //! Typo-tolerant search over short texts (template names, descriptions, tags), as the
-//! console's "fuzzy search" box does it: "mps webhok" finds "MPS Webhook 模版".
+//! console's "fuzzy search" box does it: "mps webhok" finds "MPS Webhook 模板".
 
 /// How well `query` matches `haystack`; `None` when some query word matches nothing.
 /// Each query word must match a word of the haystack exactly, as a prefix, within a small
@@ -91,14 +91,14 @@ mod tests {
     use super::*;
 
     const MPS: &str =
-        "MPS Webhook 模版 MPS Webhook Demo template 使用云函数处理 MPS 任务回调 Nodejs8.9 MPS Webhook COS";
+        "MPS Webhook 模板 MPS Webhook Demo template 使用云函数处理 MPS 任务回调 Nodejs8.9 MPS Webhook COS";
     const HELLO: &str =
-        "helloworld 模版 Hello World Demo 最简单的 Node.js 云函数 Nodejs8.9 helloworld";
+        "helloworld 模板 Hello World Demo 最简单的 Node.js 云函数 Nodejs8.9 helloworld";
 
     #[test]
     fn typos_and_languages() {
         assert!(score("mps webhok", MPS).is_some());
-        assert!(score("MPS Webhook 模版", MPS).is_some());
+        assert!(score("MPS Webhook 模板", MPS).is_some());
         assert!(score("wbehook", MPS).is_some(), "transposition");
         assert!(score("回调", MPS).is_some());
         assert!(score("MPS Webhook template", MPS).is_some());

@@ -215,7 +215,7 @@ fn CreateStep(w: WizardState, save: ServerAction<SaveWizard>) -> impl IntoView {
             <form class="form" on:submit=submit>
                 <dl class="facts">
                     <dt>{t(lang, "scf.region")}</dt><dd>{format!("{region} / {ns}")}</dd>
-                    <dt>{t(lang, "scf.template")}</dt><dd>"MPS Webhook · Nodejs8.9 · 128 MB · 3 s"</dd>
+                    <dt>{t(lang, "scf.template")}</dt><dd>{format!("MPS Webhook · Nodejs8.9 · 128 MB · 3 {}", t(lang, "unit.seconds"))}</dd>
                     <dt>{t(lang, "scf.exec_role")}</dt><dd class="mono">"SCF_QcsRole"</dd>
                 </dl>
                 <label for="wiz-name">{t(lang, "scf.col.name")}</label>
@@ -316,7 +316,7 @@ fn TriggerStep(w: WizardState, save: ServerAction<SaveWizard>) -> impl IntoView 
                 Some(Some((true, _))) => view! {
                     <p class="notice" id="wiz-bound">{t(lang, "wizard.bound")}</p>
                     <div class="form-actions">
-                        <button type="button" class="btn btn-primary" id="wiz-next" on:click={
+                        <button type="button" class="btn btn-primary" id="wiz-next" disabled=!can_edit on:click={
                             let next = next.clone();
                             move |_| { next(); }
                         }>{t(lang, "wizard.next")}</button>

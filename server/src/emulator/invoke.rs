@@ -462,6 +462,7 @@ pub async fn get_function_logs(
                 "InvalidParameterValue.FunctionRequestId",
                 "FunctionRequestId is not a request id.",
             )
+            .zh("FunctionRequestId 不是有效的请求 ID。")
         })?),
         None => None,
     };

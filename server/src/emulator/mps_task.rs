@@ -230,7 +230,8 @@ async fn check_object(
         Err(ApiError::new(
             "ResourceNotFound.CosObjectNotExist",
             format!("Object {object} does not exist in {bucket}."),
-        ))
+        )
+        .zh(format!("存储桶 {bucket} 中不存在对象 {object}。")))
     }
 }
 

@@ -279,7 +279,8 @@ async fn existing_namespace<'a>(
         Err(ApiError::new(
             "ResourceNotFound.Namespace",
             format!("Namespace {ns} does not exist."),
-        ))
+        )
+        .zh(format!("命名空间 {ns} 不存在。")))
     }
 }
 

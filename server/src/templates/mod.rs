@@ -31,7 +31,7 @@ pub struct Template {
 pub const TEMPLATES: &[Template] = &[
     Template {
         id: "demo-nodejs89-mps-webhook",
-        name_zh: "MPS Webhook 模版",
+        name_zh: "MPS Webhook 模板",
         name_en: "MPS Webhook Demo",
         description_zh: "使用云函数处理 MPS 任务回调，将任务摘要写入 COS，并可推送到 Webhook。",
         description_en: "Handle MPS task callbacks with a cloud function, store a task summary in COS and optionally post it to a webhook.",
@@ -46,7 +46,7 @@ pub const TEMPLATES: &[Template] = &[
     },
     Template {
         id: "demo-nodejs89-helloworld",
-        name_zh: "helloworld 模版",
+        name_zh: "helloworld 模板",
         name_en: "Hello World Demo",
         description_zh: "最简单的 Node.js 云函数，打印事件并返回。",
         description_en: "The smallest Node.js function, logs its event and returns it.",

@@ -47,7 +47,7 @@ pub fn ConfigTab(f: FnLoc) -> impl IntoView {
                                 <dt>{t(lang, "scf.col.runtime")}</dt><dd>{d.runtime.clone()}</dd>
                                 <dt>{t(lang, "scf.handler")}</dt><dd class="mono">{d.handler.clone()}</dd>
                                 <dt>{t(lang, "scf.memory")}</dt><dd>{format!("{} MB", d.memory_size)}</dd>
-                                <dt>{t(lang, "scf.timeout")}</dt><dd>{format!("{} s", d.timeout)}</dd>
+                                <dt>{t(lang, "scf.timeout")}</dt><dd>{format!("{} {}", d.timeout, t(lang, "unit.seconds"))}</dd>
                                 <dt>{t(lang, "scf.exec_role")}</dt><dd>{if d.role.is_empty() { "—".to_owned() } else { d.role.clone() }}</dd>
                                 <dt>{t(lang, "scf.col.description")}</dt><dd>{d.description.clone()}</dd>
                                 <dt>{t(lang, "scf.col.created")}</dt><dd>{d.add_time.clone()}</dd>

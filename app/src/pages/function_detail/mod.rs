@@ -10,6 +10,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use crate::components::region_bar::use_scf_loc;
+use crate::components::states::ReadOnlyNotice;
 use crate::i18n::{t, use_lang};
 use crate::routes;
 use code_tab::CodeTab;
@@ -84,6 +85,7 @@ pub fn FunctionDetailPage() -> impl IntoView {
             </A>
             <h1 class="mono">{move || f.get().name}</h1>
         </div>
+        <ReadOnlyNotice/>
         <nav class="tabs" role="tablist">
             {tab_link("config", "scf.tab_config")}
             {tab_link("code", "scf.tab_code")}
