@@ -30,5 +30,13 @@ pub async fn save_cloud_account(
         secret_key,
         app_id,
     };
-    crate::ssr::status(backend.save_cloud_account(&req, input).await)
+    let result = crate::ssr::status(backend.save_cloud_account(&req, input).await);
+    // The key the cloud refused is the one just typed: the form's mistake, not a failing
+    // gateway (elsewhere an AuthFailure is the stored key failing, and a 502).
+    if let Err(AppError::Cloud { code, .. }) = &result {
+        if code.starts_with("AuthFailure") {
+            crate::ssr::set_status(400);
+        }
+    }
+    result
 }

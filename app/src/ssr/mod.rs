@@ -179,10 +179,14 @@ pub fn status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
 
 /// Sets the HTTP status of the response to the one `err` calls for.
 pub fn set_status_for(err: &AppError) {
+    set_status(err.status());
+}
+
+/// Sets the HTTP status of the response.
+pub fn set_status(code: u16) {
     if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
         res.set_status(
-            http::StatusCode::from_u16(err.status())
-                .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+            http::StatusCode::from_u16(code).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
         );
     }
 }

@@ -42,7 +42,7 @@ pub struct CloudConsole {
 
 /// `client` once per console language: English, then Chinese.
 fn per_language(client: &CloudClient) -> [CloudClient; 2] {
-    ["en-US", "zh-CN"].map(|code| client.clone().with_language(code))
+    [Lang::En, Lang::Zh].map(|lang| client.clone().with_language(lang.cloud_language()))
 }
 
 /// A caller acting on their team's cloud account.

@@ -131,7 +131,8 @@ async fn tencent_credentials_are_checked_write_only_and_admin_only() {
         let r = owner
             .call("save_cloud_account", &tencent(id, k, "1250000000"))
             .await;
-        assert_eq!(r.status, StatusCode::BAD_GATEWAY, "{r:?}");
+        // The typed key is the form's mistake: a 400, with the cloud's code.
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{r:?}");
         assert_eq!(r.body["Cloud"]["code"], code, "{r:?}");
         assert!(!r.body["Cloud"]["request_id"]
             .as_str()
@@ -141,6 +142,22 @@ async fn tencent_credentials_are_checked_write_only_and_admin_only() {
         let seen = owner.call("get_cloud_account", &[]).await;
         assert_eq!(seen.body["kind"], "Emulator", "{seen:?}");
     }
+    // Read in Chinese, the cloud's message is Chinese too.
+    let url = owner.base.parse().expect("base URL");
+    owner.jar.add_cookie_str("lang=zh-CN; Path=/", &url);
+    let r = owner
+        .call(
+            "save_cloud_account",
+            &tencent("AKIDvalid123456", TENCENT_KEY, "1250000000"),
+        )
+        .await;
+    assert!(
+        r.body["Cloud"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("SecretId不存在")),
+        "{r:?}"
+    );
+    owner.jar.add_cookie_str("lang=en; Path=/", &url);
 
     let r = owner
         .call(
