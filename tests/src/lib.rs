@@ -111,6 +111,25 @@ impl TestEmulator {
         };
         self.client.call(&self.creds, call, &params).await
     }
+
+    /// Waits (up to 5 s) until function `name` is Active; panics otherwise.
+    pub async fn wait_active(&self, name: &str) {
+        for _ in 0..50 {
+            let f = self
+                .call(
+                    "scf",
+                    "GetFunction",
+                    serde_json::json!({"FunctionName": name}),
+                )
+                .await
+                .expect("GetFunction");
+            if f["Status"] == "Active" {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("{name} never became Active");
+    }
 }
 
 /// Starts the emulator on a fresh database and creates an account in it.

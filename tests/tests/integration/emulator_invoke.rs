@@ -29,17 +29,7 @@ async fn active_function(c: &Cloud, name: &str) {
         "FailedOperation.FunctionStatusError",
         "no invoking while Creating"
     );
-    for _ in 0..50 {
-        let f = c
-            .call("scf", "GetFunction", json!({"FunctionName": name}))
-            .await
-            .expect("get");
-        if f["Status"] == "Active" {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{name} never became Active");
+    c.wait_active(name).await;
 }
 
 #[tokio::test]

@@ -13,6 +13,8 @@ async fn emulator() -> Cloud {
 trait Ops {
     async fn function(&self, name: &str);
     async fn authorize(&self, role: &str, service: &str, policy: &str);
+    /// Both service roles the MPS trigger needs, with their policies.
+    async fn authorize_both(&self);
 }
 
 impl Ops for Cloud {
@@ -21,17 +23,18 @@ impl Ops for Cloud {
         self.call("scf", "CreateFunction", json!({"FunctionName": name, "Runtime": "Nodejs8.9", "Code": {"DemoId": "demo-nodejs89-mps-webhook"}}))
             .await
             .expect("CreateFunction");
-        for _ in 0..50 {
-            let f = self
-                .call("scf", "GetFunction", json!({"FunctionName": name}))
-                .await
-                .expect("GetFunction");
-            if f["Status"] == "Active" {
-                return;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
-        panic!("{name} never became Active");
+        self.wait_active(name).await;
+    }
+
+    async fn authorize_both(&self) {
+        self.authorize("SCF_QcsRole", "scf.qcloud.com", "QcloudAccessForScfRole")
+            .await;
+        self.authorize(
+            "MPS_QcsRole",
+            "mps.cloud.tencent.com",
+            "QcloudAccessForMPSRole",
+        )
+        .await;
     }
 
     async fn authorize(&self, role: &str, service: &str, policy: &str) {
@@ -106,14 +109,7 @@ async fn binding_needs_both_service_roles() {
 #[tokio::test]
 async fn each_event_type_binds_one_function_account_wide() {
     let c = emulator().await;
-    c.authorize("SCF_QcsRole", "scf.qcloud.com", "QcloudAccessForScfRole")
-        .await;
-    c.authorize(
-        "MPS_QcsRole",
-        "mps.cloud.tencent.com",
-        "QcloudAccessForMPSRole",
-    )
-    .await;
+    c.authorize_both().await;
     for name in ["MPSAnalysis", "Other", "Third"] {
         c.function(name).await;
     }
@@ -234,14 +230,7 @@ async fn each_event_type_binds_one_function_account_wide() {
 #[tokio::test]
 async fn a_function_deleted_while_a_trigger_is_bound_leaves_no_binding() {
     let c = emulator().await;
-    c.authorize("SCF_QcsRole", "scf.qcloud.com", "QcloudAccessForScfRole")
-        .await;
-    c.authorize(
-        "MPS_QcsRole",
-        "mps.cloud.tencent.com",
-        "QcloudAccessForMPSRole",
-    )
-    .await;
+    c.authorize_both().await;
     for round in 0..25 {
         c.function("Racer").await;
         let (bound, deleted) = tokio::join!(

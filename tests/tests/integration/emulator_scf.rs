@@ -110,19 +110,7 @@ async fn a_function_from_the_mps_template_becomes_active() {
         .await;
     assert_eq!(code(busy), "FailedOperation.FunctionStatusError");
 
-    let mut status = String::new();
-    for _ in 0..50 {
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        let f = c
-            .call("scf", "GetFunction", json!({"FunctionName": "MPSAnalysis"}))
-            .await
-            .expect("get");
-        status = f["Status"].as_str().unwrap_or_default().to_owned();
-        if status == "Active" {
-            break;
-        }
-    }
-    assert_eq!(status, "Active");
+    c.wait_active("MPSAnalysis").await;
     c.call(
         "scf",
         "UpdateFunctionConfiguration",
