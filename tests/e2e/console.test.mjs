@@ -120,8 +120,16 @@ test('owner sets up the console, invites a developer who joins from another prof
   const dialog = devPage.getByRole('dialog', { name: 'Revoke session' });
   await dialog.waitFor();
   await shot(devPage, '05-confirm-revoke');
+  // Used from the keyboard as the other dialogs are: focus inside, Tab kept inside,
+  // Escape closes it and gives the focus back to the button that opened it.
+  await devPage.waitForFunction(() => document.activeElement?.closest('[role="dialog"]'));
+  for (let i = 0; i < 4; i++) {
+    await devPage.keyboard.press('Tab');
+    assert.ok(await devPage.evaluate(() => !!document.activeElement?.closest('[role="dialog"]')), `Tab ${i + 1} left the dialog`);
+  }
   await devPage.keyboard.press('Escape');
   await dialog.waitFor({ state: 'hidden' });
+  await devPage.waitForFunction(() => document.activeElement?.tagName === 'SUMMARY');
   assert.equal(await rows.count(), 2);
   await other.getByText('Revoke').first().click();
   await dialog.getByRole('button', { name: 'Revoke' }).click();

@@ -131,6 +131,16 @@ test('classic pages: function from template, MPS trigger with role authorization
   await hydrated(page);
   await page.locator('#step-config').waitFor();
   await page.waitForFunction(() => document.querySelector('#fn-variables')?.value.startsWith('COS_BUCKET='));
+  // Back, a reload on step 1 (which forgets the form), Forward: step 2 follows its
+  // address again, choices included.
+  await page.goBack();
+  await page.locator('#step-basic').waitFor();
+  await page.reload();
+  await hydrated(page);
+  await page.goForward();
+  await page.locator('#step-config').waitFor();
+  await page.waitForFunction(() => document.querySelector('#fn-variables')?.value.startsWith('COS_BUCKET='));
+  assert.equal(await page.locator('#fn-name').inputValue(), 'MPSAnalysis');
   assert.equal(await page.locator('#fn-memory').inputValue(), '128');
   assert.equal(await page.locator('#fn-timeout').inputValue(), '3');
   assert.match(await page.locator('#fn-variables').inputValue(), /^COS_BUCKET=media-\d+\nCOS_REGION=ap-beijing$/);
@@ -301,6 +311,14 @@ test('classic pages: function from template, MPS trigger with role authorization
   assert.equal(await page.locator('#log-range').inputValue(), '1d');
   assert.equal(await page.locator('#log-outcome').inputValue(), 'success');
   await page.locator('#log-pager').getByText('1 / 2').waitFor();
+  // With a keyword the default range is a day: the hour chosen is kept in the address.
+  await page.locator('#log-range').selectOption('1h');
+  await page.locator('#log-keyword').fill('WorkflowTask');
+  await page.locator('#log-search').click();
+  await page.waitForURL(/keyword=WorkflowTask.*range=1h/);
+  await page.reload();
+  await hydrated(page);
+  assert.equal(await page.locator('#log-range').inputValue(), '1h');
 
   // The summary in COS: browse to it and preview it.
   await nav(page).getByRole('link', { name: 'Object storage' }).click();
@@ -319,6 +337,13 @@ test('classic pages: function from template, MPS trigger with role authorization
   await shot(page, 'cos-summary');
   await page.locator('#preview-close').click();
   await preview.waitFor({ state: 'hidden' });
+  // Closed, the preview gives the focus back to its link, and leaves no history entry.
+  assert.equal(await page.evaluate(() => document.activeElement?.classList.contains('object-link')), true);
+  const listing = page.url();
+  assert.ok(!listing.includes('key='), listing);
+  await page.goBack();
+  await page.waitForURL((url) => url.toString() !== listing);
+  assert.ok(!page.url().includes('key='), `Back reopened the preview: ${page.url()}`);
 
   // A video previews as a player, streamed through the console.
   await page.goto(`${server.base}/cos?bucket=${bucket}&region=ap-beijing&prefix=input/`);
@@ -420,6 +445,13 @@ test('setup wizard, in Chinese, for a new team: resumes where the team left off'
   await page.keyboard.press('ArrowUp');
   await page.waitForTimeout(500);
   assert.equal(page.url(), here);
+  // A choice not confirmed goes back to the current team once the focus leaves.
+  const current = await page.locator('#team-switch option[selected]').textContent();
+  await page.locator('#team-switch').focus();
+  await page.locator('#team-switch').evaluate((s) => { s.value = [...s.options].find((o) => !o.hasAttribute('selected')).value; });
+  assert.notEqual(await page.locator('#team-switch').evaluate((s) => s.selectedOptions[0].textContent), current);
+  await page.locator('#log-search').focus();
+  assert.equal(await page.locator('#team-switch').evaluate((s) => s.selectedOptions[0].textContent), current);
   // Choosing the other team with the pointer switches to it, no button needed (Playwright
   // picks the option without the pointer, hence the pointerdown a click would send); the
   // user menu closes once a choice in it is made.

@@ -1,10 +1,12 @@
 //! A confirmation dialog for destructive actions.
 //!
 //! Built on `<details>` so it opens and submits without JavaScript too; with JavaScript,
-//! Escape and Cancel close it, and it closes itself once its form is submitted.
+//! it is used from the keyboard as the other dialogs are ([`DialogKeys`]), Cancel and a
+//! click on the backdrop close it, and it closes itself once its form is submitted.
 use leptos::html;
 use leptos::prelude::*;
 
+use crate::components::modal::DialogKeys;
 use crate::i18n::{t, use_lang};
 
 /// A button that opens a dialog asking to confirm; `children` holds the form whose
@@ -22,6 +24,8 @@ pub fn ConfirmDialog(
 ) -> impl IntoView {
     let lang = use_lang();
     let details = NodeRef::<html::Details>::new();
+    let dialog = NodeRef::<html::Div>::new();
+    let open = RwSignal::new(false);
     let close = move || {
         if let Some(d) = details.get() {
             d.set_open(false);
@@ -31,15 +35,18 @@ pub fn ConfirmDialog(
         <details
             class="confirm"
             node_ref=details
-            on:keydown=move |ev| {
-                if ev.key() == "Escape" {
-                    close();
-                }
-            }
+            on:toggle=move |_| open.set(details.get().is_some_and(|d| d.open()))
         >
             <summary class="btn btn-danger btn-small">{trigger_label}</summary>
-            <div class="modal-backdrop">
-                <div class="modal" role="dialog" aria-modal="true" aria-label=title.clone()>
+            <div
+                class="modal-backdrop"
+                on:click=move |ev| {
+                    if ev.target() == ev.current_target() {
+                        close();
+                    }
+                }
+            >
+                <div class="modal" role="dialog" aria-modal="true" aria-label=title.clone() tabindex="-1" node_ref=dialog>
                     <h2 class="modal-title">{title.clone()}</h2>
                     <p>{message}</p>
                     <div class="modal-actions" on:submit=move |_| close()>
@@ -50,6 +57,9 @@ pub fn ConfirmDialog(
                     </div>
                 </div>
             </div>
+            <Show when=move || open.get()>
+                <DialogKeys dialog=dialog on_close=Callback::new(move |()| close())/>
+            </Show>
         </details>
     }
 }

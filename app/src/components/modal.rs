@@ -42,6 +42,17 @@ pub fn ModalFrame(
     }
 }
 
+/// The keyboard behaviour of [`ModalFrame`] for a dialog shown another way (the
+/// confirmation dialog is a `<details>`, which opens without JavaScript too): rendered
+/// while the dialog shows, it renders nothing itself.
+#[component]
+pub fn DialogKeys(dialog: NodeRef<html::Div>, on_close: Callback<()>) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    keyboard::install(dialog, on_close);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (dialog, on_close);
+}
+
 #[cfg(feature = "hydrate")]
 mod keyboard {
     use leptos::html;

@@ -88,17 +88,29 @@ pub fn CosPage() -> impl IntoView {
             }
         })
     });
+    // The listing does not follow the previewed key: opening or closing a preview leaves
+    // it (and the link that opened the preview, which gets the focus back) as it is.
+    let listing = Memo::new(move |_| CosLoc {
+        key: String::new(),
+        ..loc.get()
+    });
+    let key = Memo::new(move |_| loc.get().key);
     view! {
         <div class="page-head">
             <h1>{t(lang, "cos.title")}</h1>
         </div>
         {move || {
-            let l = loc.get();
+            let l = listing.get();
             if l.bucket.is_empty() {
                 view! { <BucketList/> }.into_any()
             } else {
                 view! { <ObjectBrowser loc=l/> }.into_any()
             }
+        }}
+        {move || {
+            let (l, key) = (listing.get(), key.get());
+            (!l.bucket.is_empty() && !key.is_empty())
+                .then(|| view! { <PreviewDialog loc=CosLoc { key, ..l }/> })
         }}
     }
 }
@@ -166,7 +178,6 @@ fn ObjectBrowser(loc: CosLoc) -> impl IntoView {
         crumbs.push((part.to_owned(), acc.clone()));
     }
     let base = loc.clone();
-    let preview_loc = loc.clone();
     view! {
         <nav class="crumbs" aria-label=t(lang, "cos.path") id="cos-path">
             <A href=routes::COS>{t(lang, "cos.all_buckets")}</A>
@@ -210,7 +221,6 @@ fn ObjectBrowser(loc: CosLoc) -> impl IntoView {
                 }
             })}
         </Transition>
-        {(!preview_loc.key.is_empty()).then(|| view! { <PreviewDialog loc=preview_loc.clone()/> })}
     }
 }
 
@@ -220,7 +230,10 @@ fn ObjectLine(o: ObjectRow, loc: CosLoc) -> impl IntoView {
     let name = o.key.strip_prefix(&loc.prefix).unwrap_or(&o.key).to_owned();
     view! {
         <tr data-key=o.key.clone()>
-            <td><A href=loc.href(&loc.prefix, &o.key) attr:class="mono object-link">{name}</A></td>
+            // Opening and closing the preview replace the history entry: Back leaves the
+            // listing instead of reopening each object looked at.
+            // (The router reads `replace` as the link's property.)
+            <td><a href=loc.href(&loc.prefix, &o.key) prop:replace=true class="mono object-link">{name}</a></td>
             <td>{size_text(o.size)}</td>
             <td>{beijing_time(&o.modified)}</td>
             <td>
@@ -242,7 +255,14 @@ fn PreviewDialog(loc: CosLoc) -> impl IntoView {
         |l| cos_preview(l.bucket, l.region, l.key),
     );
     let close_href = loc.href(&loc.prefix, "");
-    let close = move || navigate(&close_href, Default::default());
+    let close = move || {
+        let options = leptos_router::NavigateOptions {
+            replace: true,
+            scroll: false,
+            ..Default::default()
+        };
+        navigate(&close_href, options);
+    };
     let close_frame = close.clone();
     let download = download_href(&loc.bucket, &loc.region, &loc.key);
     let media = download.clone();

@@ -151,31 +151,47 @@ pub fn FunctionNewPage() -> impl IntoView {
             navigate(&step_url(config), options);
         }
     };
-    // Arrived on step 2 (a reload, Forward after one): step 1's choices come back from
-    // the address once the templates are in; without them it is step 1 again.
-    let restored = StoredValue::new(false);
+    // On step 2 the address is what Complete creates: step 1's choices follow it however
+    // the page got there (Next, a reload, Back and Forward, a shared link). Only what
+    // differs is set, so that the configuration typed on step 2 stays. Without valid
+    // choices it is step 1 again, with the name's problem shown.
     let go_back = go_step.clone();
     Effect::new(move || {
+        let (q_step, q_method, q_name, q_template) = url.with(|q| {
+            (
+                q.get("step"),
+                q.get("method"),
+                q.get("name"),
+                q.get("template"),
+            )
+        });
         let Some(Ok(all)) = templates.get() else {
             return;
         };
-        if restored.get_value() {
+        if q_step.as_deref() != Some("config") {
             return;
         }
-        restored.set_value(true);
-        let (q_method, q_name, q_template) =
-            url.with_untracked(|q| (q.get("method"), q.get("name"), q.get("template")));
-        if name.get_untracked().is_empty() {
-            if let Some(n) = q_name {
-                name.set(n);
+        let q_name = q_name.unwrap_or_default();
+        if name.get_untracked() != q_name {
+            name.set(q_name);
+        }
+        let q_method = if q_method.as_deref() == Some("blank") {
+            "blank"
+        } else {
+            "template"
+        };
+        if method.get_untracked() != q_method {
+            method.set(q_method.to_owned());
+        }
+        if q_method == "template" {
+            let card = q_template.and_then(|id| all.into_iter().find(|c| c.id == id));
+            if chosen.with_untracked(|c| c.as_ref().map(|c| &c.id) != card.as_ref().map(|c| &c.id))
+            {
+                chosen.set(card);
             }
         }
-        if q_method.as_deref() == Some("blank") {
-            method.set("blank".to_owned());
-        } else if chosen.get_untracked().is_none() {
-            chosen.set(q_template.and_then(|id| all.into_iter().find(|c| c.id == id)));
-        }
-        if step.get_untracked() == 2 && !can_continue() {
+        if !can_continue() {
+            name_touched.set(true);
             go_back(false, true);
         }
     });
@@ -192,7 +208,8 @@ pub fn FunctionNewPage() -> impl IntoView {
             (l.rid, l.ns, name.get_untracked().trim().to_owned())
         },
         move |f| {
-            // In place of the form: Back from the new function goes to the list.
+            // In place of the configuration step: Back does not return to a form already
+            // submitted (it comes to step 1, empty).
             go(
                 &format!(
                     "{}?{}&name={}",

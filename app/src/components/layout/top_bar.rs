@@ -14,9 +14,14 @@ pub fn TopBar(me: Me) -> impl IntoView {
     let switch_team = ServerAction::<SwitchTeam>::new();
     let logout = ServerAction::<Logout>::new();
     let current_team = me.team.clone();
+    let current_id = current_team
+        .as_ref()
+        .map(|c| c.id.to_string())
+        .unwrap_or_default();
     let teams = me.teams.clone();
     let user_menu = NodeRef::<leptos::html::Details>::new();
     let team_select = NodeRef::<leptos::html::Select>::new();
+    let team_fields = NodeRef::<leptos::html::Span>::new();
     // Choosing a team with the pointer switches to it. From the keyboard the arrow keys
     // only move the choice (each would otherwise switch team) and the Switch button
     // confirms it, as it does on a page without JavaScript.
@@ -35,28 +40,47 @@ pub fn TopBar(me: Me) -> impl IntoView {
             <a class="skip-link" href="#main">{t(lang, "a11y.skip")}</a>
             <A href=routes::HOME attr:class="brand">{t(lang, "app.title")}</A>
             <ActionForm action=switch_team attr:class="team-switcher">
-                <label class="sr-only" for="team-switch">{t(lang, "topbar.team")}</label>
-                <select
-                    id="team-switch"
-                    name="team_id"
-                    node_ref=team_select
-                    on:pointerdown=move |_| by_pointer.set_value(true)
-                    on:keydown=move |_| by_pointer.set_value(false)
-                    on:change=switch_on_change
+                // A choice not confirmed (the focus leaves the picker and its Switch
+                // button) goes back to the current team, which the pages still show.
+                <span
+                    class="team-switch-fields"
+                    node_ref=team_fields
+                    on:focusout=move |ev| {
+                        let (Some(fields), Some(select)) = (team_fields.get(), team_select.get()) else {
+                            return;
+                        };
+                        let staying = ev
+                            .related_target()
+                            .and_then(|t| leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::Node>(t).ok())
+                            .is_some_and(|to| fields.contains(Some(&to)));
+                        if !staying {
+                            select.set_value(&current_id);
+                        }
+                    }
                 >
-                    {teams
-                        .into_iter()
-                        .map(|team| {
-                            let selected = current_team.as_ref().map(|c| c.id) == Some(team.id);
-                            view! {
-                                <option value=team.id.to_string() selected=selected>
-                                    {team.name}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
-                </select>
-                <button type="submit" class="btn btn-small">{t(lang, "topbar.switch")}</button>
+                    <label class="sr-only" for="team-switch">{t(lang, "topbar.team")}</label>
+                    <select
+                        id="team-switch"
+                        name="team_id"
+                        node_ref=team_select
+                        on:pointerdown=move |_| by_pointer.set_value(true)
+                        on:keydown=move |_| by_pointer.set_value(false)
+                        on:change=switch_on_change
+                    >
+                        {teams
+                            .into_iter()
+                            .map(|team| {
+                                let selected = current_team.as_ref().map(|c| c.id) == Some(team.id);
+                                view! {
+                                    <option value=team.id.to_string() selected=selected>
+                                        {team.name}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                    <button type="submit" class="btn btn-small">{t(lang, "topbar.switch")}</button>
+                </span>
             </ActionForm>
             <span class="topbar-spacer"></span>
             <LangToggle/>

@@ -103,18 +103,12 @@ pub fn LogsTab(f: FnLoc) -> impl IntoView {
         // reload does not bring back an older RequestId or keyword.
         let mut url = here.href("logs");
         let custom = range.get_untracked() == "custom";
-        let (range_kept, outcome_kept) = (range.get_untracked(), outcome.get_untracked());
+        let outcome_kept = outcome.get_untracked();
         for (name, value) in [
             ("request", request_id.get_untracked()),
             ("keyword", keyword.get_untracked()),
-            (
-                "range",
-                if range_kept == "1h" {
-                    String::new()
-                } else {
-                    range_kept
-                },
-            ),
+            // Always: without it the default would differ with a RequestId or keyword.
+            ("range", range.get_untracked()),
             (
                 "from",
                 if custom {
