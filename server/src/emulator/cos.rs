@@ -352,6 +352,9 @@ pub async fn not_implemented(method: Method, uri: axum::http::Uri) -> CosError {
     )
 }
 
+/// Object bodies read at once (each is held whole until stored).
+static UPLOADS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
 /// `<name>-<APPID>`: lowercase letters, digits and `-`, the name at most 50 characters.
 fn valid_bucket_name(bucket: &str, app_id: i64) -> bool {
     match bucket.rsplit_once('-') {
@@ -456,10 +459,34 @@ pub async fn put_object(
     Query(query): Query<BTreeMap<String, String>>,
     method: Method,
     headers: HeaderMap,
-    body: Bytes,
+    body: axum::body::Body,
 ) -> Result<Response, CosError> {
+    // The size and the signature are checked from the headers before a byte of the body
+    // is read, and bodies are read a few at a time: each is held in memory whole.
+    let too_large = || {
+        CosError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "EntityTooLarge",
+            format!(
+                "An object may be at most {} MB here.",
+                super::OBJECT_LIMIT / (1024 * 1024)
+            ),
+            &format!("/{key}"),
+        )
+    };
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > super::OBJECT_LIMIT as u64) {
+        return Err(too_large());
+    }
     let (account, path) = object_access(&emu, &method, &headers, &query, &bucket, &key).await?;
     only_params(&query, &[], &path)?;
+    let _slot = UPLOADS.acquire().await;
+    let body: Bytes = axum::body::to_bytes(body, super::OBJECT_LIMIT)
+        .await
+        .map_err(|_| too_large())?;
     if headers.contains_key("x-cos-copy-source") {
         return Err(CosError::new(
             StatusCode::NOT_IMPLEMENTED,

@@ -73,8 +73,8 @@ pub fn router(db: Db, public_url: String) -> Router {
                 .delete(cos::delete_object)
                 .fallback(cos::not_implemented),
         )
-        .layer(RequestBodyLimitLayer::new(OBJECT_LIMIT))
-        // The limits above apply; axum's own 2 MB default for `Bytes` would cut below them.
+        // The API's limit is its layer's; COS objects are limited by `cos::put_object`,
+        // which answers in COS's XML. Axum's own 2 MB default would cut below both.
         .layer(axum::extract::DefaultBodyLimit::disable())
         .with_state(Emulator { db, public_url });
     // Rewritten before routing, so a layer on the routes would be too late.

@@ -118,6 +118,15 @@ async fn the_emulator_refuses_bad_bodies_without_5xx() {
     )
     .await;
     assert_eq!(status, 413, "object over the limit");
+    // Within the limit but unsigned: refused from the headers, before the body comes.
+    let status = announce(
+        &addr,
+        "PUT",
+        &format!("/cos/{bucket}/unsigned.bin"),
+        100 * 1024 * 1024,
+    )
+    .await;
+    assert_eq!(status, 403, "unsigned object upload");
 
     // Malformed API bodies, signed and unsigned: the API's error envelope, never a 5xx.
     let client = reqwest::Client::new();
