@@ -159,6 +159,7 @@ async fn serve_emulator(
 ) -> std::io::Result<()> {
     let url = format!("http://{}", listener.local_addr()?);
     tracing::info!("cloud emulator listening on {url}");
+    emulator::remove_stale_code_folders();
     let workers = emulator::delivery::spawn(db.clone(), url.clone());
     let served = axum::serve(no_delay(listener), emulator::router(db, url))
         .with_graceful_shutdown(shutdown)

@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { request } from 'playwright-core';
 import os from 'node:os';
 import { spawnSync } from 'node:child_process';
+import { readdirSync, readlinkSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { root, startServer } from './harness.mjs';
 
@@ -44,6 +45,24 @@ async function until(what, fn, ms = 60_000) {
 /** `YYYY-MM-DD HH:MM:SS` in Beijing time, as SCF writes StartTime. */
 function beijing(ms) {
   return new Date(ms + 8 * 3600_000).toISOString().replace('T', ' ').slice(0, 19);
+}
+
+/**
+ * Functions still running for servers that are gone: processes whose working folder is
+ * a code folder (`<tmp>/mps-console-functions/<server pid>/…`) of a process that no longer
+ * exists.
+ */
+function orphanFunctions() {
+  const root = join(os.tmpdir(), 'mps-console-functions') + '/';
+  const orphans = [];
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    let cwd;
+    try { cwd = readlinkSync(`/proc/${pid}/cwd`); } catch { continue; }
+    if (!cwd.startsWith(root)) continue;
+    const owner = cwd.slice(root.length).split('/')[0];
+    if (!existsSync(`/proc/${owner}`)) orphans.push(`${pid} in ${cwd}`);
+  }
+  return orphans;
 }
 
 /** The function the pipeline calls. */
@@ -146,6 +165,9 @@ test('events in flight when the server is killed are each delivered, repeats cou
   const killed = await server.kill();
   assert.equal(killed.signal, 'SIGKILL');
   await ctx.dispose();
+  // The functions it was running died with it: none runs on unseen.
+  await until('no orphaned functions', async () => orphanFunctions().length === 0, 5_000)
+    .catch(() => assert.deepEqual(orphanFunctions(), []));
 
   server = await startServer('restart-many', { keep: true });
   ({ ctx, call } = await api(server.base));

@@ -11,6 +11,34 @@ use super::scf::FunctionRow;
 /// for a local emulator; 100 MB is plenty for Node.js handlers.
 const MAX_UNPACKED: u64 = 100 * 1024 * 1024;
 
+/// Where the functions of all servers on this machine get their code folders.
+fn functions_root() -> PathBuf {
+    std::env::temp_dir().join("mps-console-functions")
+}
+
+/// This server's part of [`functions_root`], named by its process id.
+fn own_folder() -> PathBuf {
+    functions_root().join(std::process::id().to_string())
+}
+
+/// Removes the code folders that servers no longer running left behind (a server killed
+/// mid-invocation cannot clean up after itself); a running server's are left alone.
+pub fn remove_stale_folders() {
+    let Ok(entries) = std::fs::read_dir(functions_root()) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let alive = name
+            .to_str()
+            .and_then(|n| n.parse::<u32>().ok())
+            .is_some_and(|pid| Path::new(&format!("/proc/{pid}")).exists());
+        if !alive {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
 /// Writes the function's code into a fresh folder named after the request.
 ///
 /// # Errors
@@ -20,9 +48,7 @@ pub(crate) async fn prepare(
     function: &FunctionRow,
     request_id: &str,
 ) -> Result<PathBuf, String> {
-    let dir = std::env::temp_dir()
-        .join("mps-console-functions")
-        .join(request_id);
+    let dir = own_folder().join(request_id);
     tokio::fs::create_dir_all(&dir)
         .await
         .map_err(|e| format!("preparing the code folder: {e}"))?;

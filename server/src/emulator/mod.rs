@@ -34,6 +34,7 @@ use serde_json::{json, Value};
 use crate::db::Db;
 
 pub use api::ApiError;
+pub use code::remove_stale_folders as remove_stale_code_folders;
 
 /// Largest API request body: room for a 50 MB code package in base64 (SCF's limit for
 /// `Code.ZipFile`, checked with its own error code) and the other fields.

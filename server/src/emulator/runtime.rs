@@ -96,11 +96,33 @@ async function run() {
 
 /// The `node` binary, if installed.
 pub fn node_binary() -> Option<PathBuf> {
+    on_path("node")
+}
+
+fn on_path(name: &str) -> Option<PathBuf> {
     std::env::var_os("PATH").and_then(|paths| {
         std::env::split_paths(&paths)
-            .map(|dir| dir.join("node"))
+            .map(|dir| dir.join(name))
             .find(|p| p.is_file())
     })
+}
+
+/// `node`, started so that it dies with the server: a server killed outright (SIGKILL)
+/// drops nothing, and its functions would run on unseen while their events are
+/// delivered again after the restart. util-linux's `setpriv --pdeathsig` asks the
+/// kernel for that (there is no unsafe code here to do it in-process); where it is
+/// missing, `node` is started as it is.
+fn node_command(node: &Path) -> Command {
+    static SETPRIV: std::sync::LazyLock<Option<PathBuf>> =
+        std::sync::LazyLock::new(|| on_path("setpriv"));
+    match SETPRIV.as_deref() {
+        Some(setpriv) => {
+            let mut cmd = Command::new(setpriv);
+            cmd.args(["--pdeathsig", "KILL", "--"]).arg(node);
+            cmd
+        }
+        None => Command::new(node),
+    }
 }
 
 fn failure(ret_code: i32, err_msg: String, output: String, started: Instant) -> Outcome {
@@ -137,7 +159,9 @@ pub async fn run(job: Job<'_>) -> Outcome {
             started,
         );
     };
-    let result_path = std::env::temp_dir().join(format!("scf-result-{}.json", job.request_id));
+    // In the code folder, which goes with the invocation (or, after a crash, at the next
+    // start: [`super::code::remove_stale_folders`]).
+    let result_path = job.code_dir.join("__scf_result.json");
     let bootstrap = job.code_dir.join("__scf_bootstrap.js");
     if let Err(err) = tokio::fs::write(&bootstrap, BOOTSTRAP).await {
         return failure(
@@ -147,7 +171,7 @@ pub async fn run(job: Job<'_>) -> Outcome {
             started,
         );
     }
-    let mut cmd = Command::new(node);
+    let mut cmd = node_command(&node);
     cmd.arg(format!("--max-old-space-size={}", job.memory_mb.max(16)))
         .arg(&bootstrap)
         .arg(format!("{file}.js"))
@@ -169,6 +193,7 @@ pub async fn run(job: Job<'_>) -> Outcome {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .kill_on_drop(true);
+
     let mut child = match cmd.spawn() {
         Ok(child) => child,
         Err(err) => return failure(500, format!("starting node: {err}"), String::new(), started),
