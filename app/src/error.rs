@@ -106,14 +106,18 @@ fn named_argument(message: &str) -> &str {
 }
 
 /// The status for an error the cloud answered. A refusal of what the user asked for
-/// (a bad value, a name in use, a missing resource, a denied permission) is the client's
-/// mistake passed through, so it keeps a 4xx; the cloud failing or throttling is a
-/// gateway error.
+/// (a bad value, a name in use, a missing resource, a state that forbids it, a denied
+/// permission) is the client's mistake passed through, so it keeps a 4xx; the cloud
+/// failing or throttling is a gateway error.
 fn cloud_status(code: &str) -> u16 {
     let family = code.split('.').next().unwrap_or(code);
     match family {
         "ResourceNotFound" | "NoSuchBucket" | "NoSuchKey" => 404,
-        "ResourceInUse" | "BucketAlreadyOwnedByYou" | "BucketAlreadyExists" => 409,
+        // FailedOperation: the resource's state forbids it now (not Active yet, a service
+        // role missing, a trigger bound elsewhere), which the user can change.
+        "ResourceInUse" | "FailedOperation" | "BucketAlreadyOwnedByYou" | "BucketAlreadyExists" => {
+            409
+        }
         "InvalidParameter"
         | "InvalidParameterValue"
         | "MissingParameter"
@@ -199,6 +203,8 @@ mod tests {
         assert_eq!(cloud("ResourceNotFound.FunctionName"), 404);
         assert_eq!(cloud("NoSuchKey"), 404);
         assert_eq!(cloud("ResourceInUse.Trigger"), 409);
+        assert_eq!(cloud("FailedOperation.QcsRoleNotFound"), 409);
+        assert_eq!(cloud("FailedOperation.FunctionStatusError"), 409);
         assert_eq!(cloud("InvalidParameterValue.Memory"), 400);
         assert_eq!(cloud("MissingParameter"), 400);
         assert_eq!(cloud("UnauthorizedOperation.CAM"), 403);
@@ -209,7 +215,6 @@ mod tests {
             "RequestLimitExceeded",
             "AuthFailure.SecretIdNotFound",
             "ResourceUnavailable",
-            "FailedOperation.FunctionStatusError",
         ] {
             assert_eq!(cloud(code), 502, "{code}");
         }

@@ -455,6 +455,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("err.invite_expired", "This invitation has expired. Ask for a new one.", "邀请已过期，请重新索取。"),
     ("err.already_member", "This person is already a member of the team.", "此人已是团队成员。"),
     ("err.bucket_missing", "COS_BUCKET is not a bucket of this account in COS_REGION; see Object storage.", "COS_BUCKET 不是本账号在 COS_REGION 地域的存储桶，请查看对象存储。"),
+    ("err.marker_invalid", "That page of the listing does not exist.", "列表中没有这一页。"),
     ("err.team_name_taken", "You already have a team of this name.", "你已有同名团队。"),
     ("err.last_owner", "A team needs at least one owner.", "团队至少需要一名所有者。"),
     ("err.cannot_change_self", "You cannot change or remove your own membership here.", "不能在此修改或移除您自己的成员身份。"),

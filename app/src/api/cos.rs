@@ -21,9 +21,13 @@ pub fn bucket_ok(name: &str) -> bool {
 }
 
 /// Whether `key` is an object key the console may ask for: not empty, at most 850 bytes,
-/// no control characters.
+/// no control characters, and no `.` or `..` folder (in a URL's path those are resolved
+/// away before the request is sent, so the signed path would not be the one asked for).
 pub fn key_ok(key: &str) -> bool {
-    !key.is_empty() && key.len() <= 850 && !key.chars().any(char::is_control)
+    !key.is_empty()
+        && key.len() <= 850
+        && !key.chars().any(char::is_control)
+        && !key.split('/').any(|part| part == "." || part == "..")
 }
 
 #[cfg(feature = "ssr")]
@@ -56,6 +60,10 @@ pub async fn cos_objects(
     let b = status(bucket_ref(bucket, region))?;
     if prefix.len() > 850 || prefix.chars().any(char::is_control) {
         return status(Err(AppError::invalid("prefix", "prefix_invalid")));
+    }
+    // A marker is a key the previous page ended on.
+    if marker.len() > 850 || marker.chars().any(char::is_control) {
+        return status(Err(AppError::invalid("marker", "marker_invalid")));
     }
     let (cloud, req) = crate::ssr::cloud_and_req()?;
     status(cloud.list_objects(&req, b, &prefix, &marker).await)
@@ -114,5 +122,10 @@ mod tests {
         assert!(!key_ok(""));
         assert!(!key_ok("a\nb"));
         assert!(!key_ok(&"k".repeat(851)));
+        // Dot folders would be resolved away in the URL's path.
+        for dotted in ["a/../input/x.mp4", "../../etc/passwd", "./x", "a/./b"] {
+            assert!(!key_ok(dotted), "{dotted}");
+        }
+        assert!(key_ok("a/..b/c.d"));
     }
 }

@@ -162,7 +162,13 @@ pub async fn describe(
     ctx: &CallContext,
     params: &Value,
 ) -> Result<Value, ApiError> {
-    let offset = opt_i64(params, "Offset")?.unwrap_or(0).max(0);
+    let offset = opt_i64(params, "Offset")?.unwrap_or(0);
+    if offset < 0 {
+        return Err(ApiError::new(
+            "InvalidParameterValue.Offset",
+            "Offset must be 0 or more.",
+        ));
+    }
     let limit = opt_i64(params, "Limit")?.unwrap_or(10);
     if !(1..=100).contains(&limit) {
         return Err(ApiError::new(

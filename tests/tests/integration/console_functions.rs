@@ -164,6 +164,15 @@ async fn template_function_trigger_and_audit() {
         "Cloud",
         "binding without roles is the cloud's error: {r:?}"
     );
+    // A state the user can change (authorize the roles), not the cloud failing.
+    assert_eq!(
+        (r.status, r.body["Cloud"]["code"].as_str()),
+        (
+            StatusCode::CONFLICT,
+            Some("FailedOperation.QcsRoleNotFound")
+        ),
+        "{r:?}"
+    );
     let r = bind("MPSAnalysis", "Nonsense").await;
     assert_eq!(error_code(&r), "event_type_unknown");
     let r = owner.call("authorize_role", &[("name", "AdminRole")]).await;

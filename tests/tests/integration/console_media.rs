@@ -100,11 +100,35 @@ async fn process_media_reaches_the_function_and_its_summary_is_browsable() {
         (Some("binary"), Some("")),
         "{r:?}"
     );
+    // A key with a dot folder is resolved away in a URL: refused, not signed wrongly.
+    let r = owner
+        .call(
+            "cos_preview",
+            &[
+                ("bucket", &bucket),
+                ("region", "ap-beijing"),
+                ("key", "a/../input/sample.mp4"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (r.status, error_code(&r).as_str()),
+        (StatusCode::BAD_REQUEST, "key_invalid"),
+        "{r:?}"
+    );
     // Bad COS input is refused before any call.
-    for (b, region, prefix, code) in [
-        ("Bad_Bucket", "ap-beijing", "", "bucket_invalid"),
-        ("media-1", "mars-1", "", "region_unknown"),
-        ("media-1", "ap-beijing", "a\u{1}b", "prefix_invalid"),
+    let long_marker = "m".repeat(100_000);
+    for (b, region, prefix, marker, code) in [
+        ("Bad_Bucket", "ap-beijing", "", "", "bucket_invalid"),
+        ("media-1", "mars-1", "", "", "region_unknown"),
+        ("media-1", "ap-beijing", "a\u{1}b", "", "prefix_invalid"),
+        (
+            "media-1",
+            "ap-beijing",
+            "",
+            long_marker.as_str(),
+            "marker_invalid",
+        ),
     ] {
         let r = owner
             .call(
@@ -113,7 +137,7 @@ async fn process_media_reaches_the_function_and_its_summary_is_browsable() {
                     ("bucket", b),
                     ("region", region),
                     ("prefix", prefix),
-                    ("marker", ""),
+                    ("marker", marker),
                 ],
             )
             .await;

@@ -681,6 +681,7 @@ async fn media_tasks_stay_in_the_callers_buckets_and_within_bounds() {
             "InvalidParameterValue.WorkflowIds",
         ),
         (json!({"Status": "Foo"}), "InvalidParameterValue.Status"),
+        (json!({"Offset": -1}), "InvalidParameterValue.Offset"),
     ] {
         assert_eq!(
             refused(emu.call("mps", "DescribeWorkflows", params.clone()).await),
