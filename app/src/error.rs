@@ -42,6 +42,10 @@ pub enum AppError {
     Network { message: String },
     #[error("something went wrong (ref {reference})")]
     Internal { reference: String },
+    /// The console's database cannot be reached for now (restarting, say); retrying later
+    /// may work.
+    #[error("the database is unavailable (ref {reference})")]
+    Unavailable { reference: String },
 }
 
 impl AppError {
@@ -72,6 +76,7 @@ impl AppError {
             AppError::Cloud { code, .. } => cloud_status(code),
             AppError::CloudUnreachable { .. } | AppError::Network { .. } => 502,
             AppError::Internal { .. } => 500,
+            AppError::Unavailable { .. } => 503,
         }
     }
 

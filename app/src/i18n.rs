@@ -171,6 +171,7 @@ pub fn error_text(lang: Lang, error: &AppError) -> String {
         }
         AppError::Network { .. } => code("network"),
         AppError::Internal { reference } => format!("{} ({reference})", code("internal")),
+        AppError::Unavailable { reference } => format!("{} ({reference})", code("unavailable")),
     }
 }
 
@@ -455,6 +456,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("err.invite_expired", "This invitation has expired. Ask for a new one.", "邀请已过期，请重新索取。"),
     ("err.already_member", "This person is already a member of the team.", "此人已是团队成员。"),
     ("err.bucket_missing", "COS_BUCKET is not a bucket of this account in COS_REGION; see Object storage.", "COS_BUCKET 不是本账号在 COS_REGION 地域的存储桶，请查看对象存储。"),
+    ("err.unavailable", "The console's database is not reachable right now. Try again in a moment.", "控制台的数据库暂时无法访问，请稍后重试。"),
     ("err.marker_invalid", "That page of the listing does not exist.", "列表中没有这一页。"),
     ("err.team_name_taken", "You already have a team of this name.", "你已有同名团队。"),
     ("err.last_owner", "A team needs at least one owner.", "团队至少需要一名所有者。"),

@@ -17,6 +17,14 @@ pub enum ServerError {
 impl From<ServerError> for AppError {
     fn from(err: ServerError) -> Self {
         let reference = crate::auth::token::random_hex(4);
+        // The database gone for a while (a restart) is not a fault of the request: 503.
+        if let ServerError::Db(
+            sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed,
+        ) = &err
+        {
+            tracing::warn!(%reference, error = %err, "database unavailable");
+            return AppError::Unavailable { reference };
+        }
         tracing::error!(%reference, error = %err, "internal error");
         AppError::Internal { reference }
     }
@@ -35,5 +43,26 @@ pub trait OrInternal<T> {
 impl<T, E: Into<ServerError>> OrInternal<T> for Result<T, E> {
     fn internal(self) -> AppResult<T> {
         self.map_err(|e| AppError::from(e.into()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_out_of_reach_is_unavailable_and_other_faults_internal() {
+        let gone = std::io::Error::new(std::io::ErrorKind::NotFound, "no socket");
+        for err in [
+            sqlx::Error::Io(gone),
+            sqlx::Error::PoolTimedOut,
+            sqlx::Error::PoolClosed,
+        ] {
+            let e = AppError::from(ServerError::Db(err));
+            assert!(matches!(e, AppError::Unavailable { .. }), "{e:?}");
+            assert_eq!(e.status(), 503);
+        }
+        let e = AppError::from(ServerError::Db(sqlx::Error::RowNotFound));
+        assert!(matches!(e, AppError::Internal { .. }), "{e:?}");
     }
 }
