@@ -455,6 +455,67 @@ pub(crate) async fn find_function(
     .ok_or_else(|| function_not_found(name))
 }
 
+/// ListFunctions' `Filters` (at most 10 `{Name, Values}`), as far as the emulator's
+/// functions have those fields.
+#[derive(Default)]
+struct ListFilters {
+    runtime: Option<Vec<String>>,
+    r#type: Option<Vec<String>>,
+    role: Option<String>,
+    status: Option<Vec<String>>,
+    /// A filter on what no function here has (a VPC, a CLS topic, a tag): nothing matches.
+    none_match: bool,
+}
+
+impl ListFilters {
+    fn read(params: &Value) -> Result<Self, ApiError> {
+        let bad = |message: String| invalid("InvalidParameterValue.Filters", &message);
+        let mut out = ListFilters::default();
+        let filters = match params.get("Filters") {
+            None | Some(Value::Null) => return Ok(out),
+            Some(Value::Array(filters)) if filters.len() <= 10 => filters,
+            Some(_) => return Err(bad("Filters is a list of at most 10 filters.".to_owned())),
+        };
+        for filter in filters {
+            let name = filter["Name"].as_str().unwrap_or_default();
+            let values: Option<Vec<String>> = filter["Values"].as_array().and_then(|v| {
+                v.iter()
+                    .map(|x| x.as_str().map(str::to_owned))
+                    .collect::<Option<Vec<_>>>()
+            });
+            let Some(values) = values.filter(|v| !v.is_empty()) else {
+                return Err(bad(format!(
+                    "Filter {name} needs Values, a list of strings."
+                )));
+            };
+            let single = || match values.as_slice() {
+                [one] => Ok(one.clone()),
+                _ => Err(bad(format!("Filter {name} takes one value."))),
+            };
+            match name {
+                "Runtime" => out.runtime = Some(values.clone()),
+                "Type" => out.r#type = Some(values.clone()),
+                "Status" => out.status = Some(values.clone()),
+                "Role" => out.role = Some(single()?),
+                "VpcId" | "SubnetId" | "ClsTopicId" | "ClsLogsetId" | "CfsId" | "CfsMountInsId"
+                | "Eip" => {
+                    single()?;
+                    out.none_match = true;
+                }
+                // Every function here has them off, public network on, and no stamp.
+                "AsyncRunEnable" | "TraceEnable" => {
+                    out.none_match |= !values.iter().any(|v| v == "FALSE")
+                }
+                "PublicNetStatus" => out.none_match |= !values.iter().any(|v| v == "ENABLE"),
+                "Stamp" => out.none_match = true,
+                tag if tag.starts_with("tag-") => out.none_match = true,
+                other => return Err(bad(format!("Unknown filter {other}."))),
+            }
+        }
+        Ok(out)
+    }
+}
+
 async fn list_functions(
     emu: &Emulator,
     account_id: i64,
@@ -496,20 +557,29 @@ async fn list_functions(
             .replace('%', "\\%")
             .replace('_', "\\_")
     );
-    let where_clause =
-        "account_id = $1 and region = $2 and namespace = $3 and function_name ilike $4";
+    let filters = ListFilters::read(params)?;
+    let where_clause = "account_id = $1 and region = $2 and namespace = $3 and function_name ilike $4
+         and ($5::text[] is null or runtime = any($5)) and ($6::text[] is null or type = any($6))
+         and ($7::text is null or role = $7)
+         and ($8::text[] is null or (case when active_at > now() then 'Creating' else 'Active' end) = any($8))
+         and not $9";
     // One query for the page and the total. An empty page says nothing about the
     // namespace or the total, so only then do two more queries tell.
     // `order_by` and `order` come from the fixed lists above, never from the request.
     let rows: Vec<CountedRow> = sqlx::query_as(&format!(
         "select {FUNCTION_COLUMNS}, count(*) over () as total from emulator.scf_function
          where {where_clause}
-         order by {order_by} {order}, function_name offset $5 limit $6"
+         order by {order_by} {order}, function_name offset $10 limit $11"
     ))
     .bind(account_id)
     .bind(region)
     .bind(ns)
     .bind(&pattern)
+    .bind(&filters.runtime)
+    .bind(&filters.r#type)
+    .bind(&filters.role)
+    .bind(&filters.status)
+    .bind(filters.none_match)
     .bind(offset)
     .bind(limit)
     .fetch_all(&emu.db)
@@ -525,6 +595,11 @@ async fn list_functions(
             .bind(region)
             .bind(ns)
             .bind(&pattern)
+            .bind(&filters.runtime)
+            .bind(&filters.r#type)
+            .bind(&filters.role)
+            .bind(&filters.status)
+            .bind(filters.none_match)
             .fetch_one(&emu.db)
             .await?
         }

@@ -25,11 +25,15 @@ const MPS_DEMO: &str = "demo-nodejs89-mps-webhook";
 #[tokio::test]
 async fn list_functions_pages_and_counts() {
     let c = emulator().await;
-    for name in ["Alpha", "Beta", "Gamma"] {
+    for (name, runtime) in [
+        ("Alpha", "Nodejs8.9"),
+        ("Beta", "Nodejs8.9"),
+        ("Gamma", "Nodejs12.16"),
+    ] {
         c.call(
             "scf",
             "CreateFunction",
-            json!({"FunctionName": name, "Runtime": "Nodejs8.9", "Code": {"DemoId": MPS_DEMO}}),
+            json!({"FunctionName": name, "Runtime": runtime, "Code": {"DemoId": MPS_DEMO}, "Role": "SCF_QcsRole"}),
         )
         .await
         .expect("CreateFunction");
@@ -60,6 +64,31 @@ async fn list_functions_pages_and_counts() {
         (Some(1), vec!["Gamma".to_owned()])
     );
     assert_eq!(page(json!({"SearchKey": "zzz"})).await, (Some(0), vec![]));
+    // Filters, as far as these functions have the fields; what none has matches nothing.
+    let filtered = |name: &str, values: &[&str]| json!({"Orderby": "FunctionName", "Order": "ASC", "Filters": [{"Name": name, "Values": values}]});
+    assert_eq!(
+        page(filtered("Runtime", &["Nodejs12.16", "Python3.6"])).await,
+        (Some(1), vec!["Gamma".to_owned()])
+    );
+    assert_eq!(page(filtered("Role", &["SCF_QcsRole"])).await.0, Some(3));
+    assert_eq!(page(filtered("Role", &["Other"])).await.0, Some(0));
+    assert_eq!(page(filtered("VpcId", &["vpc-1"])).await.0, Some(0));
+    assert_eq!(
+        page(filtered("AsyncRunEnable", &["FALSE"])).await.0,
+        Some(3)
+    );
+    for params in [
+        filtered("Bogus", &["x"]),
+        filtered("Role", &["a", "b"]),
+        filtered("Runtime", &[]),
+        json!({"Filters": vec![json!({"Name": "Runtime", "Values": ["Nodejs8.9"]}); 11]}),
+    ] {
+        assert_eq!(
+            code(c.call("scf", "ListFunctions", params.clone()).await),
+            "InvalidParameterValue.Filters",
+            "{params}"
+        );
+    }
     let missing = c
         .call("scf", "ListFunctions", json!({"Namespace": "nope"}))
         .await;
