@@ -76,7 +76,7 @@ async fn secrets_never_reach_the_log() {
             ],
         )
         .await;
-    assert_eq!(r.status, StatusCode::BAD_GATEWAY, "{r:?}");
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{r:?}");
     let (secret_id, accepted_key) = srv.emulator_keys(&owner).await;
     let r = owner
         .call(
