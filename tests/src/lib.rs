@@ -30,11 +30,48 @@ async fn admin_url() -> String {
             server::db::embedded::wait_ready(&pg.url())
                 .await
                 .expect("the test cluster accepts connections");
+            drop_old_databases(&pg.url()).await;
             // Left running for the other tests; the test command stops it at the end.
             pg.url()
         })
         .await
         .clone()
+}
+
+/// How long a test database is kept: longer than any test run, so that only those of
+/// earlier runs are dropped.
+const TEST_DATABASE_HOURS: u64 = 2;
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// Drops the test databases of earlier runs (`t_<unix seconds>_<uuid>`, or the older
+/// `t_<uuid>`), which would otherwise pile up in the test cluster run after run.
+async fn drop_old_databases(admin_url: &str) {
+    let Ok(admin) = server::db::connect(admin_url).await else {
+        return;
+    };
+    let names: Vec<String> =
+        sqlx::query_scalar("select datname from pg_database where datname like 't\\_%'")
+            .fetch_all(&admin)
+            .await
+            .unwrap_or_default();
+    let cutoff = unix_now().saturating_sub(TEST_DATABASE_HOURS * 3600);
+    for name in names {
+        let created = name
+            .strip_prefix("t_")
+            .and_then(|rest| rest.split_once('_'))
+            .and_then(|(secs, _)| secs.parse::<u64>().ok());
+        if created.is_none_or(|t| t < cutoff) {
+            let _ = sqlx::query(&format!("drop database if exists \"{name}\" with (force)"))
+                .execute(&admin)
+                .await;
+        }
+    }
+    admin.close().await;
 }
 
 /// A new, empty database for one test. Starts the test's time limit (see `watchdog`).
@@ -44,7 +81,7 @@ pub async fn fresh_db() -> PgPool {
     let admin = server::db::connect(&admin_url)
         .await
         .expect("admin connection");
-    let name = format!("t_{}", uuid::Uuid::new_v4().simple());
+    let name = format!("t_{}_{}", unix_now(), uuid::Uuid::new_v4().simple());
     sqlx::query(&format!("create database \"{name}\""))
         .execute(&admin)
         .await
