@@ -50,18 +50,7 @@ pub async fn create(emu: &Emulator, ctx: &CallContext, params: &Value) -> Result
     }
     super::mps_task::check_output_storage(emu, ctx.account_id, params).await?;
     super::mps_task::check_priority(params, "TaskPriority")?;
-    let owner: Option<i64> =
-        sqlx::query_scalar("select account_id from emulator.cos_bucket where bucket = $1")
-            .bind(bucket)
-            .fetch_optional(&emu.db)
-            .await?;
-    if owner != Some(ctx.account_id) {
-        return Err(ApiError::new(
-            "ResourceNotFound.CosBucketNotExist",
-            format!("Bucket {bucket} does not exist."),
-        )
-        .zh(format!("存储桶 {bucket} 不存在。")));
-    }
+    super::mps_task::check_bucket(emu, ctx.account_id, bucket).await?;
     super::mps_task::check_media_task(params.get("MediaProcessTask"))?;
     let task = &params["MediaProcessTask"];
     let id: Option<i64> = sqlx::query_scalar(
