@@ -121,52 +121,40 @@ async fn a_function_from_the_mps_template_becomes_active() {
     )
     .await
     .expect("CreateFunction");
-    let f = c
-        .call("scf", "GetFunction", json!({"FunctionName": "MPSAnalysis"}))
-        .await
-        .expect("get");
+    let get = || async {
+        c.call("scf", "GetFunction", json!({"FunctionName": "MPSAnalysis"}))
+            .await
+            .expect("get")
+    };
+    let update = |changes: Value| {
+        let mut params = json!({"FunctionName": "MPSAnalysis"});
+        params
+            .as_object_mut()
+            .expect("object")
+            .extend(changes.as_object().expect("object").clone());
+        c.call("scf", "UpdateFunctionConfiguration", params)
+    };
+    let f = get().await;
     assert_eq!(f["Status"], "Creating", "creation is asynchronous");
     assert_eq!(f["Runtime"], "Nodejs8.9");
     assert_eq!(f["Handler"], "index.main_handler");
     assert_eq!(f["Environment"]["Variables"][0]["Key"], "COS_BUCKET");
     assert!(f["FunctionId"].as_str().unwrap().starts_with("lam-"));
-    let busy = c
-        .call(
-            "scf",
-            "UpdateFunctionConfiguration",
-            json!({"FunctionName": "MPSAnalysis", "Timeout": 10}),
-        )
-        .await;
+    let busy = update(json!({"Timeout": 10})).await;
     assert_eq!(code(busy), "FailedOperation.FunctionStatusError");
 
     c.wait_active("MPSAnalysis").await;
-    c.call(
-        "scf",
-        "UpdateFunctionConfiguration",
-        json!({"FunctionName": "MPSAnalysis", "Timeout": 10, "MemorySize": 256}),
-    )
-    .await
-    .expect("update");
-    let f = c
-        .call("scf", "GetFunction", json!({"FunctionName": "MPSAnalysis"}))
+    update(json!({"Timeout": 10, "MemorySize": 256}))
         .await
-        .expect("get");
+        .expect("update");
+    let f = get().await;
     assert_eq!(
         (f["Timeout"].as_i64(), f["MemorySize"].as_i64()),
         (Some(10), Some(256))
     );
     // A null Environment is no change; the variables stay.
-    c.call(
-        "scf",
-        "UpdateFunctionConfiguration",
-        json!({"FunctionName": "MPSAnalysis", "Environment": null}),
-    )
-    .await
-    .expect("update");
-    let f = c
-        .call("scf", "GetFunction", json!({"FunctionName": "MPSAnalysis"}))
-        .await
-        .expect("get");
+    update(json!({"Environment": null})).await.expect("update");
+    let f = get().await;
     assert_eq!(f["Environment"]["Variables"][0]["Key"], "COS_BUCKET", "{f}");
     // Not deleted while it is being created.
     c.call(
