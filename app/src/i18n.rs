@@ -558,6 +558,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("wizard.done", "Done: MPS task events now reach your function.", "完成：MPS 任务事件已能送达你的函数。"),
     ("err.range_too_long", "At most one day per query.", "每次查询最多一天。"),
     ("err.range_future", "The range ends too far in the future.", "时间范围的结束时间过于遥远。"),
+    ("err.logs_no_topic", "This function sends its logs to no CLS log topic, so they cannot be searched. Turn on log delivery for it in the SCF console.", "该函数未将日志投递到 CLS 日志主题，无法检索日志。请在云函数控制台为其开启日志投递。"),
     ("scf.create_failed", "The function could not be created. Status:", "函数创建失败。状态："),
     ("err.keyword_too_long", "At most 200 characters.", "最多 200 个字符。"),
     ("err.bucket_invalid", "Not a bucket name (name-appid).", "存储桶名称无效（名称-APPID）。"),

@@ -1,5 +1,5 @@
 """Drives the emulator with Tencent's official Python SDKs, unchanged but for the endpoint:
-tencentcloud-sdk-python (CAM, SCF, MPS) and cos-python-sdk-v5 (COS, with the emulator as
+tencentcloud-sdk-python (CAM, CLS, SCF, MPS) and cos-python-sdk-v5 (COS, with the emulator as
 its HTTP proxy).
 
 Environment: EMU_ENDPOINT (host:port), EMU_SECRET_ID, EMU_SECRET_KEY, EMU_APP_ID.
@@ -13,6 +13,7 @@ import time
 from qcloud_cos import CosConfig, CosS3Client
 from qcloud_cos.cos_exception import CosServiceError
 from tencentcloud.cam.v20190116 import cam_client, models as cam_models
+from tencentcloud.cls.v20201016 import cls_client, models as cls_models
 from tencentcloud.common import credential
 from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
 from tencentcloud.common.profile.client_profile import ClientProfile
@@ -72,6 +73,26 @@ print("ok: SCF CreateFunction/ListFunctions/GetFunction")
 expect_error("InvalidParameterValue.FunctionName",
              lambda: scf.CreateFunction(request(scf_models.CreateFunctionRequest, FunctionName="1bad",
                                                 Runtime="Nodejs8.9", Code={"DemoId": "demo-nodejs89-mps-webhook"})))
+
+# An invocation, and its log lines in the function's CLS topic.
+for _ in range(50):
+    if scf.GetFunction(request(scf_models.GetFunctionRequest, FunctionName="MPSAnalysis")).Status == "Active":
+        break
+    time.sleep(0.1)
+invoked = scf.Invoke(request(scf_models.InvokeRequest, FunctionName="MPSAnalysis",
+                             ClientContext=json.dumps({"EventType": "Other"})))
+request_id = invoked.Result.FunctionRequestId
+topic = scf.GetFunction(request(scf_models.GetFunctionRequest, FunctionName="MPSAnalysis")).ClsTopicId
+cls = cls_client.ClsClient(CRED, "ap-beijing", profile())
+now_ms = int(time.time() * 1000)
+found = cls.SearchLog(request(cls_models.SearchLogRequest, TopicId=topic, From=now_ms - 3600000, To=now_ms + 60000,
+                              QueryString='SCF_RequestId:"%s" AND SCF_Message:Report*' % request_id, Limit=10))
+lines = [json.loads(r.LogJson) for r in found.Results]
+assert found.ListOver and len(lines) == 1 and lines[0]["SCF_StatusCode"] == "430", found.to_json_string()
+print("ok: SCF Invoke, CLS SearchLog")
+expect_error("ResourceNotFound.TopicNotExist",
+             lambda: cls.SearchLog(request(cls_models.SearchLogRequest, TopicId="no-such-topic", From=0, To=1,
+                                           QueryString="*")))
 
 # The SDK's own endpoint (scf.tencentcloudapi.com), the emulator as its HTTP proxy.
 proxied = scf_client.ScfClient(CRED, "ap-beijing", ClientProfile(

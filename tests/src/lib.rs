@@ -125,7 +125,7 @@ impl TestEmulator {
         .expect("COS client")
     }
 
-    /// Calls `action` of `service` (cam, scf or mps) with its API version, in ap-beijing
+    /// Calls `action` of `service` (cam, cls, scf or mps) with its API version, in ap-beijing
     /// for the regional services.
     pub async fn call(
         &self,
@@ -136,6 +136,7 @@ impl TestEmulator {
         let version = match service {
             "cam" => "2019-01-16",
             "scf" => "2018-04-16",
+            "cls" => "2020-10-16",
             _ => "2019-06-12",
         };
         let region = (service != "cam").then_some("ap-beijing");
@@ -470,7 +471,7 @@ pub fn error_code(reply: &Reply) -> String {
         .to_owned()
 }
 
-/// Python with Tencent's official SDKs (CAM, SCF, MPS and COS) from PyPI, in
+/// Python with Tencent's official SDKs (CAM, CLS, SCF, MPS and COS) from PyPI, in
 /// `target/sdk-venv`, created on first use. Tests run in parallel threads: the first one
 /// installs while the others wait (a half-installed package fails to import).
 pub fn sdk_python() -> PathBuf {
@@ -485,7 +486,7 @@ fn install_sdk() -> PathBuf {
     let ready = std::process::Command::new(&python)
         .args([
             "-c",
-            "import tencentcloud.cam.v20190116, tencentcloud.scf.v20180416, tencentcloud.mps.v20190612, qcloud_cos",
+            "import tencentcloud.cam.v20190116, tencentcloud.cls.v20201016, tencentcloud.scf.v20180416, tencentcloud.mps.v20190612, qcloud_cos",
         ])
         .status()
         .is_ok_and(|s| s.success());
@@ -501,6 +502,7 @@ fn install_sdk() -> PathBuf {
                 "install",
                 "-q",
                 "tencentcloud-sdk-python-cam",
+                "tencentcloud-sdk-python-cls",
                 "tencentcloud-sdk-python-scf",
                 "tencentcloud-sdk-python-mps",
                 "cos-python-sdk-v5",

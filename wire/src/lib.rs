@@ -1,6 +1,8 @@
 //! The pure parts of talking Tencent Cloud API 3.0: request signing, the TC3 verifier the
-//! emulator applies to every call, and reading an API body. No I/O and no clock: the
-//! emulator and the console wrap these, and `fuzz/` drives them with arbitrary input.
+//! emulator applies to every call, reading an API body, and the CLS search statements the
+//! emulator reads. No I/O and no clock: the emulator and the console wrap these, and
+//! `fuzz/` drives them with arbitrary input.
+pub mod cls_query;
 pub mod error;
 pub mod params;
 pub mod sign;

@@ -136,7 +136,11 @@ pub struct LogRow {
 /// One page of the log query.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LogPage {
-    pub total: u64,
+    /// How many invocations match in all; `None` when the log service does not count them
+    /// (CLS search, which Tencent Cloud accounts use).
+    pub total: Option<u64>,
+    /// Whether a next page has more.
+    pub more: bool,
     pub items: Vec<LogRow>,
     /// The time range queried, as SCF takes it (`YYYY-MM-DD HH:MM:SS`, Beijing time).
     pub start: String,

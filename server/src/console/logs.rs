@@ -7,6 +7,7 @@ use time::{OffsetDateTime, UtcOffset};
 use super::functions::fn_ref;
 use super::{CloudConsole, Session};
 use crate::cloud::actions::scf::{GetFunctionLogsRequest, LogFilter, LogSearch};
+use crate::cloud::client::Endpoint;
 use crate::db::audit_event;
 use crate::error::{AppResult, OrInternal};
 
@@ -33,6 +34,10 @@ pub fn cloud_time(unix: i64) -> String {
 }
 
 pub(super) async fn query(s: &Session<'_>, q: LogQuery) -> AppResult<LogPage> {
+    // Tencent Cloud answers `GetFunctionLogs` no more; the emulator does, and counts.
+    if s.endpoint == Endpoint::Tencent {
+        return super::logs_cls::query(s, q).await;
+    }
     let f = &q.function;
     let (start, end) = (cloud_time(q.start), cloud_time(q.end));
     let filter = match q.outcome.as_str() {
@@ -60,8 +65,10 @@ pub(super) async fn query(s: &Session<'_>, q: LogQuery) -> AppResult<LogPage> {
     request.function_name = r.function_name;
     request.namespace = r.namespace;
     let res = s.api(&f.region).get_function_logs(&request).await?;
+    let shown = u64::from(q.page).saturating_mul(u64::from(q.page_size));
     Ok(LogPage {
-        total: res.total_count,
+        total: Some(res.total_count),
+        more: shown < res.total_count,
         items: res
             .data
             .into_iter()

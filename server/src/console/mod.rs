@@ -4,6 +4,7 @@
 pub mod cos;
 mod functions;
 mod logs;
+mod logs_cls;
 mod mps;
 mod triggers;
 mod wizard;

@@ -356,7 +356,7 @@ fn index_token(keyword: &str) -> Option<&str> {
 const INDEX_CHARS: usize = 8;
 
 /// A LIKE pattern matching text that contains `keyword` literally.
-fn like_pattern(keyword: &str) -> String {
+pub(super) fn like_pattern(keyword: &str) -> String {
     let mut pattern = String::with_capacity(keyword.len() + 2);
     pattern.push('%');
     for c in keyword.chars() {

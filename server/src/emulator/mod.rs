@@ -7,6 +7,7 @@
 pub mod account;
 mod api;
 pub mod cam;
+pub mod cls;
 mod code;
 pub mod cos;
 pub mod delivery;
@@ -129,6 +130,7 @@ async fn handle(emu: &Emulator, ctx: &verify::CallContext, body: &[u8]) -> Resul
     let params = api::parse_params(body)?;
     let expected = match ctx.service.as_str() {
         "cam" => cam::VERSION,
+        "cls" => cls::VERSION,
         "scf" => scf::VERSION,
         "mps" => mps::VERSION,
         "region" => region::VERSION,
@@ -145,6 +147,7 @@ async fn handle(emu: &Emulator, ctx: &verify::CallContext, body: &[u8]) -> Resul
     }
     match ctx.service.as_str() {
         "cam" => cam::handle(emu, ctx, &params).await,
+        "cls" => cls::handle(emu, ctx, &params).await,
         "scf" => scf::handle(emu, ctx, &params).await,
         "mps" => mps::handle(emu, ctx, &params).await,
         "region" => region::handle(ctx, &params),

@@ -463,12 +463,13 @@ struct ListFilters {
     r#type: Option<Vec<String>>,
     role: Option<String>,
     status: Option<Vec<String>>,
-    /// A filter on what no function here has (a VPC, a CLS topic, a tag): nothing matches.
+    /// A filter on what no function here has (a VPC, another CLS topic, a tag): nothing
+    /// matches.
     none_match: bool,
 }
 
 impl ListFilters {
-    fn read(params: &Value) -> Result<Self, ApiError> {
+    fn read(params: &Value, account_id: i64, region: &str) -> Result<Self, ApiError> {
         let bad = |message: String| invalid("InvalidParameterValue.Filters", &message);
         let mut out = ListFilters::default();
         let filters = match params.get("Filters") {
@@ -497,8 +498,14 @@ impl ListFilters {
                 "Type" => out.r#type = Some(values.clone()),
                 "Status" => out.status = Some(values.clone()),
                 "Role" => out.role = Some(single()?),
-                "VpcId" | "SubnetId" | "ClsTopicId" | "ClsLogsetId" | "CfsId" | "CfsMountInsId"
-                | "Eip" => {
+                // Every function logs to the region's one topic.
+                "ClsTopicId" => {
+                    out.none_match |= single()? != super::cls::topic_id(account_id, region)
+                }
+                "ClsLogsetId" => {
+                    out.none_match |= single()? != super::cls::logset_id(account_id, region)
+                }
+                "VpcId" | "SubnetId" | "CfsId" | "CfsMountInsId" | "Eip" => {
                     single()?;
                     out.none_match = true;
                 }
@@ -557,7 +564,7 @@ async fn list_functions(
             .replace('%', "\\%")
             .replace('_', "\\_")
     );
-    let filters = ListFilters::read(params)?;
+    let filters = ListFilters::read(params, account_id, region)?;
     let where_clause = "account_id = $1 and region = $2 and namespace = $3 and function_name ilike $4
          and ($5::text[] is null or runtime = any($5)) and ($6::text[] is null or type = any($6))
          and ($7::text is null or role = $7)
@@ -624,6 +631,8 @@ async fn get_function(
 ) -> Result<Value, ApiError> {
     let function = find_function(emu, account_id, region, params).await?;
     let mut detail = function.detail();
+    detail["ClsLogsetId"] = json!(super::cls::logset_id(account_id, region));
+    detail["ClsTopicId"] = json!(super::cls::topic_id(account_id, region));
     let triggers = mps_triggers(emu, account_id, region, &function).await?;
     detail["Triggers"] = triggers.iter().map(MpsTriggerRow::info).collect();
     if opt_str(params, "ShowCode")?.is_some_and(|v| v.eq_ignore_ascii_case("TRUE")) {

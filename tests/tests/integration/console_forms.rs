@@ -166,6 +166,7 @@ pub struct LogQuery<'a> {
     request_id: &'a str,
     keyword: &'a str,
     outcome: &'a str,
+    page: &'a str,
 }
 
 impl<'a> LogQuery<'a> {
@@ -178,6 +179,7 @@ impl<'a> LogQuery<'a> {
             request_id: "",
             keyword: "",
             outcome: "all",
+            page: "1",
         }
     }
 
@@ -203,6 +205,10 @@ impl<'a> LogQuery<'a> {
         Self { outcome, ..self }
     }
 
+    pub fn page(self, page: &'a str) -> Self {
+        Self { page, ..self }
+    }
+
     /// `b` sends the query.
     pub async fn send(&self, b: &Browser) -> Reply {
         b.call(
@@ -217,7 +223,7 @@ impl<'a> LogQuery<'a> {
                 ("request_id", self.request_id),
                 ("keyword", self.keyword),
                 ("outcome", self.outcome),
-                ("page", "1"),
+                ("page", self.page),
             ],
         )
         .await

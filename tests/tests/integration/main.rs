@@ -4,6 +4,7 @@ mod bad_bodies;
 mod client_retry;
 mod cloud_account;
 mod cloud_faults;
+mod cls_logs;
 mod console_forms;
 mod console_functions;
 mod console_media;

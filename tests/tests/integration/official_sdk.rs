@@ -1,5 +1,5 @@
 //! Wire compatibility: Tencent's official Python SDKs (tencentcloud-sdk-python for CAM,
-//! SCF and MPS, cos-python-sdk-v5 for COS; from PyPI) pointed at the emulator work
+//! CLS, SCF and MPS, cos-python-sdk-v5 for COS; from PyPI) pointed at the emulator work
 //! unchanged. They are installed into `target/sdk-venv` on first use.
 use std::path::PathBuf;
 

@@ -240,10 +240,17 @@ pub fn LogsTab(f: FnLoc) -> impl IntoView {
                     <EmptyState title=t(lang, "logs.empty").to_owned() hint=format!("{} {} — {}", t(lang, "logs.empty_hint"), p.start, p.end)/>
                 }.into_any(),
                 Ok(p) => {
-                    let pages = p.total.div_ceil(u64::from(PAGE_SIZE)).clamp(1, u64::from(MAX_PAGE));
                     let current = applied.get_untracked().page;
+                    // CLS (Tencent Cloud) does not count matches: then the pager knows
+                    // only whether a next page follows.
+                    let pages = p.total.map(|n| n.div_ceil(u64::from(PAGE_SIZE)).clamp(1, u64::from(MAX_PAGE)));
+                    let last = !p.more || current >= MAX_PAGE;
+                    let range = match p.total {
+                        Some(n) => format!("{} — {} (UTC+8) · {} {n}", p.start, p.end, t(lang, "pager.total")),
+                        None => format!("{} — {} (UTC+8)", p.start, p.end),
+                    };
                     view! {
-                        <p class="muted">{format!("{} — {} (UTC+8) · {} {}", p.start, p.end, t(lang, "pager.total"), p.total)}</p>
+                        <p class="muted">{range}</p>
                         <div class="log-list" id="log-list">
                             <div class="log-head" aria-hidden="true">
                                 <span>"RequestId"</span>
@@ -259,8 +266,11 @@ pub fn LogsTab(f: FnLoc) -> impl IntoView {
                             <button type="button" class="btn btn-small" disabled={current <= 1} on:click=move |_| applied.update(|q| q.page = q.page.saturating_sub(1).max(1))>
                                 {t(lang, "pager.prev")}
                             </button>
-                            <span>{format!("{current} / {pages}")}</span>
-                            <button type="button" class="btn btn-small" disabled={u64::from(current) >= pages} on:click=move |_| applied.update(|q| q.page += 1)>
+                            <span>{match pages {
+                                Some(pages) => format!("{current} / {pages}"),
+                                None => current.to_string(),
+                            }}</span>
+                            <button type="button" class="btn btn-small" disabled=last on:click=move |_| applied.update(|q| q.page += 1)>
                                 {t(lang, "pager.next")}
                             </button>
                         </nav>

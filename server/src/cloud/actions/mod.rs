@@ -2,6 +2,7 @@
 //! [`CloudClient::call`](super::client::CloudClient::call). Field names are the API's
 //! (PascalCase); nested structures the console only passes through stay JSON.
 pub mod cam;
+pub mod cls;
 pub mod mps;
 pub mod region;
 pub mod scf;

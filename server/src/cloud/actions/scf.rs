@@ -95,6 +95,9 @@ pub struct GetFunctionResponse {
     pub environment: Environment,
     #[serde(default)]
     pub role: String,
+    /// The CLS log topic the function's logs go to; empty when they go nowhere.
+    #[serde(default, deserialize_with = "super::null_as_default")]
+    pub cls_topic_id: String,
     pub status: String,
     pub add_time: String,
     pub mod_time: String,
