@@ -320,8 +320,8 @@ fn unix_ms(t: OffsetDateTime) -> i64 {
 }
 
 /// An invocation's lines in the order written. The stored log holds START, the output,
-/// END and Report; the return value (Response) or the error (ERROR) goes before END, as
-/// SCF writes it.
+/// the error if any, END and Report; the return value (`Response RequestId:… RetMsg:…`)
+/// or the error (`ERROR RequestId:… Result:…`) goes before END, as SCF writes it to CLS.
 fn lines<'a>(inv: &'a Invocation, id: &'a str) -> Vec<LogLine<'a>> {
     let start = unix_ms(inv.start_time);
     let end = start.saturating_add(inv.duration_ms.round() as i64);
@@ -354,6 +354,9 @@ fn lines<'a>(inv: &'a Invocation, id: &'a str) -> Vec<LogLine<'a>> {
             };
             out.push(line(&result, true, true, end));
             out.push(line(text, true, true, end));
+        } else if is("ERROR") {
+            // The runtime's own ERROR line: written again, in CLS's format, before END.
+            continue;
         } else if is("Report") {
             out.push(line(text, true, true, end));
         } else {
@@ -624,8 +627,14 @@ mod tests {
         // A line written while the request runs says 202.
         assert_eq!(lines[1].status_code(), 202.0);
 
-        let failed = invocation(430);
+        let mut failed = invocation(430);
+        // The runtime's ERROR line is not repeated.
+        failed.log = failed.log.replace(
+            "END Request",
+            &format!("ERROR RequestId: {id} boom\nEND Request"),
+        );
         let lines = super::lines(&failed, &id);
+        assert_eq!(lines.len(), 5);
         assert_eq!(
             lines[2].message,
             format!("ERROR RequestId:{id} Result:boom")
