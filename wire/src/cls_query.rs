@@ -85,7 +85,11 @@ pub fn parse(statement: &str) -> Result<Query, QueryError> {
     if tokens.is_empty() {
         return Ok(Query::All);
     }
-    let mut parser = Parser { tokens, at: 0 };
+    let mut parser = Parser {
+        tokens,
+        at: 0,
+        depth: 0,
+    };
     let query = parser.or()?;
     match parser.tokens.get(parser.at) {
         None => Ok(query),
@@ -240,9 +244,15 @@ fn star() -> Term {
     }
 }
 
+/// How deep parentheses and NOTs may nest: the parser and the matcher recurse once per
+/// level, and a statement (up to 12 KB) must not exhaust a server thread's stack.
+pub const MAX_DEPTH: usize = 32;
+
 struct Parser {
     tokens: Vec<Token>,
     at: usize,
+    /// Parentheses and NOTs open around the current token.
+    depth: usize,
 }
 
 impl Parser {
@@ -286,7 +296,14 @@ impl Parser {
     fn unary(&mut self) -> Result<Query, QueryError> {
         let token = self.peek().cloned();
         self.at += 1;
-        match token {
+        let nests = matches!(token, Some(Token::Not | Token::Open));
+        if nests {
+            self.depth += 1;
+            if self.depth > MAX_DEPTH {
+                return Err(syntax("parentheses and NOT nest too deeply"));
+            }
+        }
+        let query = match token {
             Some(Token::Not) => Ok(Query::Not(Box::new(self.unary()?))),
             Some(Token::Open) => {
                 let inner = self.or()?;
@@ -301,7 +318,11 @@ impl Parser {
             Some(Token::And | Token::Or) => Err(syntax("AND or OR lacks a term before it")),
             Some(Token::Close) => Err(syntax("empty parentheses or a `)` too many")),
             None => Err(syntax("the statement ends after an operator")),
+        };
+        if nests {
+            self.depth -= 1;
         }
+        query
     }
 }
 
@@ -480,6 +501,22 @@ mod tests {
             assert!(matches!(parse(bad), Err(QueryError::Syntax(_))), "{bad}");
         }
         assert_eq!(parse("* | select count(*)"), Err(QueryError::Analysis));
+        // Nesting is bounded; 12 KB of `(` is refused, not a stack overflow.
+        let deep = |n: usize| format!("{}a:1{}", "(".repeat(n), ")".repeat(n));
+        assert!(parse(&deep(MAX_DEPTH)).is_ok());
+        assert!(matches!(
+            parse(&deep(MAX_DEPTH + 1)),
+            Err(QueryError::Syntax(_))
+        ));
+        assert!(matches!(
+            parse(&"(".repeat(12 * 1024)),
+            Err(QueryError::Syntax(_))
+        ));
+        assert!(matches!(
+            parse(&"NOT ".repeat(3000)),
+            Err(QueryError::Syntax(_))
+        ));
+        assert!(parse(&format!("{}a:1", "NOT ".repeat(MAX_DEPTH))).is_ok());
         assert!(parse(r#"SCF_Message:"a | b""#).is_ok());
     }
 }
