@@ -69,6 +69,29 @@ impl From<cloud_wire::WireError> for ApiError {
     }
 }
 
+/// The `X-TC-Region` of a call to a regional service: required, and one where `service`
+/// runs (`available`).
+pub fn service_region<'a>(
+    ctx: &'a super::verify::CallContext,
+    service: &str,
+    available: impl Fn(&str) -> bool,
+) -> Result<&'a str, ApiError> {
+    let region = ctx.region.as_deref().ok_or_else(|| {
+        ApiError::new(
+            "MissingParameter",
+            "The request is missing the Region parameter.",
+        )
+    })?;
+    if available(region) {
+        Ok(region)
+    } else {
+        Err(ApiError::new(
+            "UnsupportedRegion",
+            format!("{service} is not available in region {region}."),
+        ))
+    }
+}
+
 /// The request body as a JSON object (`{}` when empty); see [`cloud_wire::parse_params`].
 pub fn parse_params(body: &[u8]) -> Result<Value, ApiError> {
     Ok(cloud_wire::parse_params(body)?)

@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::api::{opt_i64, opt_str, ApiError};
+use super::api::{opt_i64, opt_str, service_region, ApiError};
 use super::scf::scf_region;
 use super::verify::CallContext;
 use super::Emulator;
@@ -56,18 +56,8 @@ fn topic_name(region: &str) -> String {
 
 /// Dispatches a CLS action.
 pub async fn handle(emu: &Emulator, ctx: &CallContext, params: &Value) -> Result<Value, ApiError> {
-    let region = ctx.region.as_deref().ok_or_else(|| {
-        ApiError::new(
-            "MissingParameter",
-            "The request is missing the Region parameter.",
-        )
-    })?;
-    if !scf_region(region) {
-        return Err(ApiError::new(
-            "UnsupportedRegion",
-            format!("CLS is not available in region {region} here."),
-        ));
-    }
+    // SCF's logs are searchable where SCF runs.
+    let region = service_region(ctx, "CLS", scf_region)?;
     match ctx.action.as_str() {
         "SearchLog" => search_log(emu, ctx.account_id, region, params).await,
         other => Err(ApiError::new(
@@ -154,9 +144,8 @@ fn read_search(account_id: i64, region: &str, params: &Value) -> Result<Search, 
     if !(1..=1000).contains(&limit) {
         return Err(invalid("Limit is 1 to 1000."));
     }
-    let mut fingerprint_input =
-        format!("{account_id}/{region}/{from_ms}/{to_ms}/{desc}/{statement}");
-    fingerprint_input.push_str(&limit.to_string());
+    let fingerprint_input =
+        format!("{account_id}/{region}/{from_ms}/{to_ms}/{desc}/{limit}/{statement}");
     let fingerprint = u64::from_be_bytes(
         Sha256::digest(fingerprint_input.as_bytes())[..8]
             .try_into()

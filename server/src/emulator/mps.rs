@@ -25,21 +25,7 @@ pub const SERVICE_ROLES: &[(&str, &str)] = &[
 /// Dispatches an MPS action.
 pub async fn handle(emu: &Emulator, ctx: &CallContext, params: &Value) -> Result<Value, ApiError> {
     // MPS is regional: the region names where its tasks and workflows live.
-    match ctx.region.as_deref() {
-        None => {
-            return Err(ApiError::new(
-                "MissingParameter",
-                "The request is missing the Region parameter.",
-            ))
-        }
-        Some(region) if app::regions::by_id(region).is_none() => {
-            return Err(ApiError::new(
-                "UnsupportedRegion",
-                format!("MPS is not available in region {region}."),
-            ))
-        }
-        Some(_) => {}
-    }
+    super::api::service_region(ctx, "MPS", |r| app::regions::by_id(r).is_some())?;
     match ctx.action.as_str() {
         "BindTrigger" => bind_trigger(emu, ctx, params).await,
         "UnbindTrigger" => unbind_trigger(emu, ctx, params).await,

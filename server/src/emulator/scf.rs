@@ -181,26 +181,9 @@ pub fn check_environment(env: Option<&Value>) -> Result<Value, ApiError> {
     Ok(Value::Array(out))
 }
 
-fn region(ctx: &CallContext) -> Result<&str, ApiError> {
-    let region = ctx.region.as_deref().ok_or_else(|| {
-        ApiError::new(
-            "MissingParameter",
-            "The request is missing the Region parameter.",
-        )
-    })?;
-    if scf_region(region) {
-        Ok(region)
-    } else {
-        Err(ApiError::new(
-            "UnsupportedRegion",
-            format!("SCF is not available in region {region}."),
-        ))
-    }
-}
-
 /// Dispatches an SCF action.
 pub async fn handle(emu: &Emulator, ctx: &CallContext, params: &Value) -> Result<Value, ApiError> {
-    let region = region(ctx)?;
+    let region = super::api::service_region(ctx, "SCF", scf_region)?;
     ensure_default_namespace(emu, ctx.account_id, region).await?;
     match ctx.action.as_str() {
         "ListNamespaces" => list_namespaces(emu, ctx.account_id, region, params).await,
