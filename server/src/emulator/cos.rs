@@ -117,6 +117,16 @@ impl CosError {
             resource: resource.to_owned(),
         }
     }
+
+    /// What the emulator does not keep (501 `NotImplemented`); nothing changes.
+    fn not_implemented(message: impl Into<String>, resource: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_IMPLEMENTED,
+            "NotImplemented",
+            message,
+            resource,
+        )
+    }
 }
 
 impl From<sqlx::Error> for CosError {
@@ -332,9 +342,7 @@ fn only_params(
         .keys()
         .find(|k| !signature(k) && !allowed.contains(&k.as_str()))
     {
-        Some(other) => Err(CosError::new(
-            StatusCode::NOT_IMPLEMENTED,
-            "NotImplemented",
+        Some(other) => Err(CosError::not_implemented(
             format!("The emulator does not support the {other} parameter here."),
             resource,
         )),
@@ -344,9 +352,7 @@ fn only_params(
 
 /// Any other method on a bucket or object (`POST ?delete`, `DELETE` of a bucket, …).
 pub async fn not_implemented(method: Method, uri: axum::http::Uri) -> CosError {
-    CosError::new(
-        StatusCode::NOT_IMPLEMENTED,
-        "NotImplemented",
+    CosError::not_implemented(
         format!("The emulator does not support {method} here."),
         uri.path(),
     )
@@ -483,18 +489,16 @@ pub async fn put_object(
     }
     let (account, path) = object_access(&emu, &method, &headers, &query, &bucket, &key).await?;
     only_params(&query, &[], &path)?;
-    let _slot = UPLOADS.acquire().await;
-    let body: Bytes = axum::body::to_bytes(body, super::OBJECT_LIMIT)
-        .await
-        .map_err(|_| too_large())?;
     if headers.contains_key("x-cos-copy-source") {
-        return Err(CosError::new(
-            StatusCode::NOT_IMPLEMENTED,
-            "NotImplemented",
+        return Err(CosError::not_implemented(
             "The emulator does not copy objects (x-cos-copy-source).",
             &path,
         ));
     }
+    let _slot = UPLOADS.acquire().await;
+    let body: Bytes = axum::body::to_bytes(body, super::OBJECT_LIMIT)
+        .await
+        .map_err(|_| too_large())?;
     let etag = crate::cloud::sign::hex(&Md5::digest(&body));
     let content_type = headers
         .get(header::CONTENT_TYPE)
