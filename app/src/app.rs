@@ -55,6 +55,9 @@ lazy_pages! {
 /// How the page fetches its WASM chunks (retries; quiet while the page is left).
 const CHUNK_FETCH: &str = include_str!("shell/chunk_fetch.js");
 
+/// Links clicked before the page has hydrated are followed by the browser.
+const EARLY_LINKS: &str = include_str!("shell/early_links.js");
+
 /// The HTML document around the app; rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = request_lang();
@@ -70,6 +73,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone()/>
                 // Before the loader: it wraps the fetches the WASM chunk loader makes.
                 <script nonce=leptos::nonce::use_nonce() inner_html=CHUNK_FETCH></script>
+                <script nonce=leptos::nonce::use_nonce() inner_html=EARLY_LINKS></script>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>

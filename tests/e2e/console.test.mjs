@@ -234,7 +234,7 @@ test('sign-in and sign-out work with JavaScript off', async () => {
   await context.close();
 });
 
-test('page chunks: a failed fetch is retried, and leaving a page mid-load is quiet', async () => {
+test('page chunks: a failed fetch is retried, a link clicked while one loads is followed, and leaving a page mid-load is quiet', async () => {
   const context = await browser.newContext();
   const errors = watchErrors(context);
   const page = await context.newPage();
@@ -254,6 +254,29 @@ test('page chunks: a failed fetch is retried, and leaving a page mid-load is qui
   await page.goto(server.base + '/account/sessions');
   await hydrated(page);
   assert.equal(failed, 2, 'the chunk was fetched again after the failure');
+
+  // A link clicked while the page's WASM chunks are on their way: the router already
+  // listens for clicks, and hydration waits for the chunks. The click is followed (it was
+  // lost, leaving the overview in place).
+  let asked;
+  const asking = new Promise((ok) => { asked = ok; });
+  let release;
+  const held = new Promise((ok) => { release = ok; });
+  await context.route('**/pkg/chunk_*.wasm', async (route) => {
+    asked();
+    await held;
+    await route.continue().catch(() => {});
+  });
+  await page.goto(server.base + '/', { waitUntil: 'domcontentloaded' });
+  await asking;
+  // Chunks arrive slowly, as on a slow network: the click comes while they are awaited.
+  await page.waitForTimeout(1000);
+  await page.locator('a[href="/wizard"]').first().click();
+  await page.waitForTimeout(1000);
+  release();
+  await page.waitForURL('**/wizard');
+  await hydrated(page);
+  await context.unroute('**/pkg/chunk_*.wasm');
 
   // Leaving a page while its chunk is still on the way: the browser cancels the fetch,
   // and the page being left must not panic over it.
