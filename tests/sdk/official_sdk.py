@@ -101,6 +101,12 @@ names = [n.Name for n in proxied.ListNamespaces(scf_models.ListNamespacesRequest
 assert names == ["default"], names
 print("ok: SCF through the emulator as HTTP proxy")
 
+# Signed for CAM but sent to SCF's host: refused, as Tencent Cloud's gateway does.
+misrouted = cam_client.CamClient(CRED, "", ClientProfile(httpProfile=HttpProfile(
+    protocol="http", proxy="http://" + ENDPOINT, endpoint="scf.tencentcloudapi.com")))
+expect_error("AuthFailure.SignatureFailure",
+             lambda: misrouted.GetRole(request(cam_models.GetRoleRequest, RoleName="SCF_QcsRole")))
+
 wrong = scf_client.ScfClient(credential.Credential(os.environ["EMU_SECRET_ID"], "wrong-key"), "ap-beijing", profile())
 expect_error("AuthFailure.SignatureFailure",
              lambda: wrong.ListFunctions(request(scf_models.ListFunctionsRequest)))

@@ -129,6 +129,14 @@ impl<'a> Tc3Call<'a> {
             }
         }
         let auth = self.auth;
+        // A call to a service's own host (`scf.tencentcloudapi.com`) signed for another
+        // service is refused, as the cloud's gateway does; other hosts (the emulator's own
+        // address) name no service.
+        if let Some(service) = self.headers.get("host").and_then(host_service) {
+            if service != auth.service {
+                return Err(WireError::SignatureFailure);
+            }
+        }
         if !auth.signed_headers.iter().any(|h| h == "host")
             || !auth.signed_headers.iter().any(|h| h == "content-type")
         {
@@ -167,6 +175,17 @@ impl<'a> Tc3Call<'a> {
             language: self.headers.get("x-tc-language").map(str::to_owned),
         })
     }
+}
+
+/// The service a Tencent Cloud API host names: `scf` for `scf.tencentcloudapi.com`,
+/// `scf.ap-beijing.tencentcloudapi.com` or `scf.intl.tencentcloudapi.com` (a port is
+/// ignored); `None` for any other host.
+pub fn host_service(host: &str) -> Option<&str> {
+    let name = host.rsplit_once(':').map_or(host, |(name, _)| name);
+    let rest = name
+        .strip_suffix(".tencentcloudapi.com")
+        .or_else(|| name.strip_suffix(".tencentcloudapi.com."))?;
+    rest.split('.').next().filter(|s| !s.is_empty())
 }
 
 /// Verifies a call at `now` (Unix seconds), looking its SecretId up with `lookup`:
@@ -331,6 +350,35 @@ mod tests {
             err(&request(AUTH, &[("Host", "cvm.example.com")]), NOW, key()),
             WireError::SignatureFailure
         );
+        // Signed for cvm (validly), sent to scf's host: refused; to another host, taken.
+        let signed_for = |host: &'static str| {
+            let sig = tc3_sign(
+                KEY,
+                &Tc3Request {
+                    method: "POST",
+                    canonical_query: "",
+                    headers: &[
+                        ("content-type", "application/json; charset=utf-8"),
+                        ("host", host),
+                    ],
+                    payload: BODY,
+                    service: "cvm",
+                    timestamp: NOW,
+                },
+            );
+            request(&sig.authorization(ID), &[("Host", host)])
+        };
+        assert_eq!(
+            err(&signed_for("scf.tencentcloudapi.com"), NOW, key()),
+            WireError::SignatureFailure
+        );
+        assert!(verify(&signed_for("127.0.0.1:3900"), NOW, key()).is_ok());
+        assert!(verify(
+            &signed_for("cvm.ap-guangzhou.tencentcloudapi.com"),
+            NOW,
+            key()
+        )
+        .is_ok());
         // The scope's date must be the timestamp's.
         let next_day = AUTH.replace("2019-02-25", "2019-02-26");
         assert_eq!(
@@ -348,6 +396,22 @@ mod tests {
             ),
             WireError::SignatureFailure
         );
+    }
+
+    #[test]
+    fn host_names_its_service() {
+        for (host, service) in [
+            ("scf.tencentcloudapi.com", Some("scf")),
+            ("scf.ap-beijing.tencentcloudapi.com", Some("scf")),
+            ("mps.intl.tencentcloudapi.com:443", Some("mps")),
+            ("127.0.0.1:3900", None),
+            ("localhost", None),
+            ("tencentcloudapi.com", None),
+            (".tencentcloudapi.com", None),
+            ("[::1]:3900", None),
+        ] {
+            assert_eq!(host_service(host), service, "{host}");
+        }
     }
 
     #[test]
