@@ -387,7 +387,10 @@ fn word_in(v: &str, want: &str) -> bool {
     v.match_indices(want).any(|(at, _)| {
         let before = v[..at].chars().next_back();
         let after = v[at + want.len()..].chars().next();
-        let separates = |c: Option<char>| c.is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+        // The same word characters as `words`: `-` joins (a RequestId, `MPS-Analysis` are
+        // one word each), which keeps a name's match its equality.
+        let separates =
+            |c: Option<char>| c.is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '-'));
         separates(before) && separates(after)
     })
 }
@@ -462,6 +465,19 @@ mod tests {
         assert!(m("SCF_Message:RequestId"));
         assert!(!m("SCF_Message:Request"));
         assert!(m(r#"SCF_Message:"RequestId: 5f1c""#));
+    }
+
+    #[test]
+    fn hyphens_join_words() {
+        let line = L(
+            "x",
+            vec![("SCF_FunctionName", FieldValue::Text("MPS-Analysis"))],
+        );
+        let m = |q: &str| parse(q).expect("valid").matches(&line);
+        assert!(m("SCF_FunctionName:MPS-Analysis"));
+        assert!(!m("SCF_FunctionName:MPS"));
+        assert!(!m("SCF_FunctionName:Analysis"));
+        assert!(m("SCF_FunctionName:MPS*"));
     }
 
     #[test]

@@ -436,7 +436,9 @@ fn narrowing(query: &Query) -> Narrowing {
 fn stored_text(needle: &str) -> bool {
     const MADE_WORDS: [&str; 5] = ["response", "requestid", "retmsg", "error", "result"];
     let lower = needle.to_lowercase();
+    // ASCII only: `ilike` in the cluster's C locale folds no other letters' case.
     !needle.is_empty()
+        && needle.is_ascii()
         && !needle.contains(|c: char| c.is_whitespace() || c == ':')
         && !MADE_WORDS.iter().any(|w| w.contains(lower.as_str()))
 }
