@@ -315,12 +315,27 @@ async fn list_attached(
 ) -> Result<Value, ApiError> {
     let role = find_role(emu, ctx, params, "RoleId", "RoleName").await?;
     let (offset, limit) = page(params)?;
-    let rows: Vec<(i64, OffsetDateTime)> = sqlx::query_as(
+    // Every policy here is one of Tencent Cloud's presets (QCS); none is the user's own.
+    let policy_type = opt_str(params, "PolicyType")?;
+    if policy_type.is_some_and(|t| t != "User" && t != "QCS") {
+        return Err(ApiError::new(
+            "InvalidParameter.ParamError",
+            "PolicyType must be User or QCS.",
+        ));
+    }
+    let keyword = opt_str(params, "Keyword")?.unwrap_or_default();
+    let mut rows: Vec<(i64, OffsetDateTime)> = sqlx::query_as(
         "select policy_id, created_at from emulator.cam_role_policy where role_id = $1 order by created_at, policy_id",
     )
     .bind(&role.role_id)
     .fetch_all(&emu.db)
     .await?;
+    rows.retain(|(id, _)| {
+        policy_type != Some("User")
+            && PRESET_POLICIES
+                .iter()
+                .any(|p| p.0 == *id && p.1.contains(keyword))
+    });
     let (total, list) = page_json(rows, offset, limit, |(id, added)| {
         let (_, name, description) = PRESET_POLICIES.iter().find(|p| p.0 == id)?;
         Some(json!({

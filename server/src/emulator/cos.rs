@@ -228,7 +228,7 @@ async fn authenticate(
         .and_then(|(a, b)| Some((a.parse::<i64>().ok()?, b.parse::<i64>().ok()?)))
         .ok_or_else(|| denied("q-key-time is malformed."))?;
     let now = OffsetDateTime::now_utc().unix_timestamp();
-    if now < start - 300 || now > end {
+    if now < start.saturating_sub(300) || now > end {
         return Err(CosError::new(
             StatusCode::FORBIDDEN,
             "RequestTimeTooSkewed",

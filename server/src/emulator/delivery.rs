@@ -56,7 +56,7 @@ pub async fn deliver_one(emu: &Emulator) -> Result<bool, sqlx::Error> {
     let Some((delivery_id, account_id, event_type, payload, attempts)) = due else {
         return Ok(false);
     };
-    let outcome = invoke_bound(emu, account_id, &event_type, &payload).await;
+    let outcome = invoke_bound(emu, account_id, &event_type, &payload, attempts).await;
     let attempts = attempts + 1;
     match outcome {
         Ok(request_id) => {
@@ -103,6 +103,7 @@ async fn invoke_bound(
     account_id: i64,
     event_type: &str,
     payload: &Value,
+    retry_num: i32,
 ) -> Result<Uuid, (String, Option<Uuid>)> {
     let bound: Option<(String, String, String)> = sqlx::query_as(
         "select scf_region, namespace, function_name from emulator.mps_trigger where account_id = $1 and event_type = $2",
@@ -123,6 +124,7 @@ async fn invoke_bound(
         account_id,
         region: &region,
         function: &function,
+        retry_num,
     };
     let row = execute(emu, target, &payload.to_string(), "Event", request_id)
         .await

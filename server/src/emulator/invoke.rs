@@ -22,6 +22,8 @@ pub(crate) struct Target<'a> {
     pub account_id: i64,
     pub region: &'a str,
     pub function: &'a FunctionRow,
+    /// Earlier attempts at delivering the same event (0 for the first, and for calls).
+    pub retry_num: i32,
 }
 
 /// Runs `function` on `event` and records the invocation log; returns the log row as
@@ -92,8 +94,8 @@ pub(crate) async fn execute(
     sqlx::query(
         "insert into emulator.scf_invocation
            (request_id, account_id, region, namespace, function_name, invoke_type, start_time,
-            duration_ms, billed_ms, mem_usage, ret_code, ret_msg, err_msg, log)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+            duration_ms, billed_ms, mem_usage, ret_code, ret_msg, err_msg, log, retry_num)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
     )
     .bind(request_id)
     .bind(target.account_id)
@@ -109,6 +111,7 @@ pub(crate) async fn execute(
     .bind(&outcome.ret_msg)
     .bind(&outcome.err_msg)
     .bind(&log)
+    .bind(target.retry_num)
     .execute(&emu.db)
     .await?;
     Ok(json!({
@@ -210,6 +213,7 @@ pub async fn invoke(
                 account_id: ctx.account_id,
                 region,
                 function: &function,
+                retry_num: 0,
             };
             let result = execute(emu, target, event, invoke_type, request_id).await?;
             Ok(json!({ "Result": result }))
@@ -232,6 +236,7 @@ pub async fn invoke(
                     account_id,
                     region: &region,
                     function: &function,
+                    retry_num: 0,
                 };
                 if let Err(err) = execute(&emu, target, &event, "Event", request_id).await {
                     tracing::error!(code = %err.code, "recording an asynchronous invocation failed");

@@ -97,8 +97,9 @@ async fn bind_trigger(
     }
     let name = req_str(params, "FunctionName")?;
     scf::check_function_name(name)?;
-    let namespace = opt_str(params, "Namespace")?.unwrap_or("default");
+    let namespace = scf::namespace_param(params)?;
     let qualifier = opt_str(params, "Qualifier")?.unwrap_or("$DEFAULT");
+    scf::check_qualifier(Some(qualifier))?;
     let missing = missing_roles(emu, ctx.account_id).await?;
     if !missing.is_empty() {
         return Err(ApiError::new(

@@ -103,6 +103,11 @@ pub(super) fn check_media_task(task: Option<&Value>) -> Result<(), ApiError> {
                 ));
             }
         }
+        if name == "SnapshotByTimeOffsetTaskSet" {
+            for item in set {
+                snapshot_offsets(item)?;
+            }
+        }
         // Outputs are named by the task's folder and Definition here.
         for item in set {
             if item.get("OutputObjectPath").is_some_and(|p| !p.is_null()) {
@@ -170,7 +175,7 @@ pub(super) async fn check_output_storage(
         }
     }
     if let Some(out) = cos["Bucket"].as_str() {
-        check_bucket(emu, account_id, out).await?;
+        check_bucket(emu, account_id, out, cos["Region"].as_str()).await?;
     }
     Ok(())
 }
@@ -192,13 +197,17 @@ pub(super) async fn check_bucket(
     emu: &Emulator,
     account_id: i64,
     bucket: &str,
+    region: Option<&str>,
 ) -> Result<(), ApiError> {
-    let owner: Option<i64> =
-        sqlx::query_scalar("select account_id from emulator.cos_bucket where bucket = $1")
+    let found: Option<(i64, String)> =
+        sqlx::query_as("select account_id, region from emulator.cos_bucket where bucket = $1")
             .bind(bucket)
             .fetch_optional(&emu.db)
             .await?;
-    if owner == Some(account_id) {
+    // A bucket lives in one region: named with another, COS does not find it.
+    let here = found
+        .is_some_and(|(owner, r)| owner == account_id && region.is_none_or(|region| region == r));
+    if here {
         Ok(())
     } else {
         Err(ApiError::new(
@@ -209,14 +218,13 @@ pub(super) async fn check_bucket(
     }
 }
 
-/// Checks that the account owns `bucket` and it holds `object`.
+/// Checks that the account owns `bucket` in `region` and it holds `object`.
 async fn check_object(
     emu: &Emulator,
     account_id: i64,
-    bucket: &str,
-    object: &str,
+    (bucket, region, object): (&str, &str, &str),
 ) -> Result<(), ApiError> {
-    check_bucket(emu, account_id, bucket).await?;
+    check_bucket(emu, account_id, bucket, Some(region)).await?;
     let found: bool = sqlx::query_scalar(
         "select exists (select 1 from emulator.cos_object where bucket = $1 and key = $2)",
     )
@@ -243,15 +251,57 @@ async fn create_task(
 ) -> Result<String, ApiError> {
     let region = ctx.region.as_deref().unwrap_or("ap-beijing");
     let task_id = format!("{}-{kind}-{}t0", ctx.app_id, uuid::Uuid::new_v4().simple());
+    let mut tx = emu.db.begin().await?;
+    // MPS takes one task per SessionId in three days; the lock lets two requests with the
+    // same id at once see each other.
+    if let Some(session) = opt_str(params, "SessionId")?.filter(|s| !s.is_empty()) {
+        sqlx::query("select pg_advisory_xact_lock(hashtextextended($1, $2))")
+            .bind(session)
+            .bind(ctx.account_id)
+            .execute(&mut *tx)
+            .await?;
+        let seen: bool = sqlx::query_scalar(
+            "select exists (select 1 from emulator.mps_task where account_id = $1
+               and input->>'SessionId' = $2 and created_at > now() - interval '3 days')",
+        )
+        .bind(ctx.account_id)
+        .bind(session)
+        .fetch_one(&mut *tx)
+        .await?;
+        if seen {
+            return Err(ApiError::new(
+                "InvalidParameterValue.SessionId",
+                "A task with this SessionId was submitted in the last 3 days.",
+            ));
+        }
+    }
     sqlx::query("insert into emulator.mps_task (task_id, account_id, region, kind, status, input) values ($1, $2, $3, $4, 'PROCESSING', $5)")
         .bind(&task_id)
         .bind(ctx.account_id)
         .bind(region)
         .bind(kind)
         .bind(params)
-        .execute(&emu.db)
+        .execute(&mut *tx)
         .await?;
+    tx.commit().await?;
     Ok(task_id)
+}
+
+/// Checks `SessionId` (at most 50 characters) and `SessionContext` (at most 1000).
+fn check_session(params: &Value) -> Result<(), ApiError> {
+    if opt_str(params, "SessionId")?.is_some_and(|id| id.chars().count() > 50) {
+        return Err(ApiError::new(
+            "InvalidParameterValue.SessionId",
+            "SessionId may have at most 50 characters.",
+        ));
+    }
+    if opt_str(params, "SessionContext")?.is_some_and(|c| c.chars().count() > 1000) {
+        return Err(ApiError::new(
+            "InvalidParameterValue.SessionContextTooLong",
+            "SessionContext may have at most 1000 characters.",
+        ));
+    }
+    Ok(())
 }
 
 /// `ProcessMedia`: a WorkflowTask on a COS object.
@@ -260,25 +310,14 @@ pub async fn process_media(
     ctx: &CallContext,
     params: &Value,
 ) -> Result<Value, ApiError> {
-    let (bucket, _, object) = cos_input(params, "InputInfo")?;
-    check_object(emu, ctx.account_id, &bucket, &object).await?;
+    let (bucket, region, object) = cos_input(params, "InputInfo")?;
+    check_object(emu, ctx.account_id, (&bucket, &region, &object)).await?;
     check_output_storage(emu, ctx.account_id, params).await?;
     if let Some(dir) = opt_str(params, "OutputDir")? {
         check_output_path(dir, "OutputDir", true)?;
     }
-    if opt_str(params, "SessionId")?.is_some_and(|id| id.chars().count() > 50) {
-        return Err(ApiError::new(
-            "InvalidParameterValue.SessionId",
-            "SessionId may have at most 50 characters.",
-        ));
-    }
+    check_session(params)?;
     check_priority(params, "TasksPriority")?;
-    if opt_str(params, "SessionContext")?.is_some_and(|c| c.chars().count() > 1000) {
-        return Err(ApiError::new(
-            "InvalidParameterValue.SessionContextTooLong",
-            "SessionContext may have at most 1000 characters.",
-        ));
-    }
     check_media_task(params.get("MediaProcessTask"))?;
     let task_id = create_task(emu, ctx, "WorkflowTask", params).await?;
     Ok(json!({ "TaskId": task_id }))
@@ -301,8 +340,8 @@ pub async fn edit_media(
         ));
     }
     for file in files {
-        let (bucket, _, object) = cos_input(file, "InputInfo")?;
-        check_object(emu, ctx.account_id, &bucket, &object).await?;
+        let (bucket, region, object) = cos_input(file, "InputInfo")?;
+        check_object(emu, ctx.account_id, (&bucket, &region, &object)).await?;
         for (offset, code) in [
             ("StartTimeOffset", "InvalidParameterValue.StartTimeOffset"),
             ("EndTimeOffset", "InvalidParameterValue.EndTimeOffset"),
@@ -337,6 +376,7 @@ pub async fn edit_media(
     }
     check_output_storage(emu, ctx.account_id, params).await?;
     check_priority(params, "TasksPriority")?;
+    check_session(params)?;
     let path = opt_str(params, "OutputObjectPath")?.ok_or_else(|| {
         ApiError::new(
             "InvalidParameterValue.OutputObjectPath",
@@ -381,7 +421,7 @@ pub async fn describe_task_detail(
         finished_at: finished,
     } = row.ok_or_else(|| {
         ApiError::new(
-            "ResourceNotFound.TaskNotExist",
+            "InvalidParameterValue.TaskId",
             format!("Task {task_id} does not exist."),
         )
     })?;
@@ -412,14 +452,56 @@ fn processing_body(task_id: &str, kind: &str, input: &Value) -> Value {
     }
 }
 
-/// The first time offset of a snapshot task (`ExtTimeOffsetSet` like `"1s"`, or the
-/// older `TimeOffsetSet` in seconds); 0 when none.
-fn first_offset(t: &Value) -> f64 {
-    t["ExtTimeOffsetSet"][0]
-        .as_str()
-        .and_then(|s| s.trim_end_matches('s').parse().ok())
-        .or_else(|| t["TimeOffsetSet"][0].as_f64())
-        .unwrap_or(0.0)
+/// Most time offsets in one snapshot task: each is an ffmpeg run here.
+const MAX_OFFSETS: usize = 10;
+
+/// The time offsets of a snapshot task, in seconds: `ExtTimeOffsetSet` (`"3.5s"`) or the
+/// older `TimeOffsetSet` (numbers); `[0]` when neither is given. Percentages (`"50%"`)
+/// would need the video's duration, which the emulator does not read: refused.
+fn snapshot_offsets(t: &Value) -> Result<Vec<f64>, ApiError> {
+    let bad = |field: &str| {
+        ApiError::new(
+            &format!("InvalidParameterValue.{field}"),
+            format!("{field} holds at most {MAX_OFFSETS} offsets of 0 seconds or more (ExtTimeOffsetSet as \"3.5s\")."),
+        )
+    };
+    let list = |field: &str| match &t[field] {
+        Value::Null => Ok(None),
+        Value::Array(items) if !items.is_empty() && items.len() <= MAX_OFFSETS => {
+            Ok(Some(items.clone()))
+        }
+        _ => Err(bad(field)),
+    };
+    let seconds = |n: f64| (n.is_finite() && n >= 0.0).then_some(n);
+    if let Some(items) = list("ExtTimeOffsetSet")? {
+        return items
+            .iter()
+            .map(|item| {
+                let text = item.as_str().ok_or_else(|| bad("ExtTimeOffsetSet"))?;
+                if text.ends_with('%') {
+                    return Err(ApiError::new(
+                        "UnsupportedOperation",
+                        "The emulator takes snapshot offsets in seconds (\"3.5s\"), not percentages.",
+                    ));
+                }
+                text.strip_suffix('s')
+                    .and_then(|n| n.parse::<f64>().ok())
+                    .and_then(seconds)
+                    .ok_or_else(|| bad("ExtTimeOffsetSet"))
+            })
+            .collect();
+    }
+    if let Some(items) = list("TimeOffsetSet")? {
+        return items
+            .iter()
+            .map(|item| {
+                item.as_f64()
+                    .and_then(seconds)
+                    .ok_or_else(|| bad("TimeOffsetSet"))
+            })
+            .collect();
+    }
+    Ok(vec![0.0])
 }
 
 fn file_stem(object: &str) -> &str {
@@ -503,7 +585,28 @@ fn note(real: bool) -> &'static str {
     }
 }
 
-/// Finishes one WorkflowTask: writes its outputs and builds its event.
+/// The task-level `ErrCode` of a source error (MPS's class of errors for an input it
+/// cannot read), and the emulator's message for an input deleted before the task ran.
+const SOURCE_ERROR: i64 = 40000;
+
+fn source_missing(bucket: &str, object: &str) -> String {
+    format!("The input object {bucket}{object} does not exist.")
+}
+
+/// Whether the input object is still there when the task runs.
+async fn input_exists(db: &Db, bucket: &str, object: &str) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        "select exists (select 1 from emulator.cos_object where bucket = $1 and key = $2)",
+    )
+    .bind(bucket)
+    .bind(object.trim_start_matches('/'))
+    .fetch_one(db)
+    .await
+}
+
+/// Finishes one WorkflowTask: writes its outputs and builds its event. An input deleted
+/// since the task started fails it: every sub-task FAIL with no output, the task's
+/// `ErrCode` a source error.
 async fn finish_workflow(
     db: &Db,
     region: &str,
@@ -530,6 +633,30 @@ async fn finish_workflow(
     let task = &input["MediaProcessTask"];
     let null_tasks = json!({"TranscodeTask": null, "AnimatedGraphicTask": null, "SnapshotByTimeOffsetTask": null, "SampleSnapshotTask": null, "ImageSpriteTask": null});
     let mut results = Vec::new();
+    if !input_exists(db, in_bucket, object).await? {
+        let message = source_missing(in_bucket, object);
+        for (set, kind, field) in [
+            ("TranscodeTaskSet", "Transcode", "TranscodeTask"),
+            (
+                "SnapshotByTimeOffsetTaskSet",
+                "SnapshotByTimeOffset",
+                "SnapshotByTimeOffsetTask",
+            ),
+        ] {
+            for t in task[set].as_array().into_iter().flatten() {
+                let mut r = null_tasks.clone();
+                r["Type"] = json!(kind);
+                r[field] = json!({"Status": "FAIL", "ErrCode": SOURCE_ERROR, "ErrCodeExt": "", "Message": message,
+                    "Input": t, "Output": null});
+                results.push(r);
+            }
+        }
+        return Ok(json!({"EventType": "WorkflowTask", "WorkflowTaskEvent": {
+            "TaskId": task_id, "Status": "FINISH", "ErrCode": SOURCE_ERROR, "ErrCodeExt": "", "Message": message,
+            "InputInfo": input["InputInfo"], "MetaData": null, "MediaProcessResultSet": results,
+            "AiContentReviewResultSet": [], "AiAnalysisResultSet": [], "AiRecognitionResultSet": [],
+        }}));
+    }
     let mut all_real = true;
     for t in task["TranscodeTaskSet"].as_array().into_iter().flatten() {
         let definition = t["Definition"].as_i64().unwrap_or(0);
@@ -555,20 +682,31 @@ async fn finish_workflow(
         .flatten()
     {
         let definition = t["Definition"].as_i64().unwrap_or(0);
-        let path = format!("{dir}{stem}_snapshotByOffset_{definition}_0.jpg");
-        let (_, real) = produce(
-            db,
-            (in_bucket, object),
-            (out_bucket, &path),
-            Render::Snapshot(first_offset(t)),
-        )
-        .await?;
-        all_real &= real;
+        // One picture per offset (checked when the task was submitted).
+        let mut pictures = Vec::new();
+        let mut task_real = true;
+        for (n, offset) in snapshot_offsets(t)
+            .unwrap_or_else(|_| vec![0.0])
+            .into_iter()
+            .enumerate()
+        {
+            let path = format!("{dir}{stem}_snapshotByOffset_{definition}_{n}.jpg");
+            let (_, real) = produce(
+                db,
+                (in_bucket, object),
+                (out_bucket, &path),
+                Render::Snapshot(offset),
+            )
+            .await?;
+            task_real &= real;
+            pictures.push(json!({"TimeOffset": offset, "Path": path, "WaterMarkDefinition": []}));
+        }
+        all_real &= task_real;
         let mut r = null_tasks.clone();
         r["Type"] = json!("SnapshotByTimeOffset");
-        r["SnapshotByTimeOffsetTask"] = json!({"Status": "SUCCESS", "ErrCode": 0, "ErrCodeExt": "", "Message": note(real),
+        r["SnapshotByTimeOffsetTask"] = json!({"Status": "SUCCESS", "ErrCode": 0, "ErrCodeExt": "", "Message": note(task_real),
             "Input": t, "Output": {"Storage": storage(out_bucket, out_region), "Definition": definition,
-                "PicInfoSet": [{"TimeOffset": first_offset(t), "Path": path, "WaterMarkDefinition": []}]}});
+                "PicInfoSet": pictures}});
         results.push(r);
     }
     Ok(json!({"EventType": "WorkflowTask", "WorkflowTaskEvent": {
@@ -578,10 +716,23 @@ async fn finish_workflow(
     }}))
 }
 
-/// Finishes one EditMediaTask: writes the placeholder output and builds its event.
+/// Finishes one EditMediaTask: writes the placeholder output and builds its event (a
+/// failed one, without output, when the input was deleted since the task started).
 async fn finish_edit(db: &Db, task_id: &str, input: &Value) -> Result<Value, sqlx::Error> {
     let first = &input["FileInfos"][0]["InputInfo"]["CosInputInfo"];
     let out = &input["OutputStorage"]["CosOutputStorage"];
+    let file_infos: Vec<Value> = input["FileInfos"].as_array().cloned().unwrap_or_default();
+    let (in_bucket, object) = (
+        first["Bucket"].as_str().unwrap_or_default(),
+        first["Object"].as_str().unwrap_or_default(),
+    );
+    if !input_exists(db, in_bucket, object).await? {
+        return Ok(json!({"EventType": "EditMediaTask", "EditMediaTaskEvent": {
+            "TaskId": task_id, "Status": "FINISH", "ErrCode": SOURCE_ERROR,
+            "Message": source_missing(in_bucket, object),
+            "Input": {"FileInfoSet": file_infos}, "Output": null,
+        }}));
+    }
     let out_bucket = out["Bucket"].as_str().unwrap_or_default();
     let path = input["OutputObjectPath"]
         .as_str()
@@ -596,15 +747,11 @@ async fn finish_edit(db: &Db, task_id: &str, input: &Value) -> Result<Value, sql
         .unwrap_or(start + 3600.0);
     let (size, real) = produce(
         db,
-        (
-            first["Bucket"].as_str().unwrap_or_default(),
-            first["Object"].as_str().unwrap_or_default(),
-        ),
+        (in_bucket, object),
         (out_bucket, &path),
         Render::Clip(start, end),
     )
     .await?;
-    let file_infos: Vec<Value> = input["FileInfos"].as_array().cloned().unwrap_or_default();
     Ok(json!({"EventType": "EditMediaTask", "EditMediaTaskEvent": {
         "TaskId": task_id, "Status": "FINISH", "ErrCode": 0, "Message": note(real),
         "Input": {"FileInfoSet": file_infos},
@@ -685,6 +832,42 @@ mod tests {
                 "{path}"
             );
         }
+    }
+
+    #[test]
+    fn snapshot_offsets_in_seconds() {
+        let offsets = |t: Value| snapshot_offsets(&t).map_err(|e| e.code);
+        assert_eq!(offsets(json!({})), Ok(vec![0.0]));
+        assert_eq!(
+            offsets(json!({"ExtTimeOffsetSet": ["1s", "2.5s", "0s"]})),
+            Ok(vec![1.0, 2.5, 0.0])
+        );
+        assert_eq!(
+            offsets(json!({"TimeOffsetSet": [3, 4.5]})),
+            Ok(vec![3.0, 4.5])
+        );
+        assert_eq!(
+            offsets(json!({"ExtTimeOffsetSet": ["50%"]})),
+            Err("UnsupportedOperation".to_owned())
+        );
+        for bad in [
+            json!({"ExtTimeOffsetSet": ["NaNs"]}),
+            json!({"ExtTimeOffsetSet": ["-1s"]}),
+            json!({"ExtTimeOffsetSet": ["1"]}),
+            json!({"ExtTimeOffsetSet": []}),
+            json!({"ExtTimeOffsetSet": vec!["1s"; 11]}),
+            json!({"ExtTimeOffsetSet": "1s"}),
+        ] {
+            assert_eq!(
+                offsets(bad.clone()),
+                Err("InvalidParameterValue.ExtTimeOffsetSet".to_owned()),
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            offsets(json!({"TimeOffsetSet": [-2]})),
+            Err("InvalidParameterValue.TimeOffsetSet".to_owned())
+        );
     }
 
     #[test]

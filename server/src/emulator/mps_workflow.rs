@@ -50,7 +50,7 @@ pub async fn create(emu: &Emulator, ctx: &CallContext, params: &Value) -> Result
     }
     super::mps_task::check_output_storage(emu, ctx.account_id, params).await?;
     super::mps_task::check_priority(params, "TaskPriority")?;
-    super::mps_task::check_bucket(emu, ctx.account_id, bucket).await?;
+    super::mps_task::check_bucket(emu, ctx.account_id, bucket, upload["Region"].as_str()).await?;
     super::mps_task::check_media_task(params.get("MediaProcessTask"))?;
     let task = &params["MediaProcessTask"];
     let id: Option<i64> = sqlx::query_scalar(

@@ -224,7 +224,7 @@ async fn ensure_default_namespace(
     Ok(())
 }
 
-fn namespace_param(params: &Value) -> Result<&str, ApiError> {
+pub(crate) fn namespace_param(params: &Value) -> Result<&str, ApiError> {
     let ns = opt_str(params, "Namespace")?.unwrap_or("default");
     let ok = !ns.is_empty()
         && ns.len() <= 30
@@ -436,6 +436,22 @@ pub(crate) async fn find_function(
     .fetch_optional(&emu.db)
     .await?
     .ok_or_else(|| function_not_found(name))
+    .and_then(|f| check_qualifier(opt_str(params, "Qualifier")?).map(|()| f))
+}
+
+/// A function's version or alias, where a call names one: functions here have the
+/// version `$LATEST` and the alias `$DEFAULT` (pointing at it), and no others.
+pub(crate) fn check_qualifier(qualifier: Option<&str>) -> Result<(), ApiError> {
+    match qualifier {
+        None | Some("$LATEST" | "$DEFAULT") => Ok(()),
+        Some(other) => Err(ApiError::new(
+            "ResourceNotFound.Qualifier",
+            format!(
+                "The version or alias {} does not exist; functions have $LATEST and $DEFAULT.",
+                other.chars().take(64).collect::<String>()
+            ),
+        )),
+    }
 }
 
 /// ListFunctions' `Filters` (at most 10 `{Name, Values}`), as far as the emulator's
@@ -540,26 +556,23 @@ async fn list_functions(
         }
     };
     let search = opt_str(params, "SearchKey")?.unwrap_or_default();
-    let pattern = format!(
-        "%{}%",
-        search
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_")
-    );
+    let pattern = super::invoke::like_pattern(search);
+    // `Description`: a fuzzy match on the description, as `SearchKey` on the name.
+    let description =
+        super::invoke::like_pattern(opt_str(params, "Description")?.unwrap_or_default());
     let filters = ListFilters::read(params, account_id, region)?;
     let where_clause = "account_id = $1 and region = $2 and namespace = $3 and function_name ilike $4
          and ($5::text[] is null or runtime = any($5)) and ($6::text[] is null or type = any($6))
          and ($7::text is null or role = $7)
          and ($8::text[] is null or (case when active_at > now() then 'Creating' else 'Active' end) = any($8))
-         and not $9";
+         and not $9 and description ilike $10";
     // One query for the page and the total. An empty page says nothing about the
     // namespace or the total, so only then do two more queries tell.
     // `order_by` and `order` come from the fixed lists above, never from the request.
     let rows: Vec<CountedRow> = sqlx::query_as(&format!(
         "select {FUNCTION_COLUMNS}, count(*) over () as total from emulator.scf_function
          where {where_clause}
-         order by {order_by} {order}, function_name offset $10 limit $11"
+         order by {order_by} {order}, function_name offset $11 limit $12"
     ))
     .bind(account_id)
     .bind(region)
@@ -570,6 +583,7 @@ async fn list_functions(
     .bind(&filters.role)
     .bind(&filters.status)
     .bind(filters.none_match)
+    .bind(&description)
     .bind(offset)
     .bind(limit)
     .fetch_all(&emu.db)
@@ -590,6 +604,7 @@ async fn list_functions(
             .bind(&filters.role)
             .bind(&filters.status)
             .bind(filters.none_match)
+            .bind(&description)
             .fetch_one(&emu.db)
             .await?
         }
@@ -953,7 +968,46 @@ async fn list_triggers(
 ) -> Result<Value, ApiError> {
     let function = find_function(emu, account_id, region, params).await?;
     let (offset, limit) = paging(params)?;
-    let rows = mps_triggers(emu, account_id, region, &function).await?;
+    let bad = |message: &str| invalid("InvalidParameterValue.Filters", message);
+    let order = opt_str(params, "Order")?.map(str::to_ascii_uppercase);
+    if order.as_deref().is_some_and(|o| o != "ASC" && o != "DESC") {
+        return Err(invalid(
+            "InvalidParameterValue.Order",
+            "Order must be ASC or DESC.",
+        ));
+    }
+    // A trigger here is never modified: its ModTime is its AddTime.
+    if opt_str(params, "OrderBy")?.is_some_and(|o| o != "add_time" && o != "mod_time") {
+        return Err(invalid(
+            "InvalidParameterValue.OrderBy",
+            "OrderBy must be add_time or mod_time.",
+        ));
+    }
+    let mut rows = mps_triggers(emu, account_id, region, &function).await?;
+    // Filters: Qualifier, TriggerName and Description, each a list of values to match.
+    let filters = match params.get("Filters") {
+        None | Some(Value::Null) => &Vec::new(),
+        Some(Value::Array(filters)) if filters.len() <= 10 => filters,
+        Some(_) => return Err(bad("Filters is a list of at most 10 filters.")),
+    };
+    for filter in filters {
+        let values: Vec<&str> = filter["Values"]
+            .as_array()
+            .and_then(|v| v.iter().map(Value::as_str).collect())
+            .filter(|v: &Vec<&str>| !v.is_empty())
+            .ok_or_else(|| bad("Each filter needs Values, a list of strings."))?;
+        match filter["Name"].as_str().unwrap_or_default() {
+            "Qualifier" => rows.retain(|r| values.contains(&r.qualifier.as_str())),
+            "TriggerName" => rows.retain(|r| values.contains(&r.event_type.as_str())),
+            // An MPS trigger's description is empty.
+            "Description" => rows.retain(|_| values.contains(&"")),
+            _ => return Err(bad("Filters: Qualifier, TriggerName or Description.")),
+        }
+    }
+    // Newest first unless asked otherwise, as the rows come.
+    if order.as_deref() == Some("ASC") {
+        rows.reverse();
+    }
     let (total, list) = page_json(rows, offset, limit, |row| Some(row.info()));
     Ok(json!({"Triggers": list, "TotalCount": total}))
 }

@@ -111,6 +111,25 @@ async fn service_roles_are_missing_until_created_and_authorized() {
         .expect("list");
     assert_eq!(attached["TotalNum"], 1);
     assert_eq!(attached["List"][0]["PolicyName"], "QcloudAccessForScfRole");
+    // PolicyType and Keyword narrow the list: the attached policy is a preset (QCS).
+    for (filter, count) in [
+        (json!({"PolicyType": "QCS"}), 1),
+        (json!({"PolicyType": "User"}), 0),
+        (json!({"Keyword": "ForScf"}), 1),
+        (json!({"Keyword": "ForMPS"}), 0),
+    ] {
+        let mut params = json!({"RoleId": role_id});
+        params
+            .as_object_mut()
+            .unwrap()
+            .extend(filter.as_object().unwrap().clone());
+        let listed: Value = c
+            .client
+            .call(&c.creds, cam("ListAttachedRolePolicies"), &params)
+            .await
+            .expect("list");
+        assert_eq!(listed["TotalNum"], count, "{filter}");
+    }
     let roles: Value = c
         .client
         .call(&c.creds, cam("DescribeRoleList"), &json!({}))

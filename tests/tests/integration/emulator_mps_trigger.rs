@@ -135,6 +135,23 @@ async fn each_event_type_binds_one_function_account_wide() {
         .0,
         "ResourceNotFound.Function"
     );
+    // The qualifier and namespace go into the ResourceId: only real ones are taken
+    // (a long or slashed one was stored as given, and a few KB broke the unique index).
+    for (field, value, expected) in [
+        ("Qualifier", "2", "ResourceNotFound.Qualifier"),
+        ("Qualifier", "a/b", "ResourceNotFound.Qualifier"),
+        ("Namespace", "a/b", "InvalidParameterValue.Namespace"),
+    ] {
+        let mut params = bind("Other", "EditMediaTask");
+        params[field] = json!(value);
+        assert_eq!(code(c.call("mps", "BindTrigger", params).await).0, expected);
+    }
+    let mut huge = bind("Other", "EditMediaTask");
+    huge["Qualifier"] = json!("q".repeat(9000));
+    assert_eq!(
+        code(c.call("mps", "BindTrigger", huge).await).0,
+        "ResourceNotFound.Qualifier"
+    );
     assert_eq!(
         code(
             c.call("mps", "BindTrigger", bind("Other", "LiveTask"))
@@ -171,6 +188,37 @@ async fn each_event_type_binds_one_function_account_wide() {
     assert_eq!(trigger["Type"], "mps");
     assert_eq!(trigger["ResourceId"], resource_id.as_str());
     assert_eq!(trigger["TriggerDesc"], r#"{"eventType":"WorkflowTask"}"#);
+    // Filters narrow the list; an unknown filter is refused, not ignored.
+    for (filter, count) in [
+        (
+            json!({"Name": "TriggerName", "Values": ["WorkflowTask"]}),
+            1,
+        ),
+        (
+            json!({"Name": "TriggerName", "Values": ["EditMediaTask"]}),
+            0,
+        ),
+        (json!({"Name": "Qualifier", "Values": ["$DEFAULT"]}), 1),
+        (json!({"Name": "Qualifier", "Values": ["$LATEST"]}), 0),
+    ] {
+        let listed = c
+            .call(
+                "scf",
+                "ListTriggers",
+                json!({"FunctionName": "MPSAnalysis", "Filters": [filter]}),
+            )
+            .await
+            .expect("list");
+        assert_eq!(listed["TotalCount"], count, "{filter}");
+    }
+    for bad in [
+        json!({"FunctionName": "MPSAnalysis", "Filters": [{"Name": "Color", "Values": ["x"]}]}),
+        json!({"FunctionName": "MPSAnalysis", "Order": "UP"}),
+    ] {
+        assert!(code(c.call("scf", "ListTriggers", bad).await)
+            .0
+            .starts_with("InvalidParameterValue."),);
+    }
     c.call(
         "scf",
         "DeleteTrigger",

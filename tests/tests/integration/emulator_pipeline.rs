@@ -122,10 +122,15 @@ async fn a_finished_workflow_reaches_the_function_and_its_summary_lands_in_cos()
     params["SessionId"] = json!("session-1");
     params["SessionContext"] = json!("{\"order\":42}");
     let task = emu
-        .call("mps", "ProcessMedia", params)
+        .call("mps", "ProcessMedia", params.clone())
         .await
         .expect("ProcessMedia");
     let task_id = task["TaskId"].as_str().unwrap().to_owned();
+    // The same SessionId again (within three days): MPS de-duplicates it.
+    assert_eq!(
+        refused(emu.call("mps", "ProcessMedia", params).await),
+        "InvalidParameterValue.SessionId"
+    );
     assert!(
         task_id.starts_with(&format!("{}-WorkflowTask-", emu.account.app_id)),
         "{task_id}"
@@ -191,6 +196,17 @@ async fn a_finished_workflow_reaches_the_function_and_its_summary_lands_in_cos()
         ),
         (
             json!({"InputInfo": {"Type": "COS", "CosInputInfo": {"Bucket": "nope-1", "Region": "ap-beijing", "Object": "/a.mp4"}}, "MediaProcessTask": {"TranscodeTaskSet": [{"Definition": 10}]}}),
+            "ResourceNotFound.CosBucketNotExist",
+        ),
+        // The bucket is in Beijing: named in another region, it is not found.
+        (
+            json!({"InputInfo": {"Type": "COS", "CosInputInfo": {"Bucket": input, "Region": "ap-shanghai", "Object": "/upload/demo.mp4"}}, "MediaProcessTask": {"TranscodeTaskSet": [{"Definition": 10}]}}),
+            "ResourceNotFound.CosBucketNotExist",
+        ),
+        (
+            json!({"InputInfo": {"Type": "COS", "CosInputInfo": {"Bucket": input, "Region": "ap-beijing", "Object": "/upload/demo.mp4"}},
+                   "OutputStorage": {"Type": "COS", "CosOutputStorage": {"Bucket": output, "Region": "ap-guangzhou"}},
+                   "MediaProcessTask": {"TranscodeTaskSet": [{"Definition": 10}]}}),
             "ResourceNotFound.CosBucketNotExist",
         ),
         (
@@ -284,12 +300,61 @@ async fn events_wait_in_postgres_until_a_worker_runs_and_failures_are_retried() 
         .await
         .unwrap();
     assert_eq!(logs["TotalCount"], 0, "nothing runs without workers");
+    // A task whose input is deleted before a worker gets to it.
+    emu.cos()
+        .put_object(&input, "ap-beijing", "upload/gone.mp4", b"bytes".to_vec())
+        .await
+        .unwrap();
+    let mut gone = process_media(&input, &output);
+    gone["InputInfo"]["CosInputInfo"]["Object"] = json!("/upload/gone.mp4");
+    let gone = emu.call("mps", "ProcessMedia", gone).await.unwrap()["TaskId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    sqlx::query("delete from emulator.cos_object where bucket = $1 and key = 'upload/gone.mp4'")
+        .bind(&input)
+        .execute(&db)
+        .await
+        .unwrap();
 
     // "Restart": workers start and find the task and its event where they were left.
     let workers = server::emulator::delivery::spawn(pooled.clone(), base.clone());
     let row = wait_for_log(&emu, &task_id).await;
     assert_eq!(row["RetCode"], 0);
+    // The other task failed for its input, with no outputs (it reported success before).
+    let mut detail = Value::Null;
+    for _ in 0..100 {
+        detail = emu
+            .call("mps", "DescribeTaskDetail", json!({"TaskId": gone}))
+            .await
+            .unwrap();
+        if detail["Status"] == "FINISH" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     workers.abort();
+    let body = &detail["WorkflowTask"];
+    assert_eq!(body["ErrCode"], 40000, "{detail}");
+    assert!(
+        body["Message"]
+            .as_str()
+            .unwrap()
+            .contains("upload/gone.mp4"),
+        "{detail}"
+    );
+    let results = body["MediaProcessResultSet"].as_array().unwrap();
+    assert_eq!(results.len(), 2, "{detail}");
+    assert_eq!(results[0]["TranscodeTask"]["Status"], "FAIL");
+    assert_eq!(results[0]["TranscodeTask"]["Output"], Value::Null);
+    assert_eq!(results[1]["SnapshotByTimeOffsetTask"]["Status"], "FAIL");
+    assert!(
+        emu.cos()
+            .get_object(&output, "ap-beijing", "output/gone_transcode_10.mp4")
+            .await
+            .is_err(),
+        "no output written"
+    );
 
     // A function that fails (its bucket does not exist): the event stays queued for retry.
     emu.call("scf", "UpdateFunctionConfiguration", json!({"FunctionName": "MPSAnalysis",
@@ -303,29 +368,61 @@ async fn events_wait_in_postgres_until_a_worker_runs_and_failures_are_retried() 
         .as_str()
         .unwrap()
         .to_owned();
-    let workers = server::emulator::delivery::spawn(pooled, base);
-    let mut state = (String::new(), 0, String::new());
-    for _ in 0..100 {
-        let row: Option<(String, i32, String)> = sqlx::query_as(
-            "select state, attempts, last_error from emulator.event_delivery where task_id = $1",
-        )
-        .bind(&failing)
-        .fetch_optional(&db)
-        .await
-        .unwrap();
-        if let Some(r) = row.filter(|r| r.1 >= 1) {
-            state = r;
-            break;
+    let delivery_after = |attempts: i32| {
+        let (db, pooled, base, failing) =
+            (db.clone(), pooled.clone(), base.clone(), failing.clone());
+        async move {
+            let workers = server::emulator::delivery::spawn(pooled, base);
+            let mut state = (String::new(), 0, String::new());
+            for _ in 0..100 {
+                let row: Option<(String, i32, String)> = sqlx::query_as(
+                    "select state, attempts, last_error from emulator.event_delivery where task_id = $1",
+                )
+                .bind(&failing)
+                .fetch_optional(&db)
+                .await
+                .unwrap();
+                if let Some(r) = row.filter(|r| r.1 >= attempts) {
+                    state = r;
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            workers.abort();
+            state
         }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    workers.abort();
+    };
+    let state = delivery_after(1).await;
     assert_eq!(
         (state.0.as_str(), state.1),
         ("pending", 1),
         "retried later: {state:?}"
     );
     assert!(state.2.contains("NoSuchBucket"), "{state:?}");
+    // The retry, brought forward: its invocation counts the attempt before it (the
+    // function logs the task's id).
+    sqlx::query("update emulator.event_delivery set next_attempt_at = now() where task_id = $1")
+        .bind(&failing)
+        .execute(&db)
+        .await
+        .unwrap();
+    assert_eq!(delivery_after(2).await.1, 2);
+    let failed = emu
+        .call(
+            "scf",
+            "GetFunctionLogs",
+            json!({"FunctionName": "MPSAnalysis", "Filter": {"RetCode": "not0"}, "Order": "ASC", "Limit": 100}),
+        )
+        .await
+        .unwrap();
+    let retries: Vec<&Value> = failed["Data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["Log"].as_str().is_some_and(|l| l.contains(&failing)))
+        .map(|r| &r["RetryNum"])
+        .collect();
+    assert_eq!(retries, [&json!(0), &json!(1)], "{failed}");
 }
 
 #[tokio::test]

@@ -136,6 +136,16 @@ async fn a_function_from_the_mps_template_becomes_active() {
     };
     let f = get().await;
     assert_eq!(f["Status"], "Creating", "creation is asynchronous");
+    // The version $LATEST and the alias $DEFAULT exist; no other.
+    for qualifier in ["$LATEST", "$DEFAULT"] {
+        let q = json!({"FunctionName": "MPSAnalysis", "Qualifier": qualifier});
+        assert!(c.call("scf", "GetFunction", q).await.is_ok(), "{qualifier}");
+    }
+    let q = json!({"FunctionName": "MPSAnalysis", "Qualifier": "3"});
+    assert_eq!(
+        code(c.call("scf", "GetFunction", q).await),
+        "ResourceNotFound.Qualifier"
+    );
     assert_eq!(f["Runtime"], "Nodejs8.9");
     assert_eq!(f["Handler"], "index.main_handler");
     assert_eq!(f["Environment"]["Variables"][0]["Key"], "COS_BUCKET");

@@ -237,7 +237,7 @@ async fn the_console_flow_through_typed_calls() {
             })
             .await
         ),
-        "ResourceNotFound.TaskNotExist"
+        "InvalidParameterValue.TaskId"
     );
 
     let invoked = api

@@ -304,7 +304,8 @@ impl Api<'_> {
     /// `DescribeTaskDetail`.
     ///
     /// # Errors
-    /// `ResourceNotFound.TaskNotExist` and other API or transport errors.
+    /// `InvalidParameterValue.TaskId` (no such task in the last 7 days) and other API or
+    /// transport errors.
     pub async fn describe_task_detail(
         &self,
         req: &DescribeTaskDetailRequest,
