@@ -112,7 +112,8 @@ test('classic pages: function from template, MPS trigger with role authorization
   await page.keyboard.press('Escape');
   await details.waitFor({ state: 'hidden' });
   assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'View details');
-  await card.getByRole('button', { name: 'View details' }).click();
+  // Enter on the focused button opens the details again (the card's own keys leave it be).
+  await page.keyboard.press('Enter');
   await details.waitFor();
   await details.getByRole('button', { name: 'Close' }).click();
   await details.waitFor({ state: 'hidden' });
@@ -122,6 +123,13 @@ test('classic pages: function from template, MPS trigger with role authorization
   await page.getByText('Must start with a letter.').waitFor();
   assert.ok(await page.locator('#next-step').isDisabled());
   await page.locator('#fn-name').fill('MPSAnalysis');
+  // The description's rule is checked on this step, where the field is.
+  const description = await page.locator('#fn-description').inputValue();
+  await page.locator('#fn-description').fill('v1 - test (prod)');
+  await page.locator('#step-basic').getByText('Only letters, digits, spaces, commas, periods and line breaks.').waitFor();
+  assert.ok(await page.locator('#next-step').isDisabled());
+  await page.locator('#fn-description').fill(description);
+  assert.ok(await page.locator('#next-step').isEnabled());
   assert.equal(await page.locator('#fn-runtime').inputValue(), 'Nodejs8.9');
   await page.locator('#next-step').click();
   await page.locator('#step-config').waitFor();
@@ -301,6 +309,17 @@ test('classic pages: function from template, MPS trigger with role authorization
   await pager.getByText('1 / 2').waitFor();
   assert.equal(await page.locator('.log-row').count(), 20);
   await shot(page, 'log-query-paged');
+  // With the live tail on, a new invocation renders the list anew: the one expanded
+  // stays open.
+  const expanded = page.locator('.log-row').nth(2);
+  const expandedId = await expanded.getAttribute('data-request-id');
+  await expanded.locator('summary').click();
+  await page.locator('#log-live').check();
+  const oneMore = await page.request.post(server.base + '/api/start_mps_task', { form: taskForm });
+  assert.equal(oneMore.status(), 200, await oneMore.text());
+  await page.getByText(/Total 22$/).waitFor({ timeout: 30_000 });
+  assert.equal(await page.locator(`.log-row[data-request-id="${expandedId}"][open]`).count(), 1, 'still expanded');
+  await page.locator('#log-live').uncheck();
   // The whole search is in the address: a reload keeps the range and outcome chosen.
   await page.locator('#log-range').selectOption('1d');
   await page.locator('#log-outcome').selectOption('success');

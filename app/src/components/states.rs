@@ -23,10 +23,11 @@ pub fn Loading() -> impl IntoView {
 pub fn EmptyState(
     /// The headline.
     title: String,
-    /// What to do about it.
+    /// What to do about it; none when empty.
     #[prop(optional, into)]
     hint: Option<String>,
 ) -> impl IntoView {
+    let hint = hint.filter(|h| !h.is_empty());
     view! {
         <div class="state state-empty">
             <p class="state-title">{title}</p>

@@ -15,11 +15,15 @@ pub fn CloudAccountPage() -> impl IntoView {
     let can_manage = use_me().role().unwrap_or(Role::Viewer).can_manage_members();
     let toasts = use_toasts();
     let save = ServerAction::<SaveCloudAccount>::new();
-    let account = Resource::new(move || save.version().get(), |_| get_cloud_account());
+    // Counts successful saves: the account is read again (and the form rebuilt) only
+    // then, so that a refused save keeps what was typed beside its error.
+    let saved = RwSignal::new(0u32);
+    let account = Resource::new(move || saved.get(), |_| get_cloud_account());
     let result = unit_result(save.value());
     Effect::new(move || {
         if let Some(Ok(_)) = save.value().get() {
             toasts.success(t(lang, "cloud.saved"));
+            saved.update(|n| *n = n.wrapping_add(1));
         }
     });
 

@@ -16,7 +16,7 @@ use crate::components::states::{EmptyState, ErrorBanner, Loading, ReadOnlyNotice
 use crate::contexts::use_me;
 use crate::format::url_encode;
 use crate::i18n::{error_text, t, use_lang, Lang};
-use crate::pages::function_progress::{follow_creation, CreationProgress};
+use crate::pages::function_progress::{follow_creation, CreationStatus};
 use crate::{fuzzy, regions, routes, scf_rules};
 
 /// The template behind "blank function".
@@ -124,7 +124,13 @@ pub fn FunctionNewPage() -> impl IntoView {
         }
     });
     let name_problem = Memo::new(move |_| scf_rules::function_name_problem(name.get().trim()));
-    let can_continue = move || source.get().is_some() && name_problem.get().is_none();
+    let description_problem =
+        Memo::new(move |_| scf_rules::description_problem(&description.get()));
+    let can_continue = move || {
+        source.get().is_some()
+            && name_problem.get().is_none()
+            && description_problem.get().is_none()
+    };
 
     // The address of step 1, or of step 2 with step 1's choices.
     let step_url = move |config: bool| {
@@ -198,10 +204,7 @@ pub fn FunctionNewPage() -> impl IntoView {
 
     // After Complete: poll until the function is Active, then open it.
     let go = navigate.clone();
-    let CreationProgress {
-        created,
-        function: progress,
-    } = follow_creation(
+    let progress = follow_creation(
         create,
         move || {
             let l = loc.get_untracked();
@@ -224,6 +227,7 @@ pub fn FunctionNewPage() -> impl IntoView {
             );
         },
     );
+    let created = progress.created;
 
     let complete = move |_| {
         let (l, Some(c)) = (loc.get_untracked(), source.get_untracked()) else {
@@ -251,7 +255,9 @@ pub fn FunctionNewPage() -> impl IntoView {
     let to_first = go_step.clone();
     Effect::new(move || {
         if let Some(Err(e)) = create.value().get() {
-            if matches!(e.field(), Some("name") | Some("template_id")) || name_taken().is_some() {
+            if matches!(e.field(), Some("name" | "template_id" | "description"))
+                || name_taken().is_some()
+            {
                 to_first(false, true);
             }
         }
@@ -321,7 +327,11 @@ pub fn FunctionNewPage() -> impl IntoView {
                                                     aria-selected=move || chosen.get().is_some_and(|x| x.id == id_sel).to_string()
                                                     class:selected=move || chosen.get().is_some_and(|x| x.id == id)
                                                     on:click={let card = card.clone(); move |_| chosen.set(Some(card.clone()))}
-                                                    on:keydown={let card = card.clone(); move |ev| if ev.key() == "Enter" || ev.key() == " " { ev.prevent_default(); chosen.set(Some(card.clone())); }}
+                                                    on:keydown={let card = card.clone(); move |ev| {
+                                                        // Keys on the details button inside are the button's own.
+                                                        let on_card = ev.target() == ev.current_target();
+                                                        if on_card && (ev.key() == "Enter" || ev.key() == " ") { ev.prevent_default(); chosen.set(Some(card.clone())); }
+                                                    }}
                                                 >
                                                     <h3>{card_name(lang, &c)}</h3>
                                                     <p class="muted">{card_description(lang, &c)}</p>
@@ -368,6 +378,9 @@ pub fn FunctionNewPage() -> impl IntoView {
                 <p class="field-hint">{move || t(lang, if method.get() == "blank" { "scf.runtime_hint_blank" } else { "scf.runtime_hint" })}</p>
                 <label for="fn-description">{t(lang, "scf.col.description")}</label>
                 <textarea id="fn-description" rows="2" maxlength="1000" prop:value=move || description.get() on:input=move |ev| description.set(event_target_value(&ev))></textarea>
+                {move || description_problem.get().map(|code| view! {
+                    <p class="field-error" role="alert">{error_text(lang, &crate::error::AppError::invalid("description", code))}</p>
+                })}
                 <FieldError result=result field="description"/>
             </div>
             <div class="form-actions">
@@ -398,6 +411,16 @@ pub fn FunctionNewPage() -> impl IntoView {
                 {move || source.get().filter(|c| !c.variables.is_empty()).map(|c| view! {
                     <p class="field-hint" id="template-variables">{format!("{} {}", t(lang, "scf.template_reads"), c.variables.join(", "))}</p>
                 })}
+                // A warning, not a refusal: the function runs without it, but stores nothing.
+                {move || {
+                    let reads_bucket = source.with(|c| c.as_ref().is_some_and(|c| c.variables.iter().any(|v| v == "COS_BUCKET")));
+                    let lacks_bucket = variables.with(|text| {
+                        scf_rules::parse_variables(text).is_ok_and(|vars| !vars.iter().any(|(key, _)| key == "COS_BUCKET"))
+                    });
+                    (reads_bucket && lacks_bucket).then(|| view! {
+                        <p class="notice notice-warn" id="no-cos-bucket">{t(lang, "scf.cos_bucket_missing")}</p>
+                    })
+                }}
                 <FieldError result=result field="variables"/>
                 <label for="fn-role">{t(lang, "scf.exec_role")}</label>
                 <input id="fn-role" autocomplete="off" maxlength="128" placeholder="SCF_QcsRole" prop:value=move || role.get() on:input=move |ev| role.set(event_target_value(&ev))/>
@@ -405,24 +428,7 @@ pub fn FunctionNewPage() -> impl IntoView {
                 <FieldError result=result field="role"/>
             </div>
             <FormError result=result/>
-            // Only once created: the progress resource is browser-only, and read on the
-            // server it would hold the whole page's render at its loading state.
-            <Show when=move || created.get()>
-            {move || progress.get().flatten().map(|r| match r {
-                Ok(f) if f.status != "Creating" && f.status != "Active" => view! {
-                    <p class="form-error" role="alert" id="create-failed">
-                        {format!("{} {}", t(lang, "scf.create_failed"), f.status)}
-                    </p>
-                }.into_any(),
-                Ok(f) => view! {
-                    <p class="state state-loading" role="status" id="create-progress">
-                        <span class="spinner" aria-hidden="true"></span>
-                        {format!("{} {}", t(lang, "scf.creating"), f.status)}
-                    </p>
-                }.into_any(),
-                Err(e) => view! { <ErrorBanner error=e/> }.into_any(),
-            })}
-            </Show>
+            <CreationStatus progress=progress/>
             <div class="form-actions">
                 <button type="button" class="btn" on:click=move |_| prev_step(false, false)>{t(lang, "action.back")}</button>
                 <button type="button" class="btn btn-primary" id="complete" disabled=move || !can_edit || create.pending().get() || created.get() on:click=complete>

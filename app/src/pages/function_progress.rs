@@ -60,3 +60,34 @@ pub fn follow_creation(
     });
     CreationProgress { created, function }
 }
+
+/// What [`follow_creation`] last saw, once the create call succeeded: the status while
+/// creating, a failed creation, or the polling's error (with the cloud's code and
+/// RequestId).
+#[component]
+pub fn CreationStatus(progress: CreationProgress) -> impl IntoView {
+    use crate::components::states::ErrorBanner;
+    use crate::i18n::{t, use_lang};
+    let lang = use_lang();
+    let CreationProgress { created, function } = progress;
+    // Only once created: the progress resource is browser-only, and read on the server it
+    // would hold the whole page's render at its loading state.
+    view! {
+        <Show when=move || created.get()>
+            {move || function.get().flatten().map(|r| match r {
+                Ok(f) if f.status != "Creating" && f.status != "Active" => view! {
+                    <p class="form-error" role="alert" id="create-failed">
+                        {format!("{} {}", t(lang, "scf.create_failed"), f.status)}
+                    </p>
+                }.into_any(),
+                Ok(f) => view! {
+                    <p class="state state-loading" role="status" id="create-progress">
+                        <span class="spinner" aria-hidden="true"></span>
+                        {format!("{} {}", t(lang, "scf.creating"), f.status)}
+                    </p>
+                }.into_any(),
+                Err(e) => view! { <ErrorBanner error=e/> }.into_any(),
+            })}
+        </Show>
+    }
+}

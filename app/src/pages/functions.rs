@@ -62,12 +62,21 @@ pub fn FunctionsPage() -> impl IntoView {
         <Transition fallback=Loading>
             {move || functions.get().map(|r| match r {
                 Err(error) => view! { <ErrorBanner error=error/> }.into_any(),
-                Ok(list) if list.items.is_empty() => view! {
+                // A page past the last (an old link, or after deletions): the pager leads back.
+                Ok(list) if list.items.is_empty() && list.total > 0 => {
+                    let pages = list.total.div_ceil(u64::from(PAGE_SIZE)).max(1);
+                    view! {
+                        <EmptyState title=t(lang, "scf.page_empty").to_owned()/>
+                        <Pager page=page.get() pages=pages total=list.total/>
+                    }.into_any()
+                }
+                Ok(list) if list.items.is_empty() && search.get().is_empty() => view! {
                     <EmptyState
-                        title=if search.get().is_empty() { t(lang, "scf.empty") } else { t(lang, "scf.no_match") }.to_owned()
-                        hint=t(lang, "scf.empty_hint")
+                        title=t(lang, "scf.empty").to_owned()
+                        hint=if can_edit { t(lang, "scf.empty_hint") } else { "" }
                     />
                 }.into_any(),
+                Ok(list) if list.items.is_empty() => view! { <EmptyState title=t(lang, "scf.no_match").to_owned()/> }.into_any(),
                 Ok(list) => {
                     let pages = list.total.div_ceil(u64::from(PAGE_SIZE)).max(1);
                     view! {

@@ -78,7 +78,7 @@ pub fn MpsPage() -> impl IntoView {
                     navigate(&format!("{}?rid={v}", routes::MPS), Default::default());
                 }>
                     {crate::regions::REGIONS.iter().filter(|r| r.scf).map(|r| view! {
-                        <option value=r.rid.to_string() selected=move || rid.get() == r.rid>{region_name(lang, r)}</option>
+                        <option value=r.rid.to_string() selected=move || rid.get() == r.rid prop:selected=move || rid.get() == r.rid>{region_name(lang, r)}</option>
                     }).collect_view()}
                 </select>
             </div>
@@ -287,9 +287,16 @@ fn TaskList(rid: Memo<u32>, started: RwSignal<u32>) -> impl IntoView {
                         <EmptyState title=t(lang, "mps.no_tasks").to_owned() hint=t(lang, "mps.no_tasks_hint").to_owned()/>
                     }.into_any(),
                     Ok(p) => {
-                        let held = bindings.get().and_then(Result::ok).unwrap_or_default();
+                        // Without the bindings (their call failed), which function a task
+                        // triggered is unknown: said so, not "no trigger".
+                        let (held, held_error) = match bindings.get() {
+                            Some(Ok(b)) => (Some(b), None),
+                            Some(Err(e)) => (None, Some(e)),
+                            None => (None, None),
+                        };
                         let next = (!p.next.is_empty()).then(|| p.next.clone());
                         view! {
+                            {held_error.map(|error| view! { <ErrorBanner error=error/> })}
                             <table class="table" id="task-table">
                                 <thead><tr>
                                     <th>"TaskId"</th>
@@ -323,8 +330,8 @@ const FORM_FIELDS: [&str; 6] = [
 ];
 
 #[component]
-fn TaskLine(task: TaskRow, bindings: Vec<MpsBinding>, lang: Lang) -> impl IntoView {
-    let invocation = invocation_href(&bindings, &task);
+fn TaskLine(task: TaskRow, bindings: Option<Vec<MpsBinding>>, lang: Lang) -> impl IntoView {
+    let invocation = bindings.map(|b| invocation_href(&b, &task));
     let kind = if task.task_type == "EditMediaTask" {
         t(lang, "mps.kind_edit")
     } else {
@@ -342,9 +349,10 @@ fn TaskLine(task: TaskRow, bindings: Vec<MpsBinding>, lang: Lang) -> impl IntoVi
             <td>{beijing_time(&task.create_time)}</td>
             <td>
                 {match invocation {
-                    Some(href) if finished => view! { <A href=href attr:class="task-invocation">{t(lang, "mps.see_invocation")}</A> }.into_any(),
-                    Some(_) => view! { <span class="muted">{t(lang, "mps.waiting")}</span> }.into_any(),
-                    None => view! { <span class="muted">{t(lang, "mps.no_trigger")}</span> }.into_any(),
+                    Some(Some(href)) if finished => view! { <A href=href attr:class="task-invocation">{t(lang, "mps.see_invocation")}</A> }.into_any(),
+                    Some(Some(_)) => view! { <span class="muted">{t(lang, "mps.waiting")}</span> }.into_any(),
+                    Some(None) => view! { <span class="muted">{t(lang, "mps.no_trigger")}</span> }.into_any(),
+                    None => view! { <span class="muted">"—"</span> }.into_any(),
                 }}
             </td>
             <td>

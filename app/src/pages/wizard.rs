@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::cloud_types::{LogRow, WizardState};
 use crate::api::cos::cos_buckets;
@@ -23,14 +23,14 @@ use crate::api::wizard::{get_wizard_state, SaveWizard};
 use crate::components::form::{unit_result, FieldError, FormError};
 use crate::components::poll::poll_while;
 use crate::components::region_bar::region_name;
-use crate::components::states::{ErrorBanner, Loading, ReadOnlyNotice};
+use crate::components::states::{EmptyState, ErrorBanner, Loading, ReadOnlyNotice};
 use crate::contexts::use_me;
 use crate::error::AppError;
 use crate::i18n::{error_text, t, use_lang, Lang};
 use crate::pages::cos::object_href;
 use crate::pages::function_detail::triggers_tab::ServiceRoles;
 use crate::pages::function_detail::FnLoc;
-use crate::pages::function_progress::follow_creation;
+use crate::pages::function_progress::{follow_creation, CreationStatus};
 use crate::{regions, routes, scf_rules};
 
 /// The template the wizard creates the function from.
@@ -68,15 +68,36 @@ fn save_of(w: &WizardState, step: u8, task_id: &str) -> SaveWizard {
     }
 }
 
+/// The save after step 1 chose the function `name`: the same function keeps the progress
+/// made with it; another starts again at its trigger, without the old function's task.
+fn save_function(w: &WizardState, name: &str) -> SaveWizard {
+    if name == w.function_name {
+        return save_of(w, 2, "");
+    }
+    SaveWizard {
+        step: 2,
+        rid: w.rid,
+        ns: w.namespace.clone(),
+        name: name.to_owned(),
+        task_id: String::new(),
+    }
+}
+
 #[component]
 pub fn WizardPage() -> impl IntoView {
     let lang = use_lang();
     let save = ServerAction::<SaveWizard>::new();
-    // Reloaded after each successful save (a refused one changes nothing).
+    // Reloaded after each successful save (a refused one changes nothing), which shows
+    // the step reached: a step revisited with ?step= is done with.
     let saved = RwSignal::new(0u32);
+    let query = use_query_map();
+    let navigate = use_navigate();
     Effect::new(move || {
         if let Some(Ok(())) = save.value().get() {
             saved.update(|n| *n += 1);
+            if query.with_untracked(|q| q.get("step").is_some()) {
+                navigate(routes::WIZARD, Default::default());
+            }
         }
     });
     let state = LocalResource::new(move || {
@@ -85,7 +106,6 @@ pub fn WizardPage() -> impl IntoView {
     });
     let mounted = RwSignal::new(false);
     Effect::new(move || mounted.set(true));
-    let query = use_query_map();
     let asked = Memo::new(move |_| {
         query
             .with(|q| q.get("step"))
@@ -167,22 +187,26 @@ fn CreateStep(w: WizardState, save: ServerAction<SaveWizard>) -> impl IntoView {
     let region = regions::by_rid(rid)
         .map(|r| region_name(lang, r))
         .unwrap_or_default();
+    // The name last sent to be created: the function that is used once it exists.
+    let submitted = RwSignal::new(String::new());
     let w_next = w.clone();
     let advance = move || {
-        let mut next = w_next.clone();
-        next.function_name = name.get_untracked().trim().to_owned();
-        save.dispatch(save_of(&next, 2, ""));
+        save.dispatch(save_function(&w_next, &submitted.get_untracked()));
     };
     // After Create: poll until Active, then move on.
     let ns_poll = ns.clone();
     let advance_on_active = advance.clone();
-    let created = follow_creation(
+    let progress = follow_creation(
         create,
-        move || (rid, ns_poll.clone(), name.get_untracked().trim().to_owned()),
+        move || (rid, ns_poll.clone(), submitted.get_untracked()),
         move |_| advance_on_active(),
-    )
-    .created;
-    let exists = move || matches!(create.value().get(), Some(Err(AppError::Cloud { ref code, .. })) if code == "ResourceInUse.FunctionName");
+    );
+    let created = progress.created;
+    // The cloud has a function of the name sent, and the field still holds that name.
+    let exists = move || {
+        matches!(create.value().get(), Some(Err(AppError::Cloud { ref code, .. })) if code == "ResourceInUse.FunctionName")
+            && name.with(|n| n.trim() == submitted.get())
+    };
     // The wizard ends on the summary the function stores in COS: without COS_BUCKET it
     // would store none. Badly formed lines are left to the server's check.
     let no_bucket = RwSignal::new(false);
@@ -195,10 +219,11 @@ fn CreateStep(w: WizardState, save: ServerAction<SaveWizard>) -> impl IntoView {
         if lacks_bucket {
             return;
         }
+        submitted.set(name.get_untracked().trim().to_owned());
         create.dispatch(CreateFunction {
             rid,
             ns: ns_submit.clone(),
-            name: name.get_untracked().trim().to_owned(),
+            name: submitted.get_untracked(),
             template_id: MPS_TEMPLATE.to_owned(),
             description: t(lang, "wizard.fn_description").to_owned(),
             memory_size: 128,
@@ -237,14 +262,12 @@ fn CreateStep(w: WizardState, save: ServerAction<SaveWizard>) -> impl IntoView {
                         <p class="notice notice-warn" id="wiz-exists">
                             {t(lang, "wizard.exists")}
                             " "
-                            <button type="button" class="btn btn-small" id="wiz-use-existing" on:click=move |_| advance()>{t(lang, "wizard.use_existing")}</button>
+                            <button type="button" class="btn btn-small" id="wiz-use-existing" disabled=move || !can_edit || save.pending().get() on:click=move |_| advance()>{t(lang, "wizard.use_existing")}</button>
                         </p>
                     }
                 })}
                 {move || (!exists()).then(|| view! { <FormError result=result/> })}
-                {move || created.get().then(|| view! {
-                    <p class="state state-loading" role="status" id="wiz-progress">{t(lang, "scf.creating")}</p>
-                })}
+                <CreationStatus progress=progress/>
                 <div class="form-actions">
                     <button type="submit" class="btn btn-primary" id="wiz-create"
                         disabled=move || !can_edit || problem.get().is_some() || create.pending().get() || created.get()>
@@ -313,6 +336,10 @@ fn TriggerStep(w: WizardState, save: ServerAction<SaveWizard>) -> impl IntoView 
             <ServiceRoles ok=roles_ok/>
             <Transition fallback=Loading>
             {move || match holder.get() {
+                // Who holds WorkflowTask is unknown: binding now could fail or mislead.
+                None if bindings.with(|b| matches!(b, Some(Err(_)))) => {
+                    bindings.get().and_then(Result::err).map(|error| view! { <ErrorBanner error=error/> }).into_any()
+                }
                 Some(Some((true, _))) => view! {
                     <p class="notice" id="wiz-bound">{t(lang, "wizard.bound")}</p>
                     <div class="form-actions">
@@ -380,6 +407,7 @@ fn TestStep(w: WizardState, save: ServerAction<SaveWizard>) -> impl IntoView {
             }
         }
     });
+    let has_bucket = move || buckets.with(|b| matches!(b, Some(Ok(list)) if !list.is_empty()));
     let rid = w.rid;
     let run = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -420,6 +448,9 @@ fn TestStep(w: WizardState, save: ServerAction<SaveWizard>) -> impl IntoView {
                 <Transition fallback=Loading>
                     {move || buckets.get().map(|r| match r {
                         Err(error) => view! { <ErrorBanner error=error/> }.into_any(),
+                        Ok(list) if list.is_empty() => view! {
+                            <EmptyState title=t(lang, "cos.no_buckets").to_owned() hint=t(lang, "cos.no_buckets_hint").to_owned()/>
+                        }.into_any(),
                         Ok(list) => {
                             view! {
                                 <select id="wiz-bucket" on:change=move |ev| bucket.set(event_target_value(&ev))>
@@ -437,7 +468,7 @@ fn TestStep(w: WizardState, save: ServerAction<SaveWizard>) -> impl IntoView {
                 <FieldError result=result field="object"/>
                 <FormError result=result/>
                 <div class="form-actions">
-                    <button type="submit" class="btn btn-primary" id="wiz-run" disabled=move || !can_edit || start.pending().get()>
+                    <button type="submit" class="btn btn-primary" id="wiz-run" disabled=move || !can_edit || !has_bucket() || start.pending().get()>
                         {t(lang, "wizard.run")}
                     </button>
                     <A href=format!("{}?rid={}", routes::MPS, w.rid) attr:class="btn">{t(lang, "wizard.classic_mps")}</A>
@@ -509,7 +540,12 @@ fn TestResult(w: WizardState, f: FnLoc, save: ServerAction<SaveWizard>) -> impl 
         <p>{t(lang, "wizard.task")} " " <span class="mono" id="wiz-task">{w.task_id.clone()}</span></p>
         <Transition fallback=Loading>
             {move || match found.get() {
-                None => view! { <p class="state state-loading" role="status" id="wiz-waiting">{t(lang, "wizard.waiting")}</p> }.into_any(),
+                // The query's error (a deleted function, no log topic, an outage), with its
+                // code and RequestId; the polling goes on, so a passing fault clears.
+                None => match logs.get().and_then(Result::err) {
+                    Some(error) => view! { <ErrorBanner error=error/> }.into_any(),
+                    None => view! { <p class="state state-loading" role="status" id="wiz-waiting">{t(lang, "wizard.waiting")}</p> }.into_any(),
+                },
                 Some(row) => view! { <FoundInvocation row=row logs_href=logs_href.clone() region=region lang=lang/> }.into_any(),
             }}
         </Transition>

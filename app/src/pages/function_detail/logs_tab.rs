@@ -1,4 +1,5 @@
 //! The log query: time range, RequestId, keyword, outcome; expandable invocations; live tail.
+use std::collections::HashSet;
 use std::time::Duration;
 
 use leptos::prelude::*;
@@ -80,6 +81,9 @@ pub fn LogsTab(f: FnLoc) -> impl IntoView {
     let keyword = RwSignal::new(initial_keyword);
     let outcome = RwSignal::new(initial_outcome);
     let live = RwSignal::new(false);
+    // The invocations shown expanded, by RequestId: each refetch (the live tail's every
+    // 3 s) renders the rows anew, and they open as they were.
+    let expanded = RwSignal::new(HashSet::<String>::new());
     // Live tail: refetch every 3 s while on; the preset range slides with now.
     let tick = poll_while(move || live.get(), Duration::from_secs(3));
     // What the last Search asked for; the form's fields only apply on Search.
@@ -260,7 +264,7 @@ pub fn LogsTab(f: FnLoc) -> impl IntoView {
                                 <span>{t(lang, "logs.memory")}</span>
                                 <span>{t(lang, "logs.status")}</span>
                             </div>
-                            {p.items.into_iter().map(|row| view! { <LogEntry row=row lang=lang/> }).collect_view()}
+                            {p.items.into_iter().map(|row| view! { <LogEntry row=row expanded=expanded lang=lang/> }).collect_view()}
                         </div>
                         <nav class="pager" id="log-pager" aria-label=t(lang, "pager.label")>
                             <button type="button" class="btn btn-small" disabled={current <= 1} on:click=move |_| applied.update(|q| q.page = q.page.saturating_sub(1).max(1))>
@@ -282,10 +286,22 @@ pub fn LogsTab(f: FnLoc) -> impl IntoView {
 }
 
 #[component]
-fn LogEntry(row: LogRow, lang: Lang) -> impl IntoView {
+fn LogEntry(row: LogRow, expanded: RwSignal<HashSet<String>>, lang: Lang) -> impl IntoView {
     let ok = row.ret_code == 0;
+    let id = row.request_id.clone();
+    let open = expanded.with_untracked(|e| e.contains(&id));
+    let on_toggle = move |ev: leptos::ev::Event| {
+        let now_open = event_target::<leptos::web_sys::Element>(&ev).has_attribute("open");
+        expanded.update(|e| {
+            if now_open {
+                e.insert(id.clone());
+            } else {
+                e.remove(&id);
+            }
+        });
+    };
     view! {
-        <details class="log-row" data-request-id=row.request_id.clone()>
+        <details class="log-row" data-request-id=row.request_id.clone() open=open on:toggle=on_toggle>
             <summary>
                 <span class="mono">{row.request_id.clone()}</span>
                 <span>{row.start_time.clone()}</span>

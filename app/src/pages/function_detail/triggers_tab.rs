@@ -96,14 +96,18 @@ pub fn TriggersTab(f: FnLoc) -> impl IntoView {
             })}
         </Transition>
         <Show when=move || open.get()>
-            // Its own boundary: the dialog's resources would otherwise suspend the console
+            // The dialog shows at once, its body once what it needs is loaded: in a boundary
+            // of its own, as the dialog's resources would otherwise suspend the console
             // layout's, which blanks the page (and takes the focus) while they load.
             {
                 let f = f.clone();
                 view! {
-                    <Transition fallback=|| ()>
-                        <CreateTriggerDialog f=f.clone() open=open bind=bind/>
-                    </Transition>
+                    <ModalFrame id="trigger-dialog" labelledby="trigger-title" on_close=Callback::new(move |()| open.set(false))>
+                        <h2 class="modal-title" id="trigger-title">{t(lang, "trigger.create")}</h2>
+                        <Transition fallback=Loading>
+                            <CreateTriggerForm f=f.clone() open=open bind=bind/>
+                        </Transition>
+                    </ModalFrame>
                 }
             }
         </Show>
@@ -168,8 +172,9 @@ fn TriggerTable(
     }
 }
 
+/// The body of the Create trigger dialog.
 #[component]
-fn CreateTriggerDialog(
+fn CreateTriggerForm(
     f: FnLoc,
     open: RwSignal<bool>,
     bind: ServerAction<CreateMpsTrigger>,
@@ -178,7 +183,15 @@ fn CreateTriggerDialog(
     let roles_ok = RwSignal::new(false);
     let bindings = Resource::new(|| (), |_| mps_bindings());
     let event_type = RwSignal::new(MPS_EVENT_TYPES[0].to_owned());
-    let result = unit_result(bind.value());
+    // Only what is submitted from this opening: the action outlives the dialog, and an
+    // error from an earlier opening is not this one's.
+    let opened_at = bind.version().get_untracked();
+    let result = unit_result(Signal::derive(move || {
+        (bind.version().get() > opened_at)
+            .then(|| bind.value().get())
+            .flatten()
+    }));
+    let bindings_error = move || bindings.get().and_then(Result::err);
     let region = crate::regions::by_rid(f.rid)
         .map(|r| r.id)
         .unwrap_or_default();
@@ -218,8 +231,6 @@ fn CreateTriggerDialog(
     });
 
     view! {
-        <ModalFrame id="trigger-dialog" labelledby="trigger-title" on_close=Callback::new(move |()| open.set(false))>
-                <h2 class="modal-title" id="trigger-title">{t(lang, "trigger.create")}</h2>
                 <div class="form">
                     <label for="trigger-type">{t(lang, "trigger.col.type")}</label>
                     <select id="trigger-type" name="trigger_type" node_ref=first_field>
@@ -241,6 +252,8 @@ fn CreateTriggerDialog(
                         </p>
                     })}
                     <FieldError result=result field="event_type"/>
+                    // Without the account's bindings, who holds the event type is unknown.
+                    {move || bindings_error().map(|error| view! { <ErrorBanner error=error/> })}
                 </div>
 
                 <h3>{t(lang, "roles.title")}</h3>
@@ -252,7 +265,12 @@ fn CreateTriggerDialog(
                         type="button"
                         class="btn btn-primary"
                         id="submit-trigger"
-                        disabled=move || !roles_ok.get() || held_for_submit().is_some() || bind.pending().get()
+                        disabled=move || {
+                            !roles_ok.get()
+                                || bindings_error().is_some()
+                                || held_for_submit().is_some()
+                                || bind.pending().get()
+                        }
                         on:click=move |_| {
                             bind.dispatch(CreateMpsTrigger {
                                 rid: f.rid,
@@ -265,7 +283,6 @@ fn CreateTriggerDialog(
                         {t(lang, "action.submit")}
                     </button>
                 </div>
-        </ModalFrame>
     }
 }
 
