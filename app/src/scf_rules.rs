@@ -80,6 +80,12 @@ pub fn role_problem(role: &str) -> Option<&'static str> {
     (!ok).then_some("role_invalid")
 }
 
+/// Whether well-formed variable lines leave out `key` (badly formed ones are left to
+/// [`parse_variables`]'s own error).
+pub fn lacks_variable(text: &str, key: &str) -> bool {
+    parse_variables(text).is_ok_and(|vars| !vars.iter().any(|(k, _)| k == key))
+}
+
 /// Parses `KEY=VALUE` lines (blank lines skipped) into variables. The error names the
 /// first bad line (1-based) and an i18n key under `err.`.
 pub fn parse_variables(text: &str) -> Result<Vec<(String, String)>, (usize, &'static str)> {

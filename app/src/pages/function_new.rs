@@ -414,9 +414,7 @@ pub fn FunctionNewPage() -> impl IntoView {
                 // A warning, not a refusal: the function runs without it, but stores nothing.
                 {move || {
                     let reads_bucket = source.with(|c| c.as_ref().is_some_and(|c| c.variables.iter().any(|v| v == "COS_BUCKET")));
-                    let lacks_bucket = variables.with(|text| {
-                        scf_rules::parse_variables(text).is_ok_and(|vars| !vars.iter().any(|(key, _)| key == "COS_BUCKET"))
-                    });
+                    let lacks_bucket = variables.with(|text| scf_rules::lacks_variable(text, "COS_BUCKET"));
                     (reads_bucket && lacks_bucket).then(|| view! {
                         <p class="notice notice-warn" id="no-cos-bucket">{t(lang, "scf.cos_bucket_missing")}</p>
                     })

@@ -64,7 +64,7 @@ pub fn FunctionsPage() -> impl IntoView {
                 Err(error) => view! { <ErrorBanner error=error/> }.into_any(),
                 // A page past the last (an old link, or after deletions): the pager leads back.
                 Ok(list) if list.items.is_empty() && list.total > 0 => {
-                    let pages = list.total.div_ceil(u64::from(PAGE_SIZE)).max(1);
+                    let pages = page_count(list.total);
                     view! {
                         <EmptyState title=t(lang, "scf.page_empty").to_owned()/>
                         <Pager page=page.get() pages=pages total=list.total/>
@@ -78,7 +78,7 @@ pub fn FunctionsPage() -> impl IntoView {
                 }.into_any(),
                 Ok(list) if list.items.is_empty() => view! { <EmptyState title=t(lang, "scf.no_match").to_owned()/> }.into_any(),
                 Ok(list) => {
-                    let pages = list.total.div_ceil(u64::from(PAGE_SIZE)).max(1);
+                    let pages = page_count(list.total);
                     view! {
                         <FunctionTable rows=list.items lang=lang/>
                         <Pager page=page.get() pages=pages total=list.total/>
@@ -125,6 +125,11 @@ fn FunctionTable(rows: Vec<FunctionRow>, lang: Lang) -> impl IntoView {
 }
 
 /// Previous/next links that keep the rest of the query.
+/// Pages of `total` functions; one when there are none.
+fn page_count(total: u64) -> u64 {
+    total.div_ceil(u64::from(PAGE_SIZE)).max(1)
+}
+
 #[component]
 fn Pager(page: u32, pages: u64, total: u64) -> impl IntoView {
     let lang = use_lang();

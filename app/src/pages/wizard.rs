@@ -213,8 +213,7 @@ fn CreateStep(w: WizardState, save: ServerAction<SaveWizard>) -> impl IntoView {
     let ns_submit = ns.clone();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let lacks_bucket = scf_rules::parse_variables(&variables.get_untracked())
-            .is_ok_and(|vars| !vars.iter().any(|(key, _)| key == "COS_BUCKET"));
+        let lacks_bucket = scf_rules::lacks_variable(&variables.get_untracked(), "COS_BUCKET");
         no_bucket.set(lacks_bucket);
         if lacks_bucket {
             return;
