@@ -5,7 +5,7 @@
 
 use cloud_wire::sign::{parse_tc3_authorization, TC3_ALGORITHM};
 use cloud_wire::verify::{Headers, Tc3Call, MAX_SKEW_SECS};
-use cloud_wire::{parse_params, WireError};
+use cloud_wire::{parse_params, parse_query_params, ParamKind, WireError};
 use libfuzzer_sys::fuzz_target;
 
 /// The clock the requests are checked against (2024-01-01).
@@ -14,9 +14,10 @@ const NOW: i64 = 1_704_067_200;
 fuzz_target!(|data: &[u8]| {
     // The whole input as a body.
     check_params(data);
-    // The whole input as an `Authorization` value.
+    // The whole input as an `Authorization` value, and as a GET's query.
     if let Ok(value) = std::str::from_utf8(data) {
         check_authorization(value);
+        check_query(value);
     }
     // The input as a request.
     let (head, body) = match find(data, b"\n\n") {
@@ -40,9 +41,11 @@ fuzz_target!(|data: &[u8]| {
             }
         }
     }
-    // Our clock, and clocks as far off as they go.
+    // Our clock, and clocks as far off as they go; a POST, and the body as a GET's query.
+    let query = std::str::from_utf8(body).unwrap_or("");
     for now in [NOW, i64::MIN, i64::MAX] {
-        check_call(&pairs, body, now);
+        check_call(&pairs, "POST", "", body, now);
+        check_call(&pairs, "GET", query, &[], now);
     }
 });
 
@@ -50,8 +53,8 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 
-fn check_call(pairs: &[(&str, &[u8])], body: &[u8], now: i64) {
-    match Tc3Call::parse(Headers::new(pairs), body, now) {
+fn check_call(pairs: &[(&str, &[u8])], method: &str, query: &str, body: &[u8], now: i64) {
+    match Tc3Call::parse_request(method, query, Headers::new(pairs), body, now) {
         Ok(call) => {
             assert!(!call.secret_id().is_empty());
             // No key: refused, whatever the headers say.
@@ -71,10 +74,25 @@ fn check_call(pairs: &[(&str, &[u8])], body: &[u8], now: i64) {
 fn check_params(body: &[u8]) {
     match parse_params(body) {
         Ok(value) => assert!(value.is_object()),
-        Err(err) => {
-            assert_eq!(err, WireError::BodyNotObject);
-            assert_eq!(err.code(), "InvalidParameter");
-        }
+        Err(WireError::BodyNotObject) => {}
+        Err(WireError::NulInParameter) => assert!(body.windows(6).any(|w| w == b"\\u0000")),
+        Err(err) => panic!("unexpected {err:?}"),
+    }
+}
+
+/// A query parses to an object (numbers and booleans only where `kind` asks for them), or
+/// is refused with a reason.
+fn check_query(query: &str) {
+    let kind = |name: &str| match name.len() % 3 {
+        0 => ParamKind::Text,
+        1 => ParamKind::Number,
+        _ => ParamKind::Bool,
+    };
+    match parse_query_params(query, kind) {
+        Ok(value) => assert!(value.is_object()),
+        Err(WireError::QueryNotParams(why)) => assert!(!why.is_empty()),
+        Err(WireError::NulInParameter) => assert!(query.contains("%00") || query.contains('\0')),
+        Err(err) => panic!("unexpected {err:?}"),
     }
 }
 

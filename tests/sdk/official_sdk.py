@@ -166,6 +166,57 @@ print("ok: MPS ProcessMedia/DescribeTaskDetail/DescribeTasks")
 expect_error("MissingParameter", lambda: mps.DescribeTasks(request(mps_models.DescribeTasksRequest, Limit=10)))
 output = [o["Key"] for o in cos.list_objects(Bucket=BUCKET, Prefix="output/")["Contents"]]
 assert output == ["output/demo_transcode_10.mp4"], output
+
+# GET, as the SDKs send with HttpProfile(reqMethod="GET"): the parameters flattened into the
+# query (Filters.0.Values.1=...), every value as text; the emulator types them by the model
+# as the cloud does (numbers, Python's True, nested task definitions).
+def get_profile():
+    return ClientProfile(httpProfile=HttpProfile(protocol="http", endpoint=ENDPOINT, reqMethod="GET"))
+
+
+get_scf = scf_client.ScfClient(CRED, "ap-beijing", get_profile())
+by_runtime = get_scf.ListFunctions(request(scf_models.ListFunctionsRequest, Limit=5, Offset=0, Filters=[
+    {"Name": "Runtime", "Values": ["Python3.6", "Nodejs8.9"]}]))
+assert [f.FunctionName for f in by_runtime.Functions] == ["MPSAnalysis"], by_runtime.to_json_string()
+other = get_scf.ListFunctions(request(scf_models.ListFunctionsRequest, Filters=[
+    {"Name": "Runtime", "Values": ["Python3.6"]}]))
+assert other.TotalCount == 0, other.to_json_string()
+# Text where the model has a number: refused as a POST of the same would be.
+expect_error("InvalidParameter", lambda: get_scf.ListFunctions(request(scf_models.ListFunctionsRequest, Limit="ten")))
+get_mps = mps_client.MpsClient(CRED, "ap-beijing", get_profile())
+get_task = get_mps.ProcessMedia(request(mps_models.ProcessMediaRequest, InputInfo=cos_input, OutputDir="/get/",
+                                        TasksPriority=-3,
+                                        MediaProcessTask={"TranscodeTaskSet": [{"Definition": 20}]})).TaskId
+for _ in range(100):
+    detail = get_mps.DescribeTaskDetail(request(mps_models.DescribeTaskDetailRequest, TaskId=get_task))
+    if detail.Status == "FINISH":
+        break
+    time.sleep(0.1)
+result = detail.WorkflowTask.MediaProcessResultSet[0].TranscodeTask
+assert detail.Status == "FINISH" and result.Output.Definition == 20, detail.to_json_string()
+succeeded = get_mps.DescribeTasks(request(mps_models.DescribeTasksRequest, Status="FINISH", Limit=10,
+                                          SubTaskHasFailed=False))
+failed = get_mps.DescribeTasks(request(mps_models.DescribeTasksRequest, Status="FINISH", Limit=10,
+                                       SubTaskHasFailed=True))
+assert succeeded.TotalCount == 2 and failed.TotalCount == 0, (succeeded.to_json_string(), failed.to_json_string())
+get_cls = cls_client.ClsClient(CRED, "ap-beijing", get_profile())
+found = get_cls.SearchLog(request(cls_models.SearchLogRequest, TopicId=topic, From=now_ms - 3600000,
+                                  To=now_ms + 60000, Limit=10,
+                                  QueryString='SCF_RequestId:"%s" AND SCF_Message:Report*' % request_id))
+assert len(found.Results) == 1, found.to_json_string()
+wrong_get = scf_client.ScfClient(credential.Credential(os.environ["EMU_SECRET_ID"], "wrong-key"), "ap-beijing",
+                                 get_profile())
+expect_error("AuthFailure.SignatureFailure", lambda: wrong_get.ListFunctions(request(scf_models.ListFunctionsRequest)))
+print("ok: GET calls (SCF ListFunctions, MPS ProcessMedia/DescribeTaskDetail/DescribeTasks, CLS SearchLog)")
+
+# X-TC-Content-SHA256: UNSIGNED-PAYLOAD, the body left out of the signature.
+unsigned_profile = profile()
+unsigned_profile.unsignedPayload = True
+unsigned = scf_client.ScfClient(CRED, "ap-beijing", unsigned_profile)
+assert unsigned.GetFunction(request(scf_models.GetFunctionRequest, FunctionName="MPSAnalysis")).FunctionName \
+    == "MPSAnalysis"
+print("ok: unsigned payload")
+
 cos.delete_object(Bucket=BUCKET, Key="upload/demo.mp4")
 # A HEAD answer has no body, so the SDK names the error itself.
 expect_cos_error(404, "NoSuchResource", lambda: cos.head_object(Bucket=BUCKET, Key="upload/demo.mp4"))

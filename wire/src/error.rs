@@ -31,6 +31,8 @@ pub enum WireError {
     BodyNotObject,
     /// A string in the body holds a NUL character, which no parameter may contain.
     NulInParameter,
+    /// A GET's query is not a parameter list (`A=1&B.0.C=x`); the text says why.
+    QueryNotParams(String),
 }
 
 impl WireError {
@@ -47,7 +49,7 @@ impl WireError {
             Self::SecretIdNotFound => "AuthFailure.SecretIdNotFound",
             Self::TokenFailure => "AuthFailure.TokenFailure",
             Self::SignatureFailure => "AuthFailure.SignatureFailure",
-            Self::BodyNotObject => "InvalidParameter",
+            Self::BodyNotObject | Self::QueryNotParams(_) => "InvalidParameter",
             Self::NulInParameter => "InvalidParameterValue",
         }
     }
@@ -87,6 +89,7 @@ impl fmt::Display for WireError {
             Self::NulInParameter => {
                 f.write_str("A parameter contains a NUL character (\\u0000), which is not allowed.")
             }
+            Self::QueryNotParams(why) => write!(f, "The query string is not valid: {why}."),
         }
     }
 }

@@ -9,5 +9,5 @@ pub mod sign;
 pub mod verify;
 
 pub use error::WireError;
-pub use params::parse_params;
+pub use params::{parse_params, parse_query_params, ParamKind};
 pub use verify::{verify_tc3, Headers, SigningSecret, Tc3Call, VerifiedCall};

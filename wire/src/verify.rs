@@ -71,6 +71,9 @@ pub struct VerifiedCall {
 #[derive(Clone, Debug)]
 pub struct Tc3Call<'a> {
     headers: Headers<'a>,
+    /// `POST`, or `GET` with its query.
+    method: &'a str,
+    query: &'a str,
     body: &'a [u8],
     auth: Tc3Authorization,
     action: &'a str,
@@ -81,8 +84,20 @@ pub struct Tc3Call<'a> {
 impl<'a> Tc3Call<'a> {
     /// Checks, in this order: `Authorization`, `X-TC-Action`, `X-TC-Version`,
     /// `X-TC-Timestamp`, and that the timestamp is within [`MAX_SKEW_SECS`] of `now`
-    /// (Unix seconds).
+    /// (Unix seconds). The call is a POST with an empty query, as the SDKs send by default.
     pub fn parse(headers: Headers<'a>, body: &'a [u8], now: i64) -> Result<Self, WireError> {
+        Self::parse_request("POST", "", headers, body, now)
+    }
+
+    /// [`Tc3Call::parse`] for a call made with `method`: a GET signs its query, exactly as
+    /// sent, as the canonical query string (and its empty body).
+    pub fn parse_request(
+        method: &'a str,
+        query: &'a str,
+        headers: Headers<'a>,
+        body: &'a [u8],
+        now: i64,
+    ) -> Result<Self, WireError> {
         let auth = headers
             .get("authorization")
             .and_then(parse_tc3_authorization)
@@ -104,6 +119,8 @@ impl<'a> Tc3Call<'a> {
         }
         Ok(Self {
             headers,
+            method,
+            query,
             body,
             auth,
             action,
@@ -120,7 +137,7 @@ impl<'a> Tc3Call<'a> {
     /// Checks the call against the key its SecretId names (`None`: no such key): the
     /// session token of a temporary key, that `SignedHeaders` covers `content-type` and
     /// `host` and names only headers the request has, the credential scope's date, and
-    /// the signature (a POST with an empty query, as the SDKs send).
+    /// the signature (`X-TC-Content-SHA256: UNSIGNED-PAYLOAD` leaves the body out of it).
     pub fn verify(self, secret: Option<SigningSecret<'_>>) -> Result<VerifiedCall, WireError> {
         let secret = secret.ok_or(WireError::SecretIdNotFound)?;
         if let Some(token) = secret.session_token {
@@ -150,13 +167,17 @@ impl<'a> Tc3Call<'a> {
                 .ok_or_else(|| WireError::SignedHeaderMissing(name.clone()))?;
             signed.push((name, value));
         }
+        let payload = match self.headers.get("x-tc-content-sha256") {
+            Some("UNSIGNED-PAYLOAD") => &b"UNSIGNED-PAYLOAD"[..],
+            _ => self.body,
+        };
         let expected = tc3_sign(
             secret.secret_key,
             &Tc3Request {
-                method: "POST",
-                canonical_query: "",
+                method: self.method,
+                canonical_query: if self.method == "GET" { self.query } else { "" },
                 headers: &signed,
-                payload: self.body,
+                payload,
                 service: &auth.service,
                 timestamp: self.timestamp,
             },
@@ -279,6 +300,54 @@ mod tests {
         // Upper-case hex is the same signature.
         let upper = AUTH.replace("72e494ea", "72E494EA");
         assert!(verify(&request(&upper, &[]), NOW + 300, key()).is_ok());
+    }
+
+    #[test]
+    fn get_signs_its_query_and_unsigned_payload_its_marker() {
+        let query = "Limit=1&Filters.0.Name=instance-name&Filters.0.Values.0=%E6%9C%AA";
+        let form = "application/x-www-form-urlencoded";
+        let signed = |method: &str, query: &str, payload: &[u8]| {
+            let sig = tc3_sign(
+                KEY,
+                &Tc3Request {
+                    method,
+                    canonical_query: query,
+                    headers: &[("content-type", form), ("host", "cvm.tencentcloudapi.com")],
+                    payload,
+                    service: "cvm",
+                    timestamp: NOW,
+                },
+            );
+            request(&sig.authorization(ID), &[("Content-Type", form)])
+        };
+        let check = |method: &str, query: &str, pairs: &[(String, Vec<u8>)], body: &[u8]| {
+            let pairs: Vec<(&str, &[u8])> = pairs
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_slice()))
+                .collect();
+            Tc3Call::parse_request(method, query, Headers::new(&pairs), body, NOW)?.verify(key())
+        };
+        let get = signed("GET", query, b"");
+        assert!(check("GET", query, &get, b"").is_ok());
+        // Another query, or the same call replayed as a POST, is another signature.
+        assert_eq!(
+            check("GET", "Limit=2", &get, b"").expect_err("query changed"),
+            WireError::SignatureFailure
+        );
+        assert_eq!(
+            check("POST", query, &get, b"").expect_err("method changed"),
+            WireError::SignatureFailure
+        );
+        // UNSIGNED-PAYLOAD: the body is not part of the signature.
+        let mut unsigned = signed("POST", "", b"UNSIGNED-PAYLOAD");
+        unsigned.push(("X-TC-Content-SHA256".into(), b"UNSIGNED-PAYLOAD".to_vec()));
+        assert!(check("POST", "", &unsigned, BODY).is_ok());
+        assert!(check("POST", "", &unsigned, b"{}").is_ok());
+        unsigned.pop();
+        assert_eq!(
+            check("POST", "", &unsigned, BODY).expect_err("no marker"),
+            WireError::SignatureFailure
+        );
     }
 
     #[test]

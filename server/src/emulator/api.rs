@@ -1,4 +1,5 @@
 //! Errors and parameter reading shared by the emulated services.
+use cloud_wire::ParamKind;
 use serde_json::Value;
 
 /// An API error as the cloud reports it.
@@ -95,6 +96,29 @@ pub fn service_region<'a>(
 /// The request body as a JSON object (`{}` when empty); see [`cloud_wire::parse_params`].
 pub fn parse_params(body: &[u8]) -> Result<Value, ApiError> {
     Ok(cloud_wire::parse_params(body)?)
+}
+
+/// A GET's query as the same JSON object; see [`cloud_wire::parse_query_params`].
+pub fn parse_query_params(query: &str) -> Result<Value, ApiError> {
+    Ok(cloud_wire::parse_query_params(query, param_kind)?)
+}
+
+/// The type of an emulated action's parameter, by name: the models use each of these
+/// names with one type in every action here (list items are typed by the list's name).
+/// The rest are text.
+fn param_kind(name: &str) -> ParamKind {
+    match name {
+        // SCF, CAM, MPS and CLS paging; SCF sizes; CAM role and policy numbers.
+        "Offset" | "Limit" | "Page" | "Rp" | "MemorySize" | "Timeout" | "ConsoleLogin"
+        | "SessionDuration" | "PolicyId"
+        // MPS templates, priorities, workflows and time offsets (seconds).
+        | "Definition" | "TaskPriority" | "TasksPriority" | "WorkflowId" | "WorkflowIds"
+        | "StartTimeOffset" | "EndTimeOffset" | "TimeOffsetSet"
+        // CLS SearchLog: Unix ms, syntax numbers, sampling.
+        | "From" | "To" | "QuerySyntax" | "SyntaxRule" | "SamplingRate" => ParamKind::Number,
+        "SubTaskHasFailed" | "UseNewAnalysis" | "HighLight" => ParamKind::Bool,
+        _ => ParamKind::Text,
+    }
 }
 
 /// An optional string parameter; a value of another type is an error.

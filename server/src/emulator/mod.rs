@@ -25,7 +25,7 @@ pub mod scf;
 mod verify;
 
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -51,7 +51,8 @@ pub struct Emulator {
     pub public_url: String,
 }
 
-/// The emulator's HTTP API (every action is a POST to `/`; COS under `/cos/<bucket>`, or
+/// The emulator's HTTP API (every action is a POST to `/`, or a GET with its parameters in
+/// the query, as the SDKs send when asked to; COS under `/cos/<bucket>`, or
 /// virtual-hosted as COS SDKs address it), reachable at `public_url` or as an HTTP proxy
 /// for the cloud's own host names ([`proxy`]).
 pub fn router(db: Db, public_url: String) -> Router {
@@ -59,7 +60,9 @@ pub fn router(db: Db, public_url: String) -> Router {
     let routes = Router::new()
         .route(
             "/",
-            post(api_call).layer(RequestBodyLimitLayer::new(BODY_LIMIT)),
+            post(api_call)
+                .get(api_get)
+                .layer(RequestBodyLimitLayer::new(BODY_LIMIT)),
         )
         .route("/cos", get(cos::list_buckets))
         .route(
@@ -87,11 +90,26 @@ pub fn router(db: Db, public_url: String) -> Router {
 }
 
 async fn api_call(State(emu): State<Emulator>, headers: HeaderMap, body: Bytes) -> Response {
+    call(&emu, &headers, None, &body).await
+}
+
+/// A GET: the parameters are the query, flattened as the SDKs flatten them.
+async fn api_get(
+    State(emu): State<Emulator>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    call(&emu, &headers, Some(query.as_deref().unwrap_or("")), &body).await
+}
+
+/// Authenticates and carries out a call; `query` is a GET's.
+async fn call(emu: &Emulator, headers: &HeaderMap, query: Option<&str>, body: &[u8]) -> Response {
     let request_id = uuid::Uuid::new_v4().to_string();
     let chinese = headers
         .get("x-tc-language")
         .is_some_and(|v| v.as_bytes() == b"zh-CN");
-    let ctx = match verify::authenticate(&emu.db, &headers, &body).await {
+    let ctx = match verify::authenticate(&emu.db, headers, query, body).await {
         Ok(ctx) => ctx,
         Err(err) => return envelope(Err(err), &request_id, chinese).into_response(),
     };
@@ -101,7 +119,7 @@ async fn api_call(State(emu): State<Emulator>, headers: HeaderMap, body: Bytes) 
         Ok(())
     };
     let result = match armed {
-        Ok(()) => handle(&emu, &ctx, &body).await,
+        Ok(()) => handle(emu, &ctx, query, body).await,
         Err(fault::Injected::Api(err)) => Err(err),
         Err(fault::Injected::Http500) => {
             return (
@@ -126,8 +144,16 @@ async fn api_call(State(emu): State<Emulator>, headers: HeaderMap, body: Bytes) 
 }
 
 /// Carries out an authenticated call.
-async fn handle(emu: &Emulator, ctx: &verify::CallContext, body: &[u8]) -> Result<Value, ApiError> {
-    let params = api::parse_params(body)?;
+async fn handle(
+    emu: &Emulator,
+    ctx: &verify::CallContext,
+    query: Option<&str>,
+    body: &[u8],
+) -> Result<Value, ApiError> {
+    let params = match query {
+        Some(query) => api::parse_query_params(query)?,
+        None => api::parse_params(body)?,
+    };
     let expected = match ctx.service.as_str() {
         "cam" => cam::VERSION,
         "cls" => cls::VERSION,

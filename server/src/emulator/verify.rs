@@ -27,9 +27,11 @@ pub struct CallContext {
 }
 
 /// Checks the request's signature as the real API does and names the calling account.
+/// `query` is a GET's parameters (`None` for a POST, whose body holds them).
 pub async fn authenticate(
     db: &Db,
     headers: &HeaderMap,
+    query: Option<&str>,
     body: &[u8],
 ) -> Result<CallContext, ApiError> {
     let pairs: Vec<(&str, &[u8])> = headers
@@ -37,7 +39,10 @@ pub async fn authenticate(
         .map(|(name, value)| (name.as_str(), value.as_bytes()))
         .collect();
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
-    let call = Tc3Call::parse(Headers::new(&pairs), body, now)?;
+    let call = match query {
+        Some(query) => Tc3Call::parse_request("GET", query, Headers::new(&pairs), body, now)?,
+        None => Tc3Call::parse(Headers::new(&pairs), body, now)?,
+    };
     let Some(key) = account::find_signing_key(db, call.secret_id()).await? else {
         return Err(WireError::SecretIdNotFound.into());
     };
