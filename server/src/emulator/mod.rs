@@ -14,6 +14,7 @@ pub mod delivery;
 pub mod fault;
 pub mod invoke;
 mod media;
+mod media_meta;
 pub mod mps;
 pub mod mps_task;
 mod mps_task_list;

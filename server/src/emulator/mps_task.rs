@@ -13,6 +13,7 @@ use crate::db::Db;
 
 use super::api::{iso_time, opt_str, ApiError};
 use super::media::Render;
+use super::media_meta::media_meta;
 use super::verify::CallContext;
 use super::Emulator;
 
@@ -537,29 +538,65 @@ async fn copy_object(db: &Db, from: (&str, &str), to: (&str, &str)) -> Result<i6
         .await
 }
 
-/// Writes the output `to` rendered from the input `from` with ffmpeg, or else a copy of
-/// the input. Returns the output's size and whether it is real (not a placeholder).
+/// A task's input object as it is when the task runs.
+struct Input {
+    body: Vec<u8>,
+    /// Its `MetaData`.
+    meta: Value,
+    md5: String,
+}
+
+impl Input {
+    /// The object `bucket`/`object`; `None` when it was deleted since the task started.
+    async fn read(db: &Db, bucket: &str, object: &str) -> Result<Option<Self>, sqlx::Error> {
+        let body: Option<Vec<u8>> = sqlx::query_scalar(
+            "select body from emulator.cos_object where bucket = $1 and key = $2",
+        )
+        .bind(bucket)
+        .bind(object.trim_start_matches('/'))
+        .fetch_optional(db)
+        .await?;
+        Ok(body.map(|body| Self {
+            meta: media_meta(&body),
+            md5: md5_hex(&body),
+            body,
+        }))
+    }
+}
+
+fn md5_hex(bytes: &[u8]) -> String {
+    use md5::Digest;
+    crate::cloud::sign::hex(&md5::Md5::digest(bytes))
+}
+
+/// An output written by [`produce`].
+struct Output {
+    size: i64,
+    /// Rendered, not a placeholder.
+    real: bool,
+    /// Its `MetaData` (a placeholder's is the input's, whose copy it is).
+    meta: Value,
+    md5: String,
+}
+
+/// Writes the output `to` rendered from the input (`from`) with ffmpeg, or else a copy of
+/// the input.
 async fn produce(
     db: &Db,
+    input: &Input,
     from: (&str, &str),
     to: (&str, &str),
     what: super::media::Render,
-) -> Result<(i64, bool), sqlx::Error> {
-    let body: Option<Vec<u8>> =
-        sqlx::query_scalar("select body from emulator.cos_object where bucket = $1 and key = $2")
-            .bind(from.0)
-            .bind(from.1.trim_start_matches('/'))
-            .fetch_optional(db)
-            .await?;
-    let rendered = match body {
-        Some(body) => super::media::render(&body, what).await,
-        None => None,
+) -> Result<Output, sqlx::Error> {
+    let Some((bytes, content_type)) = super::media::render(&input.body, what).await else {
+        return Ok(Output {
+            size: copy_object(db, from, to).await?,
+            real: false,
+            meta: input.meta.clone(),
+            md5: input.md5.clone(),
+        });
     };
-    let Some((bytes, content_type)) = rendered else {
-        return Ok((copy_object(db, from, to).await?, false));
-    };
-    use md5::Digest;
-    let etag = crate::cloud::sign::hex(&md5::Md5::digest(&bytes));
+    let etag = md5_hex(&bytes);
     sqlx::query(
         "insert into emulator.cos_object (bucket, key, body, content_type, etag, size) values ($1, $2, $3, $4, $5, $6)
          on conflict (bucket, key) do update set body = excluded.body, content_type = excluded.content_type,
@@ -569,11 +606,16 @@ async fn produce(
     .bind(to.1.trim_start_matches('/'))
     .bind(&bytes)
     .bind(content_type)
-    .bind(etag)
+    .bind(&etag)
     .bind(bytes.len() as i64)
     .execute(db)
     .await?;
-    Ok((bytes.len() as i64, true))
+    Ok(Output {
+        size: bytes.len() as i64,
+        real: true,
+        meta: media_meta(&bytes),
+        md5: etag,
+    })
 }
 
 /// The Message of an output: empty when real, the placeholder note otherwise.
@@ -591,17 +633,6 @@ const SOURCE_ERROR: i64 = 40000;
 
 fn source_missing(bucket: &str, object: &str) -> String {
     format!("The input object {bucket}{object} does not exist.")
-}
-
-/// Whether the input object is still there when the task runs.
-async fn input_exists(db: &Db, bucket: &str, object: &str) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar(
-        "select exists (select 1 from emulator.cos_object where bucket = $1 and key = $2)",
-    )
-    .bind(bucket)
-    .bind(object.trim_start_matches('/'))
-    .fetch_one(db)
-    .await
 }
 
 /// Finishes one WorkflowTask: writes its outputs and builds its event. An input deleted
@@ -633,7 +664,7 @@ async fn finish_workflow(
     let task = &input["MediaProcessTask"];
     let null_tasks = json!({"TranscodeTask": null, "AnimatedGraphicTask": null, "SnapshotByTimeOffsetTask": null, "SampleSnapshotTask": null, "ImageSpriteTask": null});
     let mut results = Vec::new();
-    if !input_exists(db, in_bucket, object).await? {
+    let Some(source) = Input::read(db, in_bucket, object).await? else {
         let message = source_missing(in_bucket, object);
         for (set, kind, field) in [
             ("TranscodeTaskSet", "Transcode", "TranscodeTask"),
@@ -656,24 +687,28 @@ async fn finish_workflow(
             "InputInfo": input["InputInfo"], "MetaData": null, "MediaProcessResultSet": results,
             "AiContentReviewResultSet": [], "AiAnalysisResultSet": [], "AiRecognitionResultSet": [],
         }}));
-    }
+    };
     let mut all_real = true;
     for t in task["TranscodeTaskSet"].as_array().into_iter().flatten() {
         let definition = t["Definition"].as_i64().unwrap_or(0);
         let path = format!("{dir}{stem}_transcode_{definition}.mp4");
-        let (size, real) = produce(
+        let out = produce(
             db,
+            &source,
             (in_bucket, object),
             (out_bucket, &path),
             Render::Transcode,
         )
         .await?;
-        all_real &= real;
+        all_real &= out.real;
+        let m = &out.meta;
         let mut r = null_tasks.clone();
         r["Type"] = json!("Transcode");
-        r["TranscodeTask"] = json!({"Status": "SUCCESS", "ErrCode": 0, "ErrCodeExt": "", "Message": note(real), "Progress": 100,
+        r["TranscodeTask"] = json!({"Status": "SUCCESS", "ErrCode": 0, "ErrCodeExt": "", "Message": note(out.real), "Progress": 100,
             "Input": t, "Output": {"OutputStorage": storage(out_bucket, out_region), "Path": path, "Definition": definition,
-                "Size": size, "Container": "mov,mp4,m4a,3gp,3g2,mj2", "VideoStreamSet": [], "AudioStreamSet": []}});
+                "Bitrate": m["Bitrate"], "Height": m["Height"], "Width": m["Width"], "Size": out.size,
+                "Duration": m["Duration"], "Container": m["Container"], "Md5": out.md5,
+                "VideoStreamSet": m["VideoStreamSet"], "AudioStreamSet": m["AudioStreamSet"]}});
         results.push(r);
     }
     for t in task["SnapshotByTimeOffsetTaskSet"]
@@ -691,13 +726,15 @@ async fn finish_workflow(
             .enumerate()
         {
             let path = format!("{dir}{stem}_snapshotByOffset_{definition}_{n}.jpg");
-            let (_, real) = produce(
+            let real = produce(
                 db,
+                &source,
                 (in_bucket, object),
                 (out_bucket, &path),
                 Render::Snapshot(offset),
             )
-            .await?;
+            .await?
+            .real;
             task_real &= real;
             pictures.push(json!({"TimeOffset": offset, "Path": path, "WaterMarkDefinition": []}));
         }
@@ -711,7 +748,7 @@ async fn finish_workflow(
     }
     Ok(json!({"EventType": "WorkflowTask", "WorkflowTaskEvent": {
         "TaskId": task_id, "Status": "FINISH", "ErrCode": 0, "ErrCodeExt": "", "Message": note(all_real),
-        "InputInfo": input["InputInfo"], "MetaData": null, "MediaProcessResultSet": results,
+        "InputInfo": input["InputInfo"], "MetaData": source.meta, "MediaProcessResultSet": results,
         "AiContentReviewResultSet": [], "AiAnalysisResultSet": [], "AiRecognitionResultSet": [],
     }}))
 }
@@ -726,13 +763,13 @@ async fn finish_edit(db: &Db, task_id: &str, input: &Value) -> Result<Value, sql
         first["Bucket"].as_str().unwrap_or_default(),
         first["Object"].as_str().unwrap_or_default(),
     );
-    if !input_exists(db, in_bucket, object).await? {
+    let Some(source) = Input::read(db, in_bucket, object).await? else {
         return Ok(json!({"EventType": "EditMediaTask", "EditMediaTaskEvent": {
             "TaskId": task_id, "Status": "FINISH", "ErrCode": SOURCE_ERROR,
             "Message": source_missing(in_bucket, object),
             "Input": {"FileInfoSet": file_infos}, "Output": null,
         }}));
-    }
+    };
     let out_bucket = out["Bucket"].as_str().unwrap_or_default();
     let path = input["OutputObjectPath"]
         .as_str()
@@ -745,18 +782,22 @@ async fn finish_edit(db: &Db, task_id: &str, input: &Value) -> Result<Value, sql
         .as_f64()
         .filter(|e| *e > start)
         .unwrap_or(start + 3600.0);
-    let (size, real) = produce(
+    let output = produce(
         db,
+        &source,
         (in_bucket, object),
         (out_bucket, &path),
         Render::Clip(start, end),
     )
     .await?;
+    // A placeholder is a copy of the whole input: its MetaData is the input's.
+    let mut meta = output.meta;
+    meta["Size"] = json!(output.size);
     Ok(json!({"EventType": "EditMediaTask", "EditMediaTaskEvent": {
-        "TaskId": task_id, "Status": "FINISH", "ErrCode": 0, "Message": note(real),
+        "TaskId": task_id, "Status": "FINISH", "ErrCode": 0, "Message": note(output.real),
         "Input": {"FileInfoSet": file_infos},
         "Output": {"OutputStorage": {"Type": "COS", "CosOutputStorage": out}, "Path": path,
-            "MetaData": {"Size": size, "Container": "mov,mp4,m4a,3gp,3g2,mj2"}},
+            "MetaData": meta},
     }}))
 }
 

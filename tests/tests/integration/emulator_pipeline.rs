@@ -180,6 +180,19 @@ async fn a_finished_workflow_reaches_the_function_and_its_summary_lands_in_cos()
         snapshot["Output"]["PicInfoSet"][0]["TimeOffset"], 1.0,
         "the requested offset: {snapshot}"
     );
+    // Bytes that are no video: MetaData has their size only; the placeholder output (a
+    // copy) its MD5.
+    let meta = &detail["WorkflowTask"]["MetaData"];
+    assert_eq!(
+        (&meta["Size"], &meta["Container"], &meta["VideoStreamSet"]),
+        (&json!(16), &json!(""), &json!([])),
+        "{meta}"
+    );
+    let transcode = &detail["WorkflowTask"]["MediaProcessResultSet"][0]["TranscodeTask"]["Output"];
+    assert_eq!(
+        transcode["Md5"], "a3e5f90e73b958b43380792890d8e4fb",
+        "md5 of the input: {transcode}"
+    );
 
     let delivered: (String, i32) =
         sqlx::query_as("select state, attempts from emulator.event_delivery where task_id = $1")
@@ -229,6 +242,62 @@ async fn a_finished_workflow_reaches_the_function_and_its_summary_lands_in_cos()
             other => panic!("expected {code}, got {other:?}"),
         }
     }
+
+    // A real video: its MetaData is read from its boxes, in the event and the detail.
+    emu.cos()
+        .put_object(
+            &input,
+            "ap-beijing",
+            "upload/sample.mp4",
+            include_bytes!("../../../server/src/emulator/sample.mp4").to_vec(),
+        )
+        .await
+        .expect("upload the sample");
+    let mut params = process_media(&input, &output);
+    params["InputInfo"]["CosInputInfo"]["Object"] = json!("/upload/sample.mp4");
+    let task = emu
+        .call("mps", "ProcessMedia", params)
+        .await
+        .expect("ProcessMedia");
+    let task_id = task["TaskId"].as_str().unwrap().to_owned();
+    let row = wait_for_log(&emu, &task_id).await;
+    assert_eq!(row["RetCode"], 0, "{}", row["Log"]);
+    let detail = emu
+        .call("mps", "DescribeTaskDetail", json!({"TaskId": task_id}))
+        .await
+        .expect("detail");
+    let meta = &detail["WorkflowTask"]["MetaData"];
+    assert_eq!(
+        (
+            &meta["Width"],
+            &meta["Height"],
+            &meta["Duration"],
+            &meta["Container"]
+        ),
+        (
+            &json!(320),
+            &json!(180),
+            &json!(3.0),
+            &json!("mov,mp4,m4a,3gp,3g2,mj2")
+        ),
+        "{meta}"
+    );
+    assert_eq!(meta["VideoStreamSet"][0]["Codec"], "h264", "{meta}");
+    assert_eq!(meta["AudioStreamSet"][0]["SamplingRate"], 44100, "{meta}");
+    let event: Value =
+        sqlx::query_scalar("select payload from emulator.event_delivery where task_id = $1")
+            .bind(&task_id)
+            .fetch_one(&emu.db)
+            .await
+            .expect("the event");
+    assert_eq!(&event["WorkflowTaskEvent"]["MetaData"], meta);
+    // Without ffmpeg the transcode is a copy: the same figures; with it, its own.
+    let transcode = &detail["WorkflowTask"]["MediaProcessResultSet"][0]["TranscodeTask"]["Output"];
+    assert_eq!(transcode["Width"], 320, "{transcode}");
+    assert_eq!(
+        transcode["VideoStreamSet"][0]["Codec"], "h264",
+        "{transcode}"
+    );
 }
 
 #[tokio::test]
