@@ -438,6 +438,7 @@ pub async fn describe_task_detail(
         "WorkflowTask": if kind == "WorkflowTask" { body.clone() } else { Value::Null },
         "EditMediaTask": if kind == "EditMediaTask" { body } else { Value::Null },
         "SessionContext": text("SessionContext"), "SessionId": text("SessionId"),
+        "TasksPriority": input["TasksPriority"].as_i64().unwrap_or(0), "TaskNotifyConfig": null, "ExtInfo": "",
     }))
 }
 

@@ -55,8 +55,8 @@ pub async fn create(emu: &Emulator, ctx: &CallContext, params: &Value) -> Result
     let task = &params["MediaProcessTask"];
     let id: Option<i64> = sqlx::query_scalar(
         "insert into emulator.mps_workflow
-           (account_id, region, workflow_name, trigger, trigger_bucket, output_storage, output_dir, media_process_task)
-         values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict (account_id, workflow_name) do nothing
+           (account_id, region, workflow_name, trigger, trigger_bucket, output_storage, output_dir, media_process_task, task_priority)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict (account_id, workflow_name) do nothing
          returning workflow_id",
     )
     .bind(ctx.account_id)
@@ -67,6 +67,7 @@ pub async fn create(emu: &Emulator, ctx: &CallContext, params: &Value) -> Result
     .bind(params.get("OutputStorage").filter(|v| !v.is_null()))
     .bind(opt_str(params, "OutputDir")?)
     .bind(task)
+    .bind(opt_i64(params, "TaskPriority")?.unwrap_or(0))
     .fetch_optional(&emu.db)
     .await?;
     let id = id.ok_or_else(|| {
@@ -78,45 +79,88 @@ pub async fn create(emu: &Emulator, ctx: &CallContext, params: &Value) -> Result
     Ok(json!({ "WorkflowId": id }))
 }
 
-async fn set_status(
-    emu: &Emulator,
-    ctx: &CallContext,
-    params: &Value,
-    status: &str,
-) -> Result<Value, ApiError> {
-    let id = opt_i64(params, "WorkflowId")?
-        .ok_or_else(|| ApiError::new("MissingParameter", "The request is missing WorkflowId."))?;
-    let done = sqlx::query(
-        "update emulator.mps_workflow set status = $3, updated_at = now() where workflow_id = $1 and account_id = $2",
+fn not_found(id: i64) -> ApiError {
+    ApiError::new(
+        "ResourceNotFound.WorkflowNotExist",
+        format!("Workflow {id} does not exist."),
+    )
+}
+
+fn workflow_id(params: &Value) -> Result<i64, ApiError> {
+    opt_i64(params, "WorkflowId")?
+        .ok_or_else(|| ApiError::new("MissingParameter", "The request is missing WorkflowId."))
+}
+
+/// `EnableWorkflow`. A bucket directory takes one enabled workflow: enabling a second on
+/// the same bucket and `Dir` is `FailedOperation.BucketNotifyAlreadyExist`, as in MPS
+/// (the upload notification is the bucket's).
+pub async fn enable(emu: &Emulator, ctx: &CallContext, params: &Value) -> Result<Value, ApiError> {
+    let id = workflow_id(params)?;
+    let mut tx = emu.db.begin().await?;
+    let found: Option<(String, String)> = sqlx::query_as(
+        "select trigger_bucket, coalesce(trigger->'CosFileUploadTrigger'->>'Dir', '/')
+         from emulator.mps_workflow where workflow_id = $1 and account_id = $2",
     )
     .bind(id)
     .bind(ctx.account_id)
-    .bind(status)
-    .execute(&emu.db)
+    .fetch_optional(&mut *tx)
     .await?;
-    if done.rows_affected() == 0 {
+    let (bucket, dir) = found.ok_or_else(|| not_found(id))?;
+    // Two enables at once on one bucket see each other.
+    sqlx::query("select pg_advisory_xact_lock(hashtextextended('mps-workflow-bucket/' || $1, $2))")
+        .bind(&bucket)
+        .bind(ctx.account_id)
+        .execute(&mut *tx)
+        .await?;
+    let other: Option<i64> = sqlx::query_scalar(
+        "select workflow_id from emulator.mps_workflow
+         where account_id = $1 and trigger_bucket = $2 and status = 'Enabled' and workflow_id <> $3
+           and coalesce(trigger->'CosFileUploadTrigger'->>'Dir', '/') = $4
+         limit 1",
+    )
+    .bind(ctx.account_id)
+    .bind(&bucket)
+    .bind(id)
+    .bind(&dir)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(other) = other {
         return Err(ApiError::new(
-            "ResourceNotFound.WorkflowNotExist",
-            format!("Workflow {id} does not exist."),
+            "FailedOperation.BucketNotifyAlreadyExist",
+            format!(
+                "Workflow {other} already reacts to uploads to {bucket}{dir}; disable it first."
+            ),
         ));
     }
+    sqlx::query(
+        "update emulator.mps_workflow set status = 'Enabled', updated_at = now() where workflow_id = $1",
+    )
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
     Ok(json!({}))
-}
-
-/// `EnableWorkflow`.
-pub async fn enable(emu: &Emulator, ctx: &CallContext, params: &Value) -> Result<Value, ApiError> {
-    set_status(emu, ctx, params, "Enabled").await
 }
 
 /// `DisableWorkflow`.
 pub async fn disable(emu: &Emulator, ctx: &CallContext, params: &Value) -> Result<Value, ApiError> {
-    set_status(emu, ctx, params, "Disabled").await
+    let id = workflow_id(params)?;
+    let done = sqlx::query(
+        "update emulator.mps_workflow set status = 'Disabled', updated_at = now() where workflow_id = $1 and account_id = $2",
+    )
+    .bind(id)
+    .bind(ctx.account_id)
+    .execute(&emu.db)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(not_found(id));
+    }
+    Ok(json!({}))
 }
 
 /// `DeleteWorkflow`.
 pub async fn delete(emu: &Emulator, ctx: &CallContext, params: &Value) -> Result<Value, ApiError> {
-    let id = opt_i64(params, "WorkflowId")?
-        .ok_or_else(|| ApiError::new("MissingParameter", "The request is missing WorkflowId."))?;
+    let id = workflow_id(params)?;
     let done =
         sqlx::query("delete from emulator.mps_workflow where workflow_id = $1 and account_id = $2")
             .bind(id)
@@ -124,10 +168,7 @@ pub async fn delete(emu: &Emulator, ctx: &CallContext, params: &Value) -> Result
             .execute(&emu.db)
             .await?;
     if done.rows_affected() == 0 {
-        return Err(ApiError::new(
-            "ResourceNotFound.WorkflowNotExist",
-            format!("Workflow {id} does not exist."),
-        ));
+        return Err(not_found(id));
     }
     Ok(json!({}))
 }
@@ -141,6 +182,7 @@ struct WorkflowRow {
     output_storage: Option<Value>,
     output_dir: Option<String>,
     media_process_task: Value,
+    task_priority: i32,
     created_at: OffsetDateTime,
     updated_at: OffsetDateTime,
 }
@@ -193,7 +235,7 @@ pub async fn describe(
         ));
     }
     let rows: Vec<WorkflowRow> = sqlx::query_as(
-        "select workflow_id, workflow_name, status, trigger, output_storage, output_dir, media_process_task, created_at, updated_at
+        "select workflow_id, workflow_name, status, trigger, output_storage, output_dir, media_process_task, task_priority, created_at, updated_at
          from emulator.mps_workflow
          where account_id = $1 and ($2::bigint[] is null or workflow_id = any($2)) and ($3::text is null or status = $3)
          order by workflow_id desc",
@@ -208,7 +250,7 @@ pub async fn describe(
             "WorkflowId": w.workflow_id, "WorkflowName": w.workflow_name, "Status": w.status,
             "Trigger": w.trigger, "OutputStorage": w.output_storage, "OutputDir": w.output_dir,
             "MediaProcessTask": w.media_process_task, "AiContentReviewTask": null, "AiAnalysisTask": null,
-            "AiRecognitionTask": null, "TaskNotifyConfig": null, "TaskPriority": 0,
+            "AiRecognitionTask": null, "TaskNotifyConfig": null, "TaskPriority": w.task_priority,
             "CreateTime": iso_time(w.created_at), "UpdateTime": iso_time(w.updated_at),
         }))
     });
@@ -223,6 +265,7 @@ struct EnabledWorkflow {
     output_storage: Option<Value>,
     output_dir: Option<String>,
     media_process_task: Value,
+    task_priority: i32,
 }
 
 /// Starts a WorkflowTask for every enabled workflow of the bucket's owner that `key`
@@ -238,7 +281,7 @@ pub async fn on_upload(
     key: &str,
 ) -> Result<(), sqlx::Error> {
     let rows: Vec<EnabledWorkflow> = sqlx::query_as(
-        "select workflow_id, region, trigger, output_storage, output_dir, media_process_task from emulator.mps_workflow
+        "select workflow_id, region, trigger, output_storage, output_dir, media_process_task, task_priority from emulator.mps_workflow
          where account_id = $1 and trigger_bucket = $2 and status = 'Enabled'",
     )
     .bind(account_id)
@@ -257,6 +300,7 @@ pub async fn on_upload(
         output_storage,
         output_dir,
         media_process_task: task,
+        task_priority,
     } in rows
     {
         let upload = &trigger["CosFileUploadTrigger"];
@@ -281,7 +325,7 @@ pub async fn on_upload(
         let input = json!({
             "InputInfo": {"Type": "COS", "CosInputInfo": {"Bucket": bucket, "Region": upload["Region"].as_str().unwrap_or(&region), "Object": object}},
             "OutputStorage": output_storage, "OutputDir": output_dir, "MediaProcessTask": task,
-            "WorkflowId": workflow_id,
+            "WorkflowId": workflow_id, "TasksPriority": task_priority,
         });
         let task_id = format!("{app_id}-WorkflowTask-{}t0", uuid::Uuid::new_v4().simple());
         sqlx::query("insert into emulator.mps_task (task_id, account_id, region, kind, status, input) values ($1, $2, $3, 'WorkflowTask', 'PROCESSING', $4)")

@@ -506,6 +506,7 @@ async fn an_enabled_workflow_turns_matching_uploads_into_tasks_that_reach_the_fu
         "Trigger": {"Type": "CosFileUpload", "CosFileUploadTrigger": {"Bucket": input, "Region": "ap-beijing", "Dir": "/upload/", "Formats": ["mp4"]}},
         "OutputStorage": {"Type": "COS", "CosOutputStorage": {"Bucket": output, "Region": "ap-beijing"}},
         "OutputDir": "/output/", "MediaProcessTask": {"TranscodeTaskSet": [{"Definition": 10}]},
+        "TaskPriority": 5,
     });
     let id = emu
         .call("mps", "CreateWorkflow", workflow.clone())
@@ -521,6 +522,7 @@ async fn an_enabled_workflow_turns_matching_uploads_into_tasks_that_reach_the_fu
         described["WorkflowInfoSet"][0]["Status"], "Disabled",
         "created disabled"
     );
+    assert_eq!(described["WorkflowInfoSet"][0]["TaskPriority"], 5);
     let tasks = |status: &'static str| {
         let emu = &emu;
         async move {
@@ -554,18 +556,26 @@ async fn an_enabled_workflow_turns_matching_uploads_into_tasks_that_reach_the_fu
         async move { describe_tasks(emu, json!({"Status": status})).await }
     };
     let (processing, finished) = (listed("PROCESSING").await, listed("FINISH").await);
-    let set: Vec<&Value> = [&processing, &finished]
+    // A task may finish between the two lists and be in both.
+    let mut set: Vec<&str> = [&processing, &finished]
         .into_iter()
         .flat_map(|l| l["TaskSet"].as_array().unwrap())
+        .filter_map(|t| t["TaskId"].as_str())
         .collect();
+    set.dedup();
     assert_eq!(
         set.len(),
         1,
         "only the matching upload: {processing} {finished}"
     );
-    let task_id = set[0]["TaskId"].as_str().unwrap().to_owned();
+    let task_id = set[0].to_owned();
     let row = wait_for_log(&emu, &task_id).await;
     assert_eq!(row["RetCode"], 0, "{}", row["Log"]);
+    let detail = emu
+        .call("mps", "DescribeTaskDetail", json!({"TaskId": task_id}))
+        .await
+        .expect("detail");
+    assert_eq!(detail["TasksPriority"], 5, "the workflow's priority");
     let finished = listed("FINISH").await;
     let task = &finished["TaskSet"][0];
     assert_eq!(
@@ -701,9 +711,46 @@ async fn an_enabled_workflow_turns_matching_uploads_into_tasks_that_reach_the_fu
             other => panic!("expected {code}, got {other:?}"),
         }
     }
-    emu.call("mps", "DeleteWorkflow", json!({"WorkflowId": id}))
+    // One enabled workflow per bucket directory: a second on /upload/ is refused until
+    // the first is disabled; one on another directory is not.
+    let mut same_dir = workflow.clone();
+    same_dir["WorkflowName"] = json!("same-dir");
+    let mut other_dir = workflow.clone();
+    other_dir["WorkflowName"] = json!("other-dir");
+    other_dir["Trigger"]["CosFileUploadTrigger"]["Dir"] = json!("/other/");
+    let mut ids = vec![id];
+    for w in [same_dir, other_dir] {
+        let created = emu
+            .call("mps", "CreateWorkflow", w)
+            .await
+            .expect("workflow");
+        ids.push(created["WorkflowId"].as_i64().unwrap());
+    }
+    assert_eq!(
+        refused(
+            emu.call("mps", "EnableWorkflow", json!({"WorkflowId": ids[1]}))
+                .await
+        ),
+        "FailedOperation.BucketNotifyAlreadyExist"
+    );
+    emu.call("mps", "EnableWorkflow", json!({"WorkflowId": ids[2]}))
         .await
-        .expect("delete");
+        .expect("another directory");
+    emu.call("mps", "DisableWorkflow", json!({"WorkflowId": id}))
+        .await
+        .expect("disable");
+    emu.call("mps", "EnableWorkflow", json!({"WorkflowId": ids[1]}))
+        .await
+        .expect("the directory is free");
+    // Enabling one already enabled is no conflict with itself.
+    emu.call("mps", "EnableWorkflow", json!({"WorkflowId": ids[1]}))
+        .await
+        .expect("again");
+    for id in ids {
+        emu.call("mps", "DeleteWorkflow", json!({"WorkflowId": id}))
+            .await
+            .expect("delete");
+    }
     let left = emu
         .call("mps", "DescribeWorkflows", json!({}))
         .await
