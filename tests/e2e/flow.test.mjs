@@ -186,13 +186,18 @@ test('classic pages: function from template, MPS trigger with role authorization
   await page.locator('#fn-search').press('Enter');
   await page.waitForURL(/q=analy/);
   assert.equal(new URL(page.url()).search, '?rid=8&ns=default&q=analy');
-  await page.getByRole('link', { name: 'MPSAnalysis' }).waitFor();
-  await page.goto(server.base + '/scf/function?rid=8&ns=default&name=MPSAnalysis');
+  // The function's page, opened from the searched list: its back link returns to the
+  // list as it was left, whichever tab is shown.
+  await page.getByRole('link', { name: 'MPSAnalysis' }).click();
+  await page.waitForURL(/\/scf\/function\?rid=8&ns=default&name=MPSAnalysis/);
   await hydrated(page);
+  const backToList = '/scf/functions?rid=8&ns=default&q=analy';
+  assert.equal(await page.locator('.back-link').getAttribute('href'), backToList);
 
   // Code tab: the entry file, read-only.
   await page.locator('#tab-code').click();
   await page.locator('#code-view').getByText('exports.main_handler').first().waitFor();
+  assert.equal(await page.locator('.back-link').getAttribute('href'), backToList);
   await shot(page, 'function-code');
 
   // 3. Trigger management: the roles start abnormal; authorize each; bind WorkflowTask.

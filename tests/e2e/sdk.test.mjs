@@ -75,6 +75,18 @@ test('tencentcloud-sdk-nodejs: SCF and MPS calls, errors with their code and Req
   const finished = await mps.DescribeTasks({ Status: 'FINISH', Limit: 10 });
   assert.deepEqual(finished.TaskSet.map((t) => t.TaskId), [TaskId]);
   assert.equal((await cloudError(() => mps.DescribeTasks({ Limit: 10 }))).code, 'MissingParameter');
+  // The sample video's MetaData, read from its MP4 boxes.
+  const meta = detail.WorkflowTask.MetaData;
+  assert.deepEqual([meta.Width, meta.Height, meta.VideoStreamSet[0].Codec], [320, 180, 'h264']);
+
+  // GET (httpProfile.reqMethod): the parameters flattened into the signed query.
+  const get = clientConfig();
+  get.profile.httpProfile.reqMethod = 'GET';
+  const mpsGet = new mpsSdk.mps.v20190612.Client(get);
+  const ok = await mpsGet.DescribeTasks({ Status: 'FINISH', Limit: 10, SubTaskHasFailed: false });
+  assert.deepEqual(ok.TaskSet.map((t) => t.TaskId), [TaskId]);
+  const failed = await mpsGet.DescribeTasks({ Status: 'FINISH', Limit: 10, SubTaskHasFailed: true });
+  assert.equal(failed.TotalCount, 0);
 });
 
 test('cos-nodejs-sdk-v5: list, upload, download, and a missing key', async () => {

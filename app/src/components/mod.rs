@@ -3,6 +3,7 @@ pub mod confirm;
 pub mod cursor_pager;
 pub mod form;
 pub mod lang_toggle;
+pub mod last_place;
 pub mod layout;
 pub mod modal;
 pub mod poll;

@@ -2,6 +2,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::components::last_place::use_last_place;
 use crate::components::states::EmptyState;
 use crate::contexts::use_me;
 use crate::i18n::{role_label, t, use_lang};
@@ -11,6 +12,8 @@ use crate::routes;
 pub fn OverviewPage() -> impl IntoView {
     let lang = use_lang();
     let me = use_me();
+    // The regional pages open where they were last looked at.
+    let last = use_last_place();
     view! {
         <h1>{t(lang, "overview.title")}</h1>
         {match me.team.clone() {
@@ -25,15 +28,15 @@ pub fn OverviewPage() -> impl IntoView {
                     <p>{format!("{} {}", t(lang, "overview.your_role"), role_label(lang, team.role))}</p>
                     <p class="muted">{t(lang, "overview.pipeline")}</p>
                     <ol class="pipeline">
-                        <li><A href=routes::MPS>{t(lang, "overview.step_mps")}</A></li>
+                        <li><A href=move || last.mps_href()>{t(lang, "overview.step_mps")}</A></li>
                         <li>{t(lang, "overview.step_trigger")}</li>
-                        <li><A href=routes::FUNCTIONS>{t(lang, "overview.step_scf")}</A></li>
+                        <li><A href=move || last.functions_href()>{t(lang, "overview.step_scf")}</A></li>
                         <li><A href=routes::COS>{t(lang, "overview.step_cos")}</A></li>
                     </ol>
                     <p>{t(lang, "overview.wizard_hint")}</p>
                     <div class="form-actions">
                         <A href=routes::WIZARD attr:class="btn btn-primary" attr:id="open-wizard">{t(lang, "overview.open_wizard")}</A>
-                        <A href=routes::FUNCTIONS attr:class="btn">{t(lang, "nav.functions")}</A>
+                        <A href=move || last.functions_href() attr:class="btn">{t(lang, "nav.functions")}</A>
                     </div>
                 </section>
                 <section class="card">

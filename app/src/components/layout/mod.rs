@@ -8,6 +8,7 @@ use leptos_router::components::{Outlet, Redirect};
 use leptos_router::hooks::use_location;
 
 use crate::api::types::SessionInfo;
+use crate::components::last_place::provide_last_place;
 use crate::components::states::{ErrorBanner, Loading};
 use crate::contexts::{use_session, use_toasts};
 use crate::error::AppError;
@@ -20,6 +21,7 @@ use top_bar::TopBar;
 #[component]
 pub fn ConsoleLayout() -> impl IntoView {
     let session = use_session();
+    provide_last_place();
     // An error toast belongs to the page it was raised on: leaving that page clears it.
     let toasts = use_toasts();
     let path = use_location().pathname;

@@ -1,50 +1,21 @@
 //! The left navigation.
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_location, use_query_map};
-use leptos_router::params::ParamsMap;
+use leptos_router::hooks::use_location;
 
-use crate::components::region_bar::ScfLoc;
+use crate::components::last_place::use_last_place;
 use crate::i18n::{t, use_lang};
 use crate::routes;
-
-/// Where the regional pages last looked, from the address of the page shown (`path`, `q`)
-/// and what was known before: the SCF pages give region and namespace, the MPS page its
-/// region. The navigation opens Functions and Media processing there again rather than
-/// on the default region.
-fn last_place(path: &str, q: &ParamsMap, before: Option<ScfLoc>) -> Option<ScfLoc> {
-    if q.get("rid").is_none() {
-        return before;
-    }
-    let here = ScfLoc::from_query(q);
-    if path.starts_with("/scf/") {
-        Some(here)
-    } else if path.starts_with(routes::MPS) {
-        let ns = before.map_or_else(|| "default".to_owned(), |b| b.ns);
-        Some(ScfLoc { rid: here.rid, ns })
-    } else {
-        before
-    }
-}
 
 #[component]
 pub fn SideNav() -> impl IntoView {
     let lang = use_lang();
     // The list, a new function and a function's page (`/scf/function`) are all Functions.
     let pathname = use_location().pathname;
-    let query = use_query_map();
-    let last = Memo::new(move |before: Option<&Option<ScfLoc>>| {
-        let before = before.cloned().flatten();
-        pathname.with(|p| query.with(|q| last_place(p, q, before)))
-    });
-    let functions_href = move || match last.get() {
-        Some(l) => format!("{}?{}", routes::FUNCTIONS, l.query()),
-        None => routes::FUNCTIONS.to_owned(),
-    };
-    let mps_href = move || match last.get() {
-        Some(l) => format!("{}?rid={}", routes::MPS, l.rid),
-        None => routes::MPS.to_owned(),
-    };
+    // Functions and Media processing open on the region and namespace last used.
+    let last = use_last_place();
+    let functions_href = move || last.functions_href();
+    let mps_href = move || last.mps_href();
     let in_functions = move || {
         pathname
             .with(|p| p.starts_with("/scf/function"))
@@ -88,50 +59,5 @@ pub fn SideNav() -> impl IntoView {
                 <li><A href=routes::SESSIONS>{t(lang, "nav.sessions")}</A></li>
             </ul>
         </nav>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn q(pairs: &[(&'static str, &str)]) -> ParamsMap {
-        let mut m = ParamsMap::new();
-        for (k, v) in pairs {
-            m.insert(*k, (*v).to_owned());
-        }
-        m
-    }
-
-    #[test]
-    fn remembers_the_last_region_and_namespace() {
-        let gz = |ns: &str| {
-            Some(ScfLoc {
-                rid: 1,
-                ns: ns.to_owned(),
-            })
-        };
-        // An SCF page gives both; the MPS page its region, keeping the namespace.
-        let place = last_place("/scf/functions", &q(&[("rid", "1"), ("ns", "prod")]), None);
-        assert_eq!(place, gz("prod"));
-        let place = last_place("/mps", &q(&[("rid", "4")]), place);
-        assert_eq!(
-            place,
-            Some(ScfLoc {
-                rid: 4,
-                ns: "prod".to_owned()
-            })
-        );
-        assert_eq!(last_place("/mps", &q(&[("rid", "1")]), None), gz("default"));
-        // Pages without a region, and regional pages without one in the address, keep it.
-        assert_eq!(last_place("/members", &q(&[]), gz("prod")), gz("prod"));
-        assert_eq!(
-            last_place("/scf/functions", &q(&[]), gz("prod")),
-            gz("prod")
-        );
-        assert_eq!(
-            last_place("/cos", &q(&[("rid", "4")]), gz("prod")),
-            gz("prod")
-        );
     }
 }

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
+use crate::components::last_place::use_last_place;
 use crate::components::region_bar::use_scf_loc;
 use crate::components::states::ReadOnlyNotice;
 use crate::i18n::{t, use_lang};
@@ -44,6 +45,7 @@ pub fn FunctionDetailPage() -> impl IntoView {
     let lang = use_lang();
     let loc = use_scf_loc();
     let query = use_query_map();
+    let last = use_last_place();
     let f = Memo::new(move |_| {
         let l = loc.get();
         // Names that break SCF's rules cannot exist; keep them out of links and calls.
@@ -80,7 +82,8 @@ pub fn FunctionDetailPage() -> impl IntoView {
 
     view! {
         <div class="page-head">
-            <A href=move || format!("{}?rid={}&ns={}", routes::FUNCTIONS, f.get().rid, f.get().ns) attr:class="back-link">
+            // Back to the list as it was left (its search and page), in this region.
+            <A href=move || last.list_href(&loc.get()) attr:class="back-link">
                 {t(lang, "scf.back_to_list")}
             </A>
             <h1 class="mono">{move || f.get().name}</h1>
