@@ -144,29 +144,30 @@ pub async fn enable(emu: &Emulator, ctx: &CallContext, params: &Value) -> Result
 
 /// `DisableWorkflow`.
 pub async fn disable(emu: &Emulator, ctx: &CallContext, params: &Value) -> Result<Value, ApiError> {
-    let id = workflow_id(params)?;
-    let done = sqlx::query(
-        "update emulator.mps_workflow set status = 'Disabled', updated_at = now() where workflow_id = $1 and account_id = $2",
-    )
-    .bind(id)
-    .bind(ctx.account_id)
-    .execute(&emu.db)
-    .await?;
-    if done.rows_affected() == 0 {
-        return Err(not_found(id));
-    }
-    Ok(json!({}))
+    let sql = "update emulator.mps_workflow set status = 'Disabled', updated_at = now() where workflow_id = $1 and account_id = $2";
+    on_workflow(emu, ctx, params, sql).await
 }
 
 /// `DeleteWorkflow`.
 pub async fn delete(emu: &Emulator, ctx: &CallContext, params: &Value) -> Result<Value, ApiError> {
+    let sql = "delete from emulator.mps_workflow where workflow_id = $1 and account_id = $2";
+    on_workflow(emu, ctx, params, sql).await
+}
+
+/// Runs `sql` (`$1` the workflow, `$2` the account) on the caller's workflow; not found
+/// when it touches none.
+async fn on_workflow(
+    emu: &Emulator,
+    ctx: &CallContext,
+    params: &Value,
+    sql: &'static str,
+) -> Result<Value, ApiError> {
     let id = workflow_id(params)?;
-    let done =
-        sqlx::query("delete from emulator.mps_workflow where workflow_id = $1 and account_id = $2")
-            .bind(id)
-            .bind(ctx.account_id)
-            .execute(&emu.db)
-            .await?;
+    let done = sqlx::query(sql)
+        .bind(id)
+        .bind(ctx.account_id)
+        .execute(&emu.db)
+        .await?;
     if done.rows_affected() == 0 {
         return Err(not_found(id));
     }
