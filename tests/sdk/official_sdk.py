@@ -50,6 +50,16 @@ def expect_error(code, call):
     sys.exit("expected %s, the call succeeded" % code)
 
 
+def finished_detail(client, task_id):
+    """The task's DescribeTaskDetail once FINISH (or the last one after 10 s)."""
+    for _ in range(100):
+        detail = client.DescribeTaskDetail(request(mps_models.DescribeTaskDetailRequest, TaskId=task_id))
+        if detail.Status == "FINISH":
+            break
+        time.sleep(0.1)
+    return detail
+
+
 cam = cam_client.CamClient(CRED, "", profile())
 expect_error("InvalidParameter.RoleNotExist",
              lambda: cam.GetRole(request(cam_models.GetRoleRequest, RoleName="SCF_QcsRole")))
@@ -154,11 +164,7 @@ mps = mps_client.MpsClient(CRED, "ap-beijing", profile())
 cos_input = {"Type": "COS", "CosInputInfo": {"Bucket": BUCKET, "Region": "ap-beijing", "Object": "/upload/demo.mp4"}}
 task_id = mps.ProcessMedia(request(mps_models.ProcessMediaRequest, InputInfo=cos_input, OutputDir="/output/",
                                    MediaProcessTask={"TranscodeTaskSet": [{"Definition": 10}]})).TaskId
-for _ in range(100):
-    detail = mps.DescribeTaskDetail(request(mps_models.DescribeTaskDetailRequest, TaskId=task_id))
-    if detail.Status == "FINISH":
-        break
-    time.sleep(0.1)
+detail = finished_detail(mps, task_id)
 assert detail.Status == "FINISH" and detail.WorkflowTask.TaskId == task_id, detail.to_json_string()
 tasks = mps.DescribeTasks(request(mps_models.DescribeTasksRequest, Status="FINISH", Limit=10))
 assert tasks.TotalCount == 1 and tasks.TaskSet[0].TaskId == task_id, tasks.to_json_string()
@@ -187,11 +193,7 @@ get_mps = mps_client.MpsClient(CRED, "ap-beijing", get_profile())
 get_task = get_mps.ProcessMedia(request(mps_models.ProcessMediaRequest, InputInfo=cos_input, OutputDir="/get/",
                                         TasksPriority=-3,
                                         MediaProcessTask={"TranscodeTaskSet": [{"Definition": 20}]})).TaskId
-for _ in range(100):
-    detail = get_mps.DescribeTaskDetail(request(mps_models.DescribeTaskDetailRequest, TaskId=get_task))
-    if detail.Status == "FINISH":
-        break
-    time.sleep(0.1)
+detail = finished_detail(get_mps, get_task)
 result = detail.WorkflowTask.MediaProcessResultSet[0].TranscodeTask
 assert detail.Status == "FINISH" and result.Output.Definition == 20, detail.to_json_string()
 succeeded = get_mps.DescribeTasks(request(mps_models.DescribeTasksRequest, Status="FINISH", Limit=10,

@@ -89,8 +89,8 @@ impl<'a> Tc3Call<'a> {
         Self::parse_request("POST", "", headers, body, now)
     }
 
-    /// [`Tc3Call::parse`] for a call made with `method`: a GET signs its query, exactly as
-    /// sent, as the canonical query string (and its empty body).
+    /// [`Tc3Call::parse`] for a call made with `method` and `query`: the query, exactly as
+    /// sent, is the canonical query string (a GET's parameters; the SDKs' POSTs have none).
     pub fn parse_request(
         method: &'a str,
         query: &'a str,
@@ -175,7 +175,7 @@ impl<'a> Tc3Call<'a> {
             secret.secret_key,
             &Tc3Request {
                 method: self.method,
-                canonical_query: if self.method == "GET" { self.query } else { "" },
+                canonical_query: self.query,
                 headers: &signed,
                 payload,
                 service: &auth.service,

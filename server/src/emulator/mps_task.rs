@@ -544,30 +544,26 @@ struct Input {
     body: Vec<u8>,
     /// Its `MetaData`.
     meta: Value,
+    /// Its ETag: the MD5 of its bytes in hex, as every object here is stored.
     md5: String,
 }
 
 impl Input {
     /// The object `bucket`/`object`; `None` when it was deleted since the task started.
     async fn read(db: &Db, bucket: &str, object: &str) -> Result<Option<Self>, sqlx::Error> {
-        let body: Option<Vec<u8>> = sqlx::query_scalar(
-            "select body from emulator.cos_object where bucket = $1 and key = $2",
+        let row: Option<(Vec<u8>, String)> = sqlx::query_as(
+            "select body, etag from emulator.cos_object where bucket = $1 and key = $2",
         )
         .bind(bucket)
         .bind(object.trim_start_matches('/'))
         .fetch_optional(db)
         .await?;
-        Ok(body.map(|body| Self {
+        Ok(row.map(|(body, md5)| Self {
             meta: media_meta(&body),
-            md5: md5_hex(&body),
+            md5,
             body,
         }))
     }
-}
-
-fn md5_hex(bytes: &[u8]) -> String {
-    use md5::Digest;
-    crate::cloud::sign::hex(&md5::Md5::digest(bytes))
 }
 
 /// An output written by [`produce`].
@@ -597,7 +593,8 @@ async fn produce(
             md5: input.md5.clone(),
         });
     };
-    let etag = md5_hex(&bytes);
+    use md5::Digest;
+    let etag = crate::cloud::sign::hex(&md5::Md5::digest(&bytes));
     sqlx::query(
         "insert into emulator.cos_object (bucket, key, body, content_type, etag, size) values ($1, $2, $3, $4, $5, $6)
          on conflict (bucket, key) do update set body = excluded.body, content_type = excluded.content_type,

@@ -103,6 +103,16 @@ async fn wait_for_log(emu: &TestEmulator, needle: &str) -> Value {
     panic!("no invocation log mentions {needle}");
 }
 
+/// Waits until the function ran the task's event successfully, then returns the task's
+/// `DescribeTaskDetail`.
+async fn detail_once_run(emu: &TestEmulator, task_id: &str) -> Value {
+    let row = wait_for_log(emu, task_id).await;
+    assert_eq!(row["RetCode"], 0, "{}", row["Log"]);
+    emu.call("mps", "DescribeTaskDetail", json!({"TaskId": task_id}))
+        .await
+        .expect("detail")
+}
+
 #[tokio::test]
 async fn a_finished_workflow_reaches_the_function_and_its_summary_lands_in_cos() {
     let emu = integration_tests::spawn_emulator().await;
@@ -260,12 +270,7 @@ async fn a_finished_workflow_reaches_the_function_and_its_summary_lands_in_cos()
         .await
         .expect("ProcessMedia");
     let task_id = task["TaskId"].as_str().unwrap().to_owned();
-    let row = wait_for_log(&emu, &task_id).await;
-    assert_eq!(row["RetCode"], 0, "{}", row["Log"]);
-    let detail = emu
-        .call("mps", "DescribeTaskDetail", json!({"TaskId": task_id}))
-        .await
-        .expect("detail");
+    let detail = detail_once_run(&emu, &task_id).await;
     let meta = &detail["WorkflowTask"]["MetaData"];
     assert_eq!(
         (
@@ -569,12 +574,7 @@ async fn an_enabled_workflow_turns_matching_uploads_into_tasks_that_reach_the_fu
         "only the matching upload: {processing} {finished}"
     );
     let task_id = set[0].to_owned();
-    let row = wait_for_log(&emu, &task_id).await;
-    assert_eq!(row["RetCode"], 0, "{}", row["Log"]);
-    let detail = emu
-        .call("mps", "DescribeTaskDetail", json!({"TaskId": task_id}))
-        .await
-        .expect("detail");
+    let detail = detail_once_run(&emu, &task_id).await;
     assert_eq!(detail["TasksPriority"], 5, "the workflow's priority");
     let finished = listed("FINISH").await;
     let task = &finished["TaskSet"][0];
