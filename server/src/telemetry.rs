@@ -16,10 +16,18 @@ pub fn init() {
         .try_init();
 }
 
-/// The path of a request as logged: invitation tokens are credentials, so they are cut.
+/// The path of a request as logged: invitation tokens are credentials, so whatever
+/// follows an `invite/` segment is cut, however the path is spelt (`//invite/…`,
+/// `/INVITE/…` reach no page but would still carry a pasted token).
 pub fn loggable_path(path: &str) -> String {
-    match path.strip_prefix(app::routes::INVITE_PREFIX) {
-        Some(_) => format!("{}…", app::routes::INVITE_PREFIX),
+    const SEGMENT: &str = "invite/";
+    let lower = path.to_ascii_lowercase();
+    let cut = lower
+        .match_indices(SEGMENT)
+        .map(|(at, _)| at)
+        .find(|&at| at == 0 || lower.as_bytes()[at - 1] == b'/');
+    match cut {
+        Some(at) => format!("{}…", &path[..at + SEGMENT.len()]),
         None => path.to_owned(),
     }
 }
@@ -32,5 +40,9 @@ mod tests {
     fn invite_tokens_are_not_logged() {
         assert_eq!(loggable_path("/invite/abcdef"), "/invite/…");
         assert_eq!(loggable_path("/team/members"), "/team/members");
+        assert_eq!(loggable_path("//invite/abcdef"), "//invite/…");
+        assert_eq!(loggable_path("/INVITE/abcdef"), "/INVITE/…");
+        assert_eq!(loggable_path("/x/Invite/abc?y=1"), "/x/Invite/…");
+        assert_eq!(loggable_path("/reinvite/abc"), "/reinvite/abc");
     }
 }

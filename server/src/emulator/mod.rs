@@ -57,14 +57,8 @@ pub struct Emulator {
 /// virtual-hosted as COS SDKs address it), reachable at `public_url` or as an HTTP proxy
 /// for the cloud's own host names ([`proxy`]).
 pub fn router(db: Db, public_url: String) -> Router {
-    use tower_http::limit::RequestBodyLimitLayer;
     let routes = Router::new()
-        .route(
-            "/",
-            post(api_call)
-                .get(api_get)
-                .layer(RequestBodyLimitLayer::new(BODY_LIMIT)),
-        )
+        .route("/", post(api_call).get(api_get).fallback(not_get_or_post))
         .route("/cos", get(cos::list_buckets))
         .route(
             "/cos/{bucket}",
@@ -79,8 +73,9 @@ pub fn router(db: Db, public_url: String) -> Router {
                 .delete(cos::delete_object)
                 .fallback(cos::not_implemented),
         )
-        // The API's limit is its layer's; COS objects are limited by `cos::put_object`,
+        // The API's limit is `read_body`'s; COS objects are limited by `cos::put_object`,
         // which answers in COS's XML. Axum's own 2 MB default would cut below both.
+        .fallback(no_such_path)
         .layer(axum::extract::DefaultBodyLimit::disable())
         .with_state(Emulator { db, public_url });
     // Rewritten before routing, so a layer on the routes would be too late.
@@ -90,8 +85,15 @@ pub fn router(db: Db, public_url: String) -> Router {
     Router::new().fallback_service(proxy::with_tunnels(app))
 }
 
-async fn api_call(State(emu): State<Emulator>, headers: HeaderMap, body: Bytes) -> Response {
-    call(&emu, &headers, None, &body).await
+async fn api_call(
+    State(emu): State<Emulator>,
+    headers: HeaderMap,
+    body: axum::body::Body,
+) -> Response {
+    match read_body(&emu, &headers, None, body).await {
+        Ok(body) => call(&emu, &headers, None, &body).await,
+        Err(refused) => refused,
+    }
 }
 
 /// A GET: the parameters are the query, flattened as the SDKs flatten them.
@@ -99,9 +101,77 @@ async fn api_get(
     State(emu): State<Emulator>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
-    body: Bytes,
+    body: axum::body::Body,
 ) -> Response {
-    call(&emu, &headers, Some(query.as_deref().unwrap_or("")), &body).await
+    let query = query.as_deref().unwrap_or("");
+    match read_body(&emu, &headers, Some(query), body).await {
+        Ok(body) => call(&emu, &headers, Some(query), &body).await,
+        Err(refused) => refused,
+    }
+}
+
+/// Reads a call's body once its headers have passed the checks that need no body: a
+/// caller without a valid key cannot make the emulator hold tens of megabytes.
+async fn read_body(
+    emu: &Emulator,
+    headers: &HeaderMap,
+    query: Option<&str>,
+    body: axum::body::Body,
+) -> Result<Bytes, Response> {
+    use http_body_util::{BodyExt, LengthLimitError, Limited};
+    verify::check_headers(&emu.db, headers, query)
+        .await
+        .map_err(|err| refusal(err, headers))?;
+    let too_large = || {
+        let err = ApiError::new(
+            "LimitExceeded",
+            format!("The request body is over {} MB.", BODY_LIMIT >> 20),
+        )
+        .zh(format!("请求体超过 {} MB。", BODY_LIMIT >> 20));
+        refusal(err, headers)
+    };
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > BODY_LIMIT as u64) {
+        return Err(too_large());
+    }
+    match Limited::new(body, BODY_LIMIT).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(err) if err.downcast_ref::<LengthLimitError>().is_some() => Err(too_large()),
+        // The client went away or sent a broken body: nobody reads this answer.
+        Err(_) => Err(StatusCode::BAD_REQUEST.into_response()),
+    }
+}
+
+/// `/` with a method other than GET and POST.
+async fn not_get_or_post(headers: HeaderMap) -> Response {
+    let err = ApiError::new(
+        "UnsupportedProtocol",
+        "API calls are GET or POST requests to /.",
+    )
+    .zh("API 调用须以 GET 或 POST 请求 /。");
+    refusal(err, &headers)
+}
+
+/// A path that is neither the API (`/`) nor COS.
+async fn no_such_path(headers: HeaderMap) -> Response {
+    let err = ApiError::new(
+        "UnsupportedProtocol",
+        "No such path: API calls go to /, COS requests to /cos/<bucket>.",
+    )
+    .zh("路径不存在：API 调用请求 /，COS 请求 /cos/<存储桶>。");
+    refusal(err, &headers)
+}
+
+/// An error answered before the call is carried out, in the envelope and language of a
+/// call's answer.
+fn refusal(err: ApiError, headers: &HeaderMap) -> Response {
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let chinese = headers
+        .get("x-tc-language")
+        .is_some_and(|v| v.as_bytes() == b"zh-CN");
+    envelope(Err(err), &request_id, chinese).into_response()
 }
 
 /// Authenticates and carries out a call; `query` is a GET's.

@@ -14,6 +14,9 @@ const OUTPUT_LIMIT: usize = 512 * 1024;
 /// The largest return value SCF passes back (larger fails with 407).
 const RESULT_LIMIT: u64 = 6 * 1024 * 1024;
 
+/// How often a running function's resident memory is read.
+const MEMORY_POLL: Duration = Duration::from_millis(25);
+
 /// Functions running at once, whoever started them (event deliveries, of which there are
 /// two per core, and `Invoke` calls); the others wait their turn, so a burst of
 /// asynchronous invocations cannot start a process each.
@@ -192,6 +195,8 @@ pub async fn run(job: Job<'_>) -> Outcome {
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
+        // Its own process group, so that whatever it starts goes with it.
+        .process_group(0)
         .kill_on_drop(true);
 
     let mut child = match cmd.spawn() {
@@ -206,10 +211,15 @@ pub async fn run(job: Job<'_>) -> Outcome {
     }
     let stdout = tokio::spawn(read_capped(child.stdout.take()));
     let stderr = tokio::spawn(read_capped(child.stderr.take()));
-    let waited = tokio::time::timeout(job.timeout, child.wait()).await;
+    let ended = watch(&mut child, job.timeout, job.memory_mb * 1024 * 1024).await;
+    // Processes the function started and left running go with it (those that made a
+    // session of their own, detached, escape this).
+    if let Some(pid) = ended.pid {
+        kill_group(pid);
+    }
     let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
-    let status = match waited {
-        Err(_) => {
+    let status = match ended.how {
+        Ended::TimedOut => {
             let _ = tokio::fs::remove_file(&result_path).await;
             return Outcome {
                 ret_code: 433,
@@ -220,13 +230,24 @@ pub async fn run(job: Job<'_>) -> Outcome {
                 ),
                 output: String::new(),
                 duration_ms,
-                mem_usage: 0,
+                mem_usage: ended.peak,
             };
         }
-        Ok(Err(err)) => {
+        Ended::OverMemory => {
+            let _ = tokio::fs::remove_file(&result_path).await;
+            return Outcome {
+                ret_code: 434,
+                ret_msg: String::new(),
+                err_msg: format!("Memory limit of {} MB exceeded", job.memory_mb),
+                output: String::new(),
+                duration_ms,
+                mem_usage: ended.peak,
+            };
+        }
+        Ended::Failed(err) => {
             return failure(500, format!("running node: {err}"), String::new(), started)
         }
-        Ok(Ok(status)) => status,
+        Ended::Exited(status) => status,
     };
     let mut console = collected(stdout).await;
     console.push_str(&collected(stderr).await);
@@ -248,7 +269,8 @@ pub async fn run(job: Job<'_>) -> Outcome {
     let mem_usage = report
         .as_ref()
         .and_then(|r| r["mem"].as_i64())
-        .unwrap_or_default();
+        .unwrap_or_default()
+        .max(ended.peak);
     match report {
         Some(r) if r["ok"] == true => Outcome {
             ret_code: 0,
@@ -285,6 +307,72 @@ pub async fn run(job: Job<'_>) -> Outcome {
             duration_ms,
             mem_usage,
         },
+    }
+}
+
+/// How a function's process ended.
+enum Ended {
+    Exited(std::process::ExitStatus),
+    TimedOut,
+    OverMemory,
+    Failed(std::io::Error),
+}
+
+/// [`Ended`], with the peak resident memory seen (bytes) and the process id.
+struct Watched {
+    how: Ended,
+    peak: i64,
+    pid: Option<u32>,
+}
+
+/// Waits for `child` to exit, killing it at `timeout` or when its resident memory goes
+/// over `limit` bytes. V8's heap limit alone would not do: buffers live outside it.
+async fn watch(child: &mut tokio::process::Child, timeout: Duration, limit: i64) -> Watched {
+    let pid = child.id();
+    let deadline = tokio::time::sleep(timeout);
+    tokio::pin!(deadline);
+    let mut poll = tokio::time::interval(MEMORY_POLL);
+    poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut peak = 0;
+    let how = loop {
+        tokio::select! {
+            status = child.wait() => break match status {
+                Ok(status) => Ended::Exited(status),
+                Err(err) => Ended::Failed(err),
+            },
+            () = &mut deadline => break Ended::TimedOut,
+            _ = poll.tick() => {
+                if let Some(bytes) = pid.and_then(peak_resident_bytes) {
+                    peak = peak.max(bytes);
+                    if bytes > limit {
+                        break Ended::OverMemory;
+                    }
+                }
+            }
+        }
+    };
+    if !matches!(how, Ended::Exited(_)) {
+        let _ = child.start_kill();
+        let _ = child.wait().await;
+    }
+    Watched { how, peak, pid }
+}
+
+/// The peak resident memory of process `pid` so far (`VmHWM`), in bytes; `None` where
+/// `/proc` does not tell (the limit is then V8's heap limit alone).
+fn peak_resident_bytes(pid: u32) -> Option<i64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: i64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+/// Kills what is left of process group `pgid` (nothing, usually).
+fn kill_group(pgid: u32) {
+    use nix::sys::signal::{killpg, Signal};
+    use nix::unistd::Pid;
+    if let Ok(pgid) = i32::try_from(pgid) {
+        let _ = killpg(Pid::from_raw(pgid), Signal::SIGKILL);
     }
 }
 
@@ -447,11 +535,46 @@ mod tests {
         )
         .await;
         assert_eq!(hog.ret_code, 434, "{hog:?}");
+        // Buffers live outside V8's heap: the resident memory is what counts.
+        let buffers = run_code(
+            "exports.main_handler = async () => { const a = []; for (;;) { a.push(Buffer.alloc(8 << 20, 1)); await new Promise((r) => setImmediate(r)); } };",
+            "{}",
+            30,
+            128,
+        )
+        .await;
+        assert_eq!(buffers.ret_code, 434, "{buffers:?}");
+        assert!(buffers.mem_usage > 128 << 20, "{buffers:?}");
+        assert!(buffers.mem_usage < 1 << 30, "stopped early: {buffers:?}");
         let missing = run_code("exports.other = () => 1;", "{}", 5, 128).await;
         assert_eq!(missing.ret_code, 430);
         assert!(missing.err_msg.contains("is not a function"), "{missing:?}");
         let bad_event = run_code("exports.main_handler = () => 1;", "not json", 5, 128).await;
         assert_eq!(bad_event.ret_code, 430);
+    }
+
+    #[tokio::test]
+    async fn what_a_function_starts_ends_with_it() {
+        let pid_file =
+            std::env::temp_dir().join(format!("runtime-child-{}.pid", uuid::Uuid::new_v4()));
+        let code = format!(
+            "const {{ spawn }} = require('child_process');\nexports.main_handler = async () => {{ const c = spawn('sleep', ['60'], {{ stdio: 'ignore' }}); c.unref(); require('fs').writeFileSync({:?}, String(c.pid)); return 'left'; }};",
+            pid_file.display().to_string()
+        );
+        let out = run_code(&code, "{}", 5, 128).await;
+        assert_eq!(out.ret_code, 0, "{out:?}");
+        let pid = std::fs::read_to_string(&pid_file).expect("the function wrote its child's pid");
+        let _ = std::fs::remove_file(&pid_file);
+        // Killed and reaped (by init, its parent once node exited): gone within a moment.
+        let proc_dir = std::path::PathBuf::from(format!("/proc/{}", pid.trim()));
+        for _ in 0..100 {
+            if !proc_dir.exists() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let state = std::fs::read_to_string(proc_dir.join("status")).unwrap_or_default();
+        assert!(state.contains("State:\tZ"), "the child still runs: {state}");
     }
 
     #[tokio::test]

@@ -26,6 +26,27 @@ pub struct CallContext {
     pub faults_armed: bool,
 }
 
+/// The checks that need no body: a well-formed `Authorization`, the action, version and
+/// timestamp headers, a clock within 5 minutes and a known SecretId. A call that fails
+/// them is answered before its body (up to [`super::BODY_LIMIT`]) is read.
+pub async fn check_headers(
+    db: &Db,
+    headers: &HeaderMap,
+    query: Option<&str>,
+) -> Result<(), ApiError> {
+    let pairs: Vec<(&str, &[u8])> = headers
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_bytes()))
+        .collect();
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let method = if query.is_some() { "GET" } else { "POST" };
+    let call = Tc3Call::parse_request(method, query.unwrap_or(""), Headers::new(&pairs), b"", now)?;
+    match account::find_signing_key(db, call.secret_id()).await? {
+        Some(_) => Ok(()),
+        None => Err(WireError::SecretIdNotFound.into()),
+    }
+}
+
 /// Checks the request's signature as the real API does and names the calling account.
 /// `query` is a GET's parameters (`None` for a POST, whose body holds them).
 pub async fn authenticate(

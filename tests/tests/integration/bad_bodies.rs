@@ -9,21 +9,35 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 /// Sends only the head of a request announcing `length` bytes of body; returns the status
 /// the server answers with before reading it.
 async fn announce(addr: &str, method: &str, path: &str, length: usize) -> u16 {
+    announce_with(addr, method, path, length, "").await.0
+}
+
+/// [`announce`] with more header lines (each ending in CRLF); also returns the start of
+/// the answer.
+async fn announce_with(
+    addr: &str,
+    method: &str,
+    path: &str,
+    length: usize,
+    extra: &str,
+) -> (u16, String) {
     let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
     let head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n"
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {length}\r\n{extra}Connection: close\r\n\r\n"
     );
     stream.write_all(head.as_bytes()).await.expect("write");
-    let mut buf = [0u8; 64];
+    let mut buf = [0u8; 2048];
     let n = tokio::time::timeout(std::time::Duration::from_secs(10), stream.read(&mut buf))
         .await
         .expect("the server answers without waiting for the body")
         .expect("read");
-    let line = String::from_utf8_lossy(&buf[..n]);
-    line.split_whitespace()
+    let text = String::from_utf8_lossy(&buf[..n]).into_owned();
+    let status = text
+        .split_whitespace()
         .nth(1)
         .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("{method} {path}: no status in {line:?}"))
+        .unwrap_or_else(|| panic!("{method} {path}: no status in {text:?}"));
+    (status, text)
 }
 
 #[tokio::test]
@@ -107,8 +121,43 @@ fn takes_no_arguments(path: &str) -> bool {
 async fn the_emulator_refuses_bad_bodies_without_5xx() {
     let emu = spawn_emulator().await;
     let addr = emu.base.trim_start_matches("http://").to_owned();
-    let status = announce(&addr, "POST", "/", server::emulator::BODY_LIMIT + 1).await;
-    assert_eq!(status, 413, "API body over the limit");
+    // An API body over the limit: refused from the headers, in the API's envelope (errors
+    // are HTTP 200), before the body comes. Without a valid key for the signature's
+    // checks, the answer is the key's failure; with one, the limit's.
+    let (status, text) =
+        announce_with(&addr, "POST", "/", server::emulator::BODY_LIMIT + 1, "").await;
+    assert_eq!(status, 200, "{text}");
+    assert!(text.contains("AuthFailure.InvalidAuthorization"), "{text}");
+    let now = time::OffsetDateTime::now_utc();
+    let signed = format!(
+        "Authorization: TC3-HMAC-SHA256 Credential={}/{}/scf/tc3_request, SignedHeaders=content-type;host, Signature={}\r\nX-TC-Action: ListFunctions\r\nX-TC-Version: 2018-04-16\r\nX-TC-Timestamp: {}\r\n",
+        emu.creds.secret_id,
+        now.date(),
+        "0".repeat(64),
+        now.unix_timestamp(),
+    );
+    for length in [server::emulator::BODY_LIMIT + 1, 1 << 40] {
+        let (status, text) = announce_with(&addr, "POST", "/", length, &signed).await;
+        assert_eq!(status, 200, "{text}");
+        assert!(text.contains("\"LimitExceeded\""), "{length}: {text}");
+    }
+    // Methods other than GET and POST, and paths that are nothing: the envelope too.
+    let client = reqwest::Client::new();
+    for (method, path) in [("PUT", "/"), ("DELETE", "/"), ("POST", "/nothing/here")] {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+        let r = client
+            .request(method.clone(), format!("{}{path}", emu.base))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(r.status(), StatusCode::OK, "{method} {path}");
+        let v: serde_json::Value = r.json().await.expect("an envelope");
+        assert_eq!(
+            v["Response"]["Error"]["Code"], "UnsupportedProtocol",
+            "{method} {path}: {v}"
+        );
+        assert!(v["Response"]["RequestId"].is_string());
+    }
     let bucket = emu.create_bucket("bodies").await;
     let status = announce(
         &addr,
@@ -129,7 +178,6 @@ async fn the_emulator_refuses_bad_bodies_without_5xx() {
     assert_eq!(status, 403, "unsigned object upload");
 
     // Malformed API bodies, signed and unsigned: the API's error envelope, never a 5xx.
-    let client = reqwest::Client::new();
     for body in [&b"{\"Limit\": "[..], b"\xff\xfe", b"[]", b"null"] {
         let r = client
             .post(&emu.base)
