@@ -157,6 +157,46 @@ pub(super) fn check_output_path(
     }
 }
 
+/// EditMedia's `OutputConfig`: `Container` mp4 (the default), hls, mov, flv or avi and
+/// `Type` normal or fast. Returns the extension that `{format}` in the output path stands
+/// for.
+fn output_container(params: &Value) -> Result<&'static str, ApiError> {
+    let config = &params["OutputConfig"];
+    if !config.is_null() && !config.is_object() {
+        return Err(ApiError::new(
+            "InvalidParameterValue.OutputConfig",
+            "OutputConfig is an object.",
+        ));
+    }
+    let container = match config["Container"].as_str() {
+        None if config["Container"].is_null() => "mp4",
+        Some("mp4") => "mp4",
+        Some("hls") => "m3u8",
+        Some("mov") => "mov",
+        Some("flv") => "flv",
+        Some("avi") => "avi",
+        _ => {
+            return Err(ApiError::new(
+                "InvalidParameterValue.Container",
+                "OutputConfig.Container must be mp4, hls, mov, flv or avi.",
+            ))
+        }
+    };
+    if !config["Type"].is_null() && !matches!(config["Type"].as_str(), Some("normal" | "fast")) {
+        return Err(ApiError::new(
+            "InvalidParameterValue.Type",
+            "OutputConfig.Type must be normal or fast.",
+        ));
+    }
+    Ok(container)
+}
+
+/// The region an MPS call addresses (`X-TC-Region`, Beijing when absent): a task lives in
+/// the region it was started in and is listed and found there only.
+pub fn call_region(ctx: &CallContext) -> &str {
+    ctx.region.as_deref().unwrap_or("ap-beijing")
+}
+
 /// Checks `OutputStorage` when given: a COS bucket of the account's, in a known region.
 pub(super) async fn check_output_storage(
     emu: &Emulator,
@@ -250,7 +290,7 @@ async fn create_task(
     kind: &str,
     params: &Value,
 ) -> Result<String, ApiError> {
-    let region = ctx.region.as_deref().unwrap_or("ap-beijing");
+    let region = call_region(ctx);
     let task_id = format!("{}-{kind}-{}t0", ctx.app_id, uuid::Uuid::new_v4().simple());
     let mut tx = emu.db.begin().await?;
     // MPS takes one task per SessionId in three days; the lock lets two requests with the
@@ -385,6 +425,7 @@ pub async fn edit_media(
         )
     })?;
     check_output_path(path, "OutputObjectPath", false)?;
+    output_container(params)?;
     let task_id = create_task(emu, ctx, "EditMediaTask", params).await?;
     Ok(json!({ "TaskId": task_id }))
 }
@@ -407,10 +448,11 @@ pub async fn describe_task_detail(
 ) -> Result<Value, ApiError> {
     let task_id = super::api::req_str(params, "TaskId")?;
     let row: Option<TaskRow> = sqlx::query_as(
-        "select kind, status, input, event, created_at, finished_at from emulator.mps_task where task_id = $1 and account_id = $2",
+        "select kind, status, input, event, created_at, finished_at from emulator.mps_task where task_id = $1 and account_id = $2 and region = $3",
     )
     .bind(task_id)
     .bind(ctx.account_id)
+    .bind(call_region(ctx))
     .fetch_optional(&emu.db)
     .await?;
     let TaskRow {
@@ -772,7 +814,7 @@ async fn finish_edit(db: &Db, task_id: &str, input: &Value) -> Result<Value, sql
     let path = input["OutputObjectPath"]
         .as_str()
         .unwrap_or("/edit/output.mp4")
-        .replace("{format}", "mp4");
+        .replace("{format}", output_container(input).unwrap_or("mp4"));
     let start = input["FileInfos"][0]["StartTimeOffset"]
         .as_f64()
         .unwrap_or(0.0);

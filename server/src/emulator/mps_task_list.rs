@@ -17,11 +17,11 @@ const RESULTS: &str =
     then event #> array[kind || 'Event', 'MediaProcessResultSet'] else '[]' end";
 
 /// The filters both queries of a listing share: $1 account, $2 status, $3 StartTime,
-/// $4 EndTime, $5 SubTaskHasFailed. A task failed when its event, or one of its
+/// $4 EndTime, $5 SubTaskHasFailed, $6 region (MPS lists a region's tasks). A task failed when its event, or one of its
 /// sub-task results, carries a non-zero ErrCode.
 fn filter() -> String {
     format!(
-        "account_id = $1 and status = $2
+        "account_id = $1 and status = $2 and region = $6
         and created_at > now() - interval '7 days'
         and ($3::timestamptz is null or created_at >= $3)
         and ($4::timestamptz is null or created_at < $4)
@@ -95,14 +95,16 @@ pub async fn describe_tasks(
     let start = opt_time(params, "StartTime")?;
     let end = opt_time(params, "EndTime")?;
     let failed = opt_bool(params, "SubTaskHasFailed")?;
+    let region = super::mps_task::call_region(ctx);
     let after = match opt_str(params, "ScrollToken")?.filter(|t| !t.is_empty()) {
         None => None,
         Some(token) => {
             let created: Option<OffsetDateTime> = sqlx::query_scalar(
-                "select created_at from emulator.mps_task where task_id = $1 and account_id = $2",
+                "select created_at from emulator.mps_task where task_id = $1 and account_id = $2 and region = $3",
             )
             .bind(token)
             .bind(ctx.account_id)
+            .bind(region)
             .fetch_optional(&emu.db)
             .await?;
             let created = created.ok_or_else(|| {
@@ -123,18 +125,20 @@ pub async fn describe_tasks(
     .bind(start)
     .bind(end)
     .bind(failed)
+    .bind(region)
     .fetch_one(&emu.db)
     .await?;
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "select task_id, kind, created_at, finished_at, {RESULTS} from emulator.mps_task
-         where {filter} and ($6::timestamptz is null or (created_at, task_id) < ($6, $7))
-         order by created_at desc, task_id desc limit $8"
+         where {filter} and ($7::timestamptz is null or (created_at, task_id) < ($7, $8))
+         order by created_at desc, task_id desc limit $9"
     ))
     .bind(ctx.account_id)
     .bind(status)
     .bind(start)
     .bind(end)
     .bind(failed)
+    .bind(region)
     .bind(after.map(|a| a.0))
     .bind(after.map_or("", |a| a.1))
     .bind(limit + 1)

@@ -16,6 +16,32 @@ const DEFAULT_FORMATS: &[&str] = &[
     "ts", "m4v", "mp3", "wav", "aac", "flac", "ogg", "m4a", "amr",
 ];
 
+/// `CosFileUploadTrigger.Formats`: absent, or extensions MPS takes (a leading dot allowed):
+/// the presets, the subtitle formats, or `*` for any.
+fn check_formats(formats: &Value) -> Result<(), ApiError> {
+    const SUBTITLES: &[&str] = &["vtt", "srt"];
+    let known = |f: &Value| {
+        f.as_str()
+            .map(|f| f.trim_start_matches('.').to_ascii_lowercase())
+            .is_some_and(|f| {
+                f == "*" || DEFAULT_FORMATS.contains(&f.as_str()) || SUBTITLES.contains(&f.as_str())
+            })
+    };
+    let ok = match formats {
+        Value::Null => true,
+        Value::Array(list) => list.len() <= 64 && list.iter().all(known),
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            "InvalidParameterValue.Trigger",
+            "CosFileUploadTrigger.Formats lists file extensions MPS processes (mp4, mov, mp3, srt, …) or *.",
+        ))
+    }
+}
+
 /// `CreateWorkflow`: created disabled, as in MPS.
 pub async fn create(emu: &Emulator, ctx: &CallContext, params: &Value) -> Result<Value, ApiError> {
     let name = req_str(params, "WorkflowName")?;
@@ -45,6 +71,7 @@ pub async fn create(emu: &Emulator, ctx: &CallContext, params: &Value) -> Result
     if let Some(dir) = upload["Dir"].as_str() {
         super::mps_task::check_output_path(dir, "Dir", true)?;
     }
+    check_formats(&upload["Formats"])?;
     if let Some(dir) = opt_str(params, "OutputDir")? {
         super::mps_task::check_output_path(dir, "OutputDir", true)?;
     }

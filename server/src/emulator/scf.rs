@@ -1053,6 +1053,12 @@ async fn create_trigger(
             format!("Trigger type {kind} is not supported; MPS triggers are bound through MPS BindTrigger."),
         ));
     }
+    if !params["Enable"].is_null() && !matches!(params["Enable"].as_str(), Some("OPEN" | "CLOSE")) {
+        return Err(ApiError::new(
+            "InvalidParameterValue.Enable",
+            "Enable must be OPEN or CLOSE.",
+        ));
+    }
     Err(ApiError::new(
         "UnsupportedOperation.Trigger",
         format!("The emulator does not run {kind} triggers; it runs MPS triggers, bound through MPS BindTrigger."),

@@ -620,6 +620,32 @@ async fn an_enabled_workflow_turns_matching_uploads_into_tasks_that_reach_the_fu
         (first["TotalCount"].as_i64(), second["TotalCount"].as_i64()),
         (Some(2), Some(2))
     );
+    // Tasks are regional: Guangzhou neither lists nor finds Beijing's.
+    let in_guangzhou = |action: &'static str, params: Value| {
+        let call = server::cloud::client::Call {
+            service: "mps",
+            version: "2019-06-12",
+            action,
+            region: Some("ap-guangzhou"),
+            idempotent: false,
+        };
+        let (client, creds) = (emu.client.clone(), emu.creds.clone());
+        async move {
+            let answer: Result<Value, server::cloud::error::CloudError> =
+                client.call(&creds, call, &params).await;
+            answer
+        }
+    };
+    let elsewhere = in_guangzhou("DescribeTasks", json!({"Status": "FINISH"}))
+        .await
+        .expect("DescribeTasks in Guangzhou");
+    assert_eq!(elsewhere["TotalCount"], 0, "{elsewhere}");
+    match in_guangzhou("DescribeTaskDetail", json!({"TaskId": second_task})).await {
+        Err(server::cloud::error::CloudError::Api { code, .. }) => {
+            assert_eq!(code, "InvalidParameterValue.TaskId")
+        }
+        other => panic!("a Beijing task found in Guangzhou: {other:?}"),
+    }
     let none_failed =
         describe_tasks(&emu, json!({"Status": "FINISH", "SubTaskHasFailed": true})).await;
     assert_eq!(none_failed["TotalCount"], 0, "{none_failed}");
@@ -784,6 +810,32 @@ async fn media_tasks_stay_in_the_callers_buckets_and_within_bounds() {
             refused(emu.call("mps", "EditMedia", edit(&output, path)).await),
             "InvalidParameterValue.OutputObjectPath",
             "{path}"
+        );
+    }
+    for (config, expected) in [
+        (
+            json!({"Container": "exe"}),
+            "InvalidParameterValue.Container",
+        ),
+        (json!({"Type": "slow"}), "InvalidParameterValue.Type"),
+        (json!("mp4"), "InvalidParameterValue.OutputConfig"),
+    ] {
+        let mut params = edit(&output, "/clip.{format}");
+        params["OutputConfig"] = config.clone();
+        assert_eq!(
+            refused(emu.call("mps", "EditMedia", params).await),
+            expected,
+            "{config}"
+        );
+    }
+    // A workflow's trigger formats are extensions MPS processes.
+    for formats in [json!(["exe"]), json!("mp4"), json!([".mp4", 3])] {
+        let workflow = json!({"WorkflowName": "formats", "Trigger": {"Type": "CosFileUpload",
+            "CosFileUploadTrigger": {"Bucket": input, "Region": "ap-beijing", "Formats": formats}}});
+        assert_eq!(
+            refused(emu.call("mps", "CreateWorkflow", workflow).await),
+            "InvalidParameterValue.Trigger",
+            "{formats}"
         );
     }
     let mut params = process_media(&input, &output);

@@ -224,6 +224,10 @@ async fn create_trigger_refuses_what_the_emulator_does_not_run() {
         (trigger("timer"), "UnsupportedOperation.Trigger"),
         (trigger("mps"), "InvalidParameterValue.Type"),
         (
+            json!({"FunctionName": "Timed", "TriggerName": "t", "Type": "timer", "Enable": "MAYBE"}),
+            "InvalidParameterValue.Enable",
+        ),
+        (
             json!({"FunctionName": "Timed", "Type": "timer"}),
             "MissingParameter",
         ),
