@@ -10,6 +10,7 @@ pub mod console;
 pub mod db;
 pub mod emulator;
 pub mod error;
+pub mod http_server;
 mod recent;
 pub mod routes;
 pub mod secrets;
@@ -123,32 +124,12 @@ async fn serve(config: Arc<Config>, url: &str) -> Result<(), RunError> {
         "MPS Callback Console listening on http://{}",
         listener.local_addr()?
     );
-    let served = axum::serve(
-        no_delay(listener),
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await;
+    http_server::serve(listener, app, shutdown_signal()).await;
     let _ = stop_tx.send(true);
     let _ = emulator.await;
     db.close().await;
     tracing::info!("server stopped");
-    served.map_err(RunError::from)
-}
-
-/// `listener` with `TCP_NODELAY` on every connection. A streamed SSR page goes out in
-/// several small writes; with Nagle's algorithm each one after the first waits for the
-/// browser's delayed ACK (up to 40 ms).
-fn no_delay(
-    listener: tokio::net::TcpListener,
-) -> axum::serve::TapIo<tokio::net::TcpListener, fn(&mut tokio::net::TcpStream)> {
-    use axum::serve::ListenerExt;
-    fn set(stream: &mut tokio::net::TcpStream) {
-        if let Err(err) = stream.set_nodelay(true) {
-            tracing::debug!("could not set TCP_NODELAY: {err}");
-        }
-    }
-    listener.tap_io(set)
+    Ok(())
 }
 
 /// Serves the emulator on `listener` with its background workers until `shutdown`.
@@ -161,12 +142,10 @@ async fn serve_emulator(
     tracing::info!("cloud emulator listening on {url}");
     emulator::remove_stale_code_folders();
     let workers = emulator::delivery::spawn(db.clone(), url.clone());
-    let served = axum::serve(no_delay(listener), emulator::router(db, url))
-        .with_graceful_shutdown(shutdown)
-        .await;
+    http_server::serve(listener, emulator::router(db, url), shutdown).await;
     // An event being delivered now rolls back and stays queued for the next start.
     workers.abort();
-    served
+    Ok(())
 }
 
 /// Runs only the cloud emulator (for SDKs and scripts) until Ctrl-C or SIGTERM.

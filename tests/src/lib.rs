@@ -184,7 +184,7 @@ pub async fn spawn_emulator() -> TestEmulator {
     let pooled = server::db::Db::new(db.clone());
     let app = server::emulator::router(pooled.clone(), base.clone());
     tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
+        server::http_server::serve(listener, app, std::future::pending()).await;
     });
     server::emulator::delivery::spawn(pooled, base.clone());
     TestEmulator {
@@ -245,7 +245,7 @@ pub async fn spawn_on(db: PgPool, vars: impl Fn(&str) -> Option<String>) -> Test
     let pooled = server::db::Db::new(db.clone());
     let emulator_app = server::emulator::router(pooled.clone(), emulator_url.clone());
     tokio::spawn(async move {
-        let _ = axum::serve(emulator, emulator_app).await;
+        server::http_server::serve(emulator, emulator_app, std::future::pending()).await;
     });
     server::emulator::delivery::spawn(pooled.clone(), emulator_url.clone());
     let app = server::build(Arc::new(config), pooled, emulator_url.clone())
@@ -255,23 +255,17 @@ pub async fn spawn_on(db: PgPool, vars: impl Fn(&str) -> Option<String>) -> Test
         .await
         .expect("bind a loopback port");
     let addr = listener.local_addr().expect("local address");
-    tokio::spawn(async move {
-        let _ = axum_serve(listener, app).await;
-    });
+    tokio::spawn(server::http_server::serve(
+        listener,
+        app,
+        std::future::pending(),
+    ));
     TestServer {
         base: format!("http://{addr}"),
         addr,
         db,
         emulator_url,
     }
-}
-
-async fn axum_serve(listener: tokio::net::TcpListener, app: axum::Router) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .await
 }
 
 /// One browser: its own cookie jar.

@@ -300,3 +300,41 @@ async fn sign_in_refuses_impossible_emails_without_a_server_error() {
         assert_eq!(r.body["Invalid"]["field"], "email");
     }
 }
+
+/// A client that never finishes a request's head (slowloris) is cut off after the header
+/// timeout, on the console and on the emulator; it held the connection for ever before.
+#[tokio::test]
+async fn unfinished_request_heads_are_cut_off() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let srv = spawn().await;
+    let emulator = srv.emulator_url.trim_start_matches("http://").to_owned();
+    for addr in [srv.addr.to_string(), emulator] {
+        let mut stream = tokio::net::TcpStream::connect(&addr)
+            .await
+            .expect("connect");
+        stream
+            .write_all(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: 1\r\n")
+            .await
+            .expect("write");
+        let started = std::time::Instant::now();
+        let mut buf = [0u8; 256];
+        let limit = server::http_server::HEADER_TIMEOUT + std::time::Duration::from_secs(10);
+        // The server answers 408 or just closes; either way the read ends.
+        let read = tokio::time::timeout(limit, async {
+            let mut total = 0;
+            loop {
+                match stream.read(&mut buf).await {
+                    Ok(0) | Err(_) => break total,
+                    Ok(n) => total += n,
+                }
+            }
+        })
+        .await;
+        assert!(read.is_ok(), "{addr}: the connection is still open");
+        assert!(
+            started.elapsed()
+                >= server::http_server::HEADER_TIMEOUT - std::time::Duration::from_secs(1),
+            "{addr}: cut off before the timeout"
+        );
+    }
+}
