@@ -2,7 +2,7 @@
 //!
 //! Variants are things the UI can act on. Internal details never travel: the server logs
 //! them and the user sees a reference to quote.
-use leptos::server_fn::codec::JsonEncoding;
+use crate::api::encoding::TextJsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
@@ -141,7 +141,7 @@ fn cloud_status(code: &str) -> u16 {
 }
 
 impl FromServerFnError for AppError {
-    type Encoder = JsonEncoding;
+    type Encoder = TextJsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         let error = Self::from_framework(value);

@@ -6,14 +6,14 @@ use super::types::SessionInfo;
 use crate::error::AppError;
 
 /// Who is signed in, and whether the console still needs its first owner.
-#[server(prefix = "/api", endpoint = "get_session_info")]
+#[server(prefix = "/api", endpoint = "get_session_info", output = crate::api::encoding::TextJson)]
 pub async fn get_session_info() -> Result<SessionInfo, AppError> {
     let (backend, req) = crate::ssr::backend_and_req()?;
     crate::ssr::status(backend.session_info(&req).await)
 }
 
 /// Creates the first team and its owner, then signs the owner in.
-#[server(prefix = "/api", endpoint = "setup_owner")]
+#[server(prefix = "/api", endpoint = "setup_owner", output = crate::api::encoding::TextJson)]
 pub async fn setup_owner(
     team_name: String,
     display_name: String,
@@ -33,7 +33,7 @@ pub async fn setup_owner(
 }
 
 /// Signs in with email and password.
-#[server(prefix = "/api", endpoint = "login")]
+#[server(prefix = "/api", endpoint = "login", output = crate::api::encoding::TextJson)]
 pub async fn login(email: String, password: String) -> Result<(), AppError> {
     let (backend, req) = crate::ssr::backend_and_req()?;
     crate::ssr::status(backend.login(&req, &email, &password).await)?;
@@ -42,7 +42,7 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
 }
 
 /// Ends this login session.
-#[server(prefix = "/api", endpoint = "logout")]
+#[server(prefix = "/api", endpoint = "logout", output = crate::api::encoding::TextJson)]
 pub async fn logout() -> Result<(), AppError> {
     let (backend, req) = crate::ssr::backend_and_req()?;
     crate::ssr::status(backend.logout(&req).await)?;
@@ -51,7 +51,7 @@ pub async fn logout() -> Result<(), AppError> {
 }
 
 /// Makes another of the user's teams the current one for this login session.
-#[server(prefix = "/api", endpoint = "switch_team")]
+#[server(prefix = "/api", endpoint = "switch_team", output = crate::api::encoding::TextJson)]
 pub async fn switch_team(team_id: Uuid) -> Result<(), AppError> {
     let (backend, req) = crate::ssr::backend_and_req()?;
     crate::ssr::status(backend.switch_team(&req, team_id).await)?;
@@ -60,7 +60,7 @@ pub async fn switch_team(team_id: Uuid) -> Result<(), AppError> {
 }
 
 /// Creates a new team owned by the user and switches to it.
-#[server(prefix = "/api", endpoint = "create_team")]
+#[server(prefix = "/api", endpoint = "create_team", output = crate::api::encoding::TextJson)]
 pub async fn create_team(name: String) -> Result<(), AppError> {
     let (backend, req) = crate::ssr::backend_and_req()?;
     crate::ssr::status(backend.create_team(&req, &name).await)?;
@@ -69,7 +69,7 @@ pub async fn create_team(name: String) -> Result<(), AppError> {
 }
 
 /// Stores the UI language in a cookie and reloads the page in it.
-#[server(prefix = "/api", endpoint = "set_language")]
+#[server(prefix = "/api", endpoint = "set_language", output = crate::api::encoding::TextJson)]
 pub async fn set_language(lang: String, back_to: String) -> Result<(), AppError> {
     let lang = crate::i18n::Lang::from_code(&lang);
     crate::ssr::set_cookie(&format!(

@@ -5,7 +5,7 @@ use super::types::CloudAccountView;
 use crate::error::AppError;
 
 /// The current team's cloud account (the SecretKey is never included).
-#[server(prefix = "/api", endpoint = "get_cloud_account")]
+#[server(prefix = "/api", endpoint = "get_cloud_account", output = crate::api::encoding::TextJson)]
 pub async fn get_cloud_account() -> Result<CloudAccountView, AppError> {
     let (backend, req) = crate::ssr::backend_and_req()?;
     crate::ssr::status(backend.cloud_account(&req).await)
@@ -13,7 +13,7 @@ pub async fn get_cloud_account() -> Result<CloudAccountView, AppError> {
 
 /// Points the team at the emulator (`kind = emulator`, keys ignored) or at Tencent Cloud.
 /// A blank `secret_key` keeps the stored one: the key is write-only.
-#[server(prefix = "/api", endpoint = "save_cloud_account")]
+#[server(prefix = "/api", endpoint = "save_cloud_account", output = crate::api::encoding::TextJson)]
 pub async fn save_cloud_account(
     kind: String,
     secret_id: String,

@@ -42,14 +42,14 @@ fn bucket_ref(bucket: String, region: String) -> Result<crate::ssr::BucketRef, A
 }
 
 /// The account's buckets.
-#[server(prefix = "/api", endpoint = "cos_buckets")]
+#[server(prefix = "/api", endpoint = "cos_buckets", output = crate::api::encoding::TextJson)]
 pub async fn cos_buckets() -> Result<Vec<BucketRow>, AppError> {
     let (cloud, req) = crate::ssr::cloud_and_req()?;
     crate::ssr::status(cloud.buckets(&req).await)
 }
 
 /// Folders and objects directly under `prefix`, 100 per page from `marker`.
-#[server(prefix = "/api", endpoint = "cos_objects")]
+#[server(prefix = "/api", endpoint = "cos_objects", output = crate::api::encoding::TextJson)]
 pub async fn cos_objects(
     bucket: String,
     region: String,
@@ -71,7 +71,7 @@ pub async fn cos_objects(
 
 /// What the console shows of an object: JSON and text (the first 256 KB), images (up to
 /// 2 MB), or only its size and type.
-#[server(prefix = "/api", endpoint = "cos_preview")]
+#[server(prefix = "/api", endpoint = "cos_preview", output = crate::api::encoding::TextJson)]
 pub async fn cos_preview(
     bucket: String,
     region: String,

@@ -13,7 +13,7 @@ use crate::error::AppError;
 pub const PAGE_SIZE: u32 = 20;
 
 /// One page of the functions in a region and namespace, optionally filtered by name.
-#[server(prefix = "/api", endpoint = "list_functions")]
+#[server(prefix = "/api", endpoint = "list_functions", output = crate::api::encoding::TextJson)]
 pub async fn list_functions(
     rid: u32,
     ns: String,
@@ -34,7 +34,7 @@ pub async fn list_functions(
 }
 
 /// The namespaces of a region.
-#[server(prefix = "/api", endpoint = "list_namespaces")]
+#[server(prefix = "/api", endpoint = "list_namespaces", output = crate::api::encoding::TextJson)]
 pub async fn list_namespaces(rid: u32) -> Result<Vec<String>, AppError> {
     use crate::ssr::{cloud_and_req, region_of, status};
     let region = region_of(rid)?;
@@ -43,14 +43,14 @@ pub async fn list_namespaces(rid: u32) -> Result<Vec<String>, AppError> {
 }
 
 /// The template catalogue (searched in the browser).
-#[server(prefix = "/api", endpoint = "list_templates")]
+#[server(prefix = "/api", endpoint = "list_templates", output = crate::api::encoding::TextJson)]
 pub async fn list_templates() -> Result<Vec<TemplateCard>, AppError> {
     let (cloud, req) = crate::ssr::cloud_and_req()?;
     crate::ssr::status(cloud.templates(&req).await)
 }
 
 /// A template with its code files.
-#[server(prefix = "/api", endpoint = "get_template")]
+#[server(prefix = "/api", endpoint = "get_template", output = crate::api::encoding::TextJson)]
 pub async fn get_template(id: String) -> Result<TemplateDetail, AppError> {
     let (cloud, req) = crate::ssr::cloud_and_req()?;
     crate::ssr::status(cloud.template(&req, &id).await)
@@ -58,7 +58,7 @@ pub async fn get_template(id: String) -> Result<TemplateDetail, AppError> {
 
 /// Creates a function from a template. `variables` holds `KEY=VALUE` lines. The function
 /// starts `Creating`; the page polls [`get_function`] until it is `Active`.
-#[server(prefix = "/api", endpoint = "create_function")]
+#[server(prefix = "/api", endpoint = "create_function", output = crate::api::encoding::TextJson)]
 pub async fn create_function(
     rid: u32,
     ns: String,
@@ -110,7 +110,7 @@ pub async fn create_function(
 }
 
 /// A function's configuration.
-#[server(prefix = "/api", endpoint = "get_function")]
+#[server(prefix = "/api", endpoint = "get_function", output = crate::api::encoding::TextJson)]
 pub async fn get_function(rid: u32, ns: String, name: String) -> Result<FunctionDetail, AppError> {
     use crate::ssr::{function_call, status};
     let (cloud, req, f) = function_call(rid, ns, name)?;
@@ -118,7 +118,7 @@ pub async fn get_function(rid: u32, ns: String, name: String) -> Result<Function
 }
 
 /// Deletes a function.
-#[server(prefix = "/api", endpoint = "delete_function")]
+#[server(prefix = "/api", endpoint = "delete_function", output = crate::api::encoding::TextJson)]
 pub async fn delete_function(rid: u32, ns: String, name: String) -> Result<(), AppError> {
     use crate::ssr::{function_call, status};
     let (cloud, req, f) = function_call(rid, ns, name)?;
@@ -126,7 +126,7 @@ pub async fn delete_function(rid: u32, ns: String, name: String) -> Result<(), A
 }
 
 /// A function's entry file, read-only.
-#[server(prefix = "/api", endpoint = "function_code")]
+#[server(prefix = "/api", endpoint = "function_code", output = crate::api::encoding::TextJson)]
 pub async fn get_function_code(
     rid: u32,
     ns: String,

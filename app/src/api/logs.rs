@@ -25,7 +25,7 @@ pub const MAX_PAGE: u32 = 10_000 / PAGE_SIZE;
 /// Invocations of a function. `range` is a preset from [`RANGES`] or `custom`, which takes
 /// `start` and `end` (Unix seconds); `outcome` is `all`, `success` or `failure`;
 /// `keyword` is text the log must contain (an MPS TaskId, say).
-#[server(prefix = "/api", endpoint = "function_logs")]
+#[server(prefix = "/api", endpoint = "function_logs", output = crate::api::encoding::TextJson)]
 pub async fn function_logs(
     rid: u32,
     ns: String,
@@ -98,7 +98,7 @@ fn time_now() -> i64 {
 }
 
 /// The team's audit log, newest first, 50 per page.
-#[server(prefix = "/api", endpoint = "audit_log")]
+#[server(prefix = "/api", endpoint = "audit_log", output = crate::api::encoding::TextJson)]
 pub async fn audit_log(page: u32) -> Result<AuditPage, AppError> {
     let (cloud, req) = crate::ssr::cloud_and_req()?;
     crate::ssr::status(cloud.audit_log(&req, page.max(1)).await)

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod cloud;
 pub mod cloud_types;
 pub mod cos;
+pub mod encoding;
 pub mod functions;
 pub mod logs;
 pub mod mps;

@@ -36,7 +36,7 @@ pub fn output_path_ok(path: &str, dir: bool) -> bool {
 }
 
 /// MPS tasks of region `rid`, newest first; `next` is the scroll token of the page.
-#[server(prefix = "/api", endpoint = "mps_tasks")]
+#[server(prefix = "/api", endpoint = "mps_tasks", output = crate::api::encoding::TextJson)]
 pub async fn mps_tasks(rid: u32, next: String) -> Result<TaskPage, AppError> {
     use crate::ssr::{cloud_and_req, status};
     let region = status(
@@ -54,7 +54,7 @@ pub async fn mps_tasks(rid: u32, next: String) -> Result<TaskPage, AppError> {
 /// Starts a task in region `rid` and returns its TaskId. `kind` is `WorkflowTask`
 /// (ProcessMedia: `transcode` and/or `snapshot`) or `EditMediaTask` (EditMedia: the clip
 /// from `clip_start` to `clip_end` seconds).
-#[server(prefix = "/api", endpoint = "start_mps_task")]
+#[server(prefix = "/api", endpoint = "start_mps_task", output = crate::api::encoding::TextJson)]
 pub async fn start_mps_task(
     rid: u32,
     kind: String,

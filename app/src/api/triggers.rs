@@ -8,7 +8,7 @@ use crate::error::AppError;
 pub const MPS_EVENT_TYPES: [&str; 2] = ["WorkflowTask", "EditMediaTask"];
 
 /// A function's triggers.
-#[server(prefix = "/api", endpoint = "list_triggers")]
+#[server(prefix = "/api", endpoint = "list_triggers", output = crate::api::encoding::TextJson)]
 pub async fn list_triggers(
     rid: u32,
     ns: String,
@@ -20,28 +20,28 @@ pub async fn list_triggers(
 }
 
 /// Whether `SCF_QcsRole` and `MPS_QcsRole` exist with their policies.
-#[server(prefix = "/api", endpoint = "service_roles")]
+#[server(prefix = "/api", endpoint = "service_roles", output = crate::api::encoding::TextJson)]
 pub async fn service_roles() -> Result<Vec<RoleStatus>, AppError> {
     let (cloud, req) = crate::ssr::cloud_and_req()?;
     crate::ssr::status(cloud.service_roles(&req).await)
 }
 
 /// Creates a service role and attaches its preset policy.
-#[server(prefix = "/api", endpoint = "authorize_role")]
+#[server(prefix = "/api", endpoint = "authorize_role", output = crate::api::encoding::TextJson)]
 pub async fn authorize_role(name: String) -> Result<RoleStatus, AppError> {
     let (cloud, req) = crate::ssr::cloud_and_req()?;
     crate::ssr::status(cloud.authorize_role(&req, &name).await)
 }
 
 /// Which function holds each MPS event type.
-#[server(prefix = "/api", endpoint = "mps_bindings")]
+#[server(prefix = "/api", endpoint = "mps_bindings", output = crate::api::encoding::TextJson)]
 pub async fn mps_bindings() -> Result<Vec<MpsBinding>, AppError> {
     let (cloud, req) = crate::ssr::cloud_and_req()?;
     crate::ssr::status(cloud.mps_bindings(&req).await)
 }
 
 /// Binds the MPS trigger for `event_type` to a function.
-#[server(prefix = "/api", endpoint = "create_mps_trigger")]
+#[server(prefix = "/api", endpoint = "create_mps_trigger", output = crate::api::encoding::TextJson)]
 pub async fn create_mps_trigger(
     rid: u32,
     ns: String,
@@ -57,7 +57,7 @@ pub async fn create_mps_trigger(
 }
 
 /// Deletes a trigger of a function.
-#[server(prefix = "/api", endpoint = "delete_trigger")]
+#[server(prefix = "/api", endpoint = "delete_trigger", output = crate::api::encoding::TextJson)]
 pub async fn delete_trigger(
     rid: u32,
     ns: String,

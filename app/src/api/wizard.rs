@@ -5,7 +5,7 @@ use super::cloud_types::WizardState;
 use crate::error::AppError;
 
 /// Where the team is in the wizard.
-#[server(prefix = "/api", endpoint = "wizard_state")]
+#[server(prefix = "/api", endpoint = "wizard_state", output = crate::api::encoding::TextJson)]
 pub async fn get_wizard_state() -> Result<WizardState, AppError> {
     let (cloud, req) = crate::ssr::cloud_and_req()?;
     crate::ssr::status(cloud.wizard_state(&req).await)
@@ -13,7 +13,7 @@ pub async fn get_wizard_state() -> Result<WizardState, AppError> {
 
 /// Records the wizard's progress: `step` reached, the function it set up, the last test
 /// task.
-#[server(prefix = "/api", endpoint = "save_wizard")]
+#[server(prefix = "/api", endpoint = "save_wizard", output = crate::api::encoding::TextJson)]
 pub async fn save_wizard(
     step: u8,
     rid: u32,
