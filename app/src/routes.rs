@@ -19,6 +19,15 @@ pub const MPS: &str = "/mps";
 /// The setup wizard: `?step=1|2|3`.
 pub const WIZARD: &str = "/wizard";
 
+/// The sign-in page, which returns to `here` (a local path with its query) once signed in.
+pub fn login_returning_to(here: &str) -> String {
+    if here.is_empty() || here == HOME {
+        LOGIN.to_owned()
+    } else {
+        format!("{LOGIN}?next={}", crate::format::url_encode(here))
+    }
+}
+
 /// Keeps a redirect target on this site: only absolute local paths pass, anything else
 /// (another origin, `//host`, a scheme) becomes `/`.
 pub fn safe_local_path(path: &str) -> String {
@@ -44,5 +53,14 @@ mod tests {
         assert_eq!(safe_local_path("https://evil.example/"), "/");
         assert_eq!(safe_local_path("/\\evil.example"), "/");
         assert_eq!(safe_local_path(""), "/");
+    }
+
+    #[test]
+    fn sign_in_returns_to_the_page_asked_for() {
+        assert_eq!(login_returning_to("/"), "/login");
+        assert_eq!(
+            login_returning_to("/scf/function?rid=8&name=A"),
+            "/login?next=%2Fscf%2Ffunction%3Frid%3D8%26name%3DA"
+        );
     }
 }

@@ -222,6 +222,12 @@ test('sign-in and sign-out work with JavaScript off', async () => {
   await page.getByRole('heading', { name: '登录' }).waitFor();
   await page.getByRole('button', { name: 'English' }).click();
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  // A wrong password: the sign-in page again, saying so (it showed the error's JSON).
+  await page.getByLabel('Email').fill(OWNER.email);
+  await page.getByLabel('Password').fill('not the password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByText('Email or password is incorrect.').waitFor();
+  assert.equal(new URL(page.url()).pathname, '/login');
   await page.getByLabel('Email').fill(OWNER.email);
   await page.getByLabel('Password').fill(OWNER.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -231,6 +237,13 @@ test('sign-in and sign-out work with JavaScript off', async () => {
   await page.locator('.user-menu summary').click();
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.waitForURL('**/login');
+  // A page opened signed out is where sign-in leads back to.
+  await page.goto(server.base + '/scf/functions?rid=8&ns=default');
+  await page.waitForURL(/\/login\?next=/);
+  await page.getByLabel('Email').fill(OWNER.email);
+  await page.getByLabel('Password').fill(OWNER.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(server.base + '/scf/functions?rid=8&ns=default');
   await context.close();
 });
 

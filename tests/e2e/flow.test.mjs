@@ -80,6 +80,14 @@ test('classic pages: function from template, MPS trigger with role authorization
   assert.equal(await page.locator('#region-select').inputValue(), '8');
   await page.getByText('No functions in this namespace yet.').waitFor();
   await shot(page, 'functions-empty');
+  // A region ID in the address that names no region: Beijing is shown, and the page says so.
+  await page.goto(server.base + '/scf/functions?rid=999&ns=default');
+  await hydrated(page);
+  await page.locator('#region-unknown').getByText('999').waitFor();
+  assert.equal(await page.locator('#region-select').inputValue(), '8');
+  await page.goto(server.base + '/scf/functions?rid=8&ns=default');
+  await hydrated(page);
+  assert.equal(await page.locator('#region-unknown').count(), 0);
 
   // New → template → fuzzy search with a typo → details with download → name → Next → Complete.
   await page.locator('#new-function').click();
@@ -115,8 +123,13 @@ test('classic pages: function from template, MPS trigger with role authorization
   // Enter on the focused button opens the details again (the card's own keys leave it be).
   await page.keyboard.press('Enter');
   await details.waitFor();
-  await details.getByRole('button', { name: 'Close' }).click();
+  // Nothing picked yet: a line says why Next is greyed out, and the dialog's own button
+  // picks the template.
+  await page.locator('#next-hint').waitFor();
+  await details.getByRole('button', { name: 'Use this template' }).click();
   await details.waitFor({ state: 'hidden' });
+  assert.equal(await card.getAttribute('aria-selected'), 'true');
+  await page.locator('#next-hint').waitFor({ state: 'hidden' });
   await card.click();
   assert.equal(await card.getAttribute('aria-selected'), 'true');
   await page.locator('#fn-name').fill('1bad');

@@ -32,12 +32,16 @@ pub async fn setup_owner(
     Ok(())
 }
 
-/// Signs in with email and password.
+/// Signs in with email and password, then goes to `next` (a local path; home without).
 #[server(prefix = "/api", endpoint = "login", output = crate::api::encoding::TextJson)]
-pub async fn login(email: String, password: String) -> Result<(), AppError> {
+pub async fn login(
+    email: String,
+    password: String,
+    #[server(default)] next: String,
+) -> Result<(), AppError> {
     let (backend, req) = crate::ssr::backend_and_req()?;
     crate::ssr::status(backend.login(&req, &email, &password).await)?;
-    leptos_axum::redirect(crate::routes::HOME);
+    leptos_axum::redirect(&crate::routes::safe_local_path(&next));
     Ok(())
 }
 

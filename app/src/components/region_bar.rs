@@ -83,7 +83,19 @@ pub fn RegionBar(
     let namespaces = Resource::new(move || rid.get(), list_namespaces);
     let go = move |l: ScfLoc| navigate(&format!("{path}?{}", l.query()), Default::default());
     let go_ns = go.clone();
+    // A `rid` in the address that names no SCF region is shown as Beijing: say so.
+    let query = use_query_map();
+    let unknown_rid = move || {
+        query
+            .with(|q| q.get("rid"))
+            .filter(|asked| *asked != loc.get().rid.to_string())
+    };
     view! {
+        {move || unknown_rid().map(|asked| view! {
+            <p class="notice notice-warn" id="region-unknown" role="status">
+                {format!("{} {asked}", t(lang, "scf.region_unknown"))}
+            </p>
+        })}
         <div class="region-bar">
             <label for="region-select">{t(lang, "scf.region")}</label>
             <select

@@ -8,6 +8,7 @@ use crate::components::form::{unit_result, FieldError, FormError};
 use crate::components::states::{ErrorBanner, Loading};
 use crate::format::datetime;
 use crate::i18n::{role_label, t, use_lang};
+use crate::routes;
 
 #[component]
 pub fn AcceptInvitePage() -> impl IntoView {
@@ -22,7 +23,13 @@ pub fn AcceptInvitePage() -> impl IntoView {
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     match invite.await {
-                        Err(error) => view! { <ErrorBanner error=error/> }.into_any(),
+                        // A used, revoked or expired link: the way on is signing in.
+                        Err(error) => view! {
+                            <ErrorBanner error=error/>
+                            <p class="auth-note">
+                                <a href=routes::LOGIN id="invite-sign-in">{t(lang, "invite.sign_in_instead")}</a>
+                            </p>
+                        }.into_any(),
                         Ok(info) => {
                             let existing = info.existing_account;
                             view! {
@@ -55,6 +62,9 @@ pub fn AcceptInvitePage() -> impl IntoView {
                                         required=true
                                         autocomplete=if existing { "current-password" } else { "new-password" }
                                     />
+                                    <Show when=move || !existing>
+                                        <p class="field-hint">{t(lang, "field.password_hint")}</p>
+                                    </Show>
                                     <FieldError result=result field="password"/>
                                     <FormError result=result/>
                                     <button type="submit" class="btn btn-primary" disabled=move || accept.pending().get()>

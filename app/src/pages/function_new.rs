@@ -86,6 +86,8 @@ pub fn FunctionNewPage() -> impl IntoView {
     let name = RwSignal::new(String::new());
     let name_touched = RwSignal::new(false);
     let description = RwSignal::new(String::new());
+    // Typed by the user: then a template picked later leaves it as it is.
+    let description_typed = RwSignal::new(false);
     let memory = RwSignal::new(128i64);
     // As typed: a number input rewritten on every keystroke turns "1.5" into "15".
     let timeout = RwSignal::new("3".to_owned());
@@ -112,7 +114,7 @@ pub fn FunctionNewPage() -> impl IntoView {
             timeout.set(c.timeout.to_string());
             runtime.set(c.runtime.clone());
             role.set(c.role.clone());
-            if description.get_untracked().is_empty() {
+            if !description_typed.get_untracked() {
                 description.set(card_description(lang, &c));
             }
             let demo = wizard
@@ -377,7 +379,7 @@ pub fn FunctionNewPage() -> impl IntoView {
                 </select>
                 <p class="field-hint">{move || t(lang, if method.get() == "blank" { "scf.runtime_hint_blank" } else { "scf.runtime_hint" })}</p>
                 <label for="fn-description">{t(lang, "scf.col.description")}</label>
-                <textarea id="fn-description" rows="2" maxlength="1000" prop:value=move || description.get() on:input=move |ev| description.set(event_target_value(&ev))></textarea>
+                <textarea id="fn-description" rows="2" maxlength="1000" prop:value=move || description.get() on:input=move |ev| { description_typed.set(true); description.set(event_target_value(&ev)); }></textarea>
                 {move || description_problem.get().map(|code| view! {
                     <p class="field-error" role="alert">{error_text(lang, &crate::error::AppError::invalid("description", code))}</p>
                 })}
@@ -389,6 +391,10 @@ pub fn FunctionNewPage() -> impl IntoView {
                     {t(lang, "action.next")}
                 </button>
             </div>
+            // Why Next is greyed out, when it is for want of a template.
+            <Show when=move || method.get() == "template" && chosen.get().is_none()>
+                <p class="muted" id="next-hint">{t(lang, "scf.pick_template_hint")}</p>
+            </Show>
         </section>
 
         <section class="card" class:hidden=move || step.get() != 2 id="step-config">
@@ -435,13 +441,16 @@ pub fn FunctionNewPage() -> impl IntoView {
             </div>
         </section>
 
-        <TemplateDetails id=details/>
+        <TemplateDetails id=details chosen=chosen/>
     }
 }
 
-/// The template details dialog, with the code and a download.
+/// The template details dialog, with the code, a download and a button that picks it.
 #[component]
-fn TemplateDetails(id: RwSignal<Option<String>>) -> impl IntoView {
+fn TemplateDetails(
+    id: RwSignal<Option<String>>,
+    chosen: RwSignal<Option<TemplateCard>>,
+) -> impl IntoView {
     let lang = use_lang();
     let detail = Resource::new(
         move || id.get(),
@@ -460,6 +469,7 @@ fn TemplateDetails(id: RwSignal<Option<String>>) -> impl IntoView {
                             Err(error) => view! { <ErrorBanner error=error/> }.into_any(),
                             Ok(d) => {
                                 let c = d.card;
+                                let pick = c.clone();
                                 view! {
                                     <h2 class="modal-title" id="template-title">{card_name(lang, &c)}</h2>
                                     <p>{card_description(lang, &c)}</p>
@@ -477,7 +487,8 @@ fn TemplateDetails(id: RwSignal<Option<String>>) -> impl IntoView {
                                         <a class="btn" href=format!("/scf/templates/{}.zip", c.id) download=format!("{}.zip", c.id) rel="external" id="template-download">
                                             {t(lang, "scf.template_download")}
                                         </a>
-                                        <button type="button" class="btn btn-primary" on:click=move |_| id.set(None)>{t(lang, "action.close")}</button>
+                                        <button type="button" class="btn" on:click=move |_| id.set(None)>{t(lang, "action.close")}</button>
+                                        <button type="button" class="btn btn-primary" id="template-use" on:click=move |_| { chosen.set(Some(pick.clone())); id.set(None); }>{t(lang, "scf.template_use")}</button>
                                     </div>
                                 }.into_any()
                             }

@@ -68,6 +68,7 @@ pub fn follow_creation(
 pub fn CreationStatus(progress: CreationProgress) -> impl IntoView {
     use crate::components::states::ErrorBanner;
     use crate::i18n::{t, use_lang};
+    use crate::pages::functions::status_badge;
     let lang = use_lang();
     let CreationProgress { created, function } = progress;
     // Only once created: the progress resource is browser-only, and read on the server it
@@ -77,13 +78,13 @@ pub fn CreationStatus(progress: CreationProgress) -> impl IntoView {
             {move || function.get().flatten().map(|r| match r {
                 Ok(f) if f.status != "Creating" && f.status != "Active" => view! {
                     <p class="form-error" role="alert" id="create-failed">
-                        {format!("{} {}", t(lang, "scf.create_failed"), f.status)}
+                        {format!("{} {}", t(lang, "scf.create_failed"), status_badge(lang, &f.status).1)}
                     </p>
                 }.into_any(),
                 Ok(f) => view! {
                     <p class="state state-loading" role="status" id="create-progress">
                         <span class="spinner" aria-hidden="true"></span>
-                        {format!("{} {}", t(lang, "scf.creating"), f.status)}
+                        {format!("{} {}", t(lang, "scf.creating"), status_badge(lang, &f.status).1)}
                     </p>
                 }.into_any(),
                 Err(e) => view! { <ErrorBanner error=e/> }.into_any(),

@@ -1,6 +1,7 @@
 //! Sign in.
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
+use leptos_router::hooks::use_query_map;
 
 use super::auth_frame::AuthFrame;
 use crate::api::auth::Login;
@@ -17,37 +18,45 @@ pub fn LoginPage() -> impl IntoView {
     let session = use_session();
     let login = ServerAction::<Login>::new();
     let result = unit_result(login.value());
+    // Where sign-in was asked for (a page opened signed out), to go back to.
+    let next = use_query_map()
+        .with_untracked(|q| q.get("next"))
+        .map_or_else(|| routes::HOME.to_owned(), |n| routes::safe_local_path(&n));
     view! {
         <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match session.0.await {
-                    Ok(SessionInfo { needs_setup: true, .. }) => {
-                        view! { <Redirect path=routes::SETUP/> }.into_any()
-                    }
-                    Ok(SessionInfo { me: Some(_), .. }) => {
-                        view! { <Redirect path=routes::HOME/> }.into_any()
-                    }
-                    _ => {
-                        view! {
-                            <AuthFrame title=t(lang, "login.title").to_owned()>
-                                <ActionForm action=login attr:class="form">
-                                    <label for="email">{t(lang, "field.email")}</label>
-                                    <input id="email" name="email" type="email" autocomplete="username" required=true/>
-                                    <label for="password">{t(lang, "field.password")}</label>
-                                    <input id="password" name="password" type="password" autocomplete="current-password" required=true/>
-                                    <FormError result=result/>
-                                    <FieldError result=result field="email"/>
-                                    <button type="submit" class="btn btn-primary" disabled=move || login.pending().get()>
-                                        {move || if login.pending().get() { t(lang, "login.signing_in") } else { t(lang, "login.submit") }}
-                                    </button>
-                                </ActionForm>
-                                <p class="auth-note">{t(lang, "login.invite_note")}</p>
-                            </AuthFrame>
+            {move || {
+                let next = next.clone();
+                Suspend::new(async move {
+                    match session.0.await {
+                        Ok(SessionInfo { needs_setup: true, .. }) => {
+                            view! { <Redirect path=routes::SETUP/> }.into_any()
                         }
-                            .into_any()
+                        Ok(SessionInfo { me: Some(_), .. }) => {
+                            view! { <Redirect path=next.clone()/> }.into_any()
+                        }
+                        _ => {
+                            view! {
+                                <AuthFrame title=t(lang, "login.title").to_owned()>
+                                    <ActionForm action=login attr:class="form">
+                                        <input type="hidden" name="next" value=next.clone()/>
+                                        <label for="email">{t(lang, "field.email")}</label>
+                                        <input id="email" name="email" type="email" autocomplete="username" required=true/>
+                                        <label for="password">{t(lang, "field.password")}</label>
+                                        <input id="password" name="password" type="password" autocomplete="current-password" required=true/>
+                                        <FormError result=result/>
+                                        <FieldError result=result field="email"/>
+                                        <button type="submit" class="btn btn-primary" disabled=move || login.pending().get()>
+                                            {move || if login.pending().get() { t(lang, "login.signing_in") } else { t(lang, "login.submit") }}
+                                        </button>
+                                    </ActionForm>
+                                    <p class="auth-note">{t(lang, "login.invite_note")}</p>
+                                </AuthFrame>
+                            }
+                                .into_any()
+                        }
                     }
-                }
-            })}
+                })
+            }}
         </Suspense>
     }
 }

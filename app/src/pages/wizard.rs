@@ -158,7 +158,9 @@ fn StepIndicator(reached: u8, shown: u8, lang: Lang) -> impl IntoView {
                 view! {
                     <li class=class aria-current=(n == shown).then_some("step") data-step=n.to_string()>
                         {if n <= reached {
-                            view! { <A href=format!("{}?step={n}", routes::WIZARD)>{label}</A> }.into_any()
+                            // A plain link (the router still follows it in place): the
+                            // router's <A> marks every link to this path as the current page.
+                            view! { <a href=format!("{}?step={n}", routes::WIZARD)>{label}</a> }.into_any()
                         } else {
                             view! { <span>{label}</span> }.into_any()
                         }}

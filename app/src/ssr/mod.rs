@@ -182,8 +182,22 @@ pub fn set_status_for(err: &AppError) {
     set_status(err.status());
 }
 
-/// Sets the HTTP status of the response.
+/// Sets the HTTP status of the response; not for a plain form post to a server function
+/// (JavaScript off): that is answered with a redirect back to its page, with the error
+/// in the address for the page to show, and a 4xx status would replace the redirect (the
+/// browser would then show the error's JSON).
 pub fn set_status(code: u16) {
+    let plain_form_post = use_context::<http::request::Parts>().is_some_and(|parts| {
+        parts.uri.path().starts_with("/api/")
+            && parts
+                .headers
+                .get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|accept| accept.contains("text/html"))
+    });
+    if plain_form_post {
+        return;
+    }
     if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
         res.set_status(
             http::StatusCode::from_u16(code).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),

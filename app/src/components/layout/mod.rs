@@ -24,7 +24,8 @@ pub fn ConsoleLayout() -> impl IntoView {
     provide_last_place();
     // An error toast belongs to the page it was raised on: leaving that page clears it.
     let toasts = use_toasts();
-    let path = use_location().pathname;
+    let location = use_location();
+    let path = location.pathname;
     Effect::new(move |prev: Option<String>| {
         let now = path.get();
         if prev.is_some_and(|p| p != now) {
@@ -56,7 +57,13 @@ pub fn ConsoleLayout() -> impl IntoView {
                             .into_any()
                     }
                     Ok(SessionInfo { me: None, .. }) | Err(AppError::Unauthenticated) => {
-                        view! { <Redirect path=routes::LOGIN/> }.into_any()
+                        // Back to this page once signed in.
+                        let search = location.search.get_untracked();
+                        let mut here = location.pathname.get_untracked();
+                        if !search.is_empty() {
+                            here = format!("{here}?{search}");
+                        }
+                        view! { <Redirect path=routes::login_returning_to(&here)/> }.into_any()
                     }
                     Err(error) => view! { <ErrorBanner error=error/> }.into_any(),
                 }

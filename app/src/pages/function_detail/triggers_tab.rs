@@ -14,6 +14,7 @@ use crate::components::form::{unit_result, FieldError, FormError};
 use crate::components::modal::ModalFrame;
 use crate::components::states::{EmptyState, ErrorBanner, Loading};
 use crate::contexts::{use_me, use_toasts};
+use crate::error::AppError;
 use crate::i18n::{error_text, t, use_lang, Lang};
 
 /// Who holds an event type already: each is bound to one function per account.
@@ -191,6 +192,15 @@ fn CreateTriggerForm(
             .then(|| bind.value().get())
             .flatten()
     }));
+    // Refused as taken (another tab or member bound it meanwhile): read the bindings
+    // again, so that the dialog names the holder and stops offering the event type.
+    Effect::new(move || {
+        if let Some(Err(AppError::Cloud { code, .. })) = result.get() {
+            if code.starts_with("ResourceInUse") {
+                bindings.refetch();
+            }
+        }
+    });
     let bindings_error = move || bindings.get().and_then(Result::err);
     let region = crate::regions::by_rid(f.rid)
         .map(|r| r.id)
