@@ -35,6 +35,7 @@ use serde_json::{json, Value};
 
 use crate::db::Db;
 
+use account::SigningKey;
 pub use api::ApiError;
 pub use code::remove_stale_folders as remove_stale_code_folders;
 
@@ -91,7 +92,7 @@ async fn api_call(
     body: axum::body::Body,
 ) -> Response {
     match read_body(&emu, &headers, None, body).await {
-        Ok(body) => call(&emu, &headers, None, &body).await,
+        Ok((key, body)) => call(&emu, key, &headers, None, &body).await,
         Err(refused) => refused,
     }
 }
@@ -105,21 +106,22 @@ async fn api_get(
 ) -> Response {
     let query = query.as_deref().unwrap_or("");
     match read_body(&emu, &headers, Some(query), body).await {
-        Ok(body) => call(&emu, &headers, Some(query), &body).await,
+        Ok((key, body)) => call(&emu, key, &headers, Some(query), &body).await,
         Err(refused) => refused,
     }
 }
 
-/// Reads a call's body once its headers have passed the checks that need no body: a
-/// caller without a valid key cannot make the emulator hold tens of megabytes.
+/// Reads a call's body once its headers have passed the checks that need no body (a
+/// caller without a valid key cannot make the emulator hold tens of megabytes); returns
+/// it with the signing key those checks found.
 async fn read_body(
     emu: &Emulator,
     headers: &HeaderMap,
     query: Option<&str>,
     body: axum::body::Body,
-) -> Result<Bytes, Response> {
+) -> Result<(SigningKey, Bytes), Response> {
     use http_body_util::{BodyExt, LengthLimitError, Limited};
-    verify::check_headers(&emu.db, headers, query)
+    let key = verify::check_headers(&emu.db, headers, query)
         .await
         .map_err(|err| refusal(err, headers))?;
     let too_large = || {
@@ -137,7 +139,7 @@ async fn read_body(
         return Err(too_large());
     }
     match Limited::new(body, BODY_LIMIT).collect().await {
-        Ok(collected) => Ok(collected.to_bytes()),
+        Ok(collected) => Ok((key, collected.to_bytes())),
         Err(err) if err.downcast_ref::<LengthLimitError>().is_some() => Err(too_large()),
         // The client went away or sent a broken body: nobody reads this answer.
         Err(_) => Err(StatusCode::BAD_REQUEST.into_response()),
@@ -168,19 +170,28 @@ async fn no_such_path(headers: HeaderMap) -> Response {
 /// call's answer.
 fn refusal(err: ApiError, headers: &HeaderMap) -> Response {
     let request_id = uuid::Uuid::new_v4().to_string();
-    let chinese = headers
-        .get("x-tc-language")
-        .is_some_and(|v| v.as_bytes() == b"zh-CN");
-    envelope(Err(err), &request_id, chinese).into_response()
+    envelope(Err(err), &request_id, wants_chinese(headers)).into_response()
 }
 
-/// Authenticates and carries out a call; `query` is a GET's.
-async fn call(emu: &Emulator, headers: &HeaderMap, query: Option<&str>, body: &[u8]) -> Response {
-    let request_id = uuid::Uuid::new_v4().to_string();
-    let chinese = headers
+/// Whether the caller asked for Chinese messages (`X-TC-Language: zh-CN`).
+fn wants_chinese(headers: &HeaderMap) -> bool {
+    headers
         .get("x-tc-language")
-        .is_some_and(|v| v.as_bytes() == b"zh-CN");
-    let ctx = match verify::authenticate(&emu.db, headers, query, body).await {
+        .is_some_and(|v| v.as_bytes() == b"zh-CN")
+}
+
+/// Authenticates, with the `key` its SecretId names, and carries out a call; `query` is a
+/// GET's.
+async fn call(
+    emu: &Emulator,
+    key: SigningKey,
+    headers: &HeaderMap,
+    query: Option<&str>,
+    body: &[u8],
+) -> Response {
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let chinese = wants_chinese(headers);
+    let ctx = match verify::authenticate(key, headers, query, body) {
         Ok(ctx) => ctx,
         Err(err) => return envelope(Err(err), &request_id, chinese).into_response(),
     };

@@ -6,7 +6,7 @@ use cloud_wire::WireError;
 
 use crate::db::Db;
 
-use super::account;
+use super::account::{self, SigningKey};
 use super::api::ApiError;
 
 /// A verified call.
@@ -26,48 +26,55 @@ pub struct CallContext {
     pub faults_armed: bool,
 }
 
+/// The header pairs as the wire checks read them.
+fn header_pairs(headers: &HeaderMap) -> Vec<(&str, &[u8])> {
+    headers
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_bytes()))
+        .collect()
+}
+
+/// `headers` (and a GET's `query`) read as a TC3 call over `body`.
+fn parse<'a>(
+    pairs: &'a [(&'a str, &'a [u8])],
+    query: Option<&'a str>,
+    body: &'a [u8],
+) -> Result<Tc3Call<'a>, WireError> {
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    match query {
+        Some(query) => Tc3Call::parse_request("GET", query, Headers::new(pairs), body, now),
+        None => Tc3Call::parse(Headers::new(pairs), body, now),
+    }
+}
+
 /// The checks that need no body: a well-formed `Authorization`, the action, version and
-/// timestamp headers, a clock within 5 minutes and a known SecretId. A call that fails
-/// them is answered before its body (up to [`super::BODY_LIMIT`]) is read.
+/// timestamp headers, a clock within 5 minutes and a known SecretId, whose key it
+/// returns. A call that fails them is answered before its body (up to
+/// [`super::BODY_LIMIT`]) is read.
 pub async fn check_headers(
     db: &Db,
     headers: &HeaderMap,
     query: Option<&str>,
-) -> Result<(), ApiError> {
-    let pairs: Vec<(&str, &[u8])> = headers
-        .iter()
-        .map(|(name, value)| (name.as_str(), value.as_bytes()))
-        .collect();
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
-    let method = if query.is_some() { "GET" } else { "POST" };
-    let call = Tc3Call::parse_request(method, query.unwrap_or(""), Headers::new(&pairs), b"", now)?;
+) -> Result<SigningKey, ApiError> {
+    let pairs = header_pairs(headers);
+    let call = parse(&pairs, query, b"")?;
     match account::find_signing_key(db, call.secret_id()).await? {
-        Some(_) => Ok(()),
+        Some(key) => Ok(key),
         None => Err(WireError::SecretIdNotFound.into()),
     }
 }
 
-/// Checks the request's signature as the real API does and names the calling account.
-/// `query` is a GET's parameters (`None` for a POST, whose body holds them).
-pub async fn authenticate(
-    db: &Db,
+/// Checks the request's signature, with the `key` [`check_headers`] found for it, as the
+/// real API does and names the calling account. `query` is a GET's parameters (`None`
+/// for a POST, whose body holds them).
+pub fn authenticate(
+    key: SigningKey,
     headers: &HeaderMap,
     query: Option<&str>,
     body: &[u8],
 ) -> Result<CallContext, ApiError> {
-    let pairs: Vec<(&str, &[u8])> = headers
-        .iter()
-        .map(|(name, value)| (name.as_str(), value.as_bytes()))
-        .collect();
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
-    let call = match query {
-        Some(query) => Tc3Call::parse_request("GET", query, Headers::new(&pairs), body, now)?,
-        None => Tc3Call::parse(Headers::new(&pairs), body, now)?,
-    };
-    let Some(key) = account::find_signing_key(db, call.secret_id()).await? else {
-        return Err(WireError::SecretIdNotFound.into());
-    };
-    let verified = call.verify(Some(SigningSecret {
+    let pairs = header_pairs(headers);
+    let verified = parse(&pairs, query, body)?.verify(Some(SigningSecret {
         secret_key: &key.account.secret_key,
         session_token: key.session_token.as_deref(),
     }))?;
