@@ -4,6 +4,7 @@
 #![recursion_limit = "256"]
 pub mod auth;
 pub mod backend;
+mod body_limit;
 pub mod cloud;
 pub mod config;
 pub mod console;
@@ -349,6 +350,7 @@ pub fn router(
         .layer(middleware::from_fn(request_context))
         // Checked on Content-Length before anything reads the body: 413, not a 500 later.
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(middleware::from_fn(body_limit::read_unsized_body))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &Request| {

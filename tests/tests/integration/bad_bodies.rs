@@ -40,6 +40,40 @@ async fn announce_with(
     (status, text)
 }
 
+/// Sends a chunked body of `length` bytes (no `Content-Length`, so no limit can be checked
+/// from the head); returns the answer's status.
+async fn send_chunked(addr: &str, path: &str, length: usize) -> u16 {
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.expect("write");
+    let chunk = vec![b'a'; 64 * 1024];
+    let mut sent = 0;
+    // The server may answer and close before the whole body is sent: stop writing then.
+    while sent < length {
+        let n = chunk.len().min(length - sent);
+        let mut frame = format!("{n:x}\r\n").into_bytes();
+        frame.extend_from_slice(&chunk[..n]);
+        frame.extend_from_slice(b"\r\n");
+        if stream.write_all(&frame).await.is_err() {
+            break;
+        }
+        sent += n;
+    }
+    let _ = stream.write_all(b"0\r\n\r\n").await;
+    let mut buf = [0u8; 1024];
+    let n = tokio::time::timeout(std::time::Duration::from_secs(10), stream.read(&mut buf))
+        .await
+        .expect("the server answers")
+        .expect("read");
+    let text = String::from_utf8_lossy(&buf[..n]).into_owned();
+    text.split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("POST {path}: no status in {text:?}"))
+}
+
 #[tokio::test]
 async fn every_server_function_refuses_bad_bodies_with_4xx() {
     let srv = spawn().await;
@@ -61,6 +95,10 @@ async fn every_server_function_refuses_bad_bodies_with_4xx() {
         let status = announce(&addr, "POST", path, server::BODY_LIMIT + 1).await;
         if status != 413 {
             wrong.push(format!("{path}: oversized → {status}"));
+        }
+        let status = send_chunked(&addr, path, server::BODY_LIMIT + 1).await;
+        if status != 413 {
+            wrong.push(format!("{path}: oversized, chunked → {status}"));
         }
         let bodies: [(&str, &[u8]); 3] = [
             (
