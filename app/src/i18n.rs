@@ -162,10 +162,14 @@ pub fn error_text(lang: Lang, error: &AppError) -> String {
             code: c,
             message,
             request_id,
-        } if !request_id.is_empty() => format!("{c}: {message} (RequestId: {request_id})"),
-        AppError::Cloud {
-            code: c, message, ..
-        } => format!("{c}: {message}"),
+        } => {
+            let message = cloud_message(lang, c, message);
+            if request_id.is_empty() {
+                format!("{c}: {message}")
+            } else {
+                format!("{c}: {message} (RequestId: {request_id})")
+            }
+        }
         AppError::CloudUnreachable { message } => {
             format!("{}: {message}", code("cloud_unreachable"))
         }
@@ -174,6 +178,60 @@ pub fn error_text(lang: Lang, error: &AppError) -> String {
         AppError::Unavailable { reference } => format!("{} ({reference})", code("unavailable")),
     }
 }
+
+/// A cloud error's message in `lang`. Tencent Cloud answers in Chinese when asked, but COS
+/// and the emulator's rarer errors answer in English whatever the language: for the codes
+/// a console user meets, a Chinese page says what happened in Chinese (the code and
+/// RequestId still show the cloud's own answer).
+pub fn cloud_message<'a>(lang: Lang, code: &str, message: &'a str) -> std::borrow::Cow<'a, str> {
+    let english = !message
+        .chars()
+        .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    match CLOUD_ZH.iter().find(|(c, _)| *c == code) {
+        Some((_, zh)) if lang == Lang::Zh && english => std::borrow::Cow::Borrowed(*zh),
+        _ => std::borrow::Cow::Borrowed(message),
+    }
+}
+
+/// Chinese for the cloud error codes the console's pages can meet.
+const CLOUD_ZH: &[(&str, &str)] = &[
+    ("NoSuchBucket", "存储桶不存在。"),
+    ("NoSuchKey", "对象不存在。"),
+    ("AccessDenied", "访问被拒绝：该存储桶或对象不属于此账号。"),
+    ("ResourceNotFound.CosBucketNotExist", "输入的存储桶不存在。"),
+    (
+        "ResourceNotFound.CosObjectNotExist",
+        "输入的对象在存储桶中不存在。",
+    ),
+    ("ResourceNotFound.Function", "函数不存在。"),
+    ("ResourceNotFound.FunctionName", "函数不存在。"),
+    ("ResourceNotFound.Namespace", "命名空间不存在。"),
+    ("ResourceNotFound.Trigger", "触发器不存在。"),
+    ("ResourceNotFound.WorkflowNotExist", "工作流不存在。"),
+    ("ResourceInUse.FunctionName", "同名函数已存在。"),
+    (
+        "ResourceInUse.Trigger",
+        "该事件类型已绑定到其他函数：每个事件类型在一个账号下只能绑定一个函数。",
+    ),
+    (
+        "FailedOperation.QcsRoleNotFound",
+        "服务角色未授权，请先授权 SCF_QcsRole 和 MPS_QcsRole。",
+    ),
+    (
+        "FailedOperation.FunctionStatusError",
+        "函数当前状态不允许此操作，请等待函数变为正常状态。",
+    ),
+    (
+        "FailedOperation.BucketNotifyAlreadyExist",
+        "已有其他工作流监听该存储桶目录的上传，请先停用它。",
+    ),
+    (
+        "InvalidParameterValue.SessionId",
+        "SessionId 无效或在 3 天内已使用过。",
+    ),
+    ("RequestLimitExceeded", "请求频率超过限制，请稍后重试。"),
+    ("LimitExceeded", "请求超出限制。"),
+];
 
 /// (key, English, Chinese)
 const STRINGS: &[(&str, &str, &str)] = &[
@@ -583,6 +641,33 @@ const STRINGS: &[(&str, &str, &str)] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn english_cloud_messages_of_known_codes_are_explained_in_chinese() {
+        let bucket = AppError::Cloud {
+            code: "NoSuchBucket".into(),
+            message: "The specified bucket does not exist.".into(),
+            request_id: "r-1".into(),
+        };
+        assert_eq!(
+            error_text(Lang::Zh, &bucket),
+            "NoSuchBucket: 存储桶不存在。 (RequestId: r-1)"
+        );
+        assert_eq!(
+            error_text(Lang::En, &bucket),
+            "NoSuchBucket: The specified bucket does not exist. (RequestId: r-1)"
+        );
+        // The cloud's own Chinese stands, and unknown codes keep their message.
+        assert_eq!(
+            cloud_message(Lang::Zh, "NoSuchBucket", "存储桶不存在"),
+            "存储桶不存在"
+        );
+        assert_eq!(cloud_message(Lang::Zh, "Odd.Code", "odd"), "odd");
+        let mut codes: Vec<_> = CLOUD_ZH.iter().map(|(c, _)| *c).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), CLOUD_ZH.len(), "duplicate cloud code");
+    }
 
     #[test]
     fn keys_are_unique() {

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use crate::api::types::Role;
 use crate::contexts::use_me;
 use crate::error::AppError;
-use crate::i18n::{error_text, role_label, t, use_lang};
+use crate::i18n::{cloud_message, error_text, role_label, t, use_lang};
 
 /// Shown while data loads.
 #[component]
@@ -49,7 +49,7 @@ pub fn ErrorBanner(error: AppError) -> impl IntoView {
             message,
             request_id,
         } if !message.is_empty() => (
-            message.clone(),
+            cloud_message(lang, code, message).into_owned(),
             Some(format!("{code} · RequestId {request_id}")),
         ),
         _ => (error_text(lang, &error), None),
