@@ -142,6 +142,11 @@ async fn serve_emulator(
     let url = format!("http://{}", listener.local_addr()?);
     tracing::info!("cloud emulator listening on {url}");
     emulator::remove_stale_code_folders();
+    // Chooses the functions' users now rather than at the first invocation.
+    tokio::task::spawn_blocking(|| {
+        let own_users = emulator::functions_run_as_own_users();
+        tracing::info!("functions run as users of their own: {own_users}");
+    });
     let workers = emulator::delivery::spawn(db.clone(), url.clone());
     http_server::serve(listener, emulator::router(db, url), shutdown).await;
     // An event being delivered now rolls back and stays queued for the next start.

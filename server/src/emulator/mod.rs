@@ -22,6 +22,7 @@ pub mod mps_workflow;
 mod proxy;
 mod region;
 pub mod runtime;
+mod sandbox;
 pub mod scf;
 mod verify;
 
@@ -38,6 +39,7 @@ use crate::db::Db;
 use account::SigningKey;
 pub use api::ApiError;
 pub use code::remove_stale_folders as remove_stale_code_folders;
+pub use sandbox::active as functions_run_as_own_users;
 
 /// Largest API request body: room for a 50 MB code package in base64 (SCF's limit for
 /// `Code.ZipFile`, checked with its own error code) and the other fields.

@@ -8,6 +8,8 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use tokio::process::Command;
 
+use super::sandbox;
+
 /// Console output kept per stream (stdout, stderr) of one invocation; the rest is read and
 /// dropped, so a function printing without end costs neither memory nor database rows.
 const OUTPUT_LIMIT: usize = 512 * 1024;
@@ -24,7 +26,7 @@ static RUNNING: std::sync::LazyLock<tokio::sync::Semaphore> =
     std::sync::LazyLock::new(|| tokio::sync::Semaphore::new(slot_count()));
 
 /// Four per core, from 4 to 32.
-fn slot_count() -> usize {
+pub(super) fn slot_count() -> usize {
     std::thread::available_parallelism()
         .map_or(4, |n| n.get() * 4)
         .clamp(4, 32)
@@ -102,7 +104,7 @@ pub fn node_binary() -> Option<PathBuf> {
     on_path("node")
 }
 
-fn on_path(name: &str) -> Option<PathBuf> {
+pub(super) fn on_path(name: &str) -> Option<PathBuf> {
     std::env::var_os("PATH").and_then(|paths| {
         std::env::split_paths(&paths)
             .map(|dir| dir.join(name))
@@ -114,13 +116,16 @@ fn on_path(name: &str) -> Option<PathBuf> {
 /// drops nothing, and its functions would run on unseen while their events are
 /// delivered again after the restart. util-linux's `setpriv --pdeathsig` asks the
 /// kernel for that (there is no unsafe code here to do it in-process); where it is
-/// missing, `node` is started as it is.
-fn node_command(node: &Path) -> Command {
+/// missing, `node` is started as it is. With a `user`, it runs as that user.
+fn node_command(node: &Path, user: Option<&sandbox::Lease>) -> Command {
     static SETPRIV: std::sync::LazyLock<Option<PathBuf>> =
         std::sync::LazyLock::new(|| on_path("setpriv"));
     match SETPRIV.as_deref() {
         Some(setpriv) => {
             let mut cmd = Command::new(setpriv);
+            if let Some(user) = user {
+                cmd.args(user.setpriv_args());
+            }
             cmd.args(["--pdeathsig", "KILL", "--"]).arg(node);
             cmd
         }
@@ -144,6 +149,8 @@ fn failure(ret_code: i32, err_msg: String, output: String, started: Instant) -> 
 pub async fn run(job: Job<'_>) -> Outcome {
     // Never closed, so acquiring only waits.
     let _slot = RUNNING.acquire().await;
+    // One per slot: a slot's holder always gets one (when functions run as users).
+    let user = sandbox::lease();
     let started = Instant::now();
     let Some(node) = job.node.clone() else {
         return failure(
@@ -174,7 +181,17 @@ pub async fn run(job: Job<'_>) -> Outcome {
             started,
         );
     }
-    let mut cmd = node_command(&node);
+    if let Some(user) = &user {
+        if let Err(err) = user.take_folder(job.code_dir) {
+            return failure(
+                500,
+                format!("preparing the runtime: {err}"),
+                String::new(),
+                started,
+            );
+        }
+    }
+    let mut cmd = node_command(&node, user.as_ref());
     cmd.arg(format!("--max-old-space-size={}", job.memory_mb.max(16)))
         .arg(&bootstrap)
         .arg(format!("{file}.js"))
@@ -212,10 +229,13 @@ pub async fn run(job: Job<'_>) -> Outcome {
     let stdout = tokio::spawn(read_capped(child.stdout.take()));
     let stderr = tokio::spawn(read_capped(child.stderr.take()));
     let ended = watch(&mut child, job.timeout, job.memory_mb * 1024 * 1024).await;
-    // Processes the function started and left running go with it (those that made a
-    // session of their own, detached, escape this).
+    // Processes the function started and left running go with it: its process group,
+    // and, run as a user of its own, whatever that user runs (detached ones too).
     if let Some(pid) = ended.pid {
         kill_group(pid);
+    }
+    if let Some(user) = &user {
+        user.end_processes().await;
     }
     let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
     let status = match ended.how {
@@ -553,19 +573,8 @@ mod tests {
         assert_eq!(bad_event.ret_code, 430);
     }
 
-    #[tokio::test]
-    async fn what_a_function_starts_ends_with_it() {
-        let pid_file =
-            std::env::temp_dir().join(format!("runtime-child-{}.pid", uuid::Uuid::new_v4()));
-        let code = format!(
-            "const {{ spawn }} = require('child_process');\nexports.main_handler = async () => {{ const c = spawn('sleep', ['60'], {{ stdio: 'ignore' }}); c.unref(); require('fs').writeFileSync({:?}, String(c.pid)); return 'left'; }};",
-            pid_file.display().to_string()
-        );
-        let out = run_code(&code, "{}", 5, 128).await;
-        assert_eq!(out.ret_code, 0, "{out:?}");
-        let pid = std::fs::read_to_string(&pid_file).expect("the function wrote its child's pid");
-        let _ = std::fs::remove_file(&pid_file);
-        // Killed and reaped (by init, its parent once node exited): gone within a moment.
+    /// Waits for process `pid` to end (or be a zombie, waiting for init to reap it).
+    async fn assert_ends(pid: &str, what: &str) {
         let proc_dir = std::path::PathBuf::from(format!("/proc/{}", pid.trim()));
         for _ in 0..100 {
             if !proc_dir.exists() {
@@ -574,7 +583,67 @@ mod tests {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         let state = std::fs::read_to_string(proc_dir.join("status")).unwrap_or_default();
-        assert!(state.contains("State:\tZ"), "the child still runs: {state}");
+        assert!(state.contains("State:\tZ"), "{what} still runs: {state}");
+    }
+
+    #[tokio::test]
+    async fn what_a_function_starts_ends_with_it() {
+        let pid_file =
+            std::env::temp_dir().join(format!("runtime-child-{}.pid", uuid::Uuid::new_v4()));
+        // A child in the function's process group, and one in a session of its own.
+        let code = format!(
+            "const {{ spawn }} = require('child_process');\nexports.main_handler = async () => {{ const c = spawn('sleep', ['60'], {{ stdio: 'ignore' }}); c.unref(); const d = spawn('sleep', ['61'], {{ stdio: 'ignore', detached: true }}); d.unref(); require('fs').writeFileSync({:?}, c.pid + ' ' + d.pid); return 'left'; }};",
+            pid_file.display().to_string()
+        );
+        let out = run_code(&code, "{}", 5, 128).await;
+        assert_eq!(out.ret_code, 0, "{out:?}");
+        let pids =
+            std::fs::read_to_string(&pid_file).expect("the function wrote its children's pids");
+        let _ = std::fs::remove_file(&pid_file);
+        let (child, detached) = pids.split_once(' ').expect("two pids");
+        assert_ends(child, "the child").await;
+        if sandbox::active() {
+            assert_ends(detached, "the detached child").await;
+        } else {
+            // Run as the server's own user, a detached process escapes; end it here.
+            let _ = std::process::Command::new("kill")
+                .args(["-9", detached.trim()])
+                .status();
+        }
+    }
+
+    #[tokio::test]
+    async fn a_function_run_by_root_cannot_read_the_servers_files() {
+        if !sandbox::active() {
+            eprintln!("not root, or no setpriv: functions run as the server's user");
+            return;
+        }
+        let secret = std::env::temp_dir().join(format!("runtime-secret-{}", uuid::Uuid::new_v4()));
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(&secret)
+                .expect("secret file");
+        }
+        let code = format!(
+            "exports.main_handler = async () => {{ const fs = require('fs'); const out = {{ uid: process.getuid() }}; try {{ fs.readFileSync({path:?}); out.secret = 'read'; }} catch (e) {{ out.secret = e.code; }} try {{ fs.readFileSync('/proc/1/environ'); out.environ = 'read'; }} catch (e) {{ out.environ = e.code; }} return out; }};",
+            path = secret.to_string_lossy()
+        );
+        let out = run_code(&code, "{}", 10, 128).await;
+        let _ = std::fs::remove_file(&secret);
+        assert_eq!(out.ret_code, 0, "{out:?}");
+        let result: serde_json::Value = serde_json::from_str(&out.ret_msg).expect("json");
+        assert!(
+            result["uid"]
+                .as_u64()
+                .is_some_and(|uid| uid >= u64::from(sandbox::FIRST_UID)),
+            "{result}"
+        );
+        assert_eq!(result["secret"], "EACCES", "{result}");
+        assert_eq!(result["environ"], "EACCES", "{result}");
     }
 
     #[tokio::test]
@@ -614,7 +683,18 @@ mod tests {
     #[tokio::test]
     async fn a_burst_of_invocations_runs_a_few_at_a_time() {
         let slots = slot_count();
-        let log = std::env::temp_dir().join(format!("scf-burst-{}.log", uuid::Uuid::new_v4()));
+        // A folder and file every function may write to, whichever user it runs as.
+        let dir = std::env::temp_dir().join(format!("scf-burst-{}", uuid::Uuid::new_v4()));
+        let log = dir.join("marks.log");
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::create_dir(&dir).expect("dir");
+            std::fs::write(&log, "").expect("log");
+            for (path, mode) in [(&dir, 0o777), (&log, 0o666)] {
+                std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+                    .expect("chmod");
+            }
+        }
         let code = format!(
             "const fs = require('fs'); exports.main_handler = async () => {{ fs.appendFileSync({path:?}, '+\\n'); await new Promise((r) => setTimeout(r, 300)); fs.appendFileSync({path:?}, '-\\n'); return 1; }};",
             path = log.to_string_lossy()
@@ -624,7 +704,7 @@ mod tests {
         assert!(outcomes.iter().all(|o| o.ret_code == 0), "{outcomes:?}");
         // The most functions that were between their start and their end at one time.
         let marks = std::fs::read_to_string(&log).expect("marks");
-        let _ = std::fs::remove_file(&log);
+        let _ = std::fs::remove_dir_all(&dir);
         let (mut now, mut most) = (0i32, 0i32);
         for mark in marks.lines() {
             now += if mark == "+" { 1 } else { -1 };
