@@ -72,6 +72,7 @@ pub(crate) async fn execute(
                 function_name: &function.function_name,
                 namespace: &function.namespace,
                 node: runtime::node_binary(),
+                slot_wait: (invoke_type == "RequestResponse").then_some(runtime::SYNC_SLOT_WAIT),
             })
             .await;
             let _ = tokio::fs::remove_dir_all(&dir).await;

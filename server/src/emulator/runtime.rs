@@ -59,7 +59,14 @@ pub struct Job<'a> {
     pub namespace: &'a str,
     /// The `node` to run, from [`node_binary`]; `None` when it is not installed.
     pub node: Option<PathBuf>,
+    /// How long a caller waiting on the result (a synchronous `Invoke`) waits for a run
+    /// slot before the invocation fails with 432; `None` waits as long as it takes (event
+    /// deliveries and asynchronous invocations queue, as in SCF).
+    pub slot_wait: Option<Duration>,
 }
+
+/// [`Job::slot_wait`] for synchronous invocations.
+pub const SYNC_SLOT_WAIT: Duration = Duration::from_secs(30);
 
 /// The wrapper that calls the handler and reports its result to a file.
 const BOOTSTRAP: &str = r#"'use strict';
@@ -148,7 +155,24 @@ fn failure(ret_code: i32, err_msg: String, output: String, started: Instant) -> 
 /// 500 outcome with the reason in `err_msg`.
 pub async fn run(job: Job<'_>) -> Outcome {
     // Never closed, so acquiring only waits.
-    let _slot = RUNNING.acquire().await;
+    let _slot = match job.slot_wait {
+        None => RUNNING.acquire().await,
+        Some(limit) => match tokio::time::timeout(limit, RUNNING.acquire()).await {
+            Ok(slot) => slot,
+            Err(_) => {
+                return failure(
+                    432,
+                    format!(
+                        "ResourceLimitReached: {} functions are running, as many as the emulator runs at once, and none ended within {} s",
+                        slot_count(),
+                        limit.as_secs_f64()
+                    ),
+                    String::new(),
+                    Instant::now(),
+                )
+            }
+        },
+    };
     // One per slot: a slot's holder always gets one (when functions run as users).
     let user = sandbox::lease();
     let started = Instant::now();
@@ -490,6 +514,7 @@ mod tests {
             function_name: "Fn",
             namespace: "default",
             node: node_binary(),
+            slot_wait: None,
         })
         .await;
         let _ = std::fs::remove_dir_all(dir);
@@ -728,10 +753,48 @@ mod tests {
             function_name: "Fn",
             namespace: "default",
             node: None,
+            slot_wait: None,
         })
         .await;
         assert_eq!(out.ret_code, 500);
         assert!(out.err_msg.contains("node is not installed"), "{out:?}");
+    }
+
+    /// A job that fails at once for want of `node`, once it has a slot.
+    fn nodeless_job(dir: &Path, slot_wait: Duration) -> Job<'_> {
+        Job {
+            code_dir: dir,
+            handler: "index.main_handler",
+            event: "{}",
+            timeout: Duration::from_secs(1),
+            memory_mb: 128,
+            env: Vec::new(),
+            request_id: "r",
+            function_name: "Fn",
+            namespace: "default",
+            node: None,
+            slot_wait: Some(slot_wait),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_synchronous_caller_waits_for_a_slot_only_so_long() {
+        // Every slot held, as by long-running functions.
+        let slots = u32::try_from(slot_count()).expect("a few slots");
+        let held = RUNNING.acquire_many(slots).await.expect("slots");
+        let dir = std::env::temp_dir();
+        let out = run(nodeless_job(&dir, Duration::from_millis(100))).await;
+        assert_eq!(out.ret_code, 432, "{out:?}");
+        assert!(out.err_msg.starts_with("ResourceLimitReached"), "{out:?}");
+        // A slot freed in time is taken (the job then fails on the missing node).
+        let waiting = tokio::spawn(async move {
+            let dir = std::env::temp_dir();
+            run(nodeless_job(&dir, Duration::from_secs(10))).await
+        });
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        drop(held);
+        let out = waiting.await.expect("joined");
+        assert_eq!(out.ret_code, 500, "{out:?}");
     }
 
     #[test]
