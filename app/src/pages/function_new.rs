@@ -146,6 +146,13 @@ pub fn FunctionNewPage() -> impl IntoView {
             if let Some(c) = chosen.get_untracked().filter(|_| method == "template") {
                 href.push_str(&format!("&template={}", url_encode(&c.id)));
             }
+            // A description typed on step 1 (a picked template's own is set again).
+            if description_typed.get_untracked() {
+                href.push_str(&format!(
+                    "&desc={}",
+                    url_encode(&description.get_untracked())
+                ));
+            }
         }
         href
     };
@@ -165,12 +172,13 @@ pub fn FunctionNewPage() -> impl IntoView {
     // choices it is step 1 again, with the name's problem shown.
     let go_back = go_step.clone();
     Effect::new(move || {
-        let (q_step, q_method, q_name, q_template) = url.with(|q| {
+        let (q_step, q_method, q_name, q_template, q_desc) = url.with(|q| {
             (
                 q.get("step"),
                 q.get("method"),
                 q.get("name"),
                 q.get("template"),
+                q.get("desc"),
             )
         });
         let Some(Ok(all)) = templates.get() else {
@@ -188,6 +196,10 @@ pub fn FunctionNewPage() -> impl IntoView {
         } else {
             "template"
         };
+        if let Some(d) = q_desc.filter(|d| *d != description.get_untracked()) {
+            description_typed.set(true);
+            description.set(d);
+        }
         if method.get_untracked() != q_method {
             method.set(q_method.to_owned());
         }
