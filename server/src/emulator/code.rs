@@ -11,9 +11,16 @@ use super::scf::FunctionRow;
 /// for a local emulator; 100 MB is plenty for Node.js handlers.
 const MAX_UNPACKED: u64 = 100 * 1024 * 1024;
 
-/// Where the functions of all servers on this machine get their code folders.
+/// Where the functions of all servers on this machine get their code folders. As root,
+/// functions run as users of their own ([`super::sandbox`]), and the folders are kept out
+/// of `/tmp`: Node.js looks for modules in every folder above the code, and any user may
+/// make `/tmp/node_modules`.
 fn functions_root() -> PathBuf {
-    std::env::temp_dir().join("mps-console-functions")
+    if nix::unistd::geteuid().is_root() {
+        PathBuf::from("/var/lib/mps-callback-console/functions")
+    } else {
+        std::env::temp_dir().join("mps-console-functions")
+    }
 }
 
 /// This server's part of [`functions_root`], named by its process id.

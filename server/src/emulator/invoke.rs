@@ -210,13 +210,25 @@ pub async fn invoke(
                     "A synchronous event may be at most 6 MB.",
                 ));
             }
-            let target = Target {
-                account_id: ctx.account_id,
-                region,
-                function: &function,
-                retry_num: 0,
-            };
-            let result = execute(emu, target, event, invoke_type, request_id).await?;
+            // In a task of its own: a caller that hangs up does not stop the run halfway
+            // (its processes, folder and log would be left as they were), as SCF runs an
+            // invocation through whoever waits for it.
+            let (emu, account_id, region, event) = (
+                emu.clone(),
+                ctx.account_id,
+                region.to_owned(),
+                event.to_owned(),
+            );
+            let run = tokio::spawn(async move {
+                let target = Target {
+                    account_id,
+                    region: &region,
+                    function: &function,
+                    retry_num: 0,
+                };
+                execute(&emu, target, &event, "RequestResponse", request_id).await
+            });
+            let result = run.await.map_err(ApiError::internal)??;
             Ok(json!({ "Result": result }))
         }
         "Event" => {

@@ -174,7 +174,7 @@ pub async fn run(job: Job<'_>) -> Outcome {
         },
     };
     // One per slot: a slot's holder always gets one (when functions run as users).
-    let user = sandbox::lease();
+    let mut user = sandbox::lease();
     let started = Instant::now();
     let Some(node) = job.node.clone() else {
         return failure(
@@ -231,8 +231,15 @@ pub async fn run(job: Job<'_>) -> Outcome {
         .current_dir(job.code_dir)
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", std::env::temp_dir())
-        .envs(job.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        // Home and temporary files in the code folder, which goes with the invocation.
+        .env("HOME", job.code_dir)
+        .env("TMPDIR", job.code_dir)
+        .envs(
+            job.env
+                .iter()
+                .filter(|(k, _)| !loader_variable(k))
+                .map(|(k, v)| (k.as_str(), v.as_str())),
+        )
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -258,7 +265,7 @@ pub async fn run(job: Job<'_>) -> Outcome {
     if let Some(pid) = ended.pid {
         kill_group(pid);
     }
-    if let Some(user) = &user {
+    if let Some(user) = &mut user {
         user.end_processes().await;
     }
     let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
@@ -295,9 +302,13 @@ pub async fn run(job: Job<'_>) -> Outcome {
     };
     let mut console = collected(stdout).await;
     console.push_str(&collected(stderr).await);
-    let size = tokio::fs::metadata(&result_path).await.map(|m| m.len());
-    if size.is_ok_and(|n| n > RESULT_LIMIT) {
-        let _ = tokio::fs::remove_file(&result_path).await;
+    let owner = user.as_ref().map(sandbox::Lease::uid);
+    let path = result_path.clone();
+    let report = tokio::task::spawn_blocking(move || read_report(&path, owner))
+        .await
+        .unwrap_or(Report::Missing);
+    let _ = tokio::fs::remove_file(&result_path).await;
+    if matches!(report, Report::TooBig) {
         return Outcome {
             ret_code: 407,
             ret_msg: String::new(),
@@ -307,9 +318,10 @@ pub async fn run(job: Job<'_>) -> Outcome {
             mem_usage: 0,
         };
     }
-    let report = tokio::fs::read_to_string(&result_path).await.ok();
-    let _ = tokio::fs::remove_file(&result_path).await;
-    let report: Option<serde_json::Value> = report.and_then(|r| serde_json::from_str(&r).ok());
+    let report: Option<serde_json::Value> = match report {
+        Report::Text(text) => serde_json::from_str(&text).ok(),
+        _ => None,
+    };
     let mem_usage = report
         .as_ref()
         .and_then(|r| r["mem"].as_i64())
@@ -400,6 +412,68 @@ async fn watch(child: &mut tokio::process::Child, timeout: Duration, limit: i64)
         let _ = child.wait().await;
     }
     Watched { how, peak, pid }
+}
+
+/// Variables the C library reads as a program starts (glibc's "unsecure" list, which it
+/// ignores only in set-user-ID programs) and `TMPDIR`, set by the runtime. `setpriv`
+/// starts as root with the function's variables, so a function's own are left out.
+fn loader_variable(key: &str) -> bool {
+    const NAMES: [&str; 14] = [
+        "GCONV_PATH",
+        "GETCONF_DIR",
+        "GLIBC_TUNABLES",
+        "HOSTALIASES",
+        "LOCALDOMAIN",
+        "LOCPATH",
+        "NIS_PATH",
+        "NLSPATH",
+        "RESOLV_HOST_CONF",
+        "RES_OPTIONS",
+        "TMPDIR",
+        "TZDIR",
+        "LANGUAGE",
+        "MALLOC_TRACE",
+    ];
+    NAMES.contains(&key) || key.starts_with("MALLOC_") || key.starts_with("LD_")
+}
+
+/// What the function left in its result file.
+enum Report {
+    Missing,
+    TooBig,
+    Text(String),
+}
+
+/// Reads the result file the function wrote, at most [`RESULT_LIMIT`] bytes of it. The
+/// folder is the function's: the file is opened without following a link (to a file
+/// only the server may read) and without blocking (a FIFO would hold the read for ever),
+/// and read only when it is a plain file of the function's own user (`owner`; any, run
+/// as the server's user).
+fn read_report(path: &Path, owner: Option<u32>) -> Report {
+    use std::io::Read;
+    use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+    let Ok(file) = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(nix::libc::O_NOFOLLOW | nix::libc::O_NONBLOCK)
+        .open(path)
+    else {
+        return Report::Missing;
+    };
+    let Ok(meta) = file.metadata() else {
+        return Report::Missing;
+    };
+    if !meta.is_file() || owner.is_some_and(|uid| meta.uid() != uid) {
+        return Report::Missing;
+    }
+    if meta.len() > RESULT_LIMIT {
+        return Report::TooBig;
+    }
+    let mut text = String::new();
+    match file.take(RESULT_LIMIT + 1).read_to_string(&mut text) {
+        Ok(n) if n as u64 > RESULT_LIMIT => Report::TooBig,
+        Ok(_) => Report::Text(text),
+        Err(_) => Report::Missing,
+    }
 }
 
 /// The peak resident memory of process `pid` so far (`VmHWM`), in bytes; `None` where
@@ -499,7 +573,11 @@ mod tests {
     use super::*;
 
     async fn run_code(code: &str, event: &str, timeout_secs: u64, memory_mb: i64) -> Outcome {
-        let dir = std::env::temp_dir().join(format!("runtime-test-{}", uuid::Uuid::new_v4()));
+        // Not at the top of /tmp, which is cleared of what a function's user owns when
+        // the invocation ends.
+        let dir = std::env::temp_dir()
+            .join("mps-runtime-tests")
+            .join(format!("runtime-test-{}", uuid::Uuid::new_v4()));
         std::fs::create_dir_all(&dir).expect("temp dir");
         std::fs::write(dir.join("index.js"), code).expect("code");
         let rid = uuid::Uuid::new_v4().to_string();
@@ -598,6 +676,18 @@ mod tests {
         assert_eq!(bad_event.ret_code, 430);
     }
 
+    /// A new folder any function may write in, whichever user it runs as (not at the top
+    /// of /tmp, which is cleared of what a function's user owns when it ends).
+    fn shared_dir() -> std::path::PathBuf {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir()
+            .join("mps-runtime-tests")
+            .join(format!("shared-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).expect("chmod");
+        dir
+    }
+
     /// Waits for process `pid` to end (or be a zombie, waiting for init to reap it).
     async fn assert_ends(pid: &str, what: &str) {
         let proc_dir = std::path::PathBuf::from(format!("/proc/{}", pid.trim()));
@@ -613,8 +703,8 @@ mod tests {
 
     #[tokio::test]
     async fn what_a_function_starts_ends_with_it() {
-        let pid_file =
-            std::env::temp_dir().join(format!("runtime-child-{}.pid", uuid::Uuid::new_v4()));
+        let dir = shared_dir();
+        let pid_file = dir.join("children.pid");
         // A child in the function's process group, and one in a session of its own.
         let code = format!(
             "const {{ spawn }} = require('child_process');\nexports.main_handler = async () => {{ const c = spawn('sleep', ['60'], {{ stdio: 'ignore' }}); c.unref(); const d = spawn('sleep', ['61'], {{ stdio: 'ignore', detached: true }}); d.unref(); require('fs').writeFileSync({:?}, c.pid + ' ' + d.pid); return 'left'; }};",
@@ -624,7 +714,7 @@ mod tests {
         assert_eq!(out.ret_code, 0, "{out:?}");
         let pids =
             std::fs::read_to_string(&pid_file).expect("the function wrote its children's pids");
-        let _ = std::fs::remove_file(&pid_file);
+        let _ = std::fs::remove_dir_all(&dir);
         let (child, detached) = pids.split_once(' ').expect("two pids");
         assert_ends(child, "the child").await;
         if sandbox::active() {
@@ -669,6 +759,59 @@ mod tests {
         );
         assert_eq!(result["secret"], "EACCES", "{result}");
         assert_eq!(result["environ"], "EACCES", "{result}");
+        // What it leaves in /tmp goes with it: the next function given its user would
+        // read it.
+        let left = std::env::temp_dir().join(format!("runtime-left-{}", uuid::Uuid::new_v4()));
+        let out = run_code(
+            &format!(
+                "exports.main_handler = async () => {{ require('fs').writeFileSync({:?}, 'x', {{ mode: 0o600 }}); return require('os').homedir(); }};",
+                left.to_string_lossy()
+            ),
+            "{}",
+            10,
+            128,
+        )
+        .await;
+        assert_eq!(out.ret_code, 0, "{out:?}");
+        assert!(!left.exists(), "{} is left", left.display());
+        assert!(
+            out.ret_msg.contains("runtime-test-"),
+            "home: {}",
+            out.ret_msg
+        );
+    }
+
+    #[tokio::test]
+    async fn the_result_file_is_read_only_when_it_is_a_plain_file() {
+        // A link to a file the function may not read: its content is not reported.
+        let secret = std::env::temp_dir().join(format!("runtime-root-{}", uuid::Uuid::new_v4()));
+        std::fs::write(&secret, r#"{"ok":true,"result":"ROOT ONLY"}"#).expect("file");
+        let link = run_code(
+            &format!(
+                "exports.main_handler = async () => {{ require('fs').symlinkSync({:?}, process.argv[4]); process.exit(0); }};",
+                secret.to_string_lossy()
+            ),
+            "{}",
+            10,
+            128,
+        )
+        .await;
+        let _ = std::fs::remove_file(&secret);
+        assert!(!link.ret_msg.contains("ROOT ONLY"), "{link:?}");
+        assert_ne!(link.ret_code, 0, "{link:?}");
+        // A FIFO in its place would hold a blocking read for ever.
+        let fifo = tokio::time::timeout(
+            Duration::from_secs(20),
+            run_code(
+                "exports.main_handler = async () => { require('child_process').execFileSync('mkfifo', [process.argv[4]]); process.exit(0); };",
+                "{}",
+                10,
+                128,
+            ),
+        )
+        .await
+        .expect("the invocation ends");
+        assert_ne!(fifo.ret_code, 0, "{fifo:?}");
     }
 
     #[tokio::test]
@@ -709,16 +852,12 @@ mod tests {
     async fn a_burst_of_invocations_runs_a_few_at_a_time() {
         let slots = slot_count();
         // A folder and file every function may write to, whichever user it runs as.
-        let dir = std::env::temp_dir().join(format!("scf-burst-{}", uuid::Uuid::new_v4()));
+        let dir = shared_dir();
         let log = dir.join("marks.log");
         {
             use std::os::unix::fs::PermissionsExt;
-            std::fs::create_dir(&dir).expect("dir");
             std::fs::write(&log, "").expect("log");
-            for (path, mode) in [(&dir, 0o777), (&log, 0o666)] {
-                std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
-                    .expect("chmod");
-            }
+            std::fs::set_permissions(&log, std::fs::Permissions::from_mode(0o666)).expect("chmod");
         }
         let code = format!(
             "const fs = require('fs'); exports.main_handler = async () => {{ fs.appendFileSync({path:?}, '+\\n'); await new Promise((r) => setTimeout(r, 300)); fs.appendFileSync({path:?}, '-\\n'); return 1; }};",

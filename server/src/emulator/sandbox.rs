@@ -96,8 +96,10 @@ impl Pool {
     }
 }
 
-/// Run as a user, kills every other process of that user (`kill(-1)` spares the caller).
-const KILL_ALL: &str = "kill -9 -1 2>/dev/null; exit 0";
+/// Run as a user, kills every other process of that user (`kill(-1)` spares the caller)
+/// and removes what it left at the top of the shared temporary folders, which the next
+/// function given the same user could read.
+const KILL_ALL: &str = "kill -9 -1 2>/dev/null; find /tmp /var/tmp /dev/shm -mindepth 1 -maxdepth 1 -user \"$(id -u)\" -exec rm -rf {} + 2>/dev/null; exit 0";
 
 /// User and group IDs the machine's accounts and groups use.
 fn ids_in_use() -> HashSet<u32> {
@@ -112,19 +114,29 @@ fn ids_in_use() -> HashSet<u32> {
         .collect()
 }
 
-/// A user ID held by one running function; back in the pool when dropped.
+/// A user ID held by one running function; back in the pool when dropped, with none of
+/// its processes left.
 pub struct Lease {
     uid: u32,
+    /// Whether [`Lease::end_processes`] ran since the function last ran.
+    ended: bool,
 }
 
 impl Drop for Lease {
     fn drop(&mut self) {
-        if let Some(pool) = POOL.as_ref() {
-            pool.free
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push(self.uid);
+        let Some(pool) = POOL.as_ref() else { return };
+        // An invocation stopped halfway (its task aborted at shutdown) did not end the
+        // user's processes: end them here, before another function gets the user.
+        if !self.ended {
+            let _ = std::process::Command::new(&pool.setpriv)
+                .args(pool.user_args(self.uid))
+                .args(["--", "/bin/sh", "-c", KILL_ALL])
+                .status();
         }
+        pool.free
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(self.uid);
     }
 }
 
@@ -138,10 +150,15 @@ pub fn active() -> bool {
 pub fn lease() -> Option<Lease> {
     let pool = POOL.as_ref()?;
     let uid = pool.free.lock().unwrap_or_else(|e| e.into_inner()).pop()?;
-    Some(Lease { uid })
+    Some(Lease { uid, ended: false })
 }
 
 impl Lease {
+    /// The user ID.
+    pub fn uid(&self) -> u32 {
+        self.uid
+    }
+
     /// The `setpriv` arguments that run a command as this user (before `--`).
     pub fn setpriv_args(&self) -> [String; 4] {
         POOL.as_ref()
@@ -161,15 +178,16 @@ impl Lease {
 
     /// Kills every process of this user: what the function left running, however it
     /// detached.
-    pub async fn end_processes(&self) {
+    pub async fn end_processes(&mut self) {
         let Some(pool) = POOL.as_ref() else { return };
         let ended = tokio::process::Command::new(&pool.setpriv)
             .args(pool.user_args(self.uid))
             .args(["--", "/bin/sh", "-c", KILL_ALL])
             .status()
             .await;
-        if let Err(err) = ended {
-            tracing::warn!("ending a function's processes: {err}");
+        match ended {
+            Ok(_) => self.ended = true,
+            Err(err) => tracing::warn!("ending a function's processes: {err}"),
         }
     }
 }
