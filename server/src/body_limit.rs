@@ -1,10 +1,17 @@
-//! The console's request body limit for bodies sent without a length.
+//! The console's limits on request bodies: their size and the time to send them.
 //!
-//! `RequestBodyLimitLayer` answers 413 from `Content-Length` before anything reads the
-//! body. A chunked body has no length: the limit then trips while a server function
-//! reads it, and the function can only call that a malformed request (400). Reading such
-//! bodies here, up to the limit, gives them the same 413. Console bodies are small forms
-//! and JSON, so holding one in memory costs nothing.
+//! A body is read here, whole, before any handler sees it:
+//! - Over [`BODY_LIMIT`] it gets 413, from `Content-Length` before anything is read, or
+//!   once the limit trips for a body sent chunked (a server function reading it itself
+//!   could only call that a malformed request, 400).
+//! - Not all there within [`BODY_TIMEOUT`], it gets 408 and the connection closes. The
+//!   server allows [`crate::http_server::HEADER_TIMEOUT`] for a request's head; without a
+//!   limit on the body, connections sending a body a byte at a time could hold every
+//!   connection the server takes, without signing in.
+//!
+//! Console bodies are small forms and JSON, so holding one in memory costs nothing.
+use std::time::Duration;
+
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{header, StatusCode};
@@ -14,29 +21,51 @@ use http_body_util::{BodyExt, LengthLimitError, Limited};
 
 use crate::BODY_LIMIT;
 
-/// Reads a body sent without `Content-Length` before the handler does: 413 over
-/// [`BODY_LIMIT`], 400 when the client stops sending it midway.
-pub async fn read_unsized_body(req: Request, next: Next) -> Response {
-    let unsized_body = req.headers().contains_key(header::TRANSFER_ENCODING)
-        && !req.headers().contains_key(header::CONTENT_LENGTH);
-    if !unsized_body {
+/// Time a client has to send a request's body once its head has come.
+pub const BODY_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// Reads a request's body up to [`BODY_LIMIT`] within [`BODY_TIMEOUT`], then passes the
+/// request on with it.
+pub async fn read_body(req: Request, next: Next) -> Response {
+    let length = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let chunked = req.headers().contains_key(header::TRANSFER_ENCODING);
+    if length.is_some_and(|n| n > BODY_LIMIT as u64) {
+        return too_large();
+    }
+    if !chunked && length.unwrap_or(0) == 0 {
         return next.run(req).await;
     }
     let (parts, body) = req.into_parts();
-    match Limited::new(body, BODY_LIMIT).collect().await {
-        Ok(collected) => {
+    let read = tokio::time::timeout(BODY_TIMEOUT, Limited::new(body, BODY_LIMIT).collect());
+    match read.await {
+        Ok(Ok(collected)) => {
             let bytes = collected.to_bytes();
             let mut req = Request::from_parts(parts, Body::from(bytes.clone()));
+            req.headers_mut().remove(header::TRANSFER_ENCODING);
             req.headers_mut()
                 .insert(header::CONTENT_LENGTH, bytes.len().into());
-            req.headers_mut().remove(header::TRANSFER_ENCODING);
             next.run(req).await
         }
-        Err(err) if err.downcast_ref::<LengthLimitError>().is_some() => (
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "The request body is over the size limit.",
+        Ok(Err(err)) if err.downcast_ref::<LengthLimitError>().is_some() => too_large(),
+        Ok(Err(_)) => (StatusCode::BAD_REQUEST, "The request body ended early.").into_response(),
+        Err(_) => (
+            StatusCode::REQUEST_TIMEOUT,
+            [(header::CONNECTION, "close")],
+            "The request body did not arrive in time.",
         )
             .into_response(),
-        Err(_) => (StatusCode::BAD_REQUEST, "The request body ended early.").into_response(),
     }
+}
+
+fn too_large() -> Response {
+    (
+        StatusCode::PAYLOAD_TOO_LARGE,
+        [(header::CONNECTION, "close")],
+        "The request body is over the size limit.",
+    )
+        .into_response()
 }

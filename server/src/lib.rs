@@ -4,7 +4,7 @@
 #![recursion_limit = "256"]
 pub mod auth;
 pub mod backend;
-mod body_limit;
+pub mod body_limit;
 pub mod cloud;
 pub mod config;
 pub mod console;
@@ -36,7 +36,6 @@ use leptos::config::{Env, LeptosOptions};
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower::ServiceBuilder;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
@@ -353,9 +352,9 @@ pub fn router(
         .layer(middleware::from_fn(auth::csrf::reject_cross_site))
         .layer(sessions)
         .layer(middleware::from_fn(request_context))
-        // Checked on Content-Length before anything reads the body: 413, not a 500 later.
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
-        .layer(middleware::from_fn(body_limit::read_unsized_body))
+        // The body's size (413, from Content-Length before anything reads it) and the
+        // time to send it (408).
+        .layer(middleware::from_fn(body_limit::read_body))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &Request| {

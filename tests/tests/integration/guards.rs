@@ -304,6 +304,41 @@ async fn sign_in_refuses_impossible_emails_without_a_server_error() {
 /// A client that never finishes a request's head (slowloris) is cut off after the header
 /// timeout, on the console and on the emulator; it held the connection for ever before.
 #[tokio::test]
+async fn unfinished_request_bodies_are_cut_off() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let srv = spawn().await;
+    let addr = srv.addr.to_string();
+    let mut stream = tokio::net::TcpStream::connect(&addr)
+        .await
+        .expect("connect");
+    // A body announced at 100 bytes, of which 2 come.
+    let head = format!(
+        "POST /api/login HTTP/1.1\r\nHost: {addr}\r\nOrigin: http://{addr}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nem"
+    );
+    stream.write_all(head.as_bytes()).await.expect("write");
+    let started = std::time::Instant::now();
+    let limit = server::body_limit::BODY_TIMEOUT + std::time::Duration::from_secs(10);
+    let answer = tokio::time::timeout(limit, async {
+        let mut answer = Vec::new();
+        let mut buf = [0u8; 1024];
+        loop {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => break answer,
+                Ok(n) => answer.extend_from_slice(&buf[..n]),
+            }
+        }
+    })
+    .await
+    .expect("the connection is closed");
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(
+        started.elapsed() >= server::body_limit::BODY_TIMEOUT - std::time::Duration::from_secs(1),
+        "cut off before the timeout"
+    );
+}
+
+#[tokio::test]
 async fn unfinished_request_heads_are_cut_off() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let srv = spawn().await;
