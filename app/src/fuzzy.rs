@@ -26,7 +26,7 @@ fn words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut cur_ascii = true;
-    for c in text.chars().flat_map(char::to_lowercase) {
+    for c in text.chars().map(half_width).flat_map(char::to_lowercase) {
         let ascii_word = c.is_ascii_alphanumeric();
         let other_word = !c.is_ascii() && c.is_alphanumeric();
         let boundary = !(ascii_word || other_word) || cur_ascii != ascii_word;
@@ -42,6 +42,16 @@ fn words(text: &str) -> Vec<String> {
         out.push(cur);
     }
     out
+}
+
+/// The ASCII form of a full-width character (`ＭＰＳ`, as a Chinese input method in
+/// full-width mode types it); other characters as they are.
+fn half_width(c: char) -> char {
+    match c {
+        '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        _ => c,
+    }
 }
 
 fn word_score(q: &str, w: &str) -> Option<u32> {
@@ -101,6 +111,7 @@ mod tests {
         assert!(score("MPS Webhook 模板", MPS).is_some());
         assert!(score("wbehook", MPS).is_some(), "transposition");
         assert!(score("回调", MPS).is_some());
+        assert!(score("ＭＰＳ　Ｗｅｂｈｏｏｋ", MPS).is_some(), "full-width");
         assert!(score("MPS Webhook template", MPS).is_some());
         assert!(score("webhok", HELLO).is_none());
         assert!(

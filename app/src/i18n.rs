@@ -193,6 +193,22 @@ pub fn cloud_message<'a>(lang: Lang, code: &str, message: &'a str) -> std::borro
     }
 }
 
+/// The note the built-in emulator gives a task whose outputs are copies of its input
+/// (its `Message`, in English as MPS writes task messages).
+pub const PLACEHOLDER_NOTE: &str =
+    "outputs are placeholders: copies of the input (ffmpeg is not installed or cannot read it)";
+
+/// A task's message in `lang`: the emulator's own note translated, others as the cloud
+/// wrote them.
+pub fn task_message(lang: Lang, message: &str) -> &str {
+    match lang {
+        Lang::Zh if message == PLACEHOLDER_NOTE => {
+            "输出为占位文件：输入的副本（未安装 ffmpeg，或 ffmpeg 无法读取输入）"
+        }
+        _ => message,
+    }
+}
+
 /// Chinese for the cloud error codes the console's pages can meet.
 const CLOUD_ZH: &[(&str, &str)] = &[
     ("NoSuchBucket", "存储桶不存在。"),
@@ -269,6 +285,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("nav.cloud", "Cloud account", "云账号"),
     ("cloud.intro", "The cloud this team's functions, triggers, tasks and buckets live in: the console's built-in emulator, or your Tencent Cloud account.", "本团队的函数、触发器、任务和存储桶所在的云：控制台内置的模拟器，或您的腾讯云账号。"),
     ("cloud.kind", "Cloud", "云"),
+    ("cloud.not_saved", "Nothing was saved: the team still uses the cloud account shown above.", "未保存任何更改：团队仍在使用上方显示的云账号。"),
     ("cloud.emulator", "Built-in emulator (offline)", "内置模拟器（离线）"),
     ("cloud.tencent", "Tencent Cloud", "腾讯云"),
     ("cloud.key_hidden", "Stored encrypted; never shown", "已加密保存，不会显示"),
@@ -345,7 +362,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("action.next", "Next", "下一步"),
     ("action.search", "Search", "搜索"),
     ("action.submit", "Submit", "提交"),
-    ("nav.group_cloud", "Serverless", "云函数"),
+    ("nav.group_cloud", "Cloud services", "云服务"),
     ("nav.functions", "Functions", "函数服务"),
     ("nav.audit", "Audit log", "操作审计"),
     ("pager.label", "Pages", "分页"),
@@ -503,13 +520,14 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("err.too_many", "Too many failed attempts. Try again later.", "失败次数过多，请稍后再试。"),
     ("unit.seconds", "s", "秒"),
     ("err.network", "The server could not be reached.", "无法连接服务器。"),
-    ("err.cloud_unreachable", "The cloud API did not answer properly", "云 API 未正常响应"),
+    ("err.cloud_unreachable", "No usable answer from the cloud API", "未能从云 API 获得有效响应"),
     ("err.internal", "Something went wrong on the server.", "服务器出错。"),
     ("err.bad_request", "The request was malformed.", "请求格式错误。"),
     ("err.credentials", "Email or password is incorrect.", "邮箱或密码错误。"),
     ("err.email_invalid", "Enter a valid email address.", "请输入有效的邮箱地址。"),
     ("err.email_taken", "An account with this email already exists.", "该邮箱已注册。"),
     ("err.password_too_short", "The password needs at least 10 characters.", "密码至少需要 10 个字符。"),
+    ("err.password_blank", "A password cannot be only spaces.", "密码不能全为空格。"),
     ("err.password_too_long", "The password may have at most 128 characters.", "密码最多 128 个字符。"),
     ("err.name_required", "This field is required.", "此项为必填项。"),
     ("err.name_too_long", "At most 64 characters.", "最多 64 个字符。"),

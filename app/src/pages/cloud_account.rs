@@ -85,6 +85,9 @@ pub fn CloudAccountPage() -> impl IntoView {
                                     <input id="app_id" name="app_id" inputmode="numeric" value=if on_tencent { acct.app_id.map(|a| a.to_string()).unwrap_or_default() } else { String::new() }/>
                                     <FieldError result=result field="app_id"/>
                                     <FormError result=result/>
+                                    {move || matches!(result.get(), Some(Err(_))).then(|| view! {
+                                        <p class="field-hint" id="cloud-not-saved">{t(lang, "cloud.not_saved")}</p>
+                                    })}
                                     <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>
                                         {t(lang, "action.save")}
                                     </button>

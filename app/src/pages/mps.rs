@@ -344,7 +344,7 @@ fn TaskLine(task: TaskRow, bindings: Option<Vec<MpsBinding>>, lang: Lang) -> imp
             <td>{kind}</td>
             <td>
                 <span class=status_class(&task.status, task.err_code) title=task.status.clone()>{status_label(lang, &task.status, task.err_code)}</span>
-                {(!task.message.is_empty()).then(|| view! { <div class="muted small">{task.message.clone()}</div> })}
+                {(!task.message.is_empty()).then(|| view! { <div class="muted small">{crate::i18n::task_message(lang, &task.message).to_owned()}</div> })}
             </td>
             <td>{beijing_time(&task.create_time)}</td>
             <td>

@@ -42,14 +42,16 @@ pub fn name(field: &str, value: &str) -> Result<String, AppError> {
     }
 }
 
-/// A new password: 10 to 128 characters.
+/// A new password: 10 to 128 characters, not all of them spaces.
 ///
 /// # Errors
-/// `Invalid` on `password` with `password_too_short` or `password_too_long`.
+/// `Invalid` on `password` with `password_too_short`, `password_too_long` or
+/// `password_blank`.
 pub fn new_password(value: &str) -> Result<(), AppError> {
     match value.chars().count() {
         n if n < 10 => Err(AppError::invalid("password", "password_too_short")),
         n if n > 128 => Err(AppError::invalid("password", "password_too_long")),
+        _ if value.trim().is_empty() => Err(AppError::invalid("password", "password_blank")),
         _ => Ok(()),
     }
 }
@@ -90,5 +92,10 @@ mod tests {
         assert!(new_password("short").is_err());
         assert!(new_password("long enough!").is_ok());
         assert!(new_password(&"p".repeat(129)).is_err());
+        assert_eq!(
+            new_password(&" ".repeat(12)),
+            Err(AppError::invalid("password", "password_blank"))
+        );
+        assert!(new_password("  spaced out  ").is_ok());
     }
 }

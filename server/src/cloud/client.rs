@@ -249,10 +249,16 @@ impl CloudClient {
         if let Some(token) = creds.token() {
             request = request.header("X-TC-Token", token);
         }
-        let response = request
-            .send()
-            .await
-            .map_err(|e| CloudError::Transport(format!("{} request failed: {e}", call.action)))?;
+        let response = request.send().await.map_err(|e| {
+            let what = if e.is_timeout() {
+                "no answer in time".to_owned()
+            } else if e.is_connect() {
+                "could not connect".to_owned()
+            } else {
+                e.to_string()
+            };
+            CloudError::Transport(format!("{host} ({}): {what}", call.action))
+        })?;
         let status = response.status();
         let text = response
             .text()

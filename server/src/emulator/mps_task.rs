@@ -17,9 +17,8 @@ use super::media_meta::media_meta;
 use super::verify::CallContext;
 use super::Emulator;
 
-/// The message of tasks whose outputs are placeholders.
-pub const PLACEHOLDER_NOTE: &str =
-    "outputs are placeholders: copies of the input (ffmpeg is not installed or cannot read it)";
+/// The message of tasks whose outputs are placeholders (the console translates it).
+pub const PLACEHOLDER_NOTE: &str = app::i18n::PLACEHOLDER_NOTE;
 
 fn cos_input(params: &Value, field: &str) -> Result<(String, String, String), ApiError> {
     let info = params.get(field).ok_or_else(|| {
