@@ -259,7 +259,13 @@ pub async fn run(job: Job<'_>) -> Outcome {
     }
     let stdout = tokio::spawn(read_capped(child.stdout.take()));
     let stderr = tokio::spawn(read_capped(child.stderr.take()));
-    let ended = watch(&mut child, job.timeout, job.memory_mb * 1024 * 1024).await;
+    let ended = watch(
+        &mut child,
+        job.timeout,
+        job.memory_mb * 1024 * 1024,
+        user.as_ref().map(sandbox::Lease::uid),
+    )
+    .await;
     // Processes the function started and left running go with it: its process group,
     // and, run as a user of its own, whatever that user runs (detached ones too).
     if let Some(pid) = ended.pid {
@@ -382,14 +388,21 @@ struct Watched {
 }
 
 /// Waits for `child` to exit, killing it at `timeout` or when its resident memory goes
-/// over `limit` bytes. V8's heap limit alone would not do: buffers live outside it.
-async fn watch(child: &mut tokio::process::Child, timeout: Duration, limit: i64) -> Watched {
+/// over `limit` bytes. V8's heap limit alone would not do: buffers live outside it. Run
+/// as a user of its own (`user`), the processes the function started count too, read
+/// every fourth poll (they are found by scanning `/proc`).
+async fn watch(
+    child: &mut tokio::process::Child,
+    timeout: Duration,
+    limit: i64,
+    user: Option<u32>,
+) -> Watched {
     let pid = child.id();
     let deadline = tokio::time::sleep(timeout);
     tokio::pin!(deadline);
     let mut poll = tokio::time::interval(MEMORY_POLL);
     poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let mut peak = 0;
+    let (mut peak, mut ticks, mut others) = (0, 0u32, 0);
     let how = loop {
         tokio::select! {
             status = child.wait() => break match status {
@@ -398,7 +411,12 @@ async fn watch(child: &mut tokio::process::Child, timeout: Duration, limit: i64)
             },
             () = &mut deadline => break Ended::TimedOut,
             _ = poll.tick() => {
+                ticks = ticks.wrapping_add(1);
+                if let (Some(uid), Some(pid), 0) = (user, pid, ticks % 4) {
+                    others = resident_bytes_of_user(uid, pid);
+                }
                 if let Some(bytes) = pid.and_then(peak_resident_bytes) {
+                    let bytes = bytes + others;
                     peak = peak.max(bytes);
                     if bytes > limit {
                         break Ended::OverMemory;
@@ -483,6 +501,30 @@ fn peak_resident_bytes(pid: u32) -> Option<i64> {
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kib: i64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib * 1024)
+}
+
+/// The resident memory (bytes) of the processes of user `uid` other than `except`.
+fn resident_bytes_of_user(uid: u32, except: u32) -> i64 {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_str()
+                .and_then(|n| n.parse::<u32>().ok())
+                .is_some_and(|p| p != except)
+        })
+        .filter(|e| e.metadata().is_ok_and(|m| m.uid() == uid))
+        .filter_map(|e| {
+            let status = std::fs::read_to_string(e.path().join("status")).ok()?;
+            let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+            line.split_whitespace().nth(1)?.parse::<i64>().ok()
+        })
+        .sum::<i64>()
+        * 1024
 }
 
 /// Kills what is left of process group `pgid` (nothing, usually).
@@ -779,6 +821,24 @@ mod tests {
             "home: {}",
             out.ret_msg
         );
+    }
+
+    #[tokio::test]
+    async fn memory_of_the_processes_a_function_starts_counts() {
+        if !sandbox::active() {
+            eprintln!("not root, or no setpriv: only the function's own process is measured");
+            return;
+        }
+        // A child holding 300 MB for 3 s, under a 128 MB function.
+        let out = run_code(
+            "exports.main_handler = async () => { require('child_process').execFileSync('node', ['-e', 'const b = Buffer.alloc(300 * 1024 * 1024, 1); setTimeout(() => b.length, 3000);']); return 'survived'; };",
+            "{}",
+            20,
+            128,
+        )
+        .await;
+        assert_eq!(out.ret_code, 434, "{out:?}");
+        assert!(out.mem_usage > 128 * 1024 * 1024, "{out:?}");
     }
 
     #[tokio::test]
