@@ -243,3 +243,52 @@ async fn asynchronous_invocations_are_logged_when_they_finish() {
     assert_eq!(row["RetCode"], 0, "{row}");
     assert!(row["Log"].as_str().unwrap().contains(TASK_ID));
 }
+
+/// A function's code as `Code.ZipFile` takes it: `index.js` holding `code`.
+fn zip_file(code: &str) -> String {
+    use base64::Engine;
+    use std::io::Write;
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    out.start_file("index.js", options).expect("zip entry");
+    out.write_all(code.as_bytes()).expect("zip write");
+    let bytes = out.finish().expect("zip").into_inner();
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+#[tokio::test]
+async fn a_synchronous_invocation_whose_caller_hangs_up_runs_to_its_end() {
+    let c = integration_tests::spawn_emulator().await;
+    let code = "exports.main_handler = async () => { await new Promise((r) => setTimeout(r, 1500)); console.log('finished'); return 'done'; };";
+    c.call("scf", "CreateFunction", json!({"FunctionName": "Slow", "Runtime": "Nodejs12.16", "Handler": "index.main_handler", "Code": {"ZipFile": zip_file(code)}}))
+        .await
+        .expect("CreateFunction");
+    c.wait_active("Slow").await;
+    // The caller gives up after 300 ms, dropping its connection.
+    let hung_up = tokio::time::timeout(
+        Duration::from_millis(300),
+        c.call("scf", "Invoke", json!({"FunctionName": "Slow"})),
+    )
+    .await;
+    assert!(hung_up.is_err(), "the call was still running");
+    // The run goes on to its end and is logged.
+    for _ in 0..100 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let logs = c
+            .call("scf", "GetFunctionLogs", json!({"FunctionName": "Slow"}))
+            .await
+            .expect("logs");
+        if logs["TotalCount"] == 1 {
+            let row = &logs["Data"][0];
+            assert_eq!(row["RetCode"], 0, "{row}");
+            assert_eq!(row["RetMsg"], "\"done\"", "{row}");
+            assert!(
+                row["Log"].as_str().unwrap_or_default().contains("finished"),
+                "{row}"
+            );
+            return;
+        }
+    }
+    panic!("the invocation whose caller hung up was never logged");
+}
