@@ -629,17 +629,22 @@ fn byte_range(header: &str, total: usize) -> Option<Result<(usize, usize), ()>> 
     if spec.contains(',') {
         return None;
     }
+    // Digits past usize are a position past any object, not a malformed header.
+    let number = |s: &str| -> Option<usize> {
+        (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse().unwrap_or(usize::MAX))
+    };
     let (first, last) = match (first.trim(), last.trim()) {
         ("", suffix) => {
-            let n: usize = suffix.parse().ok()?;
+            let n: usize = number(suffix)?;
             if n == 0 || total == 0 {
                 return Some(Err(()));
             }
             (total.saturating_sub(n), total - 1)
         }
-        (first, "") => (first.parse().ok()?, total.checked_sub(1)?),
+        (first, "") => (number(first)?, total.checked_sub(1)?),
         (first, last) => {
-            let (first, last): (usize, usize) = (first.parse().ok()?, last.parse().ok()?);
+            let (first, last) = (number(first)?, number(last)?);
             if last < first {
                 return None;
             }
@@ -919,6 +924,16 @@ mod tests {
         assert_eq!(byte_range("bytes=50-500", 100), Some(Ok((50, 99))));
         assert_eq!(byte_range("bytes=100-", 100), Some(Err(())));
         assert_eq!(byte_range("bytes=-0", 100), Some(Err(())));
+        // Past usize: past the object.
+        assert_eq!(
+            byte_range("bytes=99999999999999999999-", 100),
+            Some(Err(()))
+        );
+        assert_eq!(
+            byte_range("bytes=0-99999999999999999999", 100),
+            Some(Ok((0, 99)))
+        );
+        assert_eq!(byte_range("bytes=x-", 100), None);
         // Sent whole: several ranges, a reversed one, another unit, nonsense.
         for whole in [
             "bytes=0-1,5-6",
