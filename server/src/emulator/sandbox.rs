@@ -51,7 +51,8 @@ impl Pool {
         }
         let setpriv = super::runtime::on_path("setpriv")?;
         let taken = ids_in_use();
-        let locks = std::env::temp_dir().join("mps-console-users");
+        // Root's own folder: in /tmp, any user could take every block's lock first.
+        let locks = PathBuf::from("/var/lib/mps-callback-console/users");
         std::fs::create_dir_all(&locks).ok()?;
         let size = u32::try_from(size).ok()?.min(BLOCK);
         for block in 0..BLOCKS {
@@ -74,7 +75,7 @@ impl Pool {
             // map too few IDs); it also ends what a killed server left running.
             for &uid in &uids {
                 let ended = std::process::Command::new(&pool.setpriv)
-                    .args(pool.user_args(uid))
+                    .args(user_args(uid))
                     .args(["--", "/bin/sh", "-c", KILL_ALL])
                     .status();
                 if !ended.is_ok_and(|s| s.success()) {
@@ -85,15 +86,16 @@ impl Pool {
         }
         None
     }
+}
 
-    fn user_args(&self, uid: u32) -> [String; 4] {
-        [
-            format!("--reuid={uid}"),
-            format!("--regid={uid}"),
-            "--clear-groups".to_owned(),
-            "--no-new-privs".to_owned(),
-        ]
-    }
+/// The `setpriv` arguments that run a command as user `uid` (before `--`).
+fn user_args(uid: u32) -> [String; 4] {
+    [
+        format!("--reuid={uid}"),
+        format!("--regid={uid}"),
+        "--clear-groups".to_owned(),
+        "--no-new-privs".to_owned(),
+    ]
 }
 
 /// Run as a user, kills every other process of that user (`kill(-1)` spares the caller)
@@ -129,7 +131,7 @@ impl Drop for Lease {
         // user's processes: end them here, before another function gets the user.
         if !self.ended {
             let _ = std::process::Command::new(&pool.setpriv)
-                .args(pool.user_args(self.uid))
+                .args(user_args(self.uid))
                 .args(["--", "/bin/sh", "-c", KILL_ALL])
                 .status();
         }
@@ -161,9 +163,7 @@ impl Lease {
 
     /// The `setpriv` arguments that run a command as this user (before `--`).
     pub fn setpriv_args(&self) -> [String; 4] {
-        POOL.as_ref()
-            .map(|pool| pool.user_args(self.uid))
-            .expect("a lease comes from the pool")
+        user_args(self.uid)
     }
 
     /// Hands `dir` and everything in it to this user, closed to everyone else.
@@ -181,7 +181,7 @@ impl Lease {
     pub async fn end_processes(&mut self) {
         let Some(pool) = POOL.as_ref() else { return };
         let ended = tokio::process::Command::new(&pool.setpriv)
-            .args(pool.user_args(self.uid))
+            .args(user_args(self.uid))
             .args(["--", "/bin/sh", "-c", KILL_ALL])
             .status()
             .await;
