@@ -4,10 +4,15 @@
 //! A record only names the login session (`user_session`), which is checked on every
 //! request; so a record cached by this process after another process deleted it lets
 //! nobody in whose login session has ended.
+//!
+//! Records are stored under a hash of the cookie's id ([`stored_id`]), as invite tokens
+//! are: whoever reads the sessions table (a backup, a replica) finds no cookie that
+//! signs in.
 use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{Result, SessionStore};
@@ -36,16 +41,44 @@ impl CachedStore {
     }
 }
 
+/// The id a record is kept under in the database: the first 128 bits of the SHA-256 of
+/// the cookie's id.
+fn stored_id(id: &Id) -> Id {
+    let digest = Sha256::digest(id.0.to_le_bytes());
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    Id(i128::from_le_bytes(bytes))
+}
+
+/// `record` as the database keeps it.
+fn stored(record: &Record) -> Record {
+    Record {
+        id: stored_id(&record.id),
+        ..record.clone()
+    }
+}
+
 #[async_trait]
 impl SessionStore for CachedStore {
     async fn create(&self, record: &mut Record) -> Result<()> {
-        self.db.create(record).await?;
+        loop {
+            let mut row = stored(record);
+            let wanted = row.id;
+            self.db.create(&mut row).await?;
+            if row.id == wanted {
+                break;
+            }
+            // The store found a row under that hash and saved this one under a random id
+            // of its own, whose cookie id nobody knows: drop it and draw another.
+            self.db.delete(&row.id).await?;
+            record.id = Id::default();
+        }
         self.recent.forget(&record.id);
         Ok(())
     }
 
     async fn save(&self, record: &Record) -> Result<()> {
-        self.db.save(record).await?;
+        self.db.save(&stored(record)).await?;
         self.recent.forget(&record.id);
         Ok(())
     }
@@ -57,7 +90,11 @@ impl SessionStore for CachedStore {
             }
         }
         let seen = self.recent.generation();
-        let record = self.db.load(id).await?;
+        let record = self
+            .db
+            .load(&stored_id(id))
+            .await?
+            .map(|r| Record { id: *id, ..r });
         if let Some(r) = &record {
             self.recent.put(seen, *id, r.clone());
         }
@@ -65,7 +102,7 @@ impl SessionStore for CachedStore {
     }
 
     async fn delete(&self, id: &Id) -> Result<()> {
-        self.db.delete(id).await?;
+        self.db.delete(&stored_id(id)).await?;
         self.recent.forget(id);
         Ok(())
     }

@@ -166,6 +166,32 @@ async fn session_id_changes_at_sign_in_and_the_old_one_dies() {
 }
 
 #[tokio::test]
+async fn the_sessions_table_holds_no_cookie_that_signs_in() {
+    let srv = spawn().await;
+    let owner = srv.owner().await;
+    let cookie = owner.session_cookie().expect("cookie after setup");
+    let ids: Vec<String> = sqlx::query_scalar("select id from tower_sessions.session")
+        .fetch_all(&srv.db)
+        .await
+        .unwrap();
+    assert_eq!(ids.len(), 1, "{ids:?}");
+    assert_ne!(ids[0], cookie);
+    // Whoever reads the table cannot use what is in it.
+    let thief = srv.browser();
+    let r = thief
+        .client
+        .post(format!("{}/api/get_session_info", srv.base))
+        .header("cookie", format!("{}={}", server::SESSION_COOKIE, ids[0]))
+        .header("accept", "application/json")
+        .send()
+        .await
+        .unwrap();
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert!(body["me"].is_null(), "the stored id signs in: {body}");
+    assert!(!owner.me().await.is_null());
+}
+
+#[tokio::test]
 async fn a_planted_session_id_is_not_adopted() {
     let srv = spawn().await;
     let _owner = srv.owner().await;
