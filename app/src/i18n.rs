@@ -152,11 +152,12 @@ pub fn error_text(lang: Lang, error: &AppError) -> String {
         }
         AppError::Invalid { code: c, .. } | AppError::Conflict { code: c } => code(c),
         AppError::TooManyRequests { retry_after_secs } => {
-            format!(
-                "{} ({retry_after_secs} {})",
-                code("too_many"),
-                t(lang, "unit.seconds")
-            )
+            // Minutes, rounded up, once the wait is a minute or more ("15 min", not "873 s").
+            let wait = match *retry_after_secs {
+                s if s >= 60 => format!("{} {}", s.div_ceil(60), t(lang, "unit.minutes")),
+                s => format!("{s} {}", t(lang, "unit.seconds")),
+            };
+            code("too_many").replace("{}", &wait)
         }
         AppError::Cloud {
             code: c,
@@ -517,8 +518,9 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("err.unauthenticated", "Please sign in again.", "请重新登录。"),
     ("err.forbidden", "Your role does not allow this.", "您的角色无权执行此操作。"),
     ("err.not_found", "Not found, or not in your team.", "资源不存在，或不属于您的团队。"),
-    ("err.too_many", "Too many failed attempts. Try again later.", "失败次数过多，请稍后再试。"),
+    ("err.too_many", "Too many failed attempts. Try again in {}.", "失败次数过多，请在 {}后再试。"),
     ("unit.seconds", "s", "秒"),
+    ("unit.minutes", "min", "分钟"),
     ("err.network", "The server could not be reached.", "无法连接服务器。"),
     ("err.cloud_unreachable", "No usable answer from the cloud API", "未能从云 API 获得有效响应"),
     ("err.internal", "Something went wrong on the server.", "服务器出错。"),
@@ -685,6 +687,25 @@ mod tests {
         codes.sort_unstable();
         codes.dedup();
         assert_eq!(codes.len(), CLOUD_ZH.len(), "duplicate cloud code");
+    }
+
+    #[test]
+    fn sign_in_waits_read_in_minutes_from_one_minute_on() {
+        let wait = |s| AppError::TooManyRequests {
+            retry_after_secs: s,
+        };
+        assert_eq!(
+            error_text(Lang::En, &wait(873)),
+            "Too many failed attempts. Try again in 15 min."
+        );
+        assert_eq!(
+            error_text(Lang::Zh, &wait(60)),
+            "失败次数过多，请在 1 分钟后再试。"
+        );
+        assert_eq!(
+            error_text(Lang::En, &wait(59)),
+            "Too many failed attempts. Try again in 59 s."
+        );
     }
 
     #[test]

@@ -24,13 +24,15 @@ use crate::cloud::error::CloudError;
 use crate::config::Config;
 use crate::db::cloud_account::{self, CloudAccountRow};
 use crate::db::Db;
-use crate::db::{app_user, login_failure, team, team_invite, user_session};
+use crate::db::{app_user, known_device, login_failure, team, team_invite, user_session};
 use crate::error::{AppResult, OrInternal, ServerError};
 use crate::recent::RecentCache;
 use crate::secrets::SecretBox;
 
 /// Touch `last_seen_at` at most this often, to keep reads cheap.
 const TOUCH_EVERY: Duration = Duration::from_secs(60);
+/// How long a browser stays known to an account after signing in with its password.
+const DEVICE_LIFETIME: Duration = Duration::from_secs(90 * 24 * 3600);
 
 /// The console's backend over one database.
 pub struct ConsoleBackend {
@@ -438,19 +440,71 @@ impl ConsoleBackend {
     }
 
     /// Refuses sign-in attempts while an account or address has too many recent failures.
-    async fn check_throttle(&self, email: &str, ip: &str) -> AppResult<()> {
+    /// For a browser known to the account (`device`) only its own failures at the account
+    /// count, not everyone's.
+    async fn check_throttle(&self, email: &str, ip: &str, device: Option<&[u8]>) -> AppResult<()> {
         let throttle = &self.config.throttle;
-        let (by_account, by_ip, retry) =
-            login_failure::recent(&self.db, email, ip, throttle.window.as_secs() as i64)
-                .await
-                .internal()?;
-        if by_account >= throttle.max_per_account || by_ip >= throttle.max_per_ip {
-            tracing::warn!(by_account, by_ip, "sign-in throttled");
+        let recent = login_failure::recent(
+            &self.db,
+            email,
+            ip,
+            device,
+            throttle.window.as_secs() as i64,
+        )
+        .await
+        .internal()?;
+        let (by_account, account_wait) = recent.account;
+        let (by_ip, ip_wait) = recent.ip;
+        let mut wait = None;
+        if by_account >= throttle.max_per_account {
+            wait = Some(account_wait);
+        }
+        if by_ip >= throttle.max_per_ip {
+            wait = Some(wait.unwrap_or(0).max(ip_wait));
+        }
+        if let Some(wait) = wait {
+            tracing::warn!(
+                by_account,
+                by_ip,
+                known_device = device.is_some(),
+                "sign-in throttled"
+            );
             return Err(AppError::TooManyRequests {
-                retry_after_secs: retry.max(1) as u64,
+                retry_after_secs: wait.max(1) as u64,
             });
         }
         Ok(())
+    }
+
+    /// The hash of the request's device token when it names a browser known to `user`.
+    async fn known_device(&self, req: &Req, user: Option<Uuid>) -> AppResult<Option<Vec<u8>>> {
+        let (Some(token), Some(user)) = (&req.device_token, user) else {
+            return Ok(None);
+        };
+        let hash = token::hash(token);
+        let known = known_device::is_known(&self.db, &hash, user)
+            .await
+            .internal()?;
+        Ok(known.then_some(hash))
+    }
+
+    /// A new device token for `user`: its `Set-Cookie` value.
+    async fn new_device_cookie(&self, user: Uuid) -> AppResult<String> {
+        let token = token::random_hex(32);
+        let expires_at = OffsetDateTime::now_utc() + DEVICE_LIFETIME;
+        known_device::insert(&self.db, &token::hash(&token), user, expires_at)
+            .await
+            .internal()?;
+        let secure = if self.config.session.secure_cookie {
+            "; Secure"
+        } else {
+            ""
+        };
+        Ok(format!(
+            "{}={token}; Path=/api/login; Max-Age={}; HttpOnly; SameSite=Strict{secure}",
+            app::ssr::DEVICE_COOKIE,
+            DEVICE_LIFETIME.as_secs()
+        ))
     }
 
     async fn valid_invite(
@@ -523,29 +577,37 @@ impl Backend for ConsoleBackend {
         self.sign_in(req, user_id, Some(team_id)).await
     }
 
-    async fn login(&self, req: &Req, email: &str, password: &str) -> AppResult<()> {
+    async fn login(&self, req: &Req, email: &str, password: &str) -> AppResult<Option<String>> {
         // No account has such an email; and NUL or a huge value could not be recorded.
         let email = &validate::email("email", email)?;
         let ip = ip_text(req);
-        self.check_throttle(email, &ip).await?;
         let user = app_user::find_by_email(&self.db, email).await.internal()?;
+        let device = self
+            .known_device(req, user.as_ref().map(|u| u.app_user_id))
+            .await?;
+        self.check_throttle(email, &ip, device.as_deref()).await?;
         let ok = password::verify(password, user.as_ref().map(|u| u.password_hash.as_str())).await;
         let Some(user) = user.filter(|_| ok) else {
-            login_failure::insert(&self.db, email, &ip)
+            login_failure::insert(&self.db, email, &ip, device.as_deref())
                 .await
                 .internal()?;
             tracing::info!("sign-in failed");
             return Err(AppError::BadCredentials);
         };
-        login_failure::clear_account(&self.db, email)
+        login_failure::clear_account(&self.db, email, device.as_deref())
             .await
             .internal()?;
+        let cookie = match device {
+            Some(_) => None,
+            None => Some(self.new_device_cookie(user.app_user_id).await?),
+        };
         let team_id = team::teams_of(&self.db, user.app_user_id)
             .await
             .internal()?
             .first()
             .map(|t| t.id);
-        self.sign_in(req, user.app_user_id, team_id).await
+        self.sign_in(req, user.app_user_id, team_id).await?;
+        Ok(cookie)
     }
 
     async fn logout(&self, req: &Req) -> AppResult<()> {
@@ -775,9 +837,9 @@ impl Backend for ConsoleBackend {
         {
             Some(user) => {
                 // Joining with an existing account proves it is theirs, like a sign-in.
-                self.check_throttle(&invite.email, &ip).await?;
+                self.check_throttle(&invite.email, &ip, None).await?;
                 if !password::verify(password, Some(&user.password_hash)).await {
-                    login_failure::insert(&self.db, &invite.email, &ip)
+                    login_failure::insert(&self.db, &invite.email, &ip, None)
                         .await
                         .internal()?;
                     return Err(AppError::BadCredentials);

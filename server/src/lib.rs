@@ -420,7 +420,8 @@ async fn request_context(mut req: Request, next: Next) -> Response {
     next.run(req).await
 }
 
-/// Deletes expired cookie sessions and old sign-in failures now and then.
+/// Deletes expired cookie sessions, old sign-in failures and expired device tokens now
+/// and then.
 fn spawn_housekeeping(store: PostgresStore, db: Db, config: Arc<Config>) {
     tokio::spawn(async move {
         let _ = store
@@ -434,6 +435,9 @@ fn spawn_housekeeping(store: PostgresStore, db: Db, config: Arc<Config>) {
             let window = config.throttle.window.as_secs() as i64;
             if let Err(err) = db::login_failure::prune(&db, window).await {
                 tracing::warn!("pruning sign-in failures: {err}");
+            }
+            if let Err(err) = db::known_device::prune(&db).await {
+                tracing::warn!("pruning known browsers: {err}");
             }
         }
     });

@@ -40,7 +40,10 @@ pub async fn login(
     #[server(default)] next: String,
 ) -> Result<(), AppError> {
     let (backend, req) = crate::ssr::backend_and_req()?;
-    crate::ssr::status(backend.login(&req, &email, &password).await)?;
+    let device_cookie = crate::ssr::status(backend.login(&req, &email, &password).await)?;
+    if let Some(cookie) = device_cookie {
+        crate::ssr::set_cookie(&cookie);
+    }
     leptos_axum::redirect(&crate::routes::safe_local_path(&next));
     Ok(())
 }

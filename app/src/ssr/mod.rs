@@ -31,6 +31,8 @@ pub struct Req {
     pub session: Session,
     pub ip: Option<IpAddr>,
     pub user_agent: String,
+    /// The [`DEVICE_COOKIE`] token the browser sent, if well formed.
+    pub device_token: Option<String>,
     /// The request's extensions, where the server keeps what it memoizes per request.
     pub extensions: http::Extensions,
 }
@@ -53,9 +55,21 @@ impl Req {
                 .chars()
                 .take(300)
                 .collect(),
+            device_token: device_token(headers),
             extensions: extensions.clone(),
         }
     }
+}
+
+/// The cookie a browser gets when it signs in with a password: its sign-ins are then
+/// throttled by its own failures only, so others failing at the account do not lock
+/// the owner out. Sent only to `/api/login`.
+pub const DEVICE_COOKIE: &str = "mcc_device";
+
+/// The device token among the request's cookies: 64 hex digits, anything else ignored.
+fn device_token(headers: &http::HeaderMap) -> Option<String> {
+    cookie_in(headers, DEVICE_COOKIE)
+        .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// Input of the first-run setup form.
@@ -102,7 +116,13 @@ impl std::fmt::Debug for CloudAccountInput {
 pub trait Backend: Send + Sync + 'static {
     async fn session_info(&self, req: &Req) -> Result<SessionInfo, AppError>;
     async fn setup_owner(&self, req: &Req, input: SetupInput) -> Result<(), AppError>;
-    async fn login(&self, req: &Req, email: &str, password: &str) -> Result<(), AppError>;
+    /// Signs in; answers the `Set-Cookie` value of a new [`DEVICE_COOKIE`], if one is due.
+    async fn login(
+        &self,
+        req: &Req,
+        email: &str,
+        password: &str,
+    ) -> Result<Option<String>, AppError>;
     async fn logout(&self, req: &Req) -> Result<(), AppError>;
     async fn switch_team(&self, req: &Req, team_id: Uuid) -> Result<(), AppError>;
     async fn create_team(&self, req: &Req, name: &str) -> Result<(), AppError>;
@@ -225,9 +245,11 @@ pub fn set_cookie(cookie: &str) {
 
 /// A cookie of the request being answered.
 pub fn request_cookie(name: &str) -> Option<String> {
-    let parts = use_context::<http::request::Parts>()?;
-    parts
-        .headers
+    cookie_in(&use_context::<http::request::Parts>()?.headers, name)
+}
+
+fn cookie_in(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    headers
         .get_all(http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())

@@ -7,6 +7,7 @@ pub mod app_user;
 pub mod audit_event;
 pub mod cloud_account;
 pub mod embedded;
+pub mod known_device;
 pub mod login_failure;
 pub mod mps_binding;
 pub mod pool;

@@ -1,5 +1,6 @@
 //! Throttling, CSRF defence, body limits and the HTTP surface.
 use integration_tests::*;
+use reqwest::cookie::CookieStore;
 use reqwest::StatusCode;
 
 #[tokio::test]
@@ -42,6 +43,93 @@ async fn repeated_failures_lock_the_account_for_a_while() {
         )
         .await;
     assert_eq!(r.status, StatusCode::OK);
+}
+
+/// The status of a sign-in as the owner with `password`.
+async fn login(b: &Browser, password: &str) -> StatusCode {
+    b.call(
+        "login",
+        &[("email", "owner@example.com"), ("password", password)],
+    )
+    .await
+    .status
+}
+
+#[tokio::test]
+async fn others_failing_at_an_account_do_not_lock_out_a_browser_that_signed_in_before() {
+    let srv = spawn().await;
+    let _owner = srv.owner().await;
+    let known = srv.browser();
+    assert_eq!(login(&known, OWNER_PASSWORD).await, StatusCode::OK);
+    // The device cookie goes to the sign-in endpoint alone, and only its hash is stored.
+    let cookies = |path: &str| {
+        let url = format!("{}{path}", known.base).parse().unwrap();
+        known
+            .jar
+            .cookies(&url)
+            .map(|h| h.to_str().unwrap().to_owned())
+            .unwrap_or_default()
+    };
+    let token = cookies("/api/login")
+        .split("; ")
+        .find_map(|c| c.strip_prefix("mcc_device="))
+        .expect("a device cookie")
+        .to_owned();
+    assert!(!cookies("/scf/functions").contains("mcc_device"));
+    let stored: i64 = sqlx::query_scalar(
+        "select count(*) from known_device where encode(token_hash, 'hex') = encode(sha256($1::bytea), 'hex')",
+    )
+    .bind(token.as_bytes())
+    .fetch_one(&srv.db)
+    .await
+    .unwrap();
+    assert_eq!(stored, 1);
+    assert_eq!(known.call("logout", &[]).await.status, StatusCode::OK);
+
+    // Someone else fails five times: the account is closed to browsers it does not know…
+    let attacker = srv.browser();
+    for _ in 0..5 {
+        assert_eq!(
+            login(&attacker, "guess-guess").await,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(
+        login(&attacker, OWNER_PASSWORD).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        login(&srv.browser(), OWNER_PASSWORD).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // …but the owner's browser still gets in, and its sign-in does not reopen it to them.
+    assert_eq!(login(&known, OWNER_PASSWORD).await, StatusCode::OK);
+    assert!(!known.me().await.is_null());
+    assert_eq!(
+        login(&attacker, OWNER_PASSWORD).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+
+    // A known browser is throttled by its own failures.
+    for _ in 0..5 {
+        assert_eq!(login(&known, "wrong-wrong").await, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(
+        login(&known, OWNER_PASSWORD).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+
+    // A forged or foreign token is just an unknown browser.
+    let forged = srv.browser();
+    let url = format!("{}/api/login", forged.base).parse().unwrap();
+    forged.jar.add_cookie_str(
+        &format!("mcc_device={}; Path=/api/login", "ab".repeat(32)),
+        &url,
+    );
+    assert_eq!(
+        login(&forged, OWNER_PASSWORD).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
 }
 
 #[tokio::test]
