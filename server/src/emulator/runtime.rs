@@ -77,9 +77,13 @@ let input = '';
 process.stdin.setEncoding('utf8');
 process.stdin.on('data', (c) => { input += c; });
 process.stdin.on('end', run);
+// A lone surrogate (U+D800 to U+DFFF unpaired, not Unicode) is written by JSON.stringify
+// as an escape no strict JSON reader takes; it becomes U+FFFD, as UTF-8 encoding makes it.
+// Pairs are written as they are, so every such escape not itself escaped is a lone one.
 function report(obj) {
   obj.mem = process.memoryUsage().rss;
-  fs.writeFileSync(resultPath, JSON.stringify(obj));
+  const json = JSON.stringify(obj).replace(/(?<!\\)((?:\\\\)*)\\ud[89a-f][0-9a-f]{2}/gi, '$1\\ufffd');
+  fs.writeFileSync(resultPath, json);
 }
 async function run() {
   let event;
@@ -666,6 +670,22 @@ mod tests {
             (0, "\"done\""),
             "{cb:?}"
         );
+    }
+
+    #[tokio::test]
+    async fn lone_surrogates_in_a_result_become_replacement_characters() {
+        let out = run_code(
+            r"exports.main_handler = async () => ({ ['k\udc00']: 'a\ud800b', pair: '\ud83d\ude00', text: '\\ud800' });",
+            "{}",
+            5,
+            128,
+        )
+        .await;
+        assert_eq!(out.ret_code, 0, "{out:?}");
+        let value: serde_json::Value = serde_json::from_str(&out.ret_msg).expect("JSON");
+        assert_eq!(value["k\u{fffd}"], "a\u{fffd}b", "{out:?}");
+        assert_eq!(value["pair"], "\u{1f600}");
+        assert_eq!(value["text"], "\\ud800");
     }
 
     #[tokio::test]
