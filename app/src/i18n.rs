@@ -354,6 +354,8 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("overview.wizard_hint", "New here? The setup wizard creates the function, binds the MPS trigger and runs a test task, step by step.", "第一次使用？快速配置向导会一步步创建函数、绑定 MPS 触发器并运行测试任务。"),
     ("overview.open_wizard", "Start the setup wizard", "开始快速配置"),
     ("overview.members_hint", "Invite teammates and give them a role.", "邀请团队成员并为其分配角色。"),
+    ("overview.members_view_hint", "See who is in the team and their roles.", "查看团队成员及其角色。"),
+    ("overview.viewer_hint", "As a viewer you see the team's functions, triggers, logs and files; an owner, admin or developer makes the changes.", "作为只读成员，您可以查看团队的函数、触发器、日志和文件；更改由所有者、管理员或开发者进行。"),
     ("notfound.title", "Page not found", "页面不存在"),
     ("notfound.home", "Back to the console", "返回控制台"),
     ("action.back", "Back", "上一步"),

@@ -22,7 +22,15 @@ pub fn OverviewPage() -> impl IntoView {
                 <A href=routes::NEW_TEAM attr:class="btn btn-primary">{t(lang, "nav.new_team")}</A>
             }
                 .into_any(),
-            Some(team) => view! {
+            Some(team) => {
+                // A viewer changes nothing: no wizard or invitations to offer.
+                let can_edit = team.role.can_edit();
+                let members_hint = if team.role.can_manage_members() {
+                    "overview.members_hint"
+                } else {
+                    "overview.members_view_hint"
+                };
+                view! {
                 <section class="card">
                     <h2>{team.name}</h2>
                     <p>{format!("{} {}", t(lang, "overview.your_role"), role_label(lang, team.role))}</p>
@@ -33,19 +41,22 @@ pub fn OverviewPage() -> impl IntoView {
                         <li><A href=move || last.functions_href()>{t(lang, "overview.step_scf")}</A></li>
                         <li><A href=routes::COS>{t(lang, "overview.step_cos")}</A></li>
                     </ol>
-                    <p>{t(lang, "overview.wizard_hint")}</p>
+                    <p>{t(lang, if can_edit { "overview.wizard_hint" } else { "overview.viewer_hint" })}</p>
                     <div class="form-actions">
-                        <A href=routes::WIZARD attr:class="btn btn-primary" attr:id="open-wizard">{t(lang, "overview.open_wizard")}</A>
+                        {can_edit.then(|| view! {
+                            <A href=routes::WIZARD attr:class="btn btn-primary" attr:id="open-wizard">{t(lang, "overview.open_wizard")}</A>
+                        })}
                         <A href=move || last.functions_href() attr:class="btn">{t(lang, "nav.functions")}</A>
                     </div>
                 </section>
                 <section class="card">
                     <h2>{t(lang, "nav.members")}</h2>
-                    <p>{t(lang, "overview.members_hint")}</p>
+                    <p>{t(lang, members_hint)}</p>
                     <A href=routes::MEMBERS attr:class="btn">{t(lang, "nav.members")}</A>
                 </section>
+                }
+                .into_any()
             }
-                .into_any(),
         }}
     }
 }

@@ -48,6 +48,13 @@ async fn invitations_create_members_with_their_role() {
         .await
         .unwrap();
     assert_eq!(count, 1, "only the owner's invitation exists");
+
+    // The overview offers the viewer no wizard, the owner one.
+    let theirs = viewer.get("/").await.text().await.unwrap();
+    assert!(!theirs.contains("open-wizard"), "{theirs}");
+    assert!(theirs.contains("As a viewer you see"), "{theirs}");
+    let ours = owner.get("/").await.text().await.unwrap();
+    assert!(ours.contains("open-wizard"), "{ours}");
 }
 
 #[tokio::test]
