@@ -215,10 +215,17 @@ where
                 Cluster::Borrow => None,
             };
             let pg = EmbeddedPostgres::start(&config.data_dir).await?;
+            // A server keeps its cluster running: a killed postmaster is started again.
+            let supervisor =
+                (cluster == Cluster::Own).then(|| tokio::spawn(pg.clone().supervise()));
             let result = match ensure_database(&pg, "console").await {
                 Ok(url) => f(url).await,
                 Err(err) => Err(err),
             };
+            if let Some(supervisor) = supervisor {
+                supervisor.abort();
+                let _ = supervisor.await;
+            }
             if cluster == Cluster::Own || pg.started_here() {
                 if let Err(err) = pg.stop().await {
                     tracing::error!("could not stop the embedded PostgreSQL: {err}");

@@ -36,7 +36,7 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> EmbeddedError + '_ {
 }
 
 /// A running private cluster.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct EmbeddedPostgres {
     bin_dir: PathBuf,
     cluster_dir: PathBuf,
@@ -66,17 +66,7 @@ impl EmbeddedPostgres {
             pg.port = port;
         } else {
             pg.port = free_port()?;
-            pg.pg_ctl(&[
-                "start",
-                "-w",
-                "-t",
-                "60",
-                "-l",
-                &pg.cluster_dir.join("postgres.log").to_string_lossy(),
-                "-o",
-                &pg.server_options(),
-            ])
-            .await?;
+            pg.start_on_port().await?;
             pg.started_here = true;
             tracing::info!(port = pg.port, dir = %pg.cluster_dir.display(), "embedded PostgreSQL started");
         }
@@ -210,6 +200,53 @@ impl EmbeddedPostgres {
         .await?;
         tracing::info!(port = self.port, "embedded PostgreSQL restarted");
         Ok(())
+    }
+
+    /// Starts the cluster again whenever its postmaster is found gone (killed, say) while
+    /// the server runs: PostgreSQL recovers from its write-ahead log on start, on the same
+    /// port, and the pool's connections come back with it. Checks every 2 s; a start that
+    /// fails (the dead postmaster's backends still holding its shared memory) is tried
+    /// again at the next check. Runs until the task is aborted.
+    pub async fn supervise(self) {
+        let mut tick = tokio::time::interval(Duration::from_secs(2));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if self.postmaster_pid().is_some() {
+                continue;
+            }
+            tracing::warn!(
+                port = self.port,
+                "the embedded PostgreSQL is not running; starting it again"
+            );
+            match self.start_on_port().await {
+                Ok(()) => tracing::info!(port = self.port, "embedded PostgreSQL started again"),
+                Err(err) => tracing::warn!("could not start the embedded PostgreSQL again: {err}"),
+            }
+        }
+    }
+
+    /// The running postmaster's process id. `postmaster.pid` outlives a killed
+    /// postmaster, so its process must still be there and be `postgres`.
+    pub fn postmaster_pid(&self) -> Option<u32> {
+        let text = std::fs::read_to_string(self.cluster_dir.join("postmaster.pid")).ok()?;
+        let pid: u32 = text.lines().next()?.trim().parse().ok()?;
+        let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).ok()?;
+        (comm.trim() == "postgres").then_some(pid)
+    }
+
+    async fn start_on_port(&self) -> Result<(), EmbeddedError> {
+        self.pg_ctl(&[
+            "start",
+            "-w",
+            "-t",
+            "60",
+            "-l",
+            &self.cluster_dir.join("postgres.log").to_string_lossy(),
+            "-o",
+            &self.server_options(),
+        ])
+        .await
     }
 
     async fn init(&self) -> Result<(), EmbeddedError> {

@@ -127,3 +127,49 @@ async fn events_survive_a_database_restart() {
     pg.stop().await.expect("stop");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn a_killed_cluster_is_started_again_with_its_data() {
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!(
+        "../target/test-pg-killed-{}",
+        uuid::Uuid::new_v4().simple()
+    ));
+    let pg = EmbeddedPostgres::start(&dir).await.expect("cluster starts");
+    let url = server::ensure_database(&pg, "console")
+        .await
+        .expect("database");
+    let db = server::db::connect(&url).await.expect("connect");
+    sqlx::raw_sql("create table kept (n int); insert into kept values (1), (2)")
+        .execute(&db)
+        .await
+        .expect("write");
+    let supervisor = tokio::spawn(pg.clone().supervise());
+
+    let pid = pg.postmaster_pid().expect("postmaster running");
+    let killed = std::process::Command::new("kill")
+        .args(["-KILL", &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let deadline = Instant::now() + Duration::from_secs(90);
+    let rows = loop {
+        if let Ok(n) = sqlx::query_scalar::<_, i64>("select count(*) from kept")
+            .fetch_one(&db)
+            .await
+        {
+            break n;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the cluster was not started again"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_eq!(rows, 2);
+    assert_ne!(pg.postmaster_pid(), Some(pid), "a new postmaster");
+
+    supervisor.abort();
+    db.close().await;
+    pg.stop().await.expect("stop");
+    let _ = std::fs::remove_dir_all(&dir);
+}
