@@ -61,6 +61,50 @@ pub async fn read_body(req: Request, next: Next) -> Response {
     }
 }
 
+/// Why [`collect_within`] gave up on a body.
+#[derive(Debug, PartialEq, Eq)]
+pub enum BodyError {
+    /// Over the limit.
+    TooLarge,
+    /// A piece did not come within [`BODY_TIMEOUT`] of the last, or the whole within the
+    /// total time allowed.
+    TimedOut,
+    /// The client went away or sent a broken body.
+    Broken,
+}
+
+/// Reads `body` whole, up to `limit` bytes, each piece within [`BODY_TIMEOUT`] of the
+/// last and all of it within `total`: the emulator's API calls and COS uploads, which
+/// are bigger than the console's forms and may come slowly, but not a byte now and then.
+///
+/// # Errors
+/// [`BodyError`].
+pub async fn collect_within(
+    body: Body,
+    limit: usize,
+    total: Duration,
+) -> Result<axum::body::Bytes, BodyError> {
+    let deadline = tokio::time::Instant::now() + total;
+    let mut body = Limited::new(body, limit);
+    let mut bytes = Vec::new();
+    loop {
+        let wait = (tokio::time::Instant::now() + BODY_TIMEOUT).min(deadline);
+        match tokio::time::timeout_at(wait, body.frame()).await {
+            Err(_) => return Err(BodyError::TimedOut),
+            Ok(None) => return Ok(bytes.into()),
+            Ok(Some(Ok(frame))) => {
+                if let Some(data) = frame.data_ref() {
+                    bytes.extend_from_slice(data);
+                }
+            }
+            Ok(Some(Err(err))) if err.downcast_ref::<LengthLimitError>().is_some() => {
+                return Err(BodyError::TooLarge)
+            }
+            Ok(Some(Err(_))) => return Err(BodyError::Broken),
+        }
+    }
+}
+
 fn too_large() -> Response {
     (
         StatusCode::PAYLOAD_TOO_LARGE,

@@ -14,6 +14,7 @@ use time::OffsetDateTime;
 use super::account::{self, Account};
 use super::api::date_time;
 use super::Emulator;
+use crate::body_limit::{collect_within, BodyError};
 use crate::cloud::sign::{cos_sign, signatures_match, CosRequest};
 
 /// Maps COS's virtual-hosted style onto the path-style routes: a request for `/<key>`
@@ -496,9 +497,27 @@ pub async fn put_object(
         ));
     }
     let _slot = UPLOADS.acquire().await;
-    let body: Bytes = axum::body::to_bytes(body, super::OBJECT_LIMIT)
-        .await
-        .map_err(|_| too_large())?;
+    let body: Bytes =
+        match collect_within(body, super::OBJECT_LIMIT, super::OBJECT_BODY_TIME).await {
+            Ok(body) => body,
+            Err(BodyError::TooLarge) => return Err(too_large()),
+            Err(BodyError::TimedOut) => {
+                return Err(CosError::new(
+                    StatusCode::BAD_REQUEST,
+                    "RequestTimeout",
+                    "Your socket connection to the server was not read from or written to within the timeout period.",
+                    &path,
+                ))
+            }
+            Err(BodyError::Broken) => {
+                return Err(CosError::new(
+                    StatusCode::BAD_REQUEST,
+                    "IncompleteBody",
+                    "You did not provide the number of bytes specified by the Content-Length HTTP header.",
+                    &path,
+                ))
+            }
+        };
     let etag = crate::cloud::sign::hex(&Md5::digest(&body));
     let content_type = headers
         .get(header::CONTENT_TYPE)

@@ -33,6 +33,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
+use std::time::Duration;
 
 use crate::db::Db;
 
@@ -46,6 +47,11 @@ pub use sandbox::active as functions_run_as_own_users;
 pub const BODY_LIMIT: usize = 70 * 1024 * 1024;
 /// Largest object a COS PUT stores (the objects live in PostgreSQL).
 pub const OBJECT_LIMIT: usize = 256 * 1024 * 1024;
+/// Time to send a whole API request body (its pieces each within
+/// [`crate::body_limit::BODY_TIMEOUT`] of the last): the largest in 2 minutes is 0.6 MB/s.
+pub const API_BODY_TIME: Duration = Duration::from_secs(120);
+/// Time to send a whole COS object: the largest in 10 minutes is 0.4 MB/s.
+pub const OBJECT_BODY_TIME: Duration = Duration::from_secs(600);
 
 /// The emulator's shared state.
 #[derive(Clone)]
@@ -122,7 +128,7 @@ async fn read_body(
     query: Option<&str>,
     body: axum::body::Body,
 ) -> Result<(SigningKey, Bytes), Response> {
-    use http_body_util::{BodyExt, LengthLimitError, Limited};
+    use crate::body_limit::{collect_within, BodyError};
     let key = verify::check_headers(&emu.db, headers, query)
         .await
         .map_err(|err| refusal(err, headers))?;
@@ -140,12 +146,24 @@ async fn read_body(
     if declared.is_some_and(|n| n > BODY_LIMIT as u64) {
         return Err(too_large());
     }
-    match Limited::new(body, BODY_LIMIT).collect().await {
-        Ok(collected) => Ok((key, collected.to_bytes())),
-        Err(err) if err.downcast_ref::<LengthLimitError>().is_some() => Err(too_large()),
+    match collect_within(body, BODY_LIMIT, API_BODY_TIME).await {
+        Ok(bytes) => Ok((key, bytes)),
+        Err(BodyError::TooLarge) => Err(too_large()),
+        Err(BodyError::TimedOut) => Err(body_timed_out()),
         // The client went away or sent a broken body: nobody reads this answer.
-        Err(_) => Err(StatusCode::BAD_REQUEST.into_response()),
+        Err(BodyError::Broken) => Err(StatusCode::BAD_REQUEST.into_response()),
     }
+}
+
+/// The answer to a body that did not arrive in time: 408, and the connection closes (a
+/// caller with a valid key still may not hold it by sending a byte now and then).
+fn body_timed_out() -> Response {
+    (
+        StatusCode::REQUEST_TIMEOUT,
+        [(header::CONNECTION, "close")],
+        "The request body did not arrive in time.",
+    )
+        .into_response()
 }
 
 /// `/` with a method other than GET and POST.

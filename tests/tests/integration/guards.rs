@@ -391,18 +391,11 @@ async fn sign_in_refuses_impossible_emails_without_a_server_error() {
 
 /// A client that never finishes a request's head (slowloris) is cut off after the header
 /// timeout, on the console and on the emulator; it held the connection for ever before.
-#[tokio::test]
-async fn unfinished_request_bodies_are_cut_off() {
+/// Sends `head` and the start of a body that never ends; returns what the server answers
+/// before it closes the connection, and when it began to.
+async fn stall(addr: &str, head: String) -> (String, std::time::Duration) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let srv = spawn().await;
-    let addr = srv.addr.to_string();
-    let mut stream = tokio::net::TcpStream::connect(&addr)
-        .await
-        .expect("connect");
-    // A body announced at 100 bytes, of which 2 come.
-    let head = format!(
-        "POST /api/login HTTP/1.1\r\nHost: {addr}\r\nOrigin: http://{addr}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nem"
-    );
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
     stream.write_all(head.as_bytes()).await.expect("write");
     let started = std::time::Instant::now();
     let limit = server::body_limit::BODY_TIMEOUT + std::time::Duration::from_secs(10);
@@ -418,12 +411,91 @@ async fn unfinished_request_bodies_are_cut_off() {
     })
     .await
     .expect("the connection is closed");
-    let answer = String::from_utf8_lossy(&answer);
+    (
+        String::from_utf8_lossy(&answer).into_owned(),
+        started.elapsed(),
+    )
+}
+
+#[tokio::test]
+async fn unfinished_request_bodies_are_cut_off() {
+    let srv = spawn().await;
+    let addr = srv.addr.to_string();
+    // A body announced at 100 bytes, of which 2 come.
+    let head = format!(
+        "POST /api/login HTTP/1.1\r\nHost: {addr}\r\nOrigin: http://{addr}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nem"
+    );
+    let (answer, after) = stall(&addr, head).await;
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
     assert!(
-        started.elapsed() >= server::body_limit::BODY_TIMEOUT - std::time::Duration::from_secs(1),
+        after >= server::body_limit::BODY_TIMEOUT - std::time::Duration::from_secs(1),
         "cut off before the timeout"
     );
+}
+
+#[tokio::test]
+async fn emulator_bodies_that_stall_are_cut_off_even_for_a_valid_key() {
+    let emu = spawn_emulator().await;
+    let addr = emu.base.trim_start_matches("http://").to_owned();
+    let secret_key = &emu.account.secret_key;
+    let secret_id = &emu.account.secret_id;
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+
+    // An API call signed for its whole body, of which a tenth comes.
+    let body = format!("{{\"Limit\":10,\"Pad\":\"{}\"}}", "x".repeat(80));
+    let sig = server::cloud::sign::tc3_sign(
+        secret_key,
+        &server::cloud::sign::Tc3Request {
+            method: "POST",
+            canonical_query: "",
+            headers: &[("content-type", "application/json"), ("host", &addr)],
+            payload: body.as_bytes(),
+            service: "scf",
+            timestamp: now,
+        },
+    );
+    let api = format!(
+        "POST / HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nX-TC-Action: ListFunctions\r\nX-TC-Version: 2018-04-16\r\nX-TC-Region: ap-beijing\r\nX-TC-Timestamp: {now}\r\nAuthorization: {}\r\nContent-Length: {}\r\n\r\n{}",
+        sig.authorization(secret_id),
+        body.len(),
+        &body[..10]
+    );
+
+    // A COS upload, signed, announced at 100 bytes, of which 10 come.
+    let bucket = emu.create_bucket("slow").await;
+    let host = format!("{bucket}.cos.ap-beijing.myqcloud.com");
+    let key_time = format!("{};{}", now - 10, now + 600);
+    let cos_sig = server::cloud::sign::cos_sign(
+        secret_key,
+        &server::cloud::sign::CosRequest {
+            method: "PUT",
+            path: "/slow.bin",
+            params: &[],
+            headers: &[("host", &host)],
+            key_time: &key_time,
+        },
+    );
+    let cos = format!(
+        "PUT /cos/{bucket}/slow.bin HTTP/1.1\r\nHost: {host}\r\nAuthorization: {}\r\nContent-Length: 100\r\n\r\n0123456789",
+        cos_sig.authorization(secret_id, &key_time)
+    );
+
+    let ((api_answer, api_after), (cos_answer, cos_after)) =
+        tokio::join!(stall(&addr, api), stall(&addr, cos));
+    let least = server::body_limit::BODY_TIMEOUT - std::time::Duration::from_secs(1);
+    assert!(api_answer.starts_with("HTTP/1.1 408"), "{api_answer}");
+    assert!(api_after >= least, "cut off before the timeout");
+    assert!(cos_answer.starts_with("HTTP/1.1 400"), "{cos_answer}");
+    assert!(
+        cos_answer.contains("<Code>RequestTimeout</Code>"),
+        "{cos_answer}"
+    );
+    assert!(cos_after >= least, "cut off before the timeout");
+    let stored: i64 = sqlx::query_scalar("select count(*) from emulator.cos_object")
+        .fetch_one(&emu.db)
+        .await
+        .unwrap();
+    assert_eq!(stored, 0, "nothing stored");
 }
 
 #[tokio::test]
