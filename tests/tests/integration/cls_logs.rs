@@ -400,4 +400,20 @@ async fn a_team_on_tencent_cloud_queries_function_logs_in_cls() {
     assert_eq!(by_task["more"], false);
     let (_, none) = logs(&owner, LogQuery::last_hour().keyword("no-such-text")).await;
     assert_eq!(request_ids(&none).len(), 0);
+
+    // The Log query tab, rendered on the server: each row names its values for a screen
+    // reader (the column heads above the rows are hidden from it).
+    let html = owner
+        .get("/scf/function?rid=8&ns=default&name=MPSAnalysis&tab=logs")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let label = format!(
+        r#"aria-label="RequestId {}, Start time {}, Duration "#,
+        ids[21],
+        failed["items"][0]["start_time"].as_str().unwrap()
+    );
+    assert!(html.contains(&label), "{label} in {html}");
+    assert!(html.contains(", Status Failure\""), "{html}");
 }

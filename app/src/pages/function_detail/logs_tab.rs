@@ -300,17 +300,35 @@ fn LogEntry(row: LogRow, expanded: RwSignal<HashSet<String>>, lang: Lang) -> imp
             }
         });
     };
+    let duration = format!("{:.0} ms", row.duration_ms);
+    let billed = format!("{} ms", row.billed_ms);
+    let memory = format!("{:.1} MB", row.memory_bytes as f64 / 1_048_576.0);
+    let status = if ok {
+        t(lang, "logs.success")
+    } else {
+        t(lang, "logs.failure")
+    };
+    // The column heads are drawn once above the rows (hidden from screen readers), so
+    // each row says what its values are.
+    let label = format!(
+        "RequestId {}, {} {}, {} {duration}, {} {billed}, {} {memory}, {} {status}",
+        row.request_id,
+        t(lang, "logs.start_time"),
+        row.start_time,
+        t(lang, "logs.duration"),
+        t(lang, "logs.billed"),
+        t(lang, "logs.memory"),
+        t(lang, "logs.status"),
+    );
     view! {
         <details class="log-row" data-request-id=row.request_id.clone() open=open on:toggle=on_toggle>
-            <summary>
+            <summary aria-label=label>
                 <span class="mono">{row.request_id.clone()}</span>
                 <span>{row.start_time.clone()}</span>
-                <span>{format!("{:.0} ms", row.duration_ms)}</span>
-                <span>{format!("{} ms", row.billed_ms)}</span>
-                <span>{format!("{:.1} MB", row.memory_bytes as f64 / 1_048_576.0)}</span>
-                <span class=if ok { "badge badge-ok" } else { "badge badge-bad" }>
-                    {if ok { t(lang, "logs.success") } else { t(lang, "logs.failure") }}
-                </span>
+                <span>{duration}</span>
+                <span>{billed}</span>
+                <span>{memory}</span>
+                <span class=if ok { "badge badge-ok" } else { "badge badge-bad" }>{status}</span>
             </summary>
             <pre class="code log-text">{row.log}</pre>
             {(!row.ret_msg.is_empty()).then(|| view! {
