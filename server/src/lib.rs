@@ -238,7 +238,10 @@ where
 
 /// Takes the data folder for this server: a second server on the same folder would adopt
 /// the first one's cluster and, failing to bind its port, stop it under the first.
-fn lock_data_dir(data_dir: &std::path::Path) -> Result<std::fs::File, RunError> {
+///
+/// # Errors
+/// [`RunError::DataDirInUse`] while a server holds the folder; I/O errors.
+pub fn lock_data_dir(data_dir: &std::path::Path) -> Result<std::fs::File, RunError> {
     std::fs::create_dir_all(data_dir)?;
     let file = std::fs::OpenOptions::new()
         .create(true)

@@ -51,9 +51,16 @@ async fn main() -> ExitCode {
             Err(err) => Err(format!("configuration error: {err}")),
         },
         ["stop-db", dir] => {
-            server::db::embedded::EmbeddedPostgres::stop_dir(std::path::Path::new(dir))
-                .await
-                .map_err(|e| e.to_string())
+            // A live server keeps its cluster running (it would start it again): stop the
+            // server instead, which stops its cluster.
+            match server::lock_data_dir(std::path::Path::new(dir)) {
+                Ok(_lock) => {
+                    server::db::embedded::EmbeddedPostgres::stop_dir(std::path::Path::new(dir))
+                        .await
+                        .map_err(|e| e.to_string())
+                }
+                Err(err) => Err(err.to_string()),
+            }
         }
         ["db-url", dir] => {
             match server::db::embedded::EmbeddedPostgres::running_url(

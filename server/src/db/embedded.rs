@@ -219,6 +219,7 @@ impl EmbeddedPostgres {
                 port = self.port,
                 "the embedded PostgreSQL is not running; starting it again"
             );
+            self.remove_stale_pid_file();
             match self.start_on_port().await {
                 Ok(()) => tracing::info!(port = self.port, "embedded PostgreSQL started again"),
                 Err(err) => tracing::warn!("could not start the embedded PostgreSQL again: {err}"),
@@ -227,12 +228,40 @@ impl EmbeddedPostgres {
     }
 
     /// The running postmaster's process id. `postmaster.pid` outlives a killed
-    /// postmaster, so its process must still be there and be `postgres`.
+    /// postmaster, so its process must still be there, be `postgres` and work in this
+    /// cluster's folder (where that can be read: as root, or as the cluster's user).
     pub fn postmaster_pid(&self) -> Option<u32> {
         let text = std::fs::read_to_string(self.cluster_dir.join("postmaster.pid")).ok()?;
         let pid: u32 = text.lines().next()?.trim().parse().ok()?;
         let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).ok()?;
-        (comm.trim() == "postgres").then_some(pid)
+        let here = match std::fs::read_link(format!("/proc/{pid}/cwd")) {
+            Ok(cwd) => {
+                cwd == self.cluster_dir || self.cluster_dir.canonicalize().is_ok_and(|d| d == cwd)
+            }
+            Err(_) => true,
+        };
+        (comm.trim() == "postgres" && here).then_some(pid)
+    }
+
+    /// Removes `postmaster.pid` when the process it names is alive but no PostgreSQL
+    /// (its id reused since the postmaster died): PostgreSQL would refuse to start as
+    /// long as it is there.
+    fn remove_stale_pid_file(&self) {
+        let file = self.cluster_dir.join("postmaster.pid");
+        let Some(pid) = std::fs::read_to_string(&file)
+            .ok()
+            .and_then(|t| t.lines().next()?.trim().parse::<u32>().ok())
+        else {
+            return;
+        };
+        if let Ok(comm) = std::fs::read_to_string(format!("/proc/{pid}/comm")) {
+            if comm.trim() != "postgres" && std::fs::remove_file(&file).is_ok() {
+                tracing::warn!(
+                    pid,
+                    "removed postmaster.pid naming a process that is not PostgreSQL"
+                );
+            }
+        }
     }
 
     async fn start_on_port(&self) -> Result<(), EmbeddedError> {
