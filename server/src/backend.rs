@@ -450,6 +450,7 @@ impl ConsoleBackend {
             ip,
             device,
             throttle.window.as_secs() as i64,
+            (throttle.max_per_account, throttle.max_per_ip),
         )
         .await
         .internal()?;
@@ -476,16 +477,18 @@ impl ConsoleBackend {
         Ok(())
     }
 
-    /// The hash of the request's device token when it names a browser known to `user`.
+    /// The hash of the request's device token that names a browser known to `user`, if
+    /// any. Each token is looked up whether or not the email has an account, so the time
+    /// taken tells nothing about it.
     async fn known_device(&self, req: &Req, user: Option<Uuid>) -> AppResult<Option<Vec<u8>>> {
-        let (Some(token), Some(user)) = (&req.device_token, user) else {
-            return Ok(None);
-        };
-        let hash = token::hash(token);
-        let known = known_device::is_known(&self.db, &hash, user)
-            .await
-            .internal()?;
-        Ok(known.then_some(hash))
+        for token in &req.device_tokens {
+            let hash = token::hash(token);
+            let owner = known_device::owner(&self.db, &hash).await.internal()?;
+            if owner.is_some() && owner == user {
+                return Ok(Some(hash));
+            }
+        }
+        Ok(None)
     }
 
     /// A new device token for `user`: its `Set-Cookie` value.

@@ -66,16 +66,21 @@ pub async fn read_body(req: Request, next: Next) -> Response {
 pub enum BodyError {
     /// Over the limit.
     TooLarge,
-    /// A piece did not come within [`BODY_TIMEOUT`] of the last, or the whole within the
-    /// total time allowed.
+    /// A piece did not come within [`BODY_TIMEOUT`] of the last, too little came in a
+    /// [`BODY_TIMEOUT`], or the whole not within the total time allowed.
     TimedOut,
     /// The client went away or sent a broken body.
     Broken,
 }
 
-/// Reads `body` whole, up to `limit` bytes, each piece within [`BODY_TIMEOUT`] of the
-/// last and all of it within `total`: the emulator's API calls and COS uploads, which
-/// are bigger than the console's forms and may come slowly, but not a byte now and then.
+/// Least a body sending slowly must bring in each [`BODY_TIMEOUT`] (4 KiB/s).
+pub const MIN_BYTES_PER_WINDOW: usize = 64 * 1024;
+
+/// Reads `body` whole, up to `limit` bytes, and all of it within `total`: each piece
+/// within [`BODY_TIMEOUT`] of the last, and every [`BODY_TIMEOUT`] at least
+/// [`MIN_BYTES_PER_WINDOW`] until it ends. For the emulator's API calls and COS uploads,
+/// bigger than the console's forms: they may come slowly, but a caller (even with a
+/// valid key) sending a byte now and then gives up its connection within about 30 s.
 ///
 /// # Errors
 /// [`BodyError`].
@@ -84,17 +89,26 @@ pub async fn collect_within(
     limit: usize,
     total: Duration,
 ) -> Result<axum::body::Bytes, BodyError> {
-    let deadline = tokio::time::Instant::now() + total;
+    use tokio::time::Instant;
+    let deadline = Instant::now() + total;
     let mut body = Limited::new(body, limit);
     let mut bytes = Vec::new();
+    let (mut window_start, mut window_bytes) = (Instant::now(), 0usize);
     loop {
-        let wait = (tokio::time::Instant::now() + BODY_TIMEOUT).min(deadline);
+        let wait = (Instant::now() + BODY_TIMEOUT).min(deadline);
         match tokio::time::timeout_at(wait, body.frame()).await {
             Err(_) => return Err(BodyError::TimedOut),
             Ok(None) => return Ok(bytes.into()),
             Ok(Some(Ok(frame))) => {
                 if let Some(data) = frame.data_ref() {
                     bytes.extend_from_slice(data);
+                    window_bytes += data.len();
+                }
+                if window_start.elapsed() >= BODY_TIMEOUT {
+                    if window_bytes < MIN_BYTES_PER_WINDOW {
+                        return Err(BodyError::TimedOut);
+                    }
+                    (window_start, window_bytes) = (Instant::now(), 0);
                 }
             }
             Ok(Some(Err(err))) if err.downcast_ref::<LengthLimitError>().is_some() => {

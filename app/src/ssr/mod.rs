@@ -31,8 +31,9 @@ pub struct Req {
     pub session: Session,
     pub ip: Option<IpAddr>,
     pub user_agent: String,
-    /// The [`DEVICE_COOKIE`] token the browser sent, if well formed.
-    pub device_token: Option<String>,
+    /// The well-formed [`DEVICE_COOKIE`] tokens the browser sent (at most four: a cookie
+    /// planted for a parent domain may come beside the console's own).
+    pub device_tokens: Vec<String>,
     /// The request's extensions, where the server keeps what it memoizes per request.
     pub extensions: http::Extensions,
 }
@@ -55,7 +56,7 @@ impl Req {
                 .chars()
                 .take(300)
                 .collect(),
-            device_token: device_token(headers),
+            device_tokens: device_tokens(headers),
             extensions: extensions.clone(),
         }
     }
@@ -66,10 +67,15 @@ impl Req {
 /// the owner out. Sent only to `/api/login`.
 pub const DEVICE_COOKIE: &str = "mcc_device";
 
-/// The device token among the request's cookies: 64 hex digits, anything else ignored.
-fn device_token(headers: &http::HeaderMap) -> Option<String> {
-    cookie_in(headers, DEVICE_COOKIE)
-        .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
+/// The device tokens among the request's cookies: 64 hex digits, anything else ignored.
+fn device_tokens(headers: &http::HeaderMap) -> Vec<String> {
+    cookie_pairs(headers)
+        .filter(|(k, t)| {
+            *k == DEVICE_COOKIE && t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit())
+        })
+        .map(|(_, t)| t.to_owned())
+        .take(4)
+        .collect()
 }
 
 /// Input of the first-run setup form.
@@ -249,14 +255,19 @@ pub fn request_cookie(name: &str) -> Option<String> {
 }
 
 fn cookie_in(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    cookie_pairs(headers)
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// Every `name=value` pair of the request's `Cookie` headers.
+fn cookie_pairs(headers: &http::HeaderMap) -> impl Iterator<Item = (&str, &str)> {
     headers
         .get_all(http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_owned())
 }
 
 /// Sends the page's Content-Security-Policy: scripts only from this origin or inline with

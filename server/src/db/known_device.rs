@@ -3,7 +3,11 @@ use sqlx::PgExecutor;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-/// Records a device token (its hash) for the user.
+/// A user keeps this many known browsers at most; a new one pushes out the oldest.
+pub const PER_USER: i64 = 20;
+
+/// Records a device token (its hash) for the user, forgetting the user's oldest beyond
+/// [`PER_USER`].
 ///
 /// # Errors
 /// Database errors.
@@ -13,33 +17,36 @@ pub async fn insert(
     user_id: Uuid,
     expires_at: OffsetDateTime,
 ) -> sqlx::Result<()> {
+    // The delete does not see the row the insert adds (one snapshot): it keeps the
+    // user's newest PER_USER - 1 others.
     sqlx::query(
-        "insert into known_device (token_hash, app_user_id, expires_at) values ($1, $2, $3)",
+        "with added as (
+             insert into known_device (token_hash, app_user_id, expires_at) values ($1, $2, $3)
+         )
+         delete from known_device where app_user_id = $2 and token_hash in (
+             select token_hash from known_device where app_user_id = $2
+             order by created_at desc, token_hash offset $4 - 1)",
     )
     .bind(token_hash)
     .bind(user_id)
     .bind(expires_at)
+    .bind(PER_USER)
     .execute(db)
     .await?;
     Ok(())
 }
 
-/// Whether the token is the user's and has not expired.
+/// The user a token belongs to, if it has not expired. Looked up by the token alone, so
+/// that a sign-in costs the same queries whether its email has an account or not.
 ///
 /// # Errors
 /// Database errors.
-pub async fn is_known(
-    db: impl PgExecutor<'_>,
-    token_hash: &[u8],
-    user_id: Uuid,
-) -> sqlx::Result<bool> {
+pub async fn owner(db: impl PgExecutor<'_>, token_hash: &[u8]) -> sqlx::Result<Option<Uuid>> {
     sqlx::query_scalar(
-        "select exists (select 1 from known_device
-                        where token_hash = $1 and app_user_id = $2 and expires_at > now())",
+        "select app_user_id from known_device where token_hash = $1 and expires_at > now()",
     )
     .bind(token_hash)
-    .bind(user_id)
-    .fetch_one(db)
+    .fetch_optional(db)
     .await
 }
 

@@ -20,8 +20,7 @@ pub async fn insert(
     Ok(())
 }
 
-/// Recent failures, each count with the seconds until its oldest failure leaves the
-/// window of `window_secs`.
+/// Recent failures: each count, with the seconds until it drops below its limit.
 pub struct Recent {
     /// Failures at the account: only those from `device` when a known browser asks.
     pub account: (i64, i64),
@@ -30,7 +29,10 @@ pub struct Recent {
 }
 
 /// Failures within the last `window_secs` for the account (from the known browser
-/// `device`, when given) and for the address.
+/// `device`, when given) and for the address, each with the seconds until it is below
+/// its limit (`max_account`, `max_ip`): until its limit-th newest failure leaves the
+/// window (there can be more: a browser's failures also count for the account's limit
+/// on other browsers).
 ///
 /// # Errors
 /// Database errors.
@@ -40,12 +42,15 @@ pub async fn recent(
     ip: &str,
     device: Option<&[u8]>,
     window_secs: i64,
+    (max_account, max_ip): (i64, i64),
 ) -> sqlx::Result<Recent> {
     let (account, account_wait, by_ip, ip_wait): (i64, i64, i64, i64) = sqlx::query_as(
         "select count(*) filter (where a),
-                coalesce(ceil(extract(epoch from (min(created_at) filter (where a) + make_interval(secs => $3) - now())))::bigint, 0),
+                coalesce(ceil(extract(epoch from ((array_agg(created_at order by created_at desc) filter (where a))[$5]
+                                                  + make_interval(secs => $3) - now())))::bigint, 0),
                 count(*) filter (where ip = $2),
-                coalesce(ceil(extract(epoch from (min(created_at) filter (where ip = $2) + make_interval(secs => $3) - now())))::bigint, 0)
+                coalesce(ceil(extract(epoch from ((array_agg(created_at order by created_at desc) filter (where ip = $2))[$6]
+                                                  + make_interval(secs => $3) - now())))::bigint, 0)
          from (select created_at, ip,
                       lower(email) = lower($1) and ($4::bytea is null or device_hash = $4) as a
                from login_failure
@@ -55,6 +60,8 @@ pub async fn recent(
     .bind(ip)
     .bind(window_secs as f64)
     .bind(device)
+    .bind(max_account.max(1) as i32)
+    .bind(max_ip.max(1) as i32)
     .fetch_one(db)
     .await?;
     Ok(Recent {

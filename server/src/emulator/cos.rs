@@ -361,6 +361,8 @@ pub async fn not_implemented(method: Method, uri: axum::http::Uri) -> CosError {
 
 /// Object bodies read at once (each is held whole until stored).
 static UPLOADS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+/// How long an upload waits for one of the [`UPLOADS`] slots.
+const UPLOAD_SLOT_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// `<name>-<APPID>`: lowercase letters, digits and `-`, the name at most 50 characters.
 fn valid_bucket_name(bucket: &str, app_id: i64) -> bool {
@@ -496,7 +498,15 @@ pub async fn put_object(
             &path,
         ));
     }
-    let _slot = UPLOADS.acquire().await;
+    // Two slots for every caller: one waiting long is told to slow down, as COS does.
+    let Ok(_slot) = tokio::time::timeout(UPLOAD_SLOT_WAIT, UPLOADS.acquire()).await else {
+        return Err(CosError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "SlowDown",
+            "Please reduce your request rate.",
+            &path,
+        ));
+    };
     let body: Bytes =
         match collect_within(body, super::OBJECT_LIMIT, super::OBJECT_BODY_TIME).await {
             Ok(body) => body,

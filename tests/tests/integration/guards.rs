@@ -109,6 +109,22 @@ async fn others_failing_at_an_account_do_not_lock_out_a_browser_that_signed_in_b
         login(&attacker, OWNER_PASSWORD).await,
         StatusCode::TOO_MANY_REQUESTS
     );
+    // A cookie planted beside the browser's own (for a parent domain, say) and sent first
+    // does not hide it.
+    let r = srv
+        .browser()
+        .client
+        .post(format!("{}/api/login", srv.base))
+        .header("accept", "application/json")
+        .header(
+            "cookie",
+            format!("mcc_device={}; mcc_device={token}", "cd".repeat(32)),
+        )
+        .form(&[("email", "owner@example.com"), ("password", OWNER_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
 
     // A known browser is throttled by its own failures.
     for _ in 0..5 {
@@ -130,6 +146,70 @@ async fn others_failing_at_an_account_do_not_lock_out_a_browser_that_signed_in_b
         login(&forged, OWNER_PASSWORD).await,
         StatusCode::TOO_MANY_REQUESTS
     );
+}
+
+#[tokio::test]
+async fn the_wait_given_lasts_until_the_account_is_under_its_limit() {
+    let srv = spawn().await;
+    let _owner = srv.owner().await;
+    // Seven failures (more than the limit of five: known browsers' failures count too),
+    // 14 to 8 minutes old: the fifth newest leaves the 15-minute window in 3 minutes.
+    for minutes in 8..15 {
+        sqlx::query(
+            "insert into login_failure (email, ip, created_at)
+             values ('owner@example.com', '192.0.2.1', now() - make_interval(mins => $1))",
+        )
+        .bind(minutes)
+        .execute(&srv.db)
+        .await
+        .unwrap();
+    }
+    let r = srv
+        .browser()
+        .call(
+            "login",
+            &[("email", "owner@example.com"), ("password", OWNER_PASSWORD)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{r:?}");
+    let wait = r.body["TooManyRequests"]["retry_after_secs"]
+        .as_u64()
+        .expect("retry hint");
+    assert!((170..=181).contains(&wait), "{wait} s");
+}
+
+#[tokio::test]
+async fn an_account_keeps_its_twenty_newest_known_browsers() {
+    let srv = spawn().await;
+    let _owner = srv.owner().await;
+    let user: uuid::Uuid = sqlx::query_scalar("select app_user_id from app_user")
+        .fetch_one(&srv.db)
+        .await
+        .unwrap();
+    for i in 0..19 {
+        sqlx::query(
+            "insert into known_device (token_hash, app_user_id, created_at, expires_at)
+             values (sha256($1::bytea), $2, now() - make_interval(mins => 100 - $3), now() + interval '1 day')",
+        )
+        .bind(format!("old-{i}").into_bytes())
+        .bind(user)
+        .bind(i)
+        .execute(&srv.db)
+        .await
+        .unwrap();
+    }
+    for _ in 0..2 {
+        assert_eq!(login(&srv.browser(), OWNER_PASSWORD).await, StatusCode::OK);
+    }
+    let left: Vec<bool> = sqlx::query_scalar(
+        "select token_hash = sha256('old-0'::bytea) from known_device where app_user_id = $1",
+    )
+    .bind(user)
+    .fetch_all(&srv.db)
+    .await
+    .unwrap();
+    assert_eq!(left.len(), 20);
+    assert!(!left.contains(&true), "the oldest went first");
 }
 
 #[tokio::test]
@@ -392,18 +472,34 @@ async fn sign_in_refuses_impossible_emails_without_a_server_error() {
 /// A client that never finishes a request's head (slowloris) is cut off after the header
 /// timeout, on the console and on the emulator; it held the connection for ever before.
 /// Sends `head` and the start of a body that never ends; returns what the server answers
-/// before it closes the connection, and when it began to.
-async fn stall(addr: &str, head: String) -> (String, std::time::Duration) {
+/// before it closes the connection, and when it began to. With `drip`, one more byte of
+/// the body goes every `drip`.
+async fn stall(
+    addr: &str,
+    head: String,
+    drip: Option<std::time::Duration>,
+) -> (String, std::time::Duration) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
-    stream.write_all(head.as_bytes()).await.expect("write");
+    let stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let (mut reader, mut writer) = stream.into_split();
+    writer.write_all(head.as_bytes()).await.expect("write");
     let started = std::time::Instant::now();
+    let dripping = tokio::spawn(async move {
+        while let Some(every) = drip {
+            tokio::time::sleep(every).await;
+            if writer.write_all(b"x").await.is_err() {
+                break;
+            }
+        }
+        // Held (not closed) until the server ends the exchange.
+        std::future::pending::<()>().await;
+    });
     let limit = server::body_limit::BODY_TIMEOUT + std::time::Duration::from_secs(10);
     let answer = tokio::time::timeout(limit, async {
         let mut answer = Vec::new();
         let mut buf = [0u8; 1024];
         loop {
-            match stream.read(&mut buf).await {
+            match reader.read(&mut buf).await {
                 Ok(0) | Err(_) => break answer,
                 Ok(n) => answer.extend_from_slice(&buf[..n]),
             }
@@ -411,6 +507,7 @@ async fn stall(addr: &str, head: String) -> (String, std::time::Duration) {
     })
     .await
     .expect("the connection is closed");
+    dripping.abort();
     (
         String::from_utf8_lossy(&answer).into_owned(),
         started.elapsed(),
@@ -425,7 +522,7 @@ async fn unfinished_request_bodies_are_cut_off() {
     let head = format!(
         "POST /api/login HTTP/1.1\r\nHost: {addr}\r\nOrigin: http://{addr}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nem"
     );
-    let (answer, after) = stall(&addr, head).await;
+    let (answer, after) = stall(&addr, head, None).await;
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
     assert!(
         after >= server::body_limit::BODY_TIMEOUT - std::time::Duration::from_secs(1),
@@ -480,8 +577,28 @@ async fn emulator_bodies_that_stall_are_cut_off_even_for_a_valid_key() {
         cos_sig.authorization(secret_id, &key_time)
     );
 
-    let ((api_answer, api_after), (cos_answer, cos_after)) =
-        tokio::join!(stall(&addr, api), stall(&addr, cos));
+    // And one whose body comes a byte every 2 s, never pausing long but never arriving.
+    let dripped = cos.replace("slow.bin", "drip.bin");
+    let dripped = {
+        let sig = server::cloud::sign::cos_sign(
+            secret_key,
+            &server::cloud::sign::CosRequest {
+                method: "PUT",
+                path: "/drip.bin",
+                params: &[],
+                headers: &[("host", &host)],
+                key_time: &key_time,
+            },
+        );
+        let old = cos_sig.authorization(secret_id, &key_time);
+        dripped.replace(&old, &sig.authorization(secret_id, &key_time))
+    };
+
+    let ((api_answer, api_after), (cos_answer, cos_after), (drip_answer, drip_after)) = tokio::join!(
+        stall(&addr, api, None),
+        stall(&addr, cos, None),
+        stall(&addr, dripped, Some(std::time::Duration::from_secs(2)))
+    );
     let least = server::body_limit::BODY_TIMEOUT - std::time::Duration::from_secs(1);
     assert!(api_answer.starts_with("HTTP/1.1 408"), "{api_answer}");
     assert!(api_after >= least, "cut off before the timeout");
@@ -491,6 +608,11 @@ async fn emulator_bodies_that_stall_are_cut_off_even_for_a_valid_key() {
         "{cos_answer}"
     );
     assert!(cos_after >= least, "cut off before the timeout");
+    assert!(
+        drip_answer.contains("<Code>RequestTimeout</Code>"),
+        "{drip_answer}"
+    );
+    assert!(drip_after >= least, "cut off before the first window ended");
     let stored: i64 = sqlx::query_scalar("select count(*) from emulator.cos_object")
         .fetch_one(&emu.db)
         .await
