@@ -415,6 +415,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("scf.memory", "Memory", "内存"),
     ("scf.timeout", "Timeout (s)", "执行超时时间（秒）"),
     ("scf.timeout_hint", "1 to 900 seconds.", "1 到 900 秒。"),
+    ("scf.variables_line", "Line {}: ", "第 {} 行："),
     ("scf.variables", "Environment variables", "环境变量"),
     ("scf.variables_hint", "One KEY=VALUE per line. The MPS Webhook template posts to WEBHOOK_URL when set.", "每行一个 KEY=VALUE。设置 WEBHOOK_URL 后，MPS Webhook 模板会向其推送消息。"),
     ("scf.variables_hint_blank", "One KEY=VALUE per line; the code reads them from process.env.", "每行一个 KEY=VALUE，代码可通过 process.env 读取。"),

@@ -167,19 +167,26 @@ test('classic pages: function from template, MPS trigger with role authorization
   assert.equal(await page.locator('#fn-description').inputValue(), 'Summaries of MPS tasks, kept in COS');
   assert.equal(await page.locator('#fn-memory').inputValue(), '128');
   assert.equal(await page.locator('#fn-timeout').inputValue(), '3');
-  assert.match(await page.locator('#fn-variables').inputValue(), /^COS_BUCKET=media-\d+\nCOS_REGION=ap-beijing$/);
+  const variables = await page.locator('#fn-variables').inputValue();
+  assert.match(variables, /^COS_BUCKET=media-\d+\nCOS_REGION=ap-beijing$/);
   assert.equal(await page.locator('#fn-role').inputValue(), 'SCF_QcsRole');
   await shot(page, 'function-config');
-  // Bad values get their field's message, and the field keeps what was typed.
+  // Bad values get their field's message as they are typed, all at once, the field keeps
+  // what was typed, and Complete waits until they are fixed.
   await page.locator('#fn-timeout').fill('1.5');
   assert.equal(await page.locator('#fn-timeout').inputValue(), '1.5');
-  await page.locator('#complete').click();
-  await page.getByText('Enter a whole number of seconds from 1 to 900.').waitFor();
-  await page.locator('#fn-timeout').fill('3');
   await page.locator('#fn-role').fill('bad role!');
-  await page.locator('#complete').click();
-  await page.getByText('A role name has only letters, digits and +=,.@_- (at most 128).').waitFor();
+  await page.locator('#fn-variables').fill('COS_BUCKET=media-1250000000\nCOS_REGION');
+  await page.locator('#fn-timeout-problem', { hasText: 'Enter a whole number of seconds from 1 to 900.' }).waitFor();
+  await page.locator('#fn-role-problem', { hasText: 'A role name has only letters, digits and +=,.@_- (at most 128).' }).waitFor();
+  await page.locator('#fn-variables-problem', { hasText: 'Line 2: Each line is KEY=VALUE, both non-empty.' }).waitFor();
+  assert.ok(await page.locator('#complete').isDisabled());
+  await shot(page, 'function-config-problems');
+  await page.locator('#fn-timeout').fill('3');
   await page.locator('#fn-role').fill('SCF_QcsRole');
+  await page.locator('#fn-variables').fill(variables);
+  await page.locator('#fn-timeout-problem').waitFor({ state: 'detached' });
+  assert.equal(await page.locator('.field-error').count(), 0);
   await page.locator('#complete').click();
   await page.waitForURL(/\/scf\/function\?rid=8&ns=default&name=MPSAnalysis/, { timeout: 30_000 });
   await page.locator('#function-facts').getByText('Active').waitFor();

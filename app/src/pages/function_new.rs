@@ -128,6 +128,20 @@ pub fn FunctionNewPage() -> impl IntoView {
     let name_problem = Memo::new(move |_| scf_rules::function_name_problem(name.get().trim()));
     let description_problem =
         Memo::new(move |_| scf_rules::description_problem(&description.get()));
+    // Step 2's rules, checked as the user types so that every problem shows at once (the
+    // server checks them again).
+    let timeout_problem = Memo::new(move |_| {
+        let ok = timeout.with(|t| t.trim().parse::<i64>().is_ok_and(scf_rules::timeout_ok));
+        (!ok).then_some("timeout_invalid")
+    });
+    let variables_problem =
+        Memo::new(move |_| variables.with(|v| scf_rules::parse_variables(v).err()));
+    let role_problem = Memo::new(move |_| role.with(|r| scf_rules::role_problem(r.trim())));
+    let config_ok = move || {
+        timeout_problem.get().is_none()
+            && variables_problem.get().is_none()
+            && role_problem.get().is_none()
+    };
     let can_continue = move || {
         source.get().is_some()
             && name_problem.get().is_none()
@@ -422,6 +436,9 @@ pub fn FunctionNewPage() -> impl IntoView {
                 <label for="fn-timeout">{t(lang, "scf.timeout")}</label>
                 <input id="fn-timeout" type="number" min="1" max="900" prop:value=move || timeout.get() on:input=move |ev| timeout.set(event_target_value(&ev))/>
                 <p class="field-hint">{t(lang, "scf.timeout_hint")}</p>
+                {move || timeout_problem.get().map(|code| view! {
+                    <p class="field-error" role="alert" id="fn-timeout-problem">{error_text(lang, &crate::error::AppError::invalid("timeout", code))}</p>
+                })}
                 <FieldError result=result field="timeout"/>
                 <label for="fn-variables">{t(lang, "scf.variables")}</label>
                 <textarea id="fn-variables" rows="3" class="mono" placeholder="WEBHOOK_URL=https://example.com/hook" prop:value=move || variables.get() on:input=move |ev| variables.set(event_target_value(&ev))></textarea>
@@ -437,17 +454,29 @@ pub fn FunctionNewPage() -> impl IntoView {
                         <p class="notice notice-warn" id="no-cos-bucket">{t(lang, "scf.cos_bucket_missing")}</p>
                     })
                 }}
+                {move || variables_problem.get().map(|(line, code)| {
+                    let message = error_text(lang, &crate::error::AppError::invalid("variables", code));
+                    let text = if line > 0 {
+                        format!("{}{message}", t(lang, "scf.variables_line").replace("{}", &line.to_string()))
+                    } else {
+                        message
+                    };
+                    view! { <p class="field-error" role="alert" id="fn-variables-problem">{text}</p> }
+                })}
                 <FieldError result=result field="variables"/>
                 <label for="fn-role">{t(lang, "scf.exec_role")}</label>
                 <input id="fn-role" autocomplete="off" maxlength="128" placeholder="SCF_QcsRole" prop:value=move || role.get() on:input=move |ev| role.set(event_target_value(&ev))/>
                 <p class="field-hint">{move || t(lang, if method.get() == "blank" { "scf.exec_role_hint_blank" } else { "scf.exec_role_hint" })}</p>
+                {move || role_problem.get().map(|code| view! {
+                    <p class="field-error" role="alert" id="fn-role-problem">{error_text(lang, &crate::error::AppError::invalid("role", code))}</p>
+                })}
                 <FieldError result=result field="role"/>
             </div>
             <FormError result=result/>
             <CreationStatus progress=progress/>
             <div class="form-actions">
                 <button type="button" class="btn" on:click=move |_| prev_step(false, false)>{t(lang, "action.back")}</button>
-                <button type="button" class="btn btn-primary" id="complete" disabled=move || !can_edit || create.pending().get() || created.get() on:click=complete>
+                <button type="button" class="btn btn-primary" id="complete" disabled=move || !can_edit || !config_ok() || create.pending().get() || created.get() on:click=complete>
                     {t(lang, "action.complete")}
                 </button>
             </div>
