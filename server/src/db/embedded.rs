@@ -185,19 +185,7 @@ impl EmbeddedPostgres {
     /// # Errors
     /// pg_ctl failing.
     pub async fn restart(&self) -> Result<(), EmbeddedError> {
-        self.pg_ctl(&[
-            "restart",
-            "-m",
-            "fast",
-            "-w",
-            "-t",
-            "60",
-            "-l",
-            &self.cluster_dir.join("postgres.log").to_string_lossy(),
-            "-o",
-            &self.server_options(),
-        ])
-        .await?;
+        self.pg_ctl_serving(&["restart", "-m", "fast"]).await?;
         tracing::info!(port = self.port, "embedded PostgreSQL restarted");
         Ok(())
     }
@@ -231,8 +219,7 @@ impl EmbeddedPostgres {
     /// postmaster, so its process must still be there, be `postgres` and work in this
     /// cluster's folder (where that can be read: as root, or as the cluster's user).
     pub fn postmaster_pid(&self) -> Option<u32> {
-        let text = std::fs::read_to_string(self.cluster_dir.join("postmaster.pid")).ok()?;
-        let pid: u32 = text.lines().next()?.trim().parse().ok()?;
+        let pid = self.pid_in_file()?;
         let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).ok()?;
         let here = match std::fs::read_link(format!("/proc/{pid}/cwd")) {
             Ok(cwd) => {
@@ -247,14 +234,11 @@ impl EmbeddedPostgres {
     /// (its id reused since the postmaster died): PostgreSQL would refuse to start as
     /// long as it is there.
     fn remove_stale_pid_file(&self) {
-        let file = self.cluster_dir.join("postmaster.pid");
-        let Some(pid) = std::fs::read_to_string(&file)
-            .ok()
-            .and_then(|t| t.lines().next()?.trim().parse::<u32>().ok())
-        else {
+        let Some(pid) = self.pid_in_file() else {
             return;
         };
         if let Ok(comm) = std::fs::read_to_string(format!("/proc/{pid}/comm")) {
+            let file = self.cluster_dir.join("postmaster.pid");
             if comm.trim() != "postgres" && std::fs::remove_file(&file).is_ok() {
                 tracing::warn!(
                     pid,
@@ -264,18 +248,25 @@ impl EmbeddedPostgres {
         }
     }
 
+    /// The process id on the first line of `postmaster.pid`, if there is one.
+    fn pid_in_file(&self) -> Option<u32> {
+        let text = std::fs::read_to_string(self.cluster_dir.join("postmaster.pid")).ok()?;
+        text.lines().next()?.trim().parse().ok()
+    }
+
     async fn start_on_port(&self) -> Result<(), EmbeddedError> {
-        self.pg_ctl(&[
-            "start",
-            "-w",
-            "-t",
-            "60",
-            "-l",
-            &self.cluster_dir.join("postgres.log").to_string_lossy(),
-            "-o",
-            &self.server_options(),
-        ])
-        .await
+        self.pg_ctl_serving(&["start"]).await
+    }
+
+    /// `pg_ctl` `command` (`start`, `restart -m fast`) for a server on this cluster's port
+    /// and socket, logging to `postgres.log`, waiting up to 60 s for it to be up.
+    async fn pg_ctl_serving(&self, command: &[&str]) -> Result<(), EmbeddedError> {
+        let log = self.cluster_dir.join("postgres.log");
+        let log = log.to_string_lossy();
+        let options = self.server_options();
+        let mut args = command.to_vec();
+        args.extend_from_slice(&["-w", "-t", "60", "-l", &log, "-o", &options]);
+        self.pg_ctl(&args).await
     }
 
     async fn init(&self) -> Result<(), EmbeddedError> {

@@ -12,11 +12,11 @@ use crate::console_forms::{MpsTask, NewFunction};
 
 const TASKS: usize = 12;
 
-#[tokio::test]
-async fn events_survive_a_database_restart() {
-    // A cluster of its own: the shared test cluster must not restart under other tests.
+/// A cluster of the test's own under `target/test-pg-<name>-<uuid>`, with its `console`
+/// database: its folder, its handle and a pool on the database.
+async fn own_cluster(name: &str) -> (std::path::PathBuf, EmbeddedPostgres, sqlx::PgPool) {
     let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!(
-        "../target/test-pg-restart-{}",
+        "../target/test-pg-{name}-{}",
         uuid::Uuid::new_v4().simple()
     ));
     let pg = EmbeddedPostgres::start(&dir).await.expect("cluster starts");
@@ -24,6 +24,13 @@ async fn events_survive_a_database_restart() {
         .await
         .expect("database");
     let db = server::db::connect(&url).await.expect("connect");
+    (dir, pg, db)
+}
+
+#[tokio::test]
+async fn events_survive_a_database_restart() {
+    // A cluster of its own: the shared test cluster must not restart under other tests.
+    let (dir, pg, db) = own_cluster("restart").await;
     let srv = spawn_on(db, |_| None).await;
     let owner = srv.owner().await;
 
@@ -130,15 +137,7 @@ async fn events_survive_a_database_restart() {
 
 #[tokio::test]
 async fn a_killed_cluster_is_started_again_with_its_data() {
-    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!(
-        "../target/test-pg-killed-{}",
-        uuid::Uuid::new_v4().simple()
-    ));
-    let pg = EmbeddedPostgres::start(&dir).await.expect("cluster starts");
-    let url = server::ensure_database(&pg, "console")
-        .await
-        .expect("database");
-    let db = server::db::connect(&url).await.expect("connect");
+    let (dir, pg, db) = own_cluster("killed").await;
     sqlx::raw_sql("create table kept (n int); insert into kept values (1), (2)")
         .execute(&db)
         .await
