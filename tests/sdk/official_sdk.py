@@ -80,6 +80,8 @@ assert listed.TotalCount == 1 and listed.Functions[0].FunctionName == "MPSAnalys
 got = scf.GetFunction(request(scf_models.GetFunctionRequest, FunctionName="MPSAnalysis"))
 assert got.Runtime == "Nodejs8.9" and got.Handler == "index.main_handler", got.to_json_string()
 print("ok: SCF CreateFunction/ListFunctions/GetFunction")
+# A parameter the action does not define, sent as is through the SDK's generic call.
+expect_error("UnknownParameter", lambda: scf.call_json("ListFunctions", {"Namespace": "default", "Limt": 5}))
 expect_error("InvalidParameterValue.FunctionName",
              lambda: scf.CreateFunction(request(scf_models.CreateFunctionRequest, FunctionName="1bad",
                                                 Runtime="Nodejs8.9", Code={"DemoId": "demo-nodejs89-mps-webhook"})))

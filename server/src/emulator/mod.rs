@@ -13,6 +13,7 @@ pub mod cos;
 pub mod delivery;
 pub mod fault;
 pub mod invoke;
+mod known_params;
 mod media;
 mod media_meta;
 pub mod mps;
@@ -273,6 +274,7 @@ async fn handle(
             ),
         ));
     }
+    known_params::check(&ctx.service, &ctx.action, &params)?;
     match ctx.service.as_str() {
         "cam" => cam::handle(emu, ctx, &params).await,
         "cls" => cls::handle(emu, ctx, &params).await,
