@@ -349,6 +349,57 @@ impl<'a> LogFilter<'a> {
         }
         q.push(" and ").push(self.ret_filter);
     }
+
+    /// The query counting the rows that match. A range over whole hours adds up their
+    /// hourly counts and counts rows only before the first whole hour and from the end of
+    /// the last; a RequestId or a keyword is counted row by row, as it matches a few.
+    fn count(&self) -> sqlx::QueryBuilder<'a, sqlx::Postgres> {
+        let mut q = sqlx::QueryBuilder::new("select ");
+        let hours = whole_hours(self.from, self.to);
+        match hours {
+            Some((first, end)) if self.request_id.is_none() && self.keyword.is_none() => {
+                q.push("(select coalesce(sum(n), 0)::bigint from emulator.scf_invocation_hourly where account_id = ")
+                    .push_bind(self.account_id)
+                    .push(" and region = ")
+                    .push_bind(self.region)
+                    .push(" and namespace = ")
+                    .push_bind(&self.function.namespace)
+                    .push(" and function_name = ")
+                    .push_bind(&self.function.function_name)
+                    .push(" and hour >= ")
+                    .push_bind(first)
+                    .push(" and hour < ")
+                    .push_bind(end)
+                    .push(" and ")
+                    .push(self.ret_filter)
+                    .push(") + (select count(*) from emulator.scf_invocation where ");
+                self.push(&mut q);
+                q.push(" and (start_time < ")
+                    .push_bind(hour_start(first))
+                    .push(" or start_time >= ")
+                    .push_bind(hour_start(end))
+                    .push("))");
+            }
+            _ => {
+                q.push("count(*) from emulator.scf_invocation where ");
+                self.push(&mut q);
+            }
+        }
+        q
+    }
+}
+
+/// The whole hours within `from..=to`, as hours since the Unix epoch: the first and the
+/// one after the last. `None` when there is none.
+fn whole_hours(from: OffsetDateTime, to: OffsetDateTime) -> Option<(i64, i64)> {
+    let from_secs = from.unix_timestamp() + i64::from(from.nanosecond() > 0);
+    let first = from_secs.div_euclid(3600) + i64::from(from_secs.rem_euclid(3600) > 0);
+    let end = to.unix_timestamp().div_euclid(3600);
+    (first < end).then_some((first, end))
+}
+
+fn hour_start(hour: i64) -> OffsetDateTime {
+    OffsetDateTime::UNIX_EPOCH + time::Duration::hours(hour)
 }
 
 /// The part of a keyword worth looking up in the trigram index: the start (up to
@@ -514,10 +565,11 @@ pub async fn get_function_logs(
     let total = match page_total(offset, limit, rows.len()) {
         Some(total) => total,
         None => {
-            let mut count =
-                sqlx::QueryBuilder::new("select count(*) from emulator.scf_invocation where ");
-            filter.push(&mut count);
-            count.build_query_scalar().fetch_one(&emu.db).await?
+            filter
+                .count()
+                .build_query_scalar()
+                .fetch_one(&emu.db)
+                .await?
         }
     };
     let data: Vec<Value> = rows
@@ -557,6 +609,31 @@ mod tests {
         assert_eq!(page_total(40, 20, 7), Some(47));
         assert_eq!(page_total(0, 20, 20), None);
         assert_eq!(page_total(40, 20, 0), None);
+    }
+
+    #[test]
+    fn whole_hours_lie_within_the_range() {
+        let at = |s: i64, ns: u32| {
+            OffsetDateTime::from_unix_timestamp(s).unwrap() + time::Duration::nanoseconds(ns.into())
+        };
+        // 03:00:00 ..= 05:00:00: hours 3 and 4.
+        assert_eq!(whole_hours(at(3 * 3600, 0), at(5 * 3600, 0)), Some((3, 5)));
+        // 03:00:00.5 ..= 05:59:59: hour 4 only.
+        assert_eq!(
+            whole_hours(at(3 * 3600, 500_000_000), at(6 * 3600 - 1, 0)),
+            Some((4, 5))
+        );
+        // 02:59:59 ..= 04:00:00: hour 3.
+        assert_eq!(
+            whole_hours(at(3 * 3600 - 1, 0), at(4 * 3600, 0)),
+            Some((3, 4))
+        );
+        // Less than a whole hour.
+        assert_eq!(whole_hours(at(3 * 3600 + 1, 0), at(4 * 3600, 0)), None);
+        assert_eq!(whole_hours(at(3 * 3600, 0), at(3 * 3600, 0)), None);
+        // Before 1970.
+        assert_eq!(whole_hours(at(-2 * 3600, 0), at(0, 0)), Some((-2, 0)));
+        assert_eq!(hour_start(5), at(5 * 3600, 0));
     }
 
     #[test]

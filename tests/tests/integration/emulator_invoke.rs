@@ -292,3 +292,99 @@ async fn a_synchronous_invocation_whose_caller_hangs_up_runs_to_its_end() {
     }
     panic!("the invocation whose caller hung up was never logged");
 }
+
+/// `TotalCount` over ranges that start and end on, just before and inside hours, with
+/// and without a RetCode filter, before and after rows are deleted and moved: always the
+/// number of rows in the range (the count adds up whole hours from per-hour counts).
+#[tokio::test]
+async fn the_log_total_counts_every_row_in_the_range() {
+    let c = integration_tests::spawn_emulator().await;
+    c.call("scf", "CreateFunction", json!({"FunctionName": "Counted", "Runtime": "Nodejs8.9", "Handler": "index.main_handler", "Code": {"DemoId": "demo-nodejs89-mps-webhook"}}))
+        .await
+        .expect("CreateFunction");
+    // Four rows an hour for two days from 2026-01-09 12:00 (UTC+8): on the hour, a
+    // microsecond after, mid-hour and the hour's last microsecond.
+    sqlx::query(
+        "insert into emulator.scf_invocation
+           (request_id, account_id, region, namespace, function_name, invoke_type, start_time,
+            duration_ms, billed_ms, mem_usage, ret_code, ret_msg, log)
+         select gen_random_uuid(), $1, 'ap-beijing', 'default', 'Counted', 'Event',
+                timestamptz '2026-01-09 12:00:00+08' + h * interval '1 hour' + o.d,
+                1, 1, 0, (array[0, 430, 433])[1 + (h + o.k) % 3], '', ''
+         from generate_series(0, 47) h,
+              unnest(array[interval '0', interval '1 microsecond', interval '29 min 59.5 s',
+                           interval '59 min 59.999999 s']) with ordinality o(d, k)",
+    )
+    .bind(c.account.account_id)
+    .execute(&c.db)
+    .await
+    .expect("rows");
+
+    let ranges = [
+        ("2026-01-10 00:00:00", "2026-01-10 23:59:59"),
+        ("2026-01-10 03:00:00", "2026-01-10 05:00:00"),
+        ("2026-01-10 02:59:59", "2026-01-10 07:30:00"),
+        ("2026-01-10 03:10:00", "2026-01-10 03:50:00"),
+        ("2026-01-10 03:00:00", "2026-01-10 03:00:00"),
+        ("2026-01-09 12:00:00", "2026-01-10 12:00:00"),
+        ("2026-01-10 22:00:01", "2026-01-11 12:00:00"),
+    ];
+    let filters = [
+        ("", "true"),
+        ("is0", "ret_code = 0"),
+        ("not0", "ret_code <> 0"),
+        ("TimeLimitExceeded", "ret_code = 433"),
+    ];
+    let c = &c;
+    let check = |stage: &'static str| async move {
+        for (from, to) in ranges {
+            for (filter, sql) in filters {
+                let mut params = json!({"FunctionName": "Counted", "StartTime": from, "EndTime": to, "Limit": 1});
+                if !filter.is_empty() {
+                    params["Filter"] = json!({"RetCode": filter});
+                }
+                let page = c
+                    .call("scf", "GetFunctionLogs", params)
+                    .await
+                    .expect("logs");
+                let expected: i64 = sqlx::query_scalar(&format!(
+                    "select count(*) from emulator.scf_invocation where function_name = 'Counted'
+                       and start_time between ($1 || '+08')::timestamptz and ($2 || '+08')::timestamptz
+                       and {sql}"
+                ))
+                .bind(from)
+                .bind(to)
+                .fetch_one(&c.db)
+                .await
+                .expect("count");
+                assert_eq!(
+                    page["TotalCount"], expected,
+                    "{stage}: {from} to {to}, RetCode {filter:?}"
+                );
+            }
+        }
+    };
+    check("as written").await;
+    let day: i64 = sqlx::query_scalar("select count(*) from emulator.scf_invocation where function_name = 'Counted' and start_time between '2026-01-10 00:00:00+08' and '2026-01-10 23:59:59+08'")
+        .fetch_one(&c.db)
+        .await
+        .unwrap();
+    // All but 23:59:59.999999, after the range's last second.
+    assert_eq!(day, 24 * 4 - 1, "the rows the day holds");
+
+    sqlx::query("delete from emulator.scf_invocation where function_name = 'Counted' and extract(minute from start_time) = 29 and ret_code = 0")
+        .execute(&c.db)
+        .await
+        .expect("delete");
+    sqlx::query("update emulator.scf_invocation set start_time = start_time + interval '5 hours', ret_code = 0 where function_name = 'Counted' and ret_code = 433")
+        .execute(&c.db)
+        .await
+        .expect("move");
+    check("after deleting and moving rows").await;
+    let spent: i64 =
+        sqlx::query_scalar("select count(*) from emulator.scf_invocation_hourly where n <= 0")
+            .fetch_one(&c.db)
+            .await
+            .unwrap();
+    assert_eq!(spent, 0, "hours counted down to nothing are removed");
+}
