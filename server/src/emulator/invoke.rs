@@ -319,7 +319,8 @@ struct LogFilter<'a> {
 }
 
 impl<'a> LogFilter<'a> {
-    fn push(&self, q: &mut sqlx::QueryBuilder<'a, sqlx::Postgres>) {
+    /// The function's key, which the invocations and their hourly counts share.
+    fn push_function(&self, q: &mut sqlx::QueryBuilder<'a, sqlx::Postgres>) {
         q.push("account_id = ")
             .push_bind(self.account_id)
             .push(" and region = ")
@@ -327,8 +328,12 @@ impl<'a> LogFilter<'a> {
             .push(" and namespace = ")
             .push_bind(&self.function.namespace)
             .push(" and function_name = ")
-            .push_bind(&self.function.function_name)
-            .push(" and start_time between ")
+            .push_bind(&self.function.function_name);
+    }
+
+    fn push(&self, q: &mut sqlx::QueryBuilder<'a, sqlx::Postgres>) {
+        self.push_function(q);
+        q.push(" and start_time between ")
             .push_bind(self.from)
             .push(" and ")
             .push_bind(self.to);
@@ -358,15 +363,9 @@ impl<'a> LogFilter<'a> {
         let hours = whole_hours(self.from, self.to);
         match hours {
             Some((first, end)) if self.request_id.is_none() && self.keyword.is_none() => {
-                q.push("(select coalesce(sum(n), 0)::bigint from emulator.scf_invocation_hourly where account_id = ")
-                    .push_bind(self.account_id)
-                    .push(" and region = ")
-                    .push_bind(self.region)
-                    .push(" and namespace = ")
-                    .push_bind(&self.function.namespace)
-                    .push(" and function_name = ")
-                    .push_bind(&self.function.function_name)
-                    .push(" and hour >= ")
+                q.push("(select coalesce(sum(n), 0)::bigint from emulator.scf_invocation_hourly where ");
+                self.push_function(&mut q);
+                q.push(" and hour >= ")
                     .push_bind(first)
                     .push(" and hour < ")
                     .push_bind(end)
