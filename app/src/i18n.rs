@@ -473,6 +473,8 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("logs.all", "All", "全部"),
     ("logs.success", "Success", "调用成功"),
     ("logs.failure", "Failure", "调用失败"),
+    ("logs.running", "Running", "运行中"),
+    ("logs.retry_num", "Retry number (earlier attempts at this event): ", "重试次数（此前对同一事件的调用）："),
     ("logs.live", "Live tail", "实时刷新"),
     ("logs.empty", "No invocations in this range.", "该时间范围内没有调用记录。"),
     ("logs.empty_hint", "Range queried:", "查询范围："),

@@ -179,9 +179,16 @@ test('events in flight when the server is killed are each delivered, repeats cou
       const p = await logsOf(taskId);
       return p?.total >= 1 ? p : null;
     }, 120_000);
-    assert.ok(page.items.some((row) => row.ret_code === 0), JSON.stringify(page.items));
-    repeats += page.total - 1;
+    const ok = page.items.find((row) => row.ret_code === 0);
+    assert.ok(ok, JSON.stringify(page.items));
+    // Every earlier run of the event counts in RetryNum, a run cut off by the kill too
+    // (it is in the log as interrupted; its output, the TaskId, died with it).
+    assert.ok(page.total <= ok.retry_num + 1, JSON.stringify(page.items));
+    repeats += ok.retry_num;
   }
+  const interrupted = (await logsOf('interrupted'))?.items ?? [];
+  assert.ok(interrupted.every((row) => row.ret_code === 3), JSON.stringify(interrupted));
+  assert.ok(interrupted.length <= repeats, `${interrupted.length} runs interrupted, ${repeats} repeats`);
   // At least once: a repeat only for a delivery cut off by the kill, so no more than the
   // deliveries that run at once (server::emulator::delivery::worker_count).
   const inFlight = Math.min(16, Math.max(2, 2 * os.availableParallelism()));

@@ -131,6 +131,8 @@ pub struct LogRow {
     pub billed_ms: i64,
     pub memory_bytes: i64,
     pub log: String,
+    /// Earlier attempts at the same asynchronous event (0 for the first).
+    pub retry_num: i64,
 }
 
 /// One page of the log query.

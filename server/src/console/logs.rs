@@ -81,6 +81,7 @@ pub(super) async fn query(s: &Session<'_>, q: LogQuery) -> AppResult<LogPage> {
                 billed_ms: l.bill_duration,
                 memory_bytes: l.mem_usage,
                 log: l.log,
+                retry_num: l.retry_num,
             })
             .collect(),
         start,

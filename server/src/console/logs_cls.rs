@@ -227,6 +227,7 @@ fn row(report: &Value, lines: Vec<String>) -> LogRow {
         duration_ms,
         billed_ms,
         memory_bytes: (number(report, "SCF_MemUsage").unwrap_or_default() * 1_048_576.0) as i64,
+        retry_num: number(report, "SCF_RetryNum").unwrap_or_default() as i64,
         log: lines.join("\n"),
     }
 }

@@ -47,6 +47,17 @@ pub fn virtual_host_to_path(mut req: axum::extract::Request) -> axum::extract::R
         None if path == "/" && (host.starts_with("service.cos.") || host.starts_with("cos.")) => {
             "/cos".to_owned()
         }
+        // A COS host whose bucket is no bucket name (`a_b-125….cos.…`): COS's error, not
+        // the API's JSON, which COS SDKs would read as a success (it comes with a 200).
+        // (Path-style callers, already at `/cos…`, pass.)
+        None if host
+            .split_once(".cos.")
+            .is_some_and(|(b, _)| !b.is_empty() && b != "service")
+            && path != "/cos"
+            && !path.starts_with("/cos/") =>
+        {
+            INVALID_BUCKET_PATH.to_owned()
+        }
         None => return req,
     };
     let target = match req.uri().query() {
@@ -57,6 +68,35 @@ pub fn virtual_host_to_path(mut req: axum::extract::Request) -> axum::extract::R
         *req.uri_mut() = uri;
     }
     req
+}
+
+/// The headers COS puts on every answer: a request id (errors already carry theirs) and
+/// its server name.
+pub async fn response_headers(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    if !headers.contains_key("x-cos-request-id") {
+        if let Ok(id) = uuid::Uuid::new_v4().to_string().parse() {
+            headers.insert("x-cos-request-id", id);
+        }
+    }
+    headers.insert(
+        header::SERVER,
+        header::HeaderValue::from_static("tencent-cos"),
+    );
+    response
+}
+
+/// Where requests for a COS host that names no valid bucket are routed.
+pub const INVALID_BUCKET_PATH: &str = "/cos-invalid-bucket";
+
+/// Any request to [`INVALID_BUCKET_PATH`]: 400 `InvalidBucketName`.
+pub async fn invalid_bucket() -> CosError {
+    CosError::new(
+        StatusCode::BAD_REQUEST,
+        "InvalidBucketName",
+        "The specified bucket is not valid: bucket names are <name>-<APPID>, in lowercase letters, digits and -.",
+        "",
+    )
 }
 
 /// The bucket a virtual-hosted COS host names: `<name>-<APPID>.cos.…`, in a bucket
@@ -325,6 +365,16 @@ async fn object_access(
             &path,
         ));
     }
+    // In a URL's path `.` and `..` folders are resolved away by most clients before the
+    // request is signed and sent, so such a key could be stored but hardly read back.
+    if key.split('/').any(|part| part == "." || part == "..") {
+        return Err(CosError::new(
+            StatusCode::BAD_REQUEST,
+            "InvalidURI",
+            "An object key cannot have a . or .. folder.",
+            &path,
+        ));
+    }
     let account = authenticate(emu, method, &path, headers, query).await?;
     owned_bucket(emu, &account, bucket, headers).await?;
     Ok((account, path))
@@ -431,9 +481,26 @@ pub async fn put_bucket(
     Query(query): Query<BTreeMap<String, String>>,
     method: Method,
     headers: HeaderMap,
+    body: axum::body::Body,
 ) -> Result<Response, CosError> {
     only_params(&query, &[], &bucket)?;
     let account = authenticate(&emu, &method, "/", &headers, &query).await?;
+    // The body, when there is one, is a `CreateBucketConfiguration` whose settings
+    // (availability zone, …) the emulator does not keep; it must still be XML.
+    let malformed = || {
+        CosError::new(
+            StatusCode::BAD_REQUEST,
+            "MalformedXML",
+            "The XML you provided was not well-formed or did not validate against our published schema.",
+            &bucket,
+        )
+    };
+    let body = collect_within(body, BUCKET_BODY_LIMIT, super::API_BODY_TIME)
+        .await
+        .map_err(|_| malformed())?;
+    if !body.is_empty() && !well_formed_xml(&body) {
+        return Err(malformed());
+    }
     if !valid_bucket_name(&bucket, account.app_id) {
         return Err(CosError::new(
             StatusCode::BAD_REQUEST,
@@ -459,6 +526,37 @@ pub async fn put_bucket(
         ));
     }
     Ok(StatusCode::OK.into_response())
+}
+
+/// The most a bucket's configuration body may hold.
+const BUCKET_BODY_LIMIT: usize = 64 * 1024;
+
+/// Whether `body` is one well-formed XML element (with an optional declaration).
+fn well_formed_xml(body: &[u8]) -> bool {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_reader(body);
+    reader.config_mut().check_end_names = true;
+    let mut buf = Vec::new();
+    let (mut depth, mut roots) = (0usize, 0usize);
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(_)) => {
+                if depth == 0 {
+                    roots += 1;
+                }
+                depth += 1;
+            }
+            Ok(Event::End(_)) => depth = depth.saturating_sub(1),
+            Ok(Event::Empty(_)) if depth == 0 => roots += 1,
+            Ok(Event::Text(t)) if depth == 0 && !t.iter().all(u8::is_ascii_whitespace) => {
+                return false
+            }
+            Ok(Event::Eof) => return depth == 0 && roots == 1,
+            Ok(_) => {}
+            Err(_) => return false,
+        }
+        buf.clear();
+    }
 }
 
 /// `PUT /cos/<bucket>/<key>`: stores an object.
@@ -528,7 +626,11 @@ pub async fn put_object(
                 ))
             }
         };
-    let etag = crate::cloud::sign::hex(&Md5::digest(&body));
+    let digest = Md5::digest(&body);
+    if let Some(sent) = headers.get("content-md5") {
+        check_content_md5(sent.as_bytes(), &digest, &path)?;
+    }
+    let etag = crate::cloud::sign::hex(&digest);
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -554,6 +656,32 @@ pub async fn put_object(
         tracing::warn!("starting workflows for an upload: {err}");
     }
     Ok((StatusCode::OK, [(header::ETAG, format!("\"{etag}\""))]).into_response())
+}
+
+/// A `Content-MD5` header (the body's MD5, base64) against the body's digest: 400
+/// `InvalidDigest` when it is no MD5, `BadDigest` when it is another body's.
+fn check_content_md5(sent: &[u8], digest: &[u8], path: &str) -> Result<(), CosError> {
+    use base64::Engine as _;
+    match base64::engine::general_purpose::STANDARD.decode(sent) {
+        Ok(md5) if md5.len() == 16 => {
+            if md5 == digest {
+                Ok(())
+            } else {
+                Err(CosError::new(
+                    StatusCode::BAD_REQUEST,
+                    "BadDigest",
+                    "The Content-MD5 you specified did not match what was received.",
+                    path,
+                ))
+            }
+        }
+        _ => Err(CosError::new(
+            StatusCode::BAD_REQUEST,
+            "InvalidDigest",
+            "The Content-MD5 you specified is not valid.",
+            path,
+        )),
+    }
 }
 
 /// The response overrides a GET may ask for; only the content type is applied.
@@ -930,18 +1058,53 @@ mod tests {
             "/cos/media-1250000001"
         );
         assert_eq!(rewritten("/cos", Some("service.cos.myqcloud.com")), "/cos");
-        // API calls and hosts that name no bucket.
+        // API calls; COS hosts that name no valid bucket get COS's InvalidBucketName.
         assert_eq!(rewritten("/", Some("scf.tencentcloudapi.com")), "/");
         assert_eq!(rewritten("/", Some("127.0.0.1:3900")), "/");
         assert_eq!(
             rewritten("/k", Some("nobucket.cos.ap-beijing.myqcloud.com")),
-            "/k"
+            INVALID_BUCKET_PATH
         );
         assert_eq!(
             rewritten("/k", Some("a/b-125.cos.ap-beijing.myqcloud.com")),
-            "/k",
+            INVALID_BUCKET_PATH,
             "only a bucket name's characters"
         );
+        assert_eq!(
+            rewritten("/k?x=1", Some("a_b-125.cos.ap-beijing.myqcloud.com")),
+            format!("{INVALID_BUCKET_PATH}?x=1")
+        );
+    }
+
+    #[test]
+    fn bucket_configurations_must_be_xml() {
+        for good in [
+            &b"<CreateBucketConfiguration><BucketAZConfig>MAZ</BucketAZConfig></CreateBucketConfiguration>"[..],
+            b"<?xml version=\"1.0\"?>\n<CreateBucketConfiguration/>\n",
+        ] {
+            assert!(well_formed_xml(good), "{}", String::from_utf8_lossy(good));
+        }
+        for bad in [
+            &b"<CreateBucketConfiguration><bad"[..],
+            b"<a></b>",
+            b"<a/><b/>",
+            b"text",
+            b"<a>",
+            b"",
+        ] {
+            assert!(!well_formed_xml(bad), "{}", String::from_utf8_lossy(bad));
+        }
+    }
+
+    #[test]
+    fn content_md5() {
+        let digest = Md5::digest(b"abc");
+        // base64 of MD5("abc")
+        assert!(check_content_md5(b"kAFQmDzST7DWlj99KOF/cg==", &digest, "/k").is_ok());
+        let code = |sent: &[u8]| check_content_md5(sent, &digest, "/k").err().map(|e| e.code);
+        assert_eq!(code(b"AAAAAAAAAAAAAAAAAAAAAA=="), Some("BadDigest"));
+        assert_eq!(code(b"!!!"), Some("InvalidDigest"));
+        assert_eq!(code(b"YWJj"), Some("InvalidDigest"), "three bytes, no MD5");
     }
 
     #[test]

@@ -56,7 +56,22 @@ pub async fn deliver_one(emu: &Emulator) -> Result<bool, sqlx::Error> {
     let Some((delivery_id, account_id, event_type, payload, attempts)) = due else {
         return Ok(false);
     };
-    let outcome = invoke_bound(emu, account_id, &event_type, &payload, attempts).await;
+    // Runs cut off by the server's death were rolled back here but are in the log: they
+    // count as attempts (RetryNum, and towards the last).
+    let ran: i64 =
+        sqlx::query_scalar("select count(*) from emulator.scf_invocation where delivery_id = $1")
+            .bind(delivery_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    let attempts = attempts.max(i32::try_from(ran).unwrap_or(i32::MAX));
+    let outcome = invoke_bound(
+        emu,
+        account_id,
+        &event_type,
+        &payload,
+        (delivery_id, attempts),
+    )
+    .await;
     let attempts = attempts + 1;
     match outcome {
         Ok(request_id) => {
@@ -103,7 +118,7 @@ async fn invoke_bound(
     account_id: i64,
     event_type: &str,
     payload: &Value,
-    retry_num: i32,
+    (delivery_id, retry_num): (i64, i32),
 ) -> Result<Uuid, (String, Option<Uuid>)> {
     let bound: Option<(String, String, String)> = sqlx::query_as(
         "select scf_region, namespace, function_name from emulator.mps_trigger where account_id = $1 and event_type = $2",
@@ -125,6 +140,7 @@ async fn invoke_bound(
         region: &region,
         function: &function,
         retry_num,
+        delivery_id: Some(delivery_id),
     };
     let row = execute(emu, target, &payload.to_string(), "Event", request_id)
         .await
@@ -159,7 +175,16 @@ pub fn spawn(db: Db, public_url: String) -> tokio::task::JoinHandle<()> {
         db: db.sibling(2 * worker_count()),
         public_url,
     };
+    // Before anything runs here: what runs from now on is this server's.
+    let started = time::OffsetDateTime::now_utc();
     tokio::spawn(async move {
+        match super::invoke::mark_interrupted(&emu.db, started).await {
+            Ok(0) => {}
+            Ok(n) => tracing::warn!(
+                "{n} invocations were cut off when the server last stopped; marked interrupted"
+            ),
+            Err(err) => tracing::warn!("marking interrupted invocations: {err}"),
+        }
         let mut workers = tokio::task::JoinSet::new();
         for _ in 0..worker_count() {
             workers.spawn(run_workers(emu.clone()));

@@ -24,10 +24,18 @@ pub(crate) struct Target<'a> {
     pub function: &'a FunctionRow,
     /// Earlier attempts at delivering the same event (0 for the first, and for calls).
     pub retry_num: i32,
+    /// The MPS event delivery this run is an attempt at, if any.
+    pub delivery_id: Option<i64>,
 }
 
-/// Runs `function` on `event` and records the invocation log; returns the log row as
-/// the API shows it.
+/// SCF's RetCode of an invocation still running.
+pub const RUNNING: i32 = 2;
+/// SCF's RetCode of an invocation interrupted: here, by the server stopping mid-run.
+pub const INTERRUPTED: i32 = 3;
+
+/// Runs `function` on `event` and records the invocation log, first as running (so a
+/// run cut off by the server's death is still in the log, see [`mark_interrupted`]),
+/// then with its outcome; returns the log row as the API shows it.
 ///
 /// # Errors
 /// Database errors while recording.
@@ -43,6 +51,25 @@ pub(crate) async fn execute(
     let rid = request_id.to_string();
     // Before the code folder exists, so that an error here cannot leave it behind.
     let env = environment(emu, target.account_id, target.region, function).await?;
+    sqlx::query(
+        "insert into emulator.scf_invocation
+           (request_id, account_id, region, namespace, function_name, invoke_type, start_time,
+            duration_ms, billed_ms, mem_usage, ret_code, ret_msg, err_msg, log, retry_num, delivery_id)
+         values ($1, $2, $3, $4, $5, $6, $7, 0, 0, 0, $8, '', '', $9, $10, $11)",
+    )
+    .bind(request_id)
+    .bind(target.account_id)
+    .bind(target.region)
+    .bind(&function.namespace)
+    .bind(&function.function_name)
+    .bind(invoke_type)
+    .bind(start_time)
+    .bind(RUNNING)
+    .bind(format!("START RequestId: {rid}\n"))
+    .bind(target.retry_num)
+    .bind(target.delivery_id)
+    .execute(&emu.db)
+    .await?;
     let prepared = if function.runtime.starts_with("Nodejs") {
         super::code::prepare(&emu.db, function, &rid).await
     } else {
@@ -92,35 +119,71 @@ pub(crate) async fn execute(
         }
     }
     let log = runtime::log_text(&rid, &outcome, billed_ms, function.memory_size.into());
-    sqlx::query(
-        "insert into emulator.scf_invocation
-           (request_id, account_id, region, namespace, function_name, invoke_type, start_time,
-            duration_ms, billed_ms, mem_usage, ret_code, ret_msg, err_msg, log, retry_num)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-    )
-    .bind(request_id)
-    .bind(target.account_id)
-    .bind(target.region)
-    .bind(&function.namespace)
-    .bind(&function.function_name)
-    .bind(invoke_type)
-    .bind(start_time)
-    .bind(outcome.duration_ms)
-    .bind(billed_ms)
-    .bind(outcome.mem_usage)
-    .bind(outcome.ret_code)
-    .bind(&outcome.ret_msg)
-    .bind(&outcome.err_msg)
-    .bind(&log)
-    .bind(target.retry_num)
-    .execute(&emu.db)
-    .await?;
+    // The run has happened: its outcome is worth waiting a little for a database that is
+    // restarting (left running, the row would read interrupted after the next start).
+    let mut wait = Duration::from_millis(250);
+    loop {
+        let recorded = sqlx::query(
+            "update emulator.scf_invocation set duration_ms = $2, billed_ms = $3, mem_usage = $4,
+               ret_code = $5, ret_msg = $6, err_msg = $7, log = $8, logged_at = clock_timestamp()
+             where request_id = $1",
+        )
+        .bind(request_id)
+        .bind(outcome.duration_ms)
+        .bind(billed_ms)
+        .bind(outcome.mem_usage)
+        .bind(outcome.ret_code)
+        .bind(&outcome.ret_msg)
+        .bind(&outcome.err_msg)
+        .bind(&log)
+        .execute(&emu.db)
+        .await;
+        match recorded {
+            Ok(_) => break,
+            Err(err) if wait < RECORD_RETRY_UNTIL => {
+                tracing::warn!(request_id = %rid, "recording an invocation's outcome, again in {wait:?}: {err}");
+                tokio::time::sleep(wait).await;
+                wait *= 2;
+            }
+            Err(err) => return Err(err.into()),
+        }
+    }
     Ok(json!({
         "Log": log, "RetMsg": outcome.ret_msg, "ErrMsg": outcome.err_msg,
         "MemUsage": outcome.mem_usage, "Duration": outcome.duration_ms,
         "BillDuration": billed_ms, "FunctionRequestId": rid,
         "InvokeResult": if outcome.ret_code == 0 { 0 } else { -1 },
     }))
+}
+
+/// Recording an outcome is retried with waits doubling from 250 ms up to this one.
+const RECORD_RETRY_UNTIL: Duration = Duration::from_secs(8);
+
+/// Marks the invocations that a server which stopped mid-run left running (started
+/// before `before`, this server's start) as interrupted. One server runs per database,
+/// so at its start nothing else runs them. Returns how many there were.
+///
+/// # Errors
+/// Database errors.
+pub async fn mark_interrupted(
+    db: &crate::db::Db,
+    before: OffsetDateTime,
+) -> Result<u64, sqlx::Error> {
+    let message = "The invocation was interrupted: the server stopped while the function ran.";
+    let done = sqlx::query(
+        "update emulator.scf_invocation set ret_code = $1, err_msg = $2,
+           log = log || 'ERROR RequestId: ' || request_id || ' ' || $2 || E'\n'
+                     || 'END RequestId: ' || request_id || E'\n',
+           logged_at = clock_timestamp()
+         where ret_code = $3 and start_time < $4",
+    )
+    .bind(INTERRUPTED)
+    .bind(message)
+    .bind(RUNNING)
+    .bind(before)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected())
 }
 
 /// The function's variables plus those SCF sets, with temporary credentials when the
@@ -191,6 +254,10 @@ pub async fn invoke(
     region: &str,
     params: &Value,
 ) -> Result<Value, ApiError> {
+    // Taken and not acted on (the log comes back whole; one version runs), but typed.
+    for name in ["LogType", "RoutingKey"] {
+        opt_str(params, name)?;
+    }
     let function = find_function(emu, ctx.account_id, region, params).await?;
     function.require_active()?;
     let invoke_type = opt_str(params, "InvocationType")?.unwrap_or("RequestResponse");
@@ -225,6 +292,7 @@ pub async fn invoke(
                     region: &region,
                     function: &function,
                     retry_num: 0,
+                    delivery_id: None,
                 };
                 execute(&emu, target, &event, "RequestResponse", request_id).await
             });
@@ -250,6 +318,7 @@ pub async fn invoke(
                     region: &region,
                     function: &function,
                     retry_num: 0,
+                    delivery_id: None,
                 };
                 if let Err(err) = execute(&emu, target, &event, "Event", request_id).await {
                     tracing::error!(code = %err.code, "recording an asynchronous invocation failed");
@@ -449,6 +518,22 @@ pub async fn get_function_logs(
     region: &str,
     params: &Value,
 ) -> Result<Value, ApiError> {
+    // Types first, as the cloud checks them: a RetCode of another type (a number, an
+    // object) is refused below, not ignored.
+    let ret_code = match params.get("Filter") {
+        None | Some(Value::Null) => None,
+        Some(Value::Object(filter)) => match filter.get("RetCode") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(code)) => Some(code.as_str()),
+            Some(_) => Some(""),
+        },
+        Some(_) => {
+            return Err(ApiError::new(
+                "InvalidParameter",
+                "The parameter Filter must be an object.",
+            ))
+        }
+    };
     let function = find_function(emu, account_id, region, params).await?;
     let (offset, limit) = paging(params)?;
     if offset.saturating_add(limit) > 10_000 {
@@ -482,16 +567,6 @@ pub async fn get_function_logs(
                 "OrderBy must be function_name, duration, mem_usage or start_time.",
             ))
         }
-    };
-    // A filter of another type (a number, an object) is refused, not ignored.
-    let ret_code = match params.get("Filter") {
-        None | Some(Value::Null) => None,
-        Some(Value::Object(filter)) => match filter.get("RetCode") {
-            None | Some(Value::Null) => None,
-            Some(Value::String(code)) => Some(code.as_str()),
-            Some(_) => Some(""),
-        },
-        Some(_) => Some(""),
     };
     let ret_filter = match ret_code {
         None => "true",
@@ -582,7 +657,7 @@ pub async fn get_function_logs(
             json!({
                 "FunctionName": r.function_name, "RetMsg": r.ret_msg,
                 "RequestId": r.request_id.to_string(), "StartTime": cloud_time(r.start_time),
-                "RetCode": r.ret_code, "InvokeFinished": 1, "Duration": r.duration_ms,
+                "RetCode": r.ret_code, "InvokeFinished": i32::from(r.ret_code != RUNNING), "Duration": r.duration_ms,
                 "BillDuration": r.billed_ms, "MemUsage": r.mem_usage, "Log": r.log,
                 "Level": "", "Source": "", "RetryNum": r.retry_num,
             })

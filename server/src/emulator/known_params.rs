@@ -178,7 +178,13 @@ pub fn of(service: &str, action: &str) -> Option<&'static [&'static str]> {
             "Namespace",
             "Qualifier",
         ],
-        ("mps", "UnbindTrigger") => &["Type", "ResourceId"],
+        ("mps", "UnbindTrigger") => &[
+            "Type",
+            "Qualifier",
+            "FunctionName",
+            "Namespace",
+            "ResourceId",
+        ],
         ("mps", "ProcessMedia") => &[
             "InputInfo",
             "OutputStorage",

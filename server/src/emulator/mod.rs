@@ -31,7 +31,7 @@ use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -67,8 +67,7 @@ pub struct Emulator {
 /// virtual-hosted as COS SDKs address it), reachable at `public_url` or as an HTTP proxy
 /// for the cloud's own host names ([`proxy`]).
 pub fn router(db: Db, public_url: String) -> Router {
-    let routes = Router::new()
-        .route("/", post(api_call).get(api_get).fallback(not_get_or_post))
+    let cos_routes = Router::new()
         .route("/cos", get(cos::list_buckets))
         .route(
             "/cos/{bucket}",
@@ -83,6 +82,11 @@ pub fn router(db: Db, public_url: String) -> Router {
                 .delete(cos::delete_object)
                 .fallback(cos::not_implemented),
         )
+        .route(cos::INVALID_BUCKET_PATH, any(cos::invalid_bucket))
+        .layer(axum::middleware::map_response(cos::response_headers));
+    let routes = Router::new()
+        .route("/", post(api_call).get(api_get).fallback(not_get_or_post))
+        .merge(cos_routes)
         // The API's limit is `read_body`'s; COS objects are limited by `cos::put_object`,
         // which answers in COS's XML. Axum's own 2 MB default would cut below both.
         .fallback(no_such_path)

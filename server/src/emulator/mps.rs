@@ -166,12 +166,20 @@ async fn unbind_trigger(
         }
     }
     let resource_id = req_str(params, "ResourceId")?;
-    let done =
-        sqlx::query("delete from emulator.mps_trigger where account_id = $1 and resource_id = $2")
-            .bind(ctx.account_id)
-            .bind(resource_id)
-            .execute(&emu.db)
-            .await?;
+    // The function, when named (as Tencent's toolkit sends it), must be the bound one.
+    opt_str(params, "Qualifier")?;
+    let function = opt_str(params, "FunctionName")?;
+    let namespace = opt_str(params, "Namespace")?;
+    let done = sqlx::query(
+        "delete from emulator.mps_trigger where account_id = $1 and resource_id = $2
+           and ($3::text is null or function_name = $3) and ($4::text is null or namespace = $4)",
+    )
+    .bind(ctx.account_id)
+    .bind(resource_id)
+    .bind(function)
+    .bind(namespace)
+    .execute(&emu.db)
+    .await?;
     if done.rows_affected() == 0 {
         return Err(ApiError::new(
             "ResourceNotFound.Trigger",

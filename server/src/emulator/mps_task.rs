@@ -669,6 +669,8 @@ fn note(real: bool) -> &'static str {
 /// The task-level `ErrCode` of a source error (MPS's class of errors for an input it
 /// cannot read), and the emulator's message for an input deleted before the task ran.
 const SOURCE_ERROR: i64 = 40000;
+/// `ErrCodeExt` beside it: any value but `""` and `SUCCESS` tells a failure.
+const SOURCE_ERROR_EXT: &str = "SourceFileError";
 
 fn source_missing(bucket: &str, object: &str) -> String {
     format!("The input object {bucket}{object} does not exist.")
@@ -716,13 +718,13 @@ async fn finish_workflow(
             for t in task[set].as_array().into_iter().flatten() {
                 let mut r = null_tasks.clone();
                 r["Type"] = json!(kind);
-                r[field] = json!({"Status": "FAIL", "ErrCode": SOURCE_ERROR, "ErrCodeExt": "", "Message": message,
+                r[field] = json!({"Status": "FAIL", "ErrCode": SOURCE_ERROR, "ErrCodeExt": SOURCE_ERROR_EXT, "Message": message,
                     "Input": t, "Output": null});
                 results.push(r);
             }
         }
         return Ok(json!({"EventType": "WorkflowTask", "WorkflowTaskEvent": {
-            "TaskId": task_id, "Status": "FINISH", "ErrCode": SOURCE_ERROR, "ErrCodeExt": "", "Message": message,
+            "TaskId": task_id, "Status": "FINISH", "ErrCode": SOURCE_ERROR, "ErrCodeExt": SOURCE_ERROR_EXT, "Message": message,
             "InputInfo": input["InputInfo"], "MetaData": null, "MediaProcessResultSet": results,
             "AiContentReviewResultSet": [], "AiAnalysisResultSet": [], "AiRecognitionResultSet": [],
         }}));

@@ -477,7 +477,12 @@ impl ListFilters {
             Some(_) => return Err(bad("Filters is a list of at most 10 filters.".to_owned())),
         };
         for filter in filters {
-            let name = filter["Name"].as_str().unwrap_or_default();
+            let Some(name) = filter["Name"].as_str() else {
+                return Err(invalid(
+                    "InvalidParameter",
+                    "Each filter is an object with Name, a string, and Values.",
+                ));
+            };
             let values: Option<Vec<String>> = filter["Values"].as_array().and_then(|v| {
                 v.iter()
                     .map(|x| x.as_str().map(str::to_owned))
@@ -649,10 +654,18 @@ async fn create_function(
 ) -> Result<Value, ApiError> {
     let name = req_str(params, "FunctionName")?;
     check_function_name(name)?;
-    let code = params
-        .get("Code")
-        .filter(|c| c.is_object())
-        .ok_or_else(|| ApiError::new("MissingParameter.Code", "Code is required."))?;
+    let code = match params.get("Code") {
+        Some(code @ Value::Object(_)) => code,
+        None | Some(Value::Null) => {
+            return Err(ApiError::new("MissingParameter.Code", "Code is required."))
+        }
+        Some(_) => {
+            return Err(ApiError::new(
+                "InvalidParameter",
+                "The parameter Code must be an object.",
+            ))
+        }
+    };
     let runtime = opt_str(params, "Runtime")?.unwrap_or("Python2.7");
     if !RUNTIMES.contains(&runtime) {
         return Err(invalid(

@@ -243,4 +243,50 @@ async fn the_emulator_refuses_bad_bodies_without_5xx() {
             other => panic!("{params}: expected an API error, got {other:?}"),
         }
     }
+    // Values of the wrong type inside a call: a type error naming the parameter, not an
+    // error about a value it does not hold.
+    for (action, params, message) in [
+        (
+            "ListFunctions",
+            serde_json::json!({"Filters": [{"Name": {"a": 1}, "Values": ["x"]}]}),
+            "Name",
+        ),
+        (
+            "ListFunctions",
+            serde_json::json!({"Filters": [null]}),
+            "Name",
+        ),
+        (
+            "GetFunctionLogs",
+            serde_json::json!({"FunctionName": "Missing", "Filter": "x"}),
+            "Filter",
+        ),
+        (
+            "Invoke",
+            serde_json::json!({"FunctionName": "Missing", "LogType": ["Tail"]}),
+            "LogType",
+        ),
+        (
+            "Invoke",
+            serde_json::json!({"FunctionName": "Missing", "RoutingKey": {"a": 1}}),
+            "RoutingKey",
+        ),
+        (
+            "CreateFunction",
+            serde_json::json!({"FunctionName": "Typed", "Code": "x"}),
+            "Code",
+        ),
+    ] {
+        match emu.call("scf", action, params.clone()).await {
+            Err(server::cloud::error::CloudError::Api {
+                code,
+                message: text,
+                ..
+            }) => {
+                assert_eq!(code, "InvalidParameter", "{action} {params}: {text}");
+                assert!(text.contains(message), "{action} {params}: {text}");
+            }
+            other => panic!("{action} {params}: expected a type error, got {other:?}"),
+        }
+    }
 }

@@ -502,3 +502,112 @@ async fn sub_resources_are_refused_ranges_served_and_prefixes_paged_once() {
         .await;
     assert!(body.contains("<Key>odd/pct%252Fx</Key>"), "{body}");
 }
+
+#[tokio::test]
+async fn bad_bucket_names_digests_configurations_and_dot_folders_are_refused_as_cos_does() {
+    let emu = integration_tests::spawn_emulator().await;
+    let cos = Cos {
+        emu: &emu,
+        http: reqwest::Client::new(),
+    };
+    let key = emu.account.secret_key.clone();
+    let bucket = format!("checks-{}", emu.account.app_id);
+
+    // A configuration that is not XML creates no bucket.
+    let (s, body) = cos
+        .send(
+            Method::PUT,
+            &bucket,
+            "/",
+            &[],
+            b"<CreateBucketConfiguration><bad".to_vec(),
+            &key,
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body.contains("<Code>MalformedXML</Code>"), "{body}");
+    let (s, body) = cos.send(Method::GET, &bucket, "/", &[], vec![], &key).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{body}");
+    let config = b"<CreateBucketConfiguration><BucketAZConfig>MAZ</BucketAZConfig></CreateBucketConfiguration>";
+    let (s, body) = cos
+        .send(Method::PUT, &bucket, "/", &[], config.to_vec(), &key)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+
+    // Content-MD5: another body's digest, or no digest, stores nothing.
+    for (md5, code) in [
+        ("AAAAAAAAAAAAAAAAAAAAAA==", "BadDigest"),
+        ("!!!", "InvalidDigest"),
+    ] {
+        let res = cos
+            .send_with(
+                Method::PUT,
+                &bucket,
+                "/md5.txt",
+                &[],
+                b"abc".to_vec(),
+                &key,
+                &[("content-md5", md5)],
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        let body = res.text().await.expect("body");
+        assert!(body.contains(&format!("<Code>{code}</Code>")), "{body}");
+        let (s, _) = cos
+            .send(Method::GET, &bucket, "/md5.txt", &[], vec![], &key)
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "nothing stored");
+    }
+    let res = cos
+        .send_with(
+            Method::PUT,
+            &bucket,
+            "/md5.txt",
+            &[],
+            b"abc".to_vec(),
+            &key,
+            &[("content-md5", "kAFQmDzST7DWlj99KOF/cg==")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK, "the right digest");
+
+    // Answers carry COS's request id and server name, successes too.
+    let res = cos
+        .send_with(Method::GET, &bucket, "/md5.txt", &[], vec![], &key, &[])
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.headers().contains_key("x-cos-request-id"));
+    assert_eq!(res.headers()["server"], "tencent-cos");
+
+    // A key with a `..` folder (slashes escaped, so no client resolves it away).
+    let res = cos
+        .http
+        .put(format!("{}/cos/{bucket}/a%2F..%2F..%2Fb", emu.base))
+        .body("x")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let body = res.text().await.expect("body");
+    assert!(body.contains("<Code>InvalidURI</Code>"), "{body}");
+
+    // A COS host that names no valid bucket: COS's error (an SDK reads a 200 as success).
+    for host in [
+        format!("a_b-{}.cos.ap-beijing.myqcloud.com", emu.account.app_id),
+        "nobucket.cos.ap-beijing.myqcloud.com".to_owned(),
+    ] {
+        for method in [Method::PUT, Method::GET, Method::DELETE] {
+            let res = cos
+                .http
+                .request(method.clone(), format!("{}/obj.txt", emu.base))
+                .header("host", &host)
+                .body("data")
+                .send()
+                .await
+                .expect("request");
+            assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{method} {host}");
+            let body = res.text().await.expect("body");
+            assert!(body.contains("<Code>InvalidBucketName</Code>"), "{body}");
+        }
+    }
+}

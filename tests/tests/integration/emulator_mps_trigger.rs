@@ -239,13 +239,19 @@ async fn each_event_type_binds_one_function_account_wide() {
         .call("mps", "BindTrigger", bind("Other", "WorkflowTask"))
         .await
         .expect("rebind");
-    c.call(
-        "mps",
-        "UnbindTrigger",
-        json!({"Type": "mps", "ResourceId": rebound["ResourceId"]}),
-    )
-    .await
-    .expect("unbind");
+    // As Tencent's toolkit sends it: with the function, which must be the bound one.
+    let toolkit = |function: &str| {
+        json!({"Type": "mps", "Qualifier": "$DEFAULT", "FunctionName": function,
+            "Namespace": "default", "ResourceId": rebound["ResourceId"]})
+    };
+    assert_eq!(
+        code(c.call("mps", "UnbindTrigger", toolkit("MPSAnalysis")).await).0,
+        "ResourceNotFound.Trigger",
+        "bound to Other, not MPSAnalysis"
+    );
+    c.call("mps", "UnbindTrigger", toolkit("Other"))
+        .await
+        .expect("unbind");
     assert_eq!(
         code(
             c.call(

@@ -79,15 +79,16 @@ async fn describe_tasks(emu: &TestEmulator, params: Value) -> Value {
         .expect("DescribeTasks")
 }
 
-/// Polls the function's logs until one mentions `needle`.
+/// Polls MPSAnalysis's logs until one mentions `needle`.
 async fn wait_for_log(emu: &TestEmulator, needle: &str) -> Value {
+    wait_for_log_of(emu, "MPSAnalysis", needle).await
+}
+
+/// Polls `function`'s logs until one mentions `needle`.
+async fn wait_for_log_of(emu: &TestEmulator, function: &str, needle: &str) -> Value {
     for _ in 0..150 {
         let logs = emu
-            .call(
-                "scf",
-                "GetFunctionLogs",
-                json!({"FunctionName": "MPSAnalysis"}),
-            )
+            .call("scf", "GetFunctionLogs", json!({"FunctionName": function}))
             .await
             .expect("logs");
         if let Some(row) = logs["Data"]
@@ -327,14 +328,18 @@ async fn an_edit_media_task_reaches_the_function_bound_to_its_event_type() {
         .expect("the edit output");
 }
 
-#[tokio::test]
-async fn events_wait_in_postgres_until_a_worker_runs_and_failures_are_retried() {
-    // An emulator whose workers are not running yet: a server stopped after ProcessMedia.
+/// An emulator whose workers are not running (a server stopped after `ProcessMedia`):
+/// the caller starts them, as a server's start does, with `delivery::spawn`.
+async fn emulator_without_workers() -> (TestEmulator, server::db::Db) {
     let db = integration_tests::fresh_db().await;
-    server::db::migrate(&db).await.unwrap();
-    let account = server::emulator::account::create(&db).await.unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
+    server::db::migrate(&db).await.expect("migrations");
+    let account = server::emulator::account::create(&db)
+        .await
+        .expect("emulator account");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a loopback port");
+    let base = format!("http://{}", listener.local_addr().expect("its address"));
     let pooled = server::db::Db::new(db.clone());
     let app = server::emulator::router(pooled.clone(), base.clone());
     tokio::spawn(async move {
@@ -344,15 +349,22 @@ async fn events_wait_in_postgres_until_a_worker_runs_and_failures_are_retried() 
         client: server::cloud::client::CloudClient::new(server::cloud::client::Endpoint::Custom(
             base.clone(),
         ))
-        .unwrap(),
+        .expect("cloud client"),
         creds: server::cloud::client::Credentials::new(
             account.secret_id.clone(),
             account.secret_key.clone(),
         ),
         account,
-        base: base.clone(),
-        db: db.clone(),
+        base,
+        db,
     };
+    (emu, pooled)
+}
+
+#[tokio::test]
+async fn events_wait_in_postgres_until_a_worker_runs_and_failures_are_retried() {
+    let (emu, pooled) = emulator_without_workers().await;
+    let (db, base) = (emu.db.clone(), emu.base.clone());
     let (input, output) = setup(&emu, "").await;
     emu.call("mps", "BindTrigger", json!({"ScfRegion": "ap-beijing", "EventType": "WorkflowTask", "FunctionName": "MPSAnalysis"}))
         .await
@@ -420,6 +432,9 @@ async fn events_wait_in_postgres_until_a_worker_runs_and_failures_are_retried() 
     let results = body["MediaProcessResultSet"].as_array().unwrap();
     assert_eq!(results.len(), 2, "{detail}");
     assert_eq!(results[0]["TranscodeTask"]["Status"], "FAIL");
+    // Not "" nor SUCCESS, which tell success to clients reading the newer field.
+    assert_eq!(results[0]["TranscodeTask"]["ErrCodeExt"], "SourceFileError");
+    assert_eq!(body["ErrCodeExt"], "SourceFileError");
     assert_eq!(results[0]["TranscodeTask"]["Output"], Value::Null);
     assert_eq!(results[1]["SnapshotByTimeOffsetTask"]["Status"], "FAIL");
     assert!(
@@ -497,6 +512,94 @@ async fn events_wait_in_postgres_until_a_worker_runs_and_failures_are_retried() 
         .map(|r| &r["RetryNum"])
         .collect();
     assert_eq!(retries, [&json!(0), &json!(1)], "{failed}");
+}
+
+#[tokio::test]
+async fn a_run_cut_off_by_the_server_stopping_stays_in_the_log_and_its_redelivery_counts_it() {
+    let (emu, pooled) = emulator_without_workers().await;
+    let (input, output) = setup(&emu, "").await;
+    let code = "exports.main_handler = async (event) => { await new Promise((r) => setTimeout(r, 3000)); console.log('ran', event.WorkflowTaskEvent.TaskId); return 'done'; };";
+    emu.call(
+        "scf",
+        "CreateFunction",
+        json!({"FunctionName": "Slow", "Runtime": "Nodejs12.16", "Handler": "index.main_handler",
+        "Timeout": 10, "Code": {"ZipFile": super::emulator_invoke::zip_file(code)}}),
+    )
+    .await
+    .expect("CreateFunction");
+    emu.wait_active("Slow").await;
+    emu.call(
+        "mps",
+        "BindTrigger",
+        json!({"ScfRegion": "ap-beijing", "EventType": "WorkflowTask", "FunctionName": "Slow"}),
+    )
+    .await
+    .expect("BindTrigger");
+    let task_id = emu
+        .call("mps", "ProcessMedia", process_media(&input, &output))
+        .await
+        .expect("ProcessMedia")["TaskId"]
+        .as_str()
+        .expect("TaskId")
+        .to_owned();
+    let logs = || async {
+        emu.call(
+            "scf",
+            "GetFunctionLogs",
+            json!({"FunctionName": "Slow", "Order": "ASC"}),
+        )
+        .await
+        .expect("GetFunctionLogs")
+    };
+    // The server runs the event's function, and is stopped while it runs.
+    let workers = server::emulator::delivery::spawn(pooled.clone(), emu.base.clone());
+    let mut running = Value::Null;
+    for _ in 0..200 {
+        let page = logs().await;
+        if page["TotalCount"] == 1 {
+            running = page["Data"][0].clone();
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        running["RetCode"], 2,
+        "logged as running as it starts: {running}"
+    );
+    assert_eq!(running["InvokeFinished"], 0, "{running}");
+    workers.abort();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    // The next start marks that run interrupted, and delivers the event again.
+    let workers = server::emulator::delivery::spawn(pooled, emu.base.clone());
+    let row = wait_for_log_of(&emu, "Slow", &task_id).await;
+    workers.abort();
+    let page = logs().await;
+    assert_eq!(page["TotalCount"], 2, "{page}");
+    let cut = &page["Data"][0];
+    assert_eq!(cut["RequestId"], running["RequestId"], "{page}");
+    assert_eq!(cut["RetCode"], 3, "{cut}");
+    assert_eq!(cut["InvokeFinished"], 1, "{cut}");
+    assert_eq!(cut["RetryNum"], 0, "{cut}");
+    assert!(
+        cut["Log"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("interrupted"),
+        "{cut}"
+    );
+    assert_eq!(row["RetCode"], 0, "{row}");
+    assert_eq!(
+        row["RetryNum"], 1,
+        "the run cut off counts as an attempt: {row}"
+    );
+    let attempts: i32 =
+        sqlx::query_scalar("select attempts from emulator.event_delivery where task_id = $1")
+            .bind(&task_id)
+            .fetch_one(&emu.db)
+            .await
+            .expect("delivery");
+    assert_eq!(attempts, 2);
 }
 
 #[tokio::test]

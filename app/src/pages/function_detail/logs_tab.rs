@@ -287,6 +287,8 @@ pub fn LogsTab(f: FnLoc) -> impl IntoView {
 
 #[component]
 fn LogEntry(row: LogRow, expanded: RwSignal<HashSet<String>>, lang: Lang) -> impl IntoView {
+    // SCF's RetCode 2: the function is still running.
+    let running = row.ret_code == 2;
     let ok = row.ret_code == 0;
     let id = row.request_id.clone();
     let open = expanded.with_untracked(|e| e.contains(&id));
@@ -303,10 +305,10 @@ fn LogEntry(row: LogRow, expanded: RwSignal<HashSet<String>>, lang: Lang) -> imp
     let duration = format!("{:.0} ms", row.duration_ms);
     let billed = format!("{} ms", row.billed_ms);
     let memory = format!("{:.1} MB", row.memory_bytes as f64 / 1_048_576.0);
-    let status = if ok {
-        t(lang, "logs.success")
-    } else {
-        t(lang, "logs.failure")
+    let (status, badge) = match (ok, running) {
+        (true, _) => (t(lang, "logs.success"), "badge badge-ok"),
+        (_, true) => (t(lang, "logs.running"), "badge badge-busy"),
+        _ => (t(lang, "logs.failure"), "badge badge-bad"),
     };
     // The column heads are drawn once above the rows (hidden from screen readers), so
     // each row says what its values are.
@@ -328,8 +330,11 @@ fn LogEntry(row: LogRow, expanded: RwSignal<HashSet<String>>, lang: Lang) -> imp
                 <span>{duration}</span>
                 <span>{billed}</span>
                 <span>{memory}</span>
-                <span class=if ok { "badge badge-ok" } else { "badge badge-bad" }>{status}</span>
+                <span class=badge>{status}</span>
             </summary>
+            {(row.retry_num > 0).then(|| view! {
+                <p class="muted log-retry">{format!("{}{}", t(lang, "logs.retry_num"), row.retry_num)}</p>
+            })}
             <pre class="code log-text">{row.log}</pre>
             {(!row.ret_msg.is_empty()).then(|| view! {
                 <p class="muted">{t(lang, "logs.returned")}</p>

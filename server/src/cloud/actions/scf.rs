@@ -339,6 +339,9 @@ pub struct FunctionLog {
     pub mem_usage: i64,
     #[serde(default)]
     pub log: String,
+    /// Earlier attempts at the same asynchronous event.
+    #[serde(default)]
+    pub retry_num: i64,
 }
 
 /// `GetFunctionLogs`' answer.
