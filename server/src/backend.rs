@@ -759,7 +759,10 @@ impl Backend for ConsoleBackend {
         let caller = self.require(req).await?;
         let (team_id, my_role) = caller.team_with(Role::Admin)?;
         let email = validate::email("email", email)?;
-        if role == Role::Owner || !my_role.can_assign(role) {
+        if role == Role::Owner {
+            return Err(AppError::invalid("role", "role_not_invitable"));
+        }
+        if !my_role.can_assign(role) {
             return Err(AppError::invalid("role", "role_unknown"));
         }
         let already: bool = sqlx::query_scalar(

@@ -80,6 +80,18 @@ test('owner sets up the console, invites a developer who joins from another prof
   assert.match(link, new RegExp(`^${server.base}/invite/[0-9a-f]{64}$`));
   await page.getByRole('cell', { name: DEV.email }).waitFor();
   await shot(page, '03-invitation');
+  assert.equal(await page.getByLabel('Email').inputValue(), '', 'the email field is emptied for the next one');
+  // An invitation revoked while its link is shown: the link, dead now, goes with it.
+  await page.getByLabel('Email').fill('temp@example.com');
+  await page.getByRole('button', { name: 'Create invitation link' }).click();
+  const tempRow = page.locator('tbody tr', { hasText: 'temp@example.com' });
+  await tempRow.waitFor();
+  assert.notEqual(await linkBox.inputValue(), link);
+  await tempRow.getByText('Revoke').first().click();
+  const revokeDialog = page.getByRole('dialog', { name: 'Revoke invitation' });
+  await revokeDialog.getByRole('button', { name: 'Revoke' }).click();
+  await tempRow.waitFor({ state: 'detached' });
+  await linkBox.waitFor({ state: 'detached' });
 
   // The developer opens the link in another browser profile.
   const devContext = await browser.newContext();
@@ -237,6 +249,11 @@ test('sign-in and sign-out work with JavaScript off', async () => {
   await page.locator('.user-menu summary').click();
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.waitForURL('**/login');
+  // Back does not bring the signed-in page back from a cache: it is asked for again.
+  await page.goBack();
+  await page.waitForURL('**/login');
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  assert.equal(await page.locator('.topbar').getByText('Olivia Owner').count(), 0);
   // A page opened signed out is where sign-in leads back to.
   await page.goto(server.base + '/scf/functions?rid=8&ns=default');
   await page.waitForURL(/\/login\?next=/);

@@ -42,6 +42,25 @@ pub fn MembersPage() -> impl IntoView {
         });
     }
     let invite_result = unit_result(invite.value());
+    // A new invitation empties the email field, and its link stays shown only while the
+    // invitation is pending: revoked (after it was made), the link works no more.
+    let email_input = NodeRef::<leptos::html::Input>::new();
+    let revokes_at_invite = RwSignal::new(0usize);
+    Effect::new(move || {
+        if matches!(invite.value().get(), Some(Ok(_))) {
+            revokes_at_invite.set(revoke_invite.version().get_untracked());
+            if let Some(input) = email_input.get_untracked() {
+                input.set_value("");
+            }
+        }
+    });
+    let still_pending = move |id| {
+        revoke_invite.version().get() == revokes_at_invite.get()
+            || invites.get().is_none_or(|listed| match listed {
+                Ok(rows) => rows.iter().any(|row| row.id == id),
+                Err(_) => true,
+            })
+    };
 
     view! {
         <h1>{t(lang, "nav.members")}</h1>
@@ -60,7 +79,7 @@ pub fn MembersPage() -> impl IntoView {
                 <h2>{t(lang, "invites.new")}</h2>
                 <ActionForm action=invite attr:class="form-inline">
                     <label for="invite-email">{t(lang, "field.email")}</label>
-                    <input id="invite-email" name="email" type="email" required=true/>
+                    <input id="invite-email" name="email" type="email" required=true node_ref=email_input/>
                     <label for="invite-role">{t(lang, "field.role")}</label>
                     <select id="invite-role" name="role">
                         {Role::ALL
@@ -77,7 +96,7 @@ pub fn MembersPage() -> impl IntoView {
                 </ActionForm>
                 <FieldError result=invite_result field="email"/>
                 <FormError result=invite_result/>
-                {move || invite.value().get().and_then(Result::ok).map(|created| view! {
+                {move || invite.value().get().and_then(Result::ok).filter(|c| still_pending(c.id)).map(|created| view! {
                     <div class="callout" role="status">
                         <p>{t(lang, "invites.link_once")}</p>
                         <input

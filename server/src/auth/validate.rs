@@ -27,19 +27,33 @@ pub fn email(field: &str, value: &str) -> Result<String, AppError> {
     }
 }
 
-/// A trimmed name of 1 to 64 characters (display names, team names).
+/// A trimmed name of 1 to 64 characters (display names, team names), without control
+/// or invisible characters.
 ///
 /// # Errors
-/// `Invalid` on `field` with `name_required` or `name_too_long`.
+/// `Invalid` on `field` with `name_required`, `name_chars` or `name_too_long`.
 pub fn name(field: &str, value: &str) -> Result<String, AppError> {
     let value = value.trim();
-    if value.is_empty() || value.chars().any(char::is_control) {
+    if value.is_empty() {
         Err(AppError::invalid(field, "name_required"))
+    } else if value.chars().any(|c| c.is_control() || invisible(c)) {
+        Err(AppError::invalid(field, "name_chars"))
     } else if value.chars().count() > 64 {
         Err(AppError::invalid(field, "name_too_long"))
     } else {
         Ok(value.to_owned())
     }
+}
+
+/// Characters that change how the text around them shows without showing themselves:
+/// direction overrides and isolates (a name could read backwards in the team switcher),
+/// zero-width spaces and joiners of words, the byte-order mark, the soft hyphen. The
+/// zero-width (non-)joiner stay allowed: scripts and emoji need them.
+fn invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}' | '\u{200E}' | '\u{200F}'
+        | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}'
+        | '\u{FEFF}')
 }
 
 /// A new password: 10 to 128 characters, not all of them spaces.
@@ -85,6 +99,20 @@ mod tests {
         assert_eq!(name("n", "  Media team ").as_deref(), Ok("Media team"));
         assert!(name("n", "   ").is_err());
         assert!(name("n", &"x".repeat(65)).is_err());
+        for hidden in [
+            "a\u{0}b",
+            "\u{202E}evil",
+            "a\u{200B}b",
+            "\u{2067}x",
+            "x\u{FEFF}",
+        ] {
+            assert_eq!(
+                name("n", hidden),
+                Err(AppError::invalid("n", "name_chars")),
+                "{hidden:?}"
+            );
+        }
+        assert!(name("n", "👩\u{200D}💻 team").is_ok());
         assert_eq!(
             name("n", &"视".repeat(64)).map(|s| s.chars().count()),
             Ok(64)

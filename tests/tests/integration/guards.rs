@@ -326,6 +326,8 @@ async fn pages_redirect_by_session_state() {
     assert_eq!(r.headers()["location"], "/login");
     let r = owner.get("/").await;
     assert_eq!(r.status(), StatusCode::OK);
+    // A signed-in page is kept by no cache: Back after signing out must not show it.
+    assert_eq!(r.headers()["cache-control"], "no-store");
     let html = r.text().await.unwrap();
     assert!(
         html.contains("Olivia Owner"),
