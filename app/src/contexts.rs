@@ -49,7 +49,11 @@ pub struct Toasts {
 
 impl Toasts {
     /// Shows a success toast.
+    ///
+    /// It takes away the error toasts shown before it: they told of earlier attempts, and
+    /// left beside a success they read as if it had failed too.
     pub fn success(&self, text: impl Into<String>) {
+        self.clear_errors();
         self.push(ToastKind::Success, text.into());
     }
 
@@ -93,4 +97,32 @@ pub fn provide_toasts() {
 /// The toast queue.
 pub fn use_toasts() -> Toasts {
     expect_context::<Toasts>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_success_takes_away_the_errors_before_it() {
+        let owner = Owner::new();
+        owner.with(|| {
+            provide_toasts();
+            let toasts = use_toasts();
+            toasts.error("first try failed");
+            toasts.error("second try failed");
+            assert_eq!(toasts.items.get_untracked().len(), 2);
+            toasts.success("done");
+            let kinds: Vec<_> = toasts
+                .items
+                .get_untracked()
+                .into_iter()
+                .map(|t| (t.kind, t.text))
+                .collect();
+            assert_eq!(kinds, [(ToastKind::Success, "done".to_owned())]);
+            // An error after the success stays beside it.
+            toasts.error("later");
+            assert_eq!(toasts.items.get_untracked().len(), 2);
+        });
+    }
 }
