@@ -172,6 +172,15 @@ impl TestEmulator {
 
 /// Starts the emulator on a fresh database and creates an account in it.
 pub async fn spawn_emulator() -> TestEmulator {
+    let (emu, pooled) = spawn_emulator_without_workers().await;
+    server::emulator::delivery::spawn(pooled, emu.base.clone());
+    emu
+}
+
+/// [`spawn_emulator`] without its delivery workers, as a server stopped after
+/// `ProcessMedia` left it: the caller starts them, as a server's start does, with
+/// `delivery::spawn` on the pool returned.
+pub async fn spawn_emulator_without_workers() -> (TestEmulator, server::db::Db) {
     let db = fresh_db().await;
     server::db::migrate(&db).await.expect("migrations");
     let account = server::emulator::account::create(&db)
@@ -186,8 +195,7 @@ pub async fn spawn_emulator() -> TestEmulator {
     tokio::spawn(async move {
         server::http_server::serve(listener, app, std::future::pending()).await;
     });
-    server::emulator::delivery::spawn(pooled, base.clone());
-    TestEmulator {
+    let emu = TestEmulator {
         client: server::cloud::client::CloudClient::new(server::cloud::client::Endpoint::Custom(
             base.clone(),
         ))
@@ -199,7 +207,8 @@ pub async fn spawn_emulator() -> TestEmulator {
         account,
         base,
         db,
-    }
+    };
+    (emu, pooled)
 }
 
 /// The server under test.

@@ -328,42 +328,9 @@ async fn an_edit_media_task_reaches_the_function_bound_to_its_event_type() {
         .expect("the edit output");
 }
 
-/// An emulator whose workers are not running (a server stopped after `ProcessMedia`):
-/// the caller starts them, as a server's start does, with `delivery::spawn`.
-async fn emulator_without_workers() -> (TestEmulator, server::db::Db) {
-    let db = integration_tests::fresh_db().await;
-    server::db::migrate(&db).await.expect("migrations");
-    let account = server::emulator::account::create(&db)
-        .await
-        .expect("emulator account");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("a loopback port");
-    let base = format!("http://{}", listener.local_addr().expect("its address"));
-    let pooled = server::db::Db::new(db.clone());
-    let app = server::emulator::router(pooled.clone(), base.clone());
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    let emu = TestEmulator {
-        client: server::cloud::client::CloudClient::new(server::cloud::client::Endpoint::Custom(
-            base.clone(),
-        ))
-        .expect("cloud client"),
-        creds: server::cloud::client::Credentials::new(
-            account.secret_id.clone(),
-            account.secret_key.clone(),
-        ),
-        account,
-        base,
-        db,
-    };
-    (emu, pooled)
-}
-
 #[tokio::test]
 async fn events_wait_in_postgres_until_a_worker_runs_and_failures_are_retried() {
-    let (emu, pooled) = emulator_without_workers().await;
+    let (emu, pooled) = integration_tests::spawn_emulator_without_workers().await;
     let (db, base) = (emu.db.clone(), emu.base.clone());
     let (input, output) = setup(&emu, "").await;
     emu.call("mps", "BindTrigger", json!({"ScfRegion": "ap-beijing", "EventType": "WorkflowTask", "FunctionName": "MPSAnalysis"}))
@@ -516,7 +483,7 @@ async fn events_wait_in_postgres_until_a_worker_runs_and_failures_are_retried() 
 
 #[tokio::test]
 async fn a_run_cut_off_by_the_server_stopping_stays_in_the_log_and_its_redelivery_counts_it() {
-    let (emu, pooled) = emulator_without_workers().await;
+    let (emu, pooled) = integration_tests::spawn_emulator_without_workers().await;
     let (input, output) = setup(&emu, "").await;
     let code = "exports.main_handler = async (event) => { await new Promise((r) => setTimeout(r, 3000)); console.log('ran', event.WorkflowTaskEvent.TaskId); return 'done'; };";
     emu.call(
