@@ -740,12 +740,18 @@ pub async fn get_object(
     let (status, body, content_range) = match range {
         None => (StatusCode::OK, body, None),
         Some(Err(())) => {
-            return Err(CosError::new(
+            // As RFC 9110 asks of a 416: the object's length, for the client's next range.
+            let mut response = CosError::new(
                 StatusCode::RANGE_NOT_SATISFIABLE,
                 "InvalidRange",
                 "The requested range is not satisfiable.",
                 &path,
-            ))
+            )
+            .into_response();
+            if let Ok(value) = format!("bytes */{total}").parse() {
+                response.headers_mut().insert(header::CONTENT_RANGE, value);
+            }
+            return Ok(response);
         }
         Some(Ok((first, last))) => (
             StatusCode::PARTIAL_CONTENT,

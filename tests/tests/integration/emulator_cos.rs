@@ -449,6 +449,7 @@ async fn sub_resources_are_refused_ranges_served_and_prefixes_paged_once() {
         )
         .await;
     assert_eq!(beyond.status(), StatusCode::RANGE_NOT_SATISFIABLE);
+    assert_eq!(beyond.headers()["content-range"], "bytes */10");
 
     // One key or prefix a page: each common prefix comes once, and the last page ends.
     let mut marker = String::new();
