@@ -73,6 +73,15 @@ test('classic pages: function from template, MPS trigger with role authorization
   await page.waitForURL('**/scf/functions**');
   await page.locator('#region-select').selectOption('1');
   await page.waitForURL(/rid=1&ns=default/);
+  // The region chosen outlasts a reload: on any page, the server renders the navigation's
+  // Functions link to it (from a cookie), and the link leads there.
+  await page.waitForFunction(() => document.cookie.includes('scf_loc=1.default'));
+  const members = await (await page.request.get(server.base + '/team/members')).text();
+  assert.match(members, /href="\/scf\/functions\?rid=1&(amp;)?ns=default"/);
+  await page.goto(server.base + '/team/members');
+  await hydrated(page);
+  await nav(page).getByRole('link', { name: 'Functions' }).click();
+  await page.waitForURL(/\/scf\/functions\?rid=1&ns=default/);
   await page.locator('#region-select').selectOption('8');
   await page.waitForURL(/rid=8&ns=default/);
   await page.reload();
@@ -437,7 +446,7 @@ test('setup wizard, in Chinese, for a new team: resumes where the team left off'
   await page.getByRole('heading', { name: '概览' }).waitFor();
 
   await nav(page).getByRole('link', { name: '快速配置' }).click();
-  await page.waitForURL('**/wizard');
+  await page.waitForURL(/\/wizard(\?step=\d)?$/);
   await hydrated(page);
   await page.locator('#wizard-step-1').waitFor();
   assert.equal(await page.locator('#wiz-name').inputValue(), 'MPSAnalysis');
@@ -453,6 +462,13 @@ test('setup wizard, in Chinese, for a new team: resumes where the team left off'
   await page.locator('#wizard-step-2').waitFor({ timeout: 30_000 });
   await page.locator('#wizard-steps li.done[data-step="1"]').waitFor();
   await shot(page, 'wizard-2-roles');
+  // Each step is an entry in the history: Back shows the step before, Forward comes back.
+  await page.waitForURL(/\/wizard\?step=2$/);
+  await page.goBack();
+  await page.waitForURL(/\/wizard\?step=1$/);
+  await page.locator('#wizard-step-1').waitFor();
+  await page.goForward();
+  await page.locator('#wizard-step-2').waitFor();
 
   // Leaving and coming back resumes at step 2.
   await page.goto(server.base + '/');
@@ -504,13 +520,22 @@ test('setup wizard, in Chinese, for a new team: resumes where the team left off'
   // user menu closes once a choice in it is made.
   await page.locator('#team-switch').dispatchEvent('pointerdown');
   await page.locator('#team-switch').selectOption({ label: 'Media' });
-  await page.waitForURL(server.base + '/');
+  // From a function's page, the switch stays on Functions in the same region: the other
+  // team has no such function.
+  await page.waitForURL(server.base + '/scf/functions?rid=8&ns=default');
   await page.locator('#team-switch option[selected]', { hasText: 'Media' }).waitFor({ state: 'attached' });
   await hydrated(page);
   await page.locator('.user-menu summary').click();
   await page.locator('.user-menu .menu').getByRole('link', { name: '登录会话' }).click();
   await page.waitForURL('**/account/sessions');
   assert.equal(await page.locator('.user-menu').getAttribute('open'), null);
+  // From a page every team has, the switch stays there, now showing the other team.
+  await page.goto(server.base + '/team/members');
+  await hydrated(page);
+  await page.locator('#team-switch').dispatchEvent('pointerdown');
+  await page.locator('#team-switch').selectOption({ label: current.trim() });
+  await page.locator('#team-switch option[selected]', { hasText: current.trim() }).waitFor({ state: 'attached' });
+  assert.equal(new URL(page.url()).pathname, '/team/members');
 
   assert.deepEqual(errors, []);
   await context.close();

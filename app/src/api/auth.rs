@@ -57,12 +57,14 @@ pub async fn logout() -> Result<(), AppError> {
     Ok(())
 }
 
-/// Makes another of the user's teams the current one for this login session.
+/// Makes another of the user's teams the current one for this login session, and comes
+/// back to the page it was chosen on (`back_to`) as far as the other team has it.
 #[server(prefix = "/api", endpoint = "switch_team", output = crate::api::encoding::TextJson)]
-pub async fn switch_team(team_id: Uuid) -> Result<(), AppError> {
+pub async fn switch_team(team_id: Uuid, back_to: Option<String>) -> Result<(), AppError> {
     let (backend, req) = crate::ssr::backend_and_req()?;
     crate::ssr::status(backend.switch_team(&req, team_id).await)?;
-    leptos_axum::redirect(crate::routes::HOME);
+    let from = back_to.unwrap_or_default();
+    leptos_axum::redirect(&crate::routes::after_team_switch(&from));
     Ok(())
 }
 

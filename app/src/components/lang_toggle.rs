@@ -4,6 +4,7 @@ use leptos_router::hooks::use_location;
 
 use crate::api::auth::SetLanguage;
 use crate::i18n::{use_lang, Lang};
+use crate::routes;
 
 /// A form posting to `set_language`, so it works before the WASM has loaded, and without
 /// a session (sign-in, first-run setup and invitation pages have it too).
@@ -11,7 +12,7 @@ use crate::i18n::{use_lang, Lang};
 pub fn LangToggle() -> impl IntoView {
     let set_language = ServerAction::<SetLanguage>::new();
     let location = use_location();
-    let back_to = move || back_to(&location.pathname.get(), &location.search.get());
+    let back_to = move || routes::here(&location.pathname.get(), &location.search.get());
     let other = match use_lang() {
         Lang::En => Lang::Zh,
         Lang::Zh => Lang::En,
@@ -24,29 +25,5 @@ pub fn LangToggle() -> impl IntoView {
                 {other.native_name()}
             </button>
         </ActionForm>
-    }
-}
-
-/// The page to come back to: the path and, when there is one, the query (the router gives
-/// it without its `?`).
-fn back_to(path: &str, search: &str) -> String {
-    match search.trim_start_matches('?') {
-        "" => path.to_owned(),
-        query => format!("{path}?{query}"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::back_to;
-
-    #[test]
-    fn comes_back_with_the_query() {
-        assert_eq!(back_to("/team/members", ""), "/team/members");
-        assert_eq!(
-            back_to("/scf/functions", "rid=8&ns=default"),
-            "/scf/functions?rid=8&ns=default"
-        );
-        assert_eq!(back_to("/cos", "?bucket=b"), "/cos?bucket=b");
     }
 }

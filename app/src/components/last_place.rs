@@ -1,6 +1,7 @@
 //! Where the regional pages were last looked at, so that the navigation, the overview and
 //! a function's "back" link open Functions and Media processing there again (region,
-//! namespace, and the list's search and page) rather than on the defaults.
+//! namespace, and the list's search and page) rather than on the defaults. The region and
+//! namespace also go in a cookie, so that a reload or the next visit starts there too.
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_query_map};
 use leptos_router::params::ParamsMap;
@@ -48,13 +49,31 @@ impl LastPlace {
     }
 }
 
+/// The cookie with the last region and namespace, as `rid.ns` (a namespace has no dot).
+const COOKIE: &str = "scf_loc";
+
 /// Provides [`LastPlace`], following the address from now on.
 pub fn provide_last_place() {
     let pathname = use_location().pathname;
     let query = use_query_map();
+    // The server reads the request's cookie and the browser the same one, so both render
+    // the same links.
+    let remembered = remembered_loc();
+    let first = remembered.clone();
     let loc = Memo::new(move |before: Option<&Option<ScfLoc>>| {
-        let before = before.cloned().flatten();
+        let before = match before {
+            Some(before) => before.clone(),
+            None => first.clone(),
+        };
         pathname.with(|p| query.with(|q| last_place(p, q, before)))
+    });
+    Effect::new(move |kept: Option<Option<ScfLoc>>| {
+        let now = loc.get();
+        let kept = kept.unwrap_or_else(|| remembered.clone());
+        if let Some(place) = now.as_ref().filter(|_| kept != now) {
+            remember_loc(place);
+        }
+        now
     });
     let list = Memo::new(move |before: Option<&Option<ListPlace>>| {
         let before = before.cloned().flatten();
@@ -72,6 +91,69 @@ pub fn provide_last_place() {
 /// The last place, from [`provide_last_place`].
 pub fn use_last_place() -> LastPlace {
     expect_context::<LastPlace>()
+}
+
+/// The last place from the cookie, if it holds one.
+fn remembered_loc() -> Option<ScfLoc> {
+    #[cfg(feature = "ssr")]
+    let cookies = crate::ssr::request_cookie(COOKIE).map(|v| format!("{COOKIE}={v}"));
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    let cookies = Some(cookie_jar::get());
+    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    let cookies: Option<String> = None;
+    cookies.and_then(|all| loc_in_cookies(&all))
+}
+
+/// The place in a `Cookie` header's pairs (`a=b; c=d`).
+fn loc_in_cookies(cookies: &str) -> Option<ScfLoc> {
+    let value = cookies
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find_map(|(name, value)| (name == COOKIE).then_some(value))?;
+    let (rid, ns) = value.split_once('.')?;
+    Some(ScfLoc::from_parts(
+        Some(rid.to_owned()),
+        Some(ns.to_owned()),
+    ))
+}
+
+/// Keeps `place` for a year in the browser's cookie (not sent anywhere but here).
+fn remember_loc(place: &ScfLoc) {
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    cookie_jar::set(&format!(
+        "{COOKIE}={}.{}; Path=/; Max-Age=31536000; SameSite=Lax",
+        place.rid, place.ns
+    ));
+    #[cfg(not(all(feature = "hydrate", not(feature = "ssr"))))]
+    let _ = place;
+}
+
+/// `document.cookie`, which the DOM bindings in the build do not include.
+#[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+mod cookie_jar {
+    use wasm_bindgen::prelude::wasm_bindgen;
+    use wasm_bindgen::JsCast;
+
+    #[wasm_bindgen]
+    extern "C" {
+        type CookieDocument;
+        #[wasm_bindgen(method, getter)]
+        fn cookie(this: &CookieDocument) -> String;
+        #[wasm_bindgen(method, setter)]
+        fn set_cookie(this: &CookieDocument, value: &str);
+    }
+
+    fn document() -> CookieDocument {
+        leptos::prelude::document().unchecked_into()
+    }
+
+    pub fn get() -> String {
+        document().cookie()
+    }
+
+    pub fn set(cookie: &str) {
+        document().set_cookie(cookie);
+    }
 }
 
 /// Where the regional pages last looked, from the address of the page shown (`path`, `q`)
@@ -156,6 +238,23 @@ mod tests {
             last_place("/cos", &q(&[("rid", "4")]), gz("prod")),
             gz("prod")
         );
+    }
+
+    #[test]
+    fn reads_the_place_from_the_cookie() {
+        let place = loc_in_cookies("lang=zh-CN; scf_loc=1.prod; id=x");
+        assert_eq!(
+            place,
+            Some(ScfLoc {
+                rid: 1,
+                ns: "prod".to_owned()
+            })
+        );
+        // Values the address would not take fall back as the address does.
+        let place = loc_in_cookies("scf_loc=999.a%20b").expect("a place");
+        assert_eq!((place.rid, place.ns.as_str()), (8, "default"));
+        assert_eq!(loc_in_cookies("scf_loc=8"), None);
+        assert_eq!(loc_in_cookies("lang=en"), None);
     }
 
     #[test]

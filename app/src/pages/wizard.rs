@@ -11,6 +11,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
 
 use crate::api::cloud_types::{LogRow, WizardState};
 use crate::api::cos::cos_buckets;
@@ -90,19 +91,39 @@ pub fn WizardPage() -> impl IntoView {
     // Reloaded after each successful save (a refused one changes nothing), which shows
     // the step reached: a step revisited with ?step= is done with.
     let saved = RwSignal::new(0u32);
+    let advanced = StoredValue::new(false);
     let query = use_query_map();
-    let navigate = use_navigate();
     Effect::new(move || {
         if let Some(Ok(())) = save.value().get() {
+            advanced.set_value(true);
             saved.update(|n| *n += 1);
-            if query.with_untracked(|q| q.get("step").is_some()) {
-                navigate(routes::WIZARD, Default::default());
-            }
         }
     });
     let state = LocalResource::new(move || {
         saved.track();
         get_wizard_state()
+    });
+    // The address names the step shown, and each step reached adds an entry to the
+    // history, so that Back returns to the step before (a finished step can be shown
+    // again) rather than leaving the wizard.
+    let navigate = use_navigate();
+    Effect::new(move || {
+        let Some(Ok(w)) = state.get() else { return };
+        let reached = w.step.min(3);
+        let step_href = format!("{}?step={reached}", routes::WIZARD);
+        let in_address = query.with_untracked(|q| q.get("step"));
+        if std::mem::take(&mut *advanced.write_value()) {
+            if in_address != Some(reached.to_string()) {
+                navigate(&step_href, Default::default());
+            }
+        } else if in_address.is_none() {
+            let options = NavigateOptions {
+                replace: true,
+                scroll: false,
+                ..Default::default()
+            };
+            navigate(&step_href, options);
+        }
     });
     let mounted = RwSignal::new(false);
     Effect::new(move || mounted.set(true));
@@ -110,6 +131,20 @@ pub fn WizardPage() -> impl IntoView {
         query
             .with(|q| q.get("step"))
             .and_then(|s| s.parse::<u8>().ok())
+    });
+    // A finished step can be revisited with ?step=; later ones cannot. A memo, so that the
+    // address taking the step just reached does not render that step again.
+    let shown = Memo::new(move |_| {
+        let reached = state.with(|r| match r {
+            Some(Ok(w)) => Some(w.step.min(3)),
+            _ => None,
+        })?;
+        Some(
+            asked
+                .get()
+                .filter(|s| (1..=reached).contains(s))
+                .unwrap_or(reached),
+        )
     });
     view! {
         <div class="page-head">
@@ -126,8 +161,7 @@ pub fn WizardPage() -> impl IntoView {
             {move || state.get().map(|r| match r {
                 Err(error) => view! { <ErrorBanner error=error/> }.into_any(),
                 Ok(w) => {
-                    // A finished step can be revisited with ?step=; later ones cannot.
-                    let shown = asked.get().filter(|s| (1..=w.step.min(3)).contains(s)).unwrap_or(w.step.min(3));
+                    let shown = shown.get().unwrap_or(w.step.min(3));
                     view! {
                         <StepIndicator reached=w.step shown=shown lang=lang/>
                         {match shown {

@@ -1,6 +1,7 @@
 //! Product name, team switcher, language and the user menu.
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::use_location;
 
 use crate::api::auth::{Logout, SwitchTeam};
 use crate::api::types::Me;
@@ -26,6 +27,8 @@ pub fn TopBar(me: Me) -> impl IntoView {
     // only move the choice (each would otherwise switch team) and the Switch button
     // confirms it, as it does on a page without JavaScript.
     let by_pointer = StoredValue::new(false);
+    let location = use_location();
+    let back_to = move || routes::here(&location.pathname.get(), &location.search.get());
     let switch_on_change = move |_| {
         if !by_pointer.get_value() {
             return;
@@ -79,6 +82,7 @@ pub fn TopBar(me: Me) -> impl IntoView {
                             })
                             .collect_view()}
                     </select>
+                    <input type="hidden" name="back_to" value=back_to/>
                     <button type="submit" class="btn btn-small">{t(lang, "topbar.switch")}</button>
                 </span>
             </ActionForm>
