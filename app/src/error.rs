@@ -18,9 +18,15 @@ pub enum AppError {
     Forbidden,
     #[error("not found")]
     NotFound,
-    /// Bad input on one field; `code` is an i18n key under `err.`.
+    /// Bad input on one field; `code` is an i18n key under `err.`. `also` holds the
+    /// problems of the form's other fields, so that a form shows them all at once.
     #[error("invalid {field}: {code}")]
-    Invalid { field: String, code: String },
+    Invalid {
+        field: String,
+        code: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        also: Vec<FieldProblem>,
+    },
     /// The request clashes with the current state; `code` is an i18n key under `err.`.
     #[error("conflict: {code}")]
     Conflict { code: String },
@@ -48,13 +54,51 @@ pub enum AppError {
     Unavailable { reference: String },
 }
 
+/// One more field's problem in [`AppError::Invalid`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldProblem {
+    pub field: String,
+    pub code: String,
+}
+
 impl AppError {
     /// Bad input on `field`, described by the i18n key `err.<code>`.
     pub fn invalid(field: &str, code: &str) -> Self {
         AppError::Invalid {
             field: field.to_owned(),
             code: code.to_owned(),
+            also: Vec::new(),
         }
+    }
+
+    /// The checks of a form's fields as one result: `Ok` when all passed, else the first
+    /// failure with the other fields' problems in its `also`.
+    pub fn all_fields(checks: Vec<Result<(), AppError>>) -> Result<(), AppError> {
+        let mut errors = checks.into_iter().filter_map(Result::err);
+        let Some(mut first) = errors.next() else {
+            return Ok(());
+        };
+        if let AppError::Invalid { also, .. } = &mut first {
+            also.extend(errors.filter_map(|e| match e {
+                AppError::Invalid { field, code, .. } => Some(FieldProblem { field, code }),
+                _ => None,
+            }));
+        }
+        Err(first)
+    }
+
+    /// The problem with `field` in this error (its first or one of the others), as an
+    /// error of its own.
+    pub fn on_field(&self, field: &str) -> Option<AppError> {
+        let AppError::Invalid { code, also, .. } = self else {
+            return None;
+        };
+        if self.field()? == field {
+            return Some(AppError::invalid(field, code));
+        }
+        also.iter()
+            .find(|p| p.field == field)
+            .map(|p| AppError::invalid(&p.field, &p.code))
     }
 
     /// A clash with the current state, described by the i18n key `err.<code>`.
@@ -85,7 +129,7 @@ impl AppError {
         match self {
             // A request the server could not decode is shown with the form, not by one
             // input: the field it names may have no input of its own.
-            AppError::Invalid { field, code } if !field.is_empty() && code != BAD_REQUEST => {
+            AppError::Invalid { field, code, .. } if !field.is_empty() && code != BAD_REQUEST => {
                 Some(field)
             }
             _ => None,
@@ -182,6 +226,34 @@ mod tests {
             request_id: String::new(),
         }
         .status()
+    }
+
+    #[test]
+    fn a_form_gets_every_field_problem_at_once() {
+        assert_eq!(AppError::all_fields(vec![Ok(()), Ok(())]), Ok(()));
+        let error = AppError::all_fields(vec![
+            Ok(()),
+            Err(AppError::invalid("email", "email_invalid")),
+            Err(AppError::invalid("password", "password_too_short")),
+        ])
+        .expect_err("two problems");
+        assert_eq!(error.field(), Some("email"));
+        assert_eq!(
+            error.on_field("email"),
+            Some(AppError::invalid("email", "email_invalid"))
+        );
+        assert_eq!(
+            error.on_field("password"),
+            Some(AppError::invalid("password", "password_too_short"))
+        );
+        assert_eq!(error.on_field("team_name"), None);
+        // One problem travels as before: no `also` in its JSON.
+        let one = serde_json::to_string(&AppError::invalid("email", "email_invalid"))
+            .expect("serializes");
+        assert!(!one.contains("also"), "{one}");
+        let back: AppError = serde_json::from_str(&serde_json::to_string(&error).expect("json"))
+            .expect("deserializes");
+        assert_eq!(back, error);
     }
 
     #[test]

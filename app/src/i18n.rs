@@ -145,7 +145,7 @@ pub fn error_text(lang: Lang, error: &AppError) -> String {
         AppError::BadCredentials => code("credentials"),
         AppError::Forbidden => code("forbidden"),
         AppError::NotFound => code("not_found"),
-        AppError::Invalid { field, code: c }
+        AppError::Invalid { field, code: c, .. }
             if c == crate::error::BAD_REQUEST && field != "request" =>
         {
             format!("{} ({field})", code(c))

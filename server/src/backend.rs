@@ -555,9 +555,17 @@ impl Backend for ConsoleBackend {
     }
 
     async fn setup_owner(&self, req: &Req, input: SetupInput) -> AppResult<()> {
-        let team_name = validate::name("team_name", &input.team_name)?;
-        let display_name = validate::name("display_name", &input.display_name)?;
-        let email = validate::email("email", &input.email)?;
+        let team_name = validate::name("team_name", &input.team_name);
+        let display_name = validate::name("display_name", &input.display_name);
+        let email = validate::email("email", &input.email);
+        // Every field's problem at once, not one per submission.
+        AppError::all_fields(vec![
+            validate::outcome(&team_name),
+            validate::outcome(&display_name),
+            validate::outcome(&email),
+            validate::new_password(&input.password),
+        ])?;
+        let (team_name, display_name, email) = (team_name?, display_name?, email?);
         let hash = self.hash_new_password(&input.password).await?;
         let mut tx = self.db.begin().await.internal()?;
         // Serializes concurrent first-run requests: exactly one creates the owner.
@@ -853,7 +861,12 @@ impl Backend for ConsoleBackend {
                 user.app_user_id
             }
             None => {
-                let name = validate::name("display_name", display_name)?;
+                let name = validate::name("display_name", display_name);
+                AppError::all_fields(vec![
+                    validate::outcome(&name),
+                    validate::new_password(password),
+                ])?;
+                let name = name?;
                 let hash = self.hash_new_password(password).await?;
                 app_user::insert(&mut *tx, &invite.email, &name, &hash)
                     .await

@@ -15,7 +15,7 @@ pub fn FieldError(
 ) -> impl IntoView {
     let lang = use_lang();
     let message = move || match result.get() {
-        Some(Err(e)) if e.field() == Some(field) => Some(error_text(lang, &e)),
+        Some(Err(e)) => e.on_field(field).map(|e| error_text(lang, &e)),
         _ => None,
     };
     view! {

@@ -1,4 +1,4 @@
-//! Input rules for accounts and teams, giving the field and i18n code of the first
+//! Input rules for accounts and teams, each giving the field and i18n code of its
 //! problem.
 use app::error::AppError;
 
@@ -68,6 +68,11 @@ pub fn new_password(value: &str) -> Result<(), AppError> {
         _ if value.trim().is_empty() => Err(AppError::invalid("password", "password_blank")),
         _ => Ok(()),
     }
+}
+
+/// A check's result without its value, for [`AppError::all_fields`].
+pub fn outcome<T>(checked: &Result<T, AppError>) -> Result<(), AppError> {
+    checked.as_ref().map(|_| ()).map_err(Clone::clone)
 }
 
 #[cfg(test)]

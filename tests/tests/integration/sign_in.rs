@@ -83,6 +83,28 @@ async fn setup_validates_every_field() {
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{field}: {r:?}");
         assert_eq!(r.body["Invalid"]["field"], field);
     }
+    // Every field's problem comes back at once: the first, then the others in `also`.
+    let all = b
+        .call(
+            "setup_owner",
+            &[
+                ("team_name", " "),
+                ("display_name", "A\u{202E}B"),
+                ("email", "no"),
+                ("password", "short"),
+            ],
+        )
+        .await;
+    assert_eq!(all.status, StatusCode::BAD_REQUEST, "{all:?}");
+    assert_eq!(all.body["Invalid"]["field"], "team_name");
+    assert_eq!(
+        all.body["Invalid"]["also"],
+        serde_json::json!([
+            {"field": "display_name", "code": "name_chars"},
+            {"field": "email", "code": "email_invalid"},
+            {"field": "password", "code": "password_too_short"},
+        ])
+    );
     let missing = b.call("setup_owner", &[("team_name", "T")]).await;
     assert_eq!(missing.status, StatusCode::BAD_REQUEST, "{missing:?}");
     assert_eq!(

@@ -84,12 +84,13 @@ async fn invitation_links_are_single_use_and_expire() {
             "accept_invite",
             &[
                 ("token", &token),
-                ("display_name", "N"),
+                ("display_name", ""),
                 ("password", "short"),
             ],
         )
         .await;
-    assert_eq!(short.body["Invalid"]["field"], "password");
+    assert_eq!(short.body["Invalid"]["field"], "display_name");
+    assert_eq!(short.body["Invalid"]["also"][0]["field"], "password");
     let ok = srv
         .browser()
         .call(
