@@ -102,6 +102,14 @@ found = cls.SearchLog(request(cls_models.SearchLogRequest, TopicId=topic, From=n
 lines = [json.loads(r.LogJson) for r in found.Results]
 assert found.ListOver and len(lines) == 1 and lines[0]["SCF_StatusCode"] == "430", found.to_json_string()
 print("ok: SCF Invoke, CLS SearchLog")
+# InvokeFunction (synchronous, the event in Event) and GetRequestStatus on its request id.
+ran = scf.InvokeFunction(request(scf_models.InvokeFunctionRequest, FunctionName="MPSAnalysis",
+                                 Event=json.dumps({"EventType": "Other"})))
+status = scf.GetRequestStatus(request(scf_models.GetRequestStatusRequest, FunctionName="MPSAnalysis",
+                                      FunctionRequestId=ran.Result.FunctionRequestId))
+assert status.TotalCount == 1 and status.Data[0].RetCode == -1, status.to_json_string()
+assert status.Data[0].RequestId == ran.Result.FunctionRequestId, status.to_json_string()
+print("ok: SCF InvokeFunction, GetRequestStatus")
 expect_error("ResourceNotFound.TopicNotExist",
              lambda: cls.SearchLog(request(cls_models.SearchLogRequest, TopicId="no-such-topic", From=0, To=1,
                                            QueryString="*")))

@@ -157,6 +157,21 @@ pub fn of(service: &str, action: &str) -> Option<&'static [&'static str]> {
             "Namespace",
             "RoutingKey",
         ],
+        ("scf", "InvokeFunction") => &[
+            "FunctionName",
+            "Qualifier",
+            "Event",
+            "LogType",
+            "Namespace",
+            "RoutingKey",
+        ],
+        ("scf", "GetRequestStatus") => &[
+            "FunctionName",
+            "FunctionRequestId",
+            "Namespace",
+            "StartTime",
+            "EndTime",
+        ],
         ("scf", "GetFunctionLogs") => &[
             "FunctionName",
             "Offset",

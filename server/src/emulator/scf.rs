@@ -198,6 +198,10 @@ pub async fn handle(emu: &Emulator, ctx: &CallContext, params: &Value) -> Result
         "CreateTrigger" => create_trigger(emu, ctx.account_id, region, params).await,
         "DeleteTrigger" => delete_trigger(emu, ctx.account_id, region, params).await,
         "Invoke" => super::invoke::invoke(emu, ctx, region, params).await,
+        "InvokeFunction" => super::invoke::invoke_function(emu, ctx, region, params).await,
+        "GetRequestStatus" => {
+            super::invoke::get_request_status(emu, ctx.account_id, region, params).await
+        }
         "GetFunctionLogs" => {
             super::invoke::get_function_logs(emu, ctx.account_id, region, params).await
         }

@@ -245,6 +245,158 @@ async fn asynchronous_invocations_are_logged_when_they_finish() {
     assert!(row["Log"].as_str().unwrap().contains(TASK_ID));
 }
 
+#[tokio::test]
+async fn invoke_function_runs_synchronously_and_get_request_status_reports_each_run() {
+    let c = integration_tests::spawn_emulator().await;
+    active_function(&c, "MPSAnalysis").await;
+    let ok = c
+        .call(
+            "scf",
+            "InvokeFunction",
+            json!({"FunctionName": "MPSAnalysis", "Event": workflow_event(), "LogType": "Tail"}),
+        )
+        .await
+        .expect("InvokeFunction");
+    let result = &ok["Result"];
+    assert_eq!(result["InvokeResult"], 0, "{result}");
+    let ret: Value = serde_json::from_str(result["RetMsg"].as_str().unwrap_or_default())
+        .expect("RetMsg is JSON");
+    assert_eq!(ret["TaskId"], TASK_ID);
+    let ok_id = result["FunctionRequestId"].as_str().expect("id").to_owned();
+    let failed = c
+        .call(
+            "scf",
+            "InvokeFunction",
+            json!({"FunctionName": "MPSAnalysis", "Event": r#"{"EventType":"Other"}"#}),
+        )
+        .await
+        .expect("InvokeFunction");
+    assert_eq!(failed["Result"]["InvokeResult"], -1, "{failed}");
+    let failed_id = failed["Result"]["FunctionRequestId"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    for (params, expected) in [
+        (
+            json!({"FunctionName": "MPSAnalysis", "Event": "not json"}),
+            "InvalidParameterValue.ClientContext",
+        ),
+        // Invoke's name for the event is not InvokeFunction's.
+        (
+            json!({"FunctionName": "MPSAnalysis", "ClientContext": "{}"}),
+            "UnknownParameter",
+        ),
+        (
+            json!({"FunctionName": "MPSAnalysis", "Qualifier": "2"}),
+            "ResourceNotFound.Qualifier",
+        ),
+        (
+            json!({"FunctionName": "Nope"}),
+            "ResourceNotFound.FunctionName",
+        ),
+    ] {
+        let refused = c.call("scf", "InvokeFunction", params.clone()).await;
+        assert_eq!(code(refused), expected, "{params}");
+    }
+
+    let status = |id: String, extra: Value| {
+        let mut params = json!({"FunctionName": "MPSAnalysis", "FunctionRequestId": id});
+        if let (Some(p), Some(e)) = (params.as_object_mut(), extra.as_object()) {
+            p.extend(e.clone());
+        }
+        c.call("scf", "GetRequestStatus", params)
+    };
+    let done = status(ok_id.clone(), json!({})).await.expect("status");
+    assert_eq!(done["TotalCount"], 1, "{done}");
+    let row = &done["Data"][0];
+    assert_eq!(row["RequestId"], ok_id.as_str());
+    assert_eq!(row["RetCode"], 0, "{row}");
+    assert_eq!(row["FunctionName"], "MPSAnalysis");
+    assert!(
+        row["RetMsg"].as_str().is_some_and(|m| m.contains(TASK_ID)),
+        "{row}"
+    );
+    assert!(row["MemUsage"].as_i64().is_some_and(|m| m > 0), "{row}");
+    let bad = status(failed_id, json!({})).await.expect("status");
+    assert_eq!(bad["Data"][0]["RetCode"], -1, "{bad}");
+    let unknown = status(uuid::Uuid::new_v4().to_string(), json!({}))
+        .await
+        .expect("status");
+    assert_eq!(unknown["TotalCount"], 0, "{unknown}");
+    let past = status(
+        ok_id.clone(),
+        json!({"StartTime": "2020-01-01 00:00:00", "EndTime": "2020-01-01 00:15:00"}),
+    )
+    .await
+    .expect("status");
+    assert_eq!(past["TotalCount"], 0, "outside the range: {past}");
+    for (id, extra, expected) in [
+        ("x", json!({}), "InvalidParameterValue.FunctionRequestId"),
+        (
+            ok_id.as_str(),
+            json!({"StartTime": "2020-01-01 00:00:00"}),
+            "InvalidParameterValue.StartTimeOrEndTime",
+        ),
+        (
+            ok_id.as_str(),
+            json!({"StartTime": "2020-01-01 00:15:00", "EndTime": "2020-01-01 00:00:00"}),
+            "InvalidParameterValue.StartTimeOrEndTime",
+        ),
+    ] {
+        let refused = status(id.to_owned(), extra.clone()).await;
+        assert_eq!(code(refused), expected, "{id} {extra}");
+    }
+    let missing = c
+        .call(
+            "scf",
+            "GetRequestStatus",
+            json!({"FunctionName": "MPSAnalysis"}),
+        )
+        .await;
+    assert_eq!(code(missing), "MissingParameter");
+
+    // A run in progress reads RetCode 1, then its outcome.
+    let slow = "exports.main_handler = async () => { await new Promise((r) => setTimeout(r, 1500)); return 'late'; };";
+    c.call("scf", "CreateFunction", json!({"FunctionName": "Slow", "Runtime": "Nodejs12.16", "Handler": "index.main_handler", "Code": {"ZipFile": zip_file(slow)}}))
+        .await
+        .expect("CreateFunction");
+    c.wait_active("Slow").await;
+    let started = c
+        .call(
+            "scf",
+            "Invoke",
+            json!({"FunctionName": "Slow", "InvocationType": "Event"}),
+        )
+        .await
+        .expect("async invoke");
+    let id = started["Result"]["FunctionRequestId"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let mut seen = Vec::new();
+    for _ in 0..100 {
+        let s = c
+            .call(
+                "scf",
+                "GetRequestStatus",
+                json!({"FunctionName": "Slow", "FunctionRequestId": id}),
+            )
+            .await
+            .expect("status");
+        if let Some(code) = s["Data"][0]["RetCode"].as_i64() {
+            if seen.last() != Some(&code) {
+                seen.push(code);
+            }
+            if code == 0 {
+                assert_eq!(s["Data"][0]["RetMsg"], "\"late\"", "{s}");
+                break;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(seen, [1, 0], "running, then done");
+}
+
 /// A function's code as `Code.ZipFile` takes it: `index.js` holding `code`.
 pub(crate) fn zip_file(code: &str) -> String {
     use base64::Engine;
