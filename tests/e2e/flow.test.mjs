@@ -385,6 +385,20 @@ test('classic pages: function from template, MPS trigger with role authorization
   await page.reload();
   await hydrated(page);
   assert.equal(await page.locator('#log-range').inputValue(), '1h');
+  // A custom range the server refuses is said by its field, not in a banner.
+  await page.locator('#log-range').selectOption('custom');
+  await page.locator('#log-start').fill('2026-01-02T10:00');
+  await page.locator('#log-end').fill('2026-01-01T10:00');
+  await page.locator('#log-search').click();
+  await page.locator('#start-error').getByText('start before its end').waitFor();
+  assert.equal(await page.locator('.state-error').count(), 0);
+  await page.locator('#log-end').fill('2026-01-04T10:00');
+  await page.locator('#log-search').click();
+  await page.locator('#end-error').getByText('At most one day').waitFor();
+  assert.equal(await page.locator('#start-error').count(), 0);
+  // With the fields hidden, the refusal shows in the banner instead.
+  await page.locator('#log-range').selectOption('1h');
+  await page.locator('.state-error').getByText('At most one day').waitFor();
 
   // The summary in COS: browse to it and preview it.
   await nav(page).getByRole('link', { name: 'Object storage' }).click();

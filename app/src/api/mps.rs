@@ -78,29 +78,51 @@ pub async fn start_mps_task(
         if !["WorkflowTask", "EditMediaTask"].contains(&kind.as_str()) {
             return Err(AppError::invalid("kind", "task_kind_unknown"));
         }
-        if !bucket_ok(&input_bucket) || crate::regions::by_id(&input_region).is_none() {
-            return Err(AppError::invalid("input_bucket", "bucket_invalid"));
-        }
-        if !key_ok(object.trim_start_matches('/')) {
-            return Err(AppError::invalid("object", "key_invalid"));
-        }
-        if !bucket_ok(&output_bucket) || crate::regions::by_id(&output_region).is_none() {
-            return Err(AppError::invalid("output_bucket", "bucket_invalid"));
-        }
-        if !output_dir_ok(&output_dir) {
-            return Err(AppError::invalid("output_dir", "output_dir_invalid"));
-        }
-        if kind == "WorkflowTask" && !transcode && !snapshot {
-            return Err(AppError::invalid("transcode", "task_types_required"));
-        }
-        if kind == "EditMediaTask"
-            && !(clip_start.is_finite()
-                && clip_end.is_finite()
-                && clip_start >= 0.0
-                && clip_end > clip_start)
-        {
-            return Err(AppError::invalid("clip_end", "clip_invalid"));
-        }
+        // The form's fields, all checked: each problem shows by its field at once.
+        let check = |ok: bool, field: &str, code: &str| {
+            if ok {
+                Ok(())
+            } else {
+                Err(AppError::invalid(field, code))
+            }
+        };
+        let region_ok = |r: &str| crate::regions::by_id(r).is_some();
+        AppError::all_fields(vec![
+            check(
+                bucket_ok(&input_bucket) && region_ok(&input_region),
+                "input_bucket",
+                "bucket_invalid",
+            ),
+            check(
+                key_ok(object.trim_start_matches('/')),
+                "object",
+                "key_invalid",
+            ),
+            check(
+                bucket_ok(&output_bucket) && region_ok(&output_region),
+                "output_bucket",
+                "bucket_invalid",
+            ),
+            check(
+                output_dir_ok(&output_dir),
+                "output_dir",
+                "output_dir_invalid",
+            ),
+            check(
+                kind != "WorkflowTask" || transcode || snapshot,
+                "transcode",
+                "task_types_required",
+            ),
+            check(
+                kind != "EditMediaTask"
+                    || (clip_start.is_finite()
+                        && clip_end.is_finite()
+                        && clip_start >= 0.0
+                        && clip_end > clip_start),
+                "clip_end",
+                "clip_invalid",
+            ),
+        ])?;
         Ok(region)
     };
     let region = status(check())?;

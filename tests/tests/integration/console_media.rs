@@ -282,6 +282,20 @@ async fn process_media_reaches_the_function_and_its_summary_is_browsable() {
     }
     let none = MpsTask::workflow(&bucket, "input/sample.mp4").without_task_types();
     assert_eq!(error_code(&none.send(&owner).await), "task_types_required");
+    // Several at once: the first, and the others in `also`.
+    let r = MpsTask::workflow(&bucket, "")
+        .output_dir("output")
+        .without_task_types()
+        .send(&owner)
+        .await;
+    assert_eq!(r.body["Invalid"]["field"], "object", "{r:?}");
+    assert_eq!(
+        r.body["Invalid"]["also"],
+        serde_json::json!([
+            {"field": "output_dir", "code": "output_dir_invalid"},
+            {"field": "transcode", "code": "task_types_required"},
+        ])
+    );
     // A missing input object is the cloud's error, with its RequestId.
     let r = MpsTask::workflow(&bucket, "input/missing.mp4")
         .send(&owner)

@@ -9,6 +9,7 @@ use leptos_router::NavigateOptions;
 use super::FnLoc;
 use crate::api::cloud_types::LogRow;
 use crate::api::logs::{function_logs, MAX_PAGE, OUTCOMES, PAGE_SIZE, RANGES};
+use crate::components::form::{unit_result, FieldError};
 use crate::components::poll::poll_while;
 use crate::components::states::{EmptyState, ErrorBanner, Loading};
 use crate::format::{parse_utc_minute, url_encode};
@@ -181,6 +182,8 @@ pub fn LogsTab(f: FnLoc) -> impl IntoView {
             )
         },
     );
+    // A custom range the server refused is shown by the field it is about.
+    let result = unit_result(logs);
     // Opened from a link (a finished task's invocation, a RequestId), the invocation may
     // still be on its way: an empty first answer turns the live tail on, once.
     let await_linked = StoredValue::new(linked);
@@ -208,11 +211,13 @@ pub fn LogsTab(f: FnLoc) -> impl IntoView {
                 <span class="filter">
                     <label for="log-start">{t(lang, "logs.start")}</label>
                     <input id="log-start" type="datetime-local" prop:value=move || start.get() on:input=move |ev| start.set(event_target_value(&ev))/>
+                    <FieldError result=result field="start"/>
                 </span>
                 <span class="filter">
                     <label for="log-end">{t(lang, "logs.end")}</label>
                     <input id="log-end" type="datetime-local" prop:value=move || end.get() on:input=move |ev| end.set(event_target_value(&ev))/>
                     <span class="muted">"UTC+8"</span>
+                    <FieldError result=result field="end"/>
                 </span>
             </Show>
             <span class="filter">
@@ -239,6 +244,12 @@ pub fn LogsTab(f: FnLoc) -> impl IntoView {
         </form>
         <Transition fallback=Loading>
             {move || logs.get().map(|r| match r {
+                // Shown by its field while the custom range's fields are.
+                Err(error) if matches!(error.field(), Some("start" | "end")) => view! {
+                    <Show when=move || range.get() != "custom">
+                        <ErrorBanner error=error.clone()/>
+                    </Show>
+                }.into_any(),
                 Err(error) => view! { <ErrorBanner error=error/> }.into_any(),
                 Ok(p) if p.items.is_empty() => view! {
                     <EmptyState title=t(lang, "logs.empty").to_owned() hint=format!("{} {} — {}", t(lang, "logs.empty_hint"), p.start, p.end)/>
