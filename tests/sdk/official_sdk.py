@@ -70,6 +70,11 @@ cam.AttachRolePolicy(request(cam_models.AttachRolePolicyRequest, PolicyName="Qcl
 role = cam.GetRole(request(cam_models.GetRoleRequest, RoleName="SCF_QcsRole"))
 assert role.RoleInfo.RoleName == "SCF_QcsRole", role.to_json_string()
 print("ok: CAM CreateRole/AttachRolePolicy/GetRole")
+cam.CreateRole(request(cam_models.CreateRoleRequest, RoleName="SdkTemp", PolicyDocument=TRUST))
+cam.DeleteRole(request(cam_models.DeleteRoleRequest, RoleName="SdkTemp"))
+expect_error("InvalidParameter.RoleNotExist",
+             lambda: cam.GetRole(request(cam_models.GetRoleRequest, RoleName="SdkTemp")))
+print("ok: CAM DeleteRole")
 
 scf = scf_client.ScfClient(CRED, "ap-beijing", profile())
 scf.CreateFunction(request(scf_models.CreateFunctionRequest, FunctionName="MPSAnalysis", Runtime="Nodejs8.9",
@@ -120,6 +125,13 @@ proxied = scf_client.ScfClient(CRED, "ap-beijing", ClientProfile(
 names = [n.Name for n in proxied.ListNamespaces(scf_models.ListNamespacesRequest()).Namespaces]
 assert names == ["default"], names
 print("ok: SCF through the emulator as HTTP proxy")
+proxied.CreateNamespace(request(scf_models.CreateNamespaceRequest, Namespace="sdk-ns", Description="From the SDK"))
+spaces = proxied.ListNamespaces(scf_models.ListNamespacesRequest()).Namespaces
+assert [(n.Name, n.Description) for n in spaces][1:] == [("sdk-ns", "From the SDK")], spaces
+proxied.DeleteNamespace(request(scf_models.DeleteNamespaceRequest, Namespace="sdk-ns"))
+expect_error("FailedOperation.DeleteNamespace",
+             lambda: proxied.DeleteNamespace(request(scf_models.DeleteNamespaceRequest, Namespace="default")))
+print("ok: SCF CreateNamespace/DeleteNamespace")
 
 # Signed for CAM but sent to SCF's host: refused, as Tencent Cloud's gateway does.
 misrouted = cam_client.CamClient(CRED, "", ClientProfile(httpProfile=HttpProfile(

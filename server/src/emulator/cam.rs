@@ -86,6 +86,7 @@ pub async fn handle(emu: &Emulator, ctx: &CallContext, params: &Value) -> Result
         "AttachRolePolicy" => attach_role_policy(emu, ctx, params).await,
         "ListAttachedRolePolicies" => list_attached(emu, ctx, params).await,
         "DescribeRoleList" => describe_role_list(emu, ctx, params).await,
+        "DeleteRole" => delete_role(emu, ctx, params).await,
         other => Err(ApiError::new(
             "InvalidAction",
             format!("The action {other} is not supported by service cam."),
@@ -130,6 +131,19 @@ async fn find_role(
 async fn get_role(emu: &Emulator, ctx: &CallContext, params: &Value) -> Result<Value, ApiError> {
     let role = find_role(emu, ctx, params, "RoleId", "RoleName").await?;
     Ok(json!({ "RoleInfo": role.info(&ctx.uin) }))
+}
+
+/// `DeleteRole`, with its attached policies. A function whose execution role it was
+/// runs without temporary keys from then on; MPS triggers already bound stay bound (the
+/// service roles are checked when one is bound), and the console asks to authorize the
+/// roles again before the next.
+async fn delete_role(emu: &Emulator, ctx: &CallContext, params: &Value) -> Result<Value, ApiError> {
+    let role = find_role(emu, ctx, params, "RoleId", "RoleName").await?;
+    sqlx::query("delete from emulator.cam_role where role_id = $1")
+        .bind(&role.role_id)
+        .execute(&emu.db)
+        .await?;
+    Ok(json!({}))
 }
 
 fn valid_role_name(name: &str) -> bool {

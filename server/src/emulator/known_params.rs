@@ -30,6 +30,7 @@ pub fn of(service: &str, action: &str) -> Option<&'static [&'static str]> {
             &["Page", "Rp", "RoleId", "RoleName", "PolicyType", "Keyword"]
         }
         ("cam", "DescribeRoleList") => &["Page", "Rp", "Tags"],
+        ("cam", "DeleteRole") => &["RoleId", "RoleName"],
         ("cls", "SearchLog") => &[
             "From",
             "To",
@@ -49,6 +50,9 @@ pub fn of(service: &str, action: &str) -> Option<&'static [&'static str]> {
         ],
         ("region", "DescribeRegions") => &["Product", "Scene"],
         ("scf", "ListNamespaces") => &["Limit", "Offset", "Orderby", "Order", "SearchKey"],
+        ("scf", "CreateNamespace") => &["Namespace", "Description", "ResourceEnv"],
+        ("scf", "UpdateNamespace") => &["Namespace", "Description"],
+        ("scf", "DeleteNamespace") => &["Namespace"],
         ("scf", "ListFunctions") => &[
             "Order",
             "Orderby",

@@ -25,6 +25,7 @@ mod region;
 pub mod runtime;
 mod sandbox;
 pub mod scf;
+mod scf_namespace;
 mod verify;
 
 use axum::body::Bytes;

@@ -1,5 +1,5 @@
-//! SCF (`scf`, 2018-04-16): namespaces and functions with the real validation rules and
-//! error codes. Creation is asynchronous as in SCF: a new function reports `Creating` for
+//! SCF (`scf`, 2018-04-16): functions and triggers with the real validation rules and
+//! error codes (namespaces in `scf_namespace`, invocations in `invoke`). Creation is asynchronous as in SCF: a new function reports `Creating` for
 //! a moment, then `Active`.
 use serde_json::{json, Value};
 use time::OffsetDateTime;
@@ -42,7 +42,7 @@ pub fn scf_region(region: &str) -> bool {
     app::regions::by_id(region).is_some_and(|r| r.scf)
 }
 
-fn invalid(code: &str, message: impl Into<String>) -> ApiError {
+pub(crate) fn invalid(code: &str, message: impl Into<String>) -> ApiError {
     ApiError::new(code, message)
 }
 
@@ -186,7 +186,16 @@ pub async fn handle(emu: &Emulator, ctx: &CallContext, params: &Value) -> Result
     let region = super::api::service_region(ctx, "SCF", scf_region)?;
     ensure_default_namespace(emu, ctx.account_id, region).await?;
     match ctx.action.as_str() {
-        "ListNamespaces" => list_namespaces(emu, ctx.account_id, region, params).await,
+        "ListNamespaces" => super::scf_namespace::list(emu, ctx.account_id, region, params).await,
+        "CreateNamespace" => {
+            super::scf_namespace::create(emu, ctx.account_id, region, params).await
+        }
+        "UpdateNamespace" => {
+            super::scf_namespace::update(emu, ctx.account_id, region, params).await
+        }
+        "DeleteNamespace" => {
+            super::scf_namespace::delete(emu, ctx.account_id, region, params).await
+        }
         "ListFunctions" => list_functions(emu, ctx.account_id, region, params).await,
         "GetFunction" => get_function(emu, ctx.account_id, region, params).await,
         "CreateFunction" => create_function(emu, ctx.account_id, region, params).await,
@@ -245,7 +254,7 @@ pub(crate) fn namespace_param(params: &Value) -> Result<&str, ApiError> {
     }
 }
 
-async fn existing_namespace<'a>(
+pub(crate) async fn existing_namespace<'a>(
     emu: &Emulator,
     account_id: i64,
     region: &str,
@@ -287,35 +296,6 @@ pub(crate) fn paging(params: &Value) -> Result<(i64, i64), ApiError> {
         ));
     }
     Ok((offset, limit))
-}
-
-async fn list_namespaces(
-    emu: &Emulator,
-    account_id: i64,
-    region: &str,
-    params: &Value,
-) -> Result<Value, ApiError> {
-    let (offset, limit) = paging(params)?;
-    let rows: Vec<(String, String, OffsetDateTime, OffsetDateTime)> = sqlx::query_as(
-        "select name, description, created_at, updated_at from emulator.scf_namespace
-         where account_id = $1 and region = $2 order by created_at, name",
-    )
-    .bind(account_id)
-    .bind(region)
-    .fetch_all(&emu.db)
-    .await?;
-    let (total, list) = page_json(
-        rows,
-        offset,
-        limit,
-        |(name, description, added, modified)| {
-            Some(
-                json!({"Name": name, "Description": description, "Type": "default",
-                    "AddTime": cloud_time(added), "ModTime": cloud_time(modified)}),
-            )
-        },
-    );
-    Ok(json!({"Namespaces": list, "TotalCount": total}))
 }
 
 #[derive(sqlx::FromRow)]

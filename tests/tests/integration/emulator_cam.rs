@@ -136,6 +136,48 @@ async fn service_roles_are_missing_until_created_and_authorized() {
         .await
         .expect("roles");
     assert_eq!(roles["TotalNum"], 1);
+
+    // Deleted, by name or id, with its policies: missing again, as before it was created.
+    let gone = c
+        .client
+        .call::<Value>(&c.creds, cam("DeleteRole"), &json!({"RoleName": "Nope"}))
+        .await;
+    assert_eq!(api_code(gone), "InvalidParameter.RoleNotExist");
+    let _: Value = c
+        .client
+        .call(&c.creds, cam("DeleteRole"), &json!({"RoleId": role_id}))
+        .await
+        .expect("DeleteRole");
+    let missing = c
+        .client
+        .call::<Value>(
+            &c.creds,
+            cam("GetRole"),
+            &json!({"RoleName": "SCF_QcsRole"}),
+        )
+        .await;
+    assert_eq!(api_code(missing), "InvalidParameter.RoleNotExist");
+    let roles: Value = c
+        .client
+        .call(&c.creds, cam("DescribeRoleList"), &json!({}))
+        .await
+        .expect("roles");
+    assert_eq!(roles["TotalNum"], 0);
+    let policies: i64 = sqlx::query_scalar("select count(*) from emulator.cam_role_policy")
+        .fetch_one(&c.db)
+        .await
+        .expect("count");
+    assert_eq!(policies, 0, "its policies went with it");
+    let again: Value = c
+        .client
+        .call(
+            &c.creds,
+            cam("CreateRole"),
+            &json!({"RoleName": "SCF_QcsRole", "PolicyDocument": SCF_TRUST}),
+        )
+        .await
+        .expect("created again");
+    assert_ne!(again["RoleId"], role_id.as_str());
 }
 
 #[tokio::test]

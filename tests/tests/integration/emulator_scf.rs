@@ -381,3 +381,132 @@ async fn scf_enforces_the_real_rules() {
         .await
         .expect("zip function");
 }
+
+#[tokio::test]
+async fn namespaces_are_created_described_and_deleted_when_empty() {
+    let c = emulator().await;
+    c.call(
+        "scf",
+        "CreateNamespace",
+        json!({"Namespace": "media-dev", "Description": "Trials"}),
+    )
+    .await
+    .expect("CreateNamespace");
+    let listed = c
+        .call("scf", "ListNamespaces", json!({}))
+        .await
+        .expect("ListNamespaces");
+    assert_eq!(listed["TotalCount"], 2, "{listed}");
+    assert_eq!(listed["Namespaces"][1]["Name"], "media-dev");
+    assert_eq!(listed["Namespaces"][1]["Description"], "Trials");
+    c.call(
+        "scf",
+        "UpdateNamespace",
+        json!({"Namespace": "media-dev", "Description": "Trials, again"}),
+    )
+    .await
+    .expect("UpdateNamespace");
+    let listed = c
+        .call("scf", "ListNamespaces", json!({"Offset": 1}))
+        .await
+        .expect("ListNamespaces");
+    assert_eq!(listed["Namespaces"][0]["Description"], "Trials, again");
+
+    // A function lives in it: the namespace stays until the function goes.
+    c.call("scf", "CreateFunction", json!({"FunctionName": "InDev", "Namespace": "media-dev", "Runtime": "Nodejs8.9", "Code": {"DemoId": MPS_DEMO}}))
+        .await
+        .expect("CreateFunction");
+    let in_use = c
+        .call("scf", "DeleteNamespace", json!({"Namespace": "media-dev"}))
+        .await;
+    assert_eq!(code(in_use), "ResourceInUse.Namespace");
+    let functions = c
+        .call("scf", "ListFunctions", json!({"Namespace": "media-dev"}))
+        .await
+        .expect("ListFunctions");
+    assert_eq!(functions["TotalCount"], 1, "nothing was deleted");
+    for _ in 0..50 {
+        let f = c
+            .call(
+                "scf",
+                "GetFunction",
+                json!({"FunctionName": "InDev", "Namespace": "media-dev"}),
+            )
+            .await
+            .expect("GetFunction");
+        if f["Status"] == "Active" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    c.call(
+        "scf",
+        "DeleteFunction",
+        json!({"FunctionName": "InDev", "Namespace": "media-dev"}),
+    )
+    .await
+    .expect("DeleteFunction");
+    c.call("scf", "DeleteNamespace", json!({"Namespace": "media-dev"}))
+        .await
+        .expect("DeleteNamespace");
+    let gone = c
+        .call("scf", "ListFunctions", json!({"Namespace": "media-dev"}))
+        .await;
+    assert_eq!(code(gone), "ResourceNotFound.Namespace");
+
+    for (action, params, expected) in [
+        (
+            "CreateNamespace",
+            json!({"Namespace": "default"}),
+            "ResourceInUse.Namespace",
+        ),
+        (
+            "CreateNamespace",
+            json!({"Namespace": "bad name"}),
+            "InvalidParameterValue.Namespace",
+        ),
+        ("CreateNamespace", json!({}), "MissingParameter"),
+        (
+            "CreateNamespace",
+            json!({"Namespace": "ok", "Description": "<b>"}),
+            "InvalidParameterValue.Description",
+        ),
+        (
+            "UpdateNamespace",
+            json!({"Namespace": "nope", "Description": "x"}),
+            "ResourceNotFound.Namespace",
+        ),
+        (
+            "UpdateNamespace",
+            json!({"Namespace": "default"}),
+            "MissingParameter",
+        ),
+        (
+            "DeleteNamespace",
+            json!({"Namespace": "default"}),
+            "FailedOperation.DeleteNamespace",
+        ),
+        (
+            "DeleteNamespace",
+            json!({"Namespace": "nope"}),
+            "ResourceNotFound.Namespace",
+        ),
+    ] {
+        let refused = c.call("scf", action, params.clone()).await;
+        assert_eq!(code(refused), expected, "{action} {params}");
+    }
+    // At most 20 per region, `default` included.
+    for i in 1..20 {
+        c.call(
+            "scf",
+            "CreateNamespace",
+            json!({"Namespace": format!("ns-{i}")}),
+        )
+        .await
+        .expect("CreateNamespace");
+    }
+    let full = c
+        .call("scf", "CreateNamespace", json!({"Namespace": "one-more"}))
+        .await;
+    assert_eq!(code(full), "LimitExceeded.Namespace");
+}
