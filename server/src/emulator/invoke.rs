@@ -247,6 +247,32 @@ async fn environment(
     Ok(env)
 }
 
+/// What `Invoke` and `InvokeFunction` both read: the function, which must be active, and
+/// the event (a JSON text, `{}` when absent) from the parameter `event_param`.
+async fn function_and_event<'a>(
+    emu: &Emulator,
+    ctx: &CallContext,
+    region: &str,
+    params: &'a Value,
+    event_param: &str,
+) -> Result<(FunctionRow, &'a str), ApiError> {
+    // Taken and not acted on (the log comes back whole; one version runs), but typed.
+    for name in ["LogType", "RoutingKey"] {
+        opt_str(params, name)?;
+    }
+    let function = find_function(emu, ctx.account_id, region, params).await?;
+    function.require_active()?;
+    let event = opt_str(params, event_param)?.unwrap_or("{}");
+    if serde_json::from_str::<Value>(event).is_err() {
+        return Err(ApiError::new(
+            "InvalidParameterValue.ClientContext",
+            format!("{event_param} must be a JSON string."),
+        )
+        .zh(format!("{event_param} 必须是 JSON 字符串。")));
+    }
+    Ok((function, event))
+}
+
 /// `Invoke`: synchronous (`RequestResponse`) or asynchronous (`Event`).
 pub async fn invoke(
     emu: &Emulator,
@@ -254,20 +280,8 @@ pub async fn invoke(
     region: &str,
     params: &Value,
 ) -> Result<Value, ApiError> {
-    // Taken and not acted on (the log comes back whole; one version runs), but typed.
-    for name in ["LogType", "RoutingKey"] {
-        opt_str(params, name)?;
-    }
-    let function = find_function(emu, ctx.account_id, region, params).await?;
-    function.require_active()?;
+    let (function, event) = function_and_event(emu, ctx, region, params, "ClientContext").await?;
     let invoke_type = opt_str(params, "InvocationType")?.unwrap_or("RequestResponse");
-    let event = opt_str(params, "ClientContext")?.unwrap_or("{}");
-    if serde_json::from_str::<Value>(event).is_err() {
-        return Err(ApiError::new(
-            "InvalidParameterValue.ClientContext",
-            "ClientContext must be a JSON string.",
-        ));
-    }
     match invoke_type {
         "RequestResponse" => {
             run_sync(
@@ -360,20 +374,7 @@ pub async fn invoke_function(
     region: &str,
     params: &Value,
 ) -> Result<Value, ApiError> {
-    // Taken and not acted on (the log comes back whole), but typed.
-    for name in ["LogType", "RoutingKey"] {
-        opt_str(params, name)?;
-    }
-    let function = find_function(emu, ctx.account_id, region, params).await?;
-    function.require_active()?;
-    let event = opt_str(params, "Event")?.unwrap_or("{}");
-    if serde_json::from_str::<Value>(event).is_err() {
-        return Err(ApiError::new(
-            "InvalidParameterValue.ClientContext",
-            "Event must be a JSON string.",
-        )
-        .zh("Event 必须是 JSON 字符串。"));
-    }
+    let (function, event) = function_and_event(emu, ctx, region, params, "Event").await?;
     run_sync(emu, ctx.account_id, region, function, event, "Event").await
 }
 

@@ -272,12 +272,16 @@ pub(crate) async fn existing_namespace<'a>(
     if found {
         Ok(ns)
     } else {
-        Err(ApiError::new(
-            "ResourceNotFound.Namespace",
-            format!("Namespace {ns} does not exist."),
-        )
-        .zh(format!("命名空间 {ns} 不存在。")))
+        Err(namespace_not_found(ns))
     }
+}
+
+pub(crate) fn namespace_not_found(ns: &str) -> ApiError {
+    ApiError::new(
+        "ResourceNotFound.Namespace",
+        format!("Namespace {ns} does not exist."),
+    )
+    .zh(format!("命名空间 {ns} 不存在。"))
 }
 
 pub(crate) fn paging(params: &Value) -> Result<(i64, i64), ApiError> {

@@ -4,7 +4,9 @@ use serde_json::{json, Value};
 use time::OffsetDateTime;
 
 use super::api::{cloud_time, opt_str, page_json, req_str, ApiError};
-use super::scf::{check_description, existing_namespace, invalid, namespace_param, paging};
+use super::scf::{
+    check_description, existing_namespace, invalid, namespace_not_found, namespace_param, paging,
+};
 use super::Emulator;
 
 /// Namespaces per account and region, `default` included. The emulator's own bound, so
@@ -154,11 +156,7 @@ pub async fn delete(
     .fetch_optional(&mut *tx)
     .await?;
     if found.is_none() {
-        return Err(ApiError::new(
-            "ResourceNotFound.Namespace",
-            format!("Namespace {name} does not exist."),
-        )
-        .zh(format!("命名空间 {name} 不存在。")));
+        return Err(namespace_not_found(name));
     }
     let functions: i64 = sqlx::query_scalar(
         "select count(*) from emulator.scf_function
