@@ -399,16 +399,18 @@ pub async fn get_request_status(
         })?;
     let bad_time =
         |message: &str| ApiError::new("InvalidParameterValue.StartTimeOrEndTime", message);
-    let now = OffsetDateTime::now_utc();
+    let parse = |t| {
+        parse_cloud_time(t)
+            .ok_or_else(|| bad_time("StartTime and EndTime are YYYY-MM-DD HH:MM:SS."))
+    };
+    // Without a StartTime, the 15 minutes before EndTime (now by default).
     let (from, to) = match (opt_str(params, "StartTime")?, opt_str(params, "EndTime")?) {
-        (None, None) => (now - time::Duration::minutes(15), now),
-        (None, Some(_)) => return Err(bad_time("EndTime is given with a StartTime only.")),
+        (None, end) => {
+            let end = end.map_or_else(|| Ok(OffsetDateTime::now_utc()), parse)?;
+            (end - time::Duration::minutes(15), end)
+        }
         (Some(_), None) => return Err(bad_time("A StartTime needs an EndTime.")),
         (Some(a), Some(b)) => {
-            let parse = |t| {
-                parse_cloud_time(t)
-                    .ok_or_else(|| bad_time("StartTime and EndTime are YYYY-MM-DD HH:MM:SS."))
-            };
             let (a, b) = (parse(a)?, parse(b)?);
             if b <= a {
                 return Err(bad_time("EndTime must be later than StartTime."));

@@ -330,6 +330,13 @@ async fn invoke_function_runs_synchronously_and_get_request_status_reports_each_
     .await
     .expect("status");
     assert_eq!(past["TotalCount"], 0, "outside the range: {past}");
+    let before = status(ok_id.clone(), json!({"EndTime": "2020-01-01 00:15:00"}))
+        .await
+        .expect("status");
+    assert_eq!(
+        before["TotalCount"], 0,
+        "15 minutes before EndTime: {before}"
+    );
     for (id, extra, expected) in [
         ("x", json!({}), "InvalidParameterValue.FunctionRequestId"),
         (
