@@ -240,7 +240,9 @@ test('sign-in and sign-out work with JavaScript off', async () => {
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByText('Email or password is incorrect.').waitFor();
   assert.equal(new URL(page.url()).pathname, '/login');
-  await page.getByLabel('Email').fill(OWNER.email);
+  // The email typed comes back; the password does not.
+  assert.equal(await page.getByLabel('Email').inputValue(), OWNER.email);
+  assert.equal(await page.getByLabel('Password').inputValue(), '');
   await page.getByLabel('Password').fill(OWNER.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(server.base + '/');

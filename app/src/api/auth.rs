@@ -40,8 +40,9 @@ pub async fn login(
     #[server(default)] next: String,
 ) -> Result<(), AppError> {
     let (backend, req) = crate::ssr::backend_and_req()?;
-    let device_cookie = crate::ssr::status(backend.login(&req, &email, &password).await)?;
-    if let Some(cookie) = device_cookie {
+    let outcome = crate::ssr::status(backend.login(&req, &email, &password).await);
+    crate::ssr::remember_typed_email(outcome.is_err().then_some(email.as_str()));
+    if let Some(cookie) = outcome? {
         crate::ssr::set_cookie(&cookie);
     }
     leptos_axum::redirect(&crate::routes::safe_local_path(&next));

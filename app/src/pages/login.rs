@@ -18,6 +18,12 @@ pub fn LoginPage() -> impl IntoView {
     let session = use_session();
     let login = ServerAction::<Login>::new();
     let result = unit_result(login.value());
+    // After a refused sign-in posted without JavaScript, the email typed (the server's
+    // render only: hydration keeps what it rendered).
+    #[cfg(feature = "ssr")]
+    let typed_email = crate::ssr::typed_email();
+    #[cfg(not(feature = "ssr"))]
+    let typed_email: Option<String> = None;
     // Where sign-in was asked for (a page opened signed out), to go back to.
     let next = use_query_map()
         .with_untracked(|q| q.get("next"))
@@ -25,7 +31,7 @@ pub fn LoginPage() -> impl IntoView {
     view! {
         <Suspense fallback=Loading>
             {move || {
-                let next = next.clone();
+                let (next, typed_email) = (next.clone(), typed_email.clone());
                 Suspend::new(async move {
                     match session.0.await {
                         Ok(SessionInfo { needs_setup: true, .. }) => {
@@ -40,7 +46,7 @@ pub fn LoginPage() -> impl IntoView {
                                     <ActionForm action=login attr:class="form">
                                         <input type="hidden" name="next" value=next.clone()/>
                                         <label for="email">{t(lang, "field.email")}</label>
-                                        <input id="email" name="email" type="email" autocomplete="username" required=true/>
+                                        <input id="email" name="email" type="email" autocomplete="username" required=true value=typed_email.clone()/>
                                         <label for="password">{t(lang, "field.password")}</label>
                                         <input id="password" name="password" type="password" autocomplete="current-password" required=true/>
                                         <FormError result=result/>

@@ -249,6 +249,39 @@ pub fn set_cookie(cookie: &str) {
     }
 }
 
+/// The cookie keeping the email of a refused sign-in for a minute, so that the sign-in
+/// page comes back with it filled in when it was posted without JavaScript.
+const TYPED_EMAIL_COOKIE: &str = "mcc_login_email";
+
+/// Whether `email` can be a cookie's value as it is (RFC 6265 cookie-octets); others are
+/// not kept.
+fn cookie_safe(email: &str) -> bool {
+    (1..=254).contains(&email.len())
+        && email
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && !matches!(b, b'"' | b',' | b';' | b'\\'))
+}
+
+/// Keeps the email of a refused sign-in (`Some`) or forgets it (`None`, after a sign-in).
+pub fn remember_typed_email(email: Option<&str>) {
+    let cookie = match email.map(str::trim).filter(|e| cookie_safe(e)) {
+        Some(email) => format!(
+            "{TYPED_EMAIL_COOKIE}={email}; Path={}; Max-Age=60; HttpOnly; SameSite=Strict",
+            crate::routes::LOGIN
+        ),
+        None => format!(
+            "{TYPED_EMAIL_COOKIE}=; Path={}; Max-Age=0; HttpOnly; SameSite=Strict",
+            crate::routes::LOGIN
+        ),
+    };
+    set_cookie(&cookie);
+}
+
+/// The email of the sign-in refused just before, if any.
+pub fn typed_email() -> Option<String> {
+    request_cookie(TYPED_EMAIL_COOKIE).filter(|e| cookie_safe(e))
+}
+
 /// A cookie of the request being answered.
 pub fn request_cookie(name: &str) -> Option<String> {
     cookie_in(&use_context::<http::request::Parts>()?.headers, name)
@@ -288,5 +321,25 @@ pub fn set_content_security_policy() {
     );
     if let Ok(value) = http::HeaderValue::from_str(&policy) {
         response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cookie_safe;
+
+    #[test]
+    fn only_emails_a_cookie_holds_as_they_are_are_kept() {
+        assert!(cookie_safe("olivia.owner+mps@example.com"));
+        for refused in [
+            "",
+            "a b@example.com",
+            "a;b@example.com",
+            "\"a\"@example.com",
+        ] {
+            assert!(!cookie_safe(refused), "{refused}");
+        }
+        assert!(!cookie_safe(&format!("{}@example.com", "a".repeat(250))));
+        assert!(!cookie_safe("名@example.com"));
     }
 }
