@@ -399,6 +399,12 @@ test('classic pages: function from template, MPS trigger with role authorization
   // With the fields hidden, the refusal shows in the banner instead.
   await page.locator('#log-range').selectOption('1h');
   await page.locator('.state-error').getByText('At most one day').waitFor();
+  // Reloaded with that range in the address, the page says so by the field again.
+  await page.reload();
+  await hydrated(page);
+  assert.equal(await page.locator('#log-range').inputValue(), 'custom');
+  await page.locator('#end-error').getByText('At most one day').waitFor();
+  assert.equal(await page.locator('.state-error').count(), 0);
 
   // The summary in COS: browse to it and preview it.
   await nav(page).getByRole('link', { name: 'Object storage' }).click();
