@@ -549,6 +549,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("err.unavailable", "The console's database is not reachable right now. Try again in a moment.", "控制台的数据库暂时无法访问，请稍后重试。"),
     ("err.marker_invalid", "That page of the listing does not exist.", "列表中没有这一页。"),
     ("err.team_name_taken", "You already have a team of this name.", "你已有同名团队。"),
+    ("err.team_limit", "You belong to 50 teams: this account can create no more.", "你已属于 50 个团队，此账号无法再创建团队。"),
     ("err.last_owner", "A team needs at least one owner.", "团队至少需要一名所有者。"),
     ("err.cannot_change_self", "You cannot change or remove your own membership here.", "不能在此修改或移除您自己的成员身份。"),
     ("err.cloud_kind_unknown", "Choose the emulator or Tencent Cloud.", "请选择模拟器或腾讯云。"),

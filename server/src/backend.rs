@@ -34,6 +34,9 @@ const TOUCH_EVERY: Duration = Duration::from_secs(60);
 /// How long a browser stays known to an account after signing in with its password.
 const DEVICE_LIFETIME: Duration = Duration::from_secs(90 * 24 * 3600);
 
+/// A user in this many teams creates no more (`team_limit`).
+pub const MAX_TEAMS_TO_CREATE: usize = 50;
+
 /// The console's backend over one database.
 pub struct ConsoleBackend {
     db: Db,
@@ -653,6 +656,10 @@ impl Backend for ConsoleBackend {
             .any(|t| t.name.to_lowercase() == name.to_lowercase())
         {
             return Err(AppError::invalid("name", "team_name_taken"));
+        }
+        // A bound on what one account can create (an invitation may still add a team).
+        if teams.len() >= MAX_TEAMS_TO_CREATE {
+            return Err(AppError::conflict("team_limit"));
         }
         let mut tx = self.db.begin().await.internal()?;
         let team_id = team::insert(&mut *tx, &name).await.internal()?;

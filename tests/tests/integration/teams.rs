@@ -151,6 +151,35 @@ async fn invitation_links_are_single_use_and_expire() {
 }
 
 #[tokio::test]
+async fn an_account_creates_teams_up_to_its_limit() {
+    let srv = spawn().await;
+    let owner = srv.owner().await;
+    // The owner's first team counts.
+    for i in 1..server::backend::MAX_TEAMS_TO_CREATE {
+        let r = owner
+            .call("create_team", &[("name", &format!("Team {i}"))])
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    }
+    assert_eq!(
+        owner.me().await["teams"].as_array().map(Vec::len),
+        Some(server::backend::MAX_TEAMS_TO_CREATE)
+    );
+    let r = owner.call("create_team", &[("name", "One too many")]).await;
+    assert_eq!(
+        (r.status, error_code(&r).as_str()),
+        (StatusCode::CONFLICT, "team_limit"),
+        "{r:?}"
+    );
+    let last = format!("Team {}", server::backend::MAX_TEAMS_TO_CREATE - 1);
+    assert_eq!(
+        owner.me().await["team"]["name"],
+        last.as_str(),
+        "still in the last one made"
+    );
+}
+
+#[tokio::test]
 async fn an_existing_account_joins_with_its_password() {
     let srv = spawn().await;
     let owner = srv.owner().await;
