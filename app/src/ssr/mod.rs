@@ -264,17 +264,14 @@ fn cookie_safe(email: &str) -> bool {
 
 /// Keeps the email of a refused sign-in (`Some`) or forgets it (`None`, after a sign-in).
 pub fn remember_typed_email(email: Option<&str>) {
-    let cookie = match email.map(str::trim).filter(|e| cookie_safe(e)) {
-        Some(email) => format!(
-            "{TYPED_EMAIL_COOKIE}={email}; Path={}; Max-Age=60; HttpOnly; SameSite=Strict",
-            crate::routes::LOGIN
-        ),
-        None => format!(
-            "{TYPED_EMAIL_COOKIE}=; Path={}; Max-Age=0; HttpOnly; SameSite=Strict",
-            crate::routes::LOGIN
-        ),
+    let (value, max_age) = match email.map(str::trim).filter(|e| cookie_safe(e)) {
+        Some(email) => (email, 60),
+        None => ("", 0),
     };
-    set_cookie(&cookie);
+    set_cookie(&format!(
+        "{TYPED_EMAIL_COOKIE}={value}; Path={}; Max-Age={max_age}; HttpOnly; SameSite=Strict",
+        crate::routes::LOGIN
+    ));
 }
 
 /// The email of the sign-in refused just before, if any.

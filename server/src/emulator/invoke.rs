@@ -389,14 +389,7 @@ pub async fn get_request_status(
     params: &Value,
 ) -> Result<Value, ApiError> {
     let function = find_function(emu, account_id, region, params).await?;
-    let request_id =
-        Uuid::parse_str(req_str(params, "FunctionRequestId")?.trim()).map_err(|_| {
-            ApiError::new(
-                "InvalidParameterValue.FunctionRequestId",
-                "FunctionRequestId is not a request id.",
-            )
-            .zh("FunctionRequestId 不是有效的请求 ID。")
-        })?;
+    let request_id = request_id_param(req_str(params, "FunctionRequestId")?)?;
     let bad_time =
         |message: &str| ApiError::new("InvalidParameterValue.StartTimeOrEndTime", message);
     let parse = |t| {
@@ -418,12 +411,11 @@ pub async fn get_request_status(
             (a, b)
         }
     };
-    let row: Option<LogRow> = sqlx::query_as(
-        "select request_id, function_name, start_time, duration_ms, billed_ms, mem_usage, ret_code, ret_msg, log, retry_num
-         from emulator.scf_invocation
+    let row: Option<LogRow> = sqlx::query_as(&format!(
+        "select {LOG_COLUMNS} from emulator.scf_invocation
          where request_id = $1 and account_id = $2 and region = $3 and namespace = $4
-           and function_name = $5 and start_time between $6 and $7",
-    )
+           and function_name = $5 and start_time between $6 and $7"
+    ))
     .bind(request_id)
     .bind(account_id)
     .bind(region)
@@ -473,6 +465,21 @@ pub fn parse_cloud_time(text: &str) -> Option<OffsetDateTime> {
         time::PrimitiveDateTime::new(date, clock)
             .assume_offset(time::UtcOffset::from_hms(8, 0, 0).ok()?),
     )
+}
+
+/// The columns of [`LogRow`].
+const LOG_COLUMNS: &str =
+    "request_id, function_name, start_time, duration_ms, billed_ms, mem_usage, ret_code, ret_msg, log, retry_num";
+
+/// A `FunctionRequestId` parameter as a request id.
+fn request_id_param(text: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(text.trim()).map_err(|_| {
+        ApiError::new(
+            "InvalidParameterValue.FunctionRequestId",
+            "FunctionRequestId is not a request id.",
+        )
+        .zh("FunctionRequestId 不是有效的请求 ID。")
+    })
 }
 
 #[derive(sqlx::FromRow)]
@@ -720,16 +727,9 @@ pub async fn get_function_logs(
         }
         _ => return Err(bad_time()),
     };
-    let request_filter = match opt_str(params, "FunctionRequestId")? {
-        Some(id) => Some(Uuid::parse_str(id.trim()).map_err(|_| {
-            ApiError::new(
-                "InvalidParameterValue.FunctionRequestId",
-                "FunctionRequestId is not a request id.",
-            )
-            .zh("FunctionRequestId 不是有效的请求 ID。")
-        })?),
-        None => None,
-    };
+    let request_filter = opt_str(params, "FunctionRequestId")?
+        .map(request_id_param)
+        .transpose()?;
     // SearchContext.Keyword: text the log must contain (CLS's full-text search, simplified).
     let keyword = params
         .get("SearchContext")
@@ -748,10 +748,9 @@ pub async fn get_function_logs(
         keyword: keyword.as_deref(),
         ret_filter,
     };
-    let mut select = sqlx::QueryBuilder::new(
-        "select request_id, function_name, start_time, duration_ms, billed_ms, mem_usage, ret_code, ret_msg, log, retry_num
-         from emulator.scf_invocation where ",
-    );
+    let mut select = sqlx::QueryBuilder::new(format!(
+        "select {LOG_COLUMNS} from emulator.scf_invocation where "
+    ));
     filter.push(&mut select);
     // `order_by` and `order` come from the fixed lists above.
     select.push(format!(" order by {order_by} {order}, request_id offset "));

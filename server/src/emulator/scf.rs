@@ -1,6 +1,6 @@
 //! SCF (`scf`, 2018-04-16): functions and triggers with the real validation rules and
-//! error codes (namespaces in `scf_namespace`, invocations in `invoke`). Creation is asynchronous as in SCF: a new function reports `Creating` for
-//! a moment, then `Active`.
+//! error codes (namespaces in `scf_namespace`, invocations in `invoke`). Creation is
+//! asynchronous as in SCF: a new function reports `Creating` for a moment, then `Active`.
 use serde_json::{json, Value};
 use time::OffsetDateTime;
 
