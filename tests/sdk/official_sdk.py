@@ -167,6 +167,8 @@ def expect_cos_error(status, code, call):
 cos = cos_client(os.environ["EMU_SECRET_KEY"])
 cos.create_bucket(Bucket=BUCKET)
 expect_cos_error(409, "BucketAlreadyOwnedByYou", lambda: cos.create_bucket(Bucket=BUCKET))
+# A bucket name without its APPID; the SDK reads the code only from a well-formed error.
+expect_cos_error(400, "InvalidBucketName", lambda: cos.create_bucket(Bucket="nosuffix"))
 assert BUCKET in [b["Name"] for b in cos.list_buckets()["Buckets"]["Bucket"]]
 cos.put_object(Bucket=BUCKET, Key="upload/demo.mp4", Body=b"not really a video")
 listed = cos.list_objects(Bucket=BUCKET, Prefix="upload/")

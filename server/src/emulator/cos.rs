@@ -89,13 +89,19 @@ pub async fn response_headers(mut response: Response) -> Response {
 /// Where requests for a COS host that names no valid bucket are routed.
 pub const INVALID_BUCKET_PATH: &str = "/cos-invalid-bucket";
 
-/// Any request to [`INVALID_BUCKET_PATH`]: 400 `InvalidBucketName`.
-pub async fn invalid_bucket() -> CosError {
+/// Any request to [`INVALID_BUCKET_PATH`]: 400 `InvalidBucketName`, the host as its
+/// resource.
+pub async fn invalid_bucket(headers: HeaderMap) -> CosError {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(|h| h.split(':').next().unwrap_or(h))
+        .unwrap_or("cos");
     CosError::new(
         StatusCode::BAD_REQUEST,
         "InvalidBucketName",
         "The specified bucket is not valid: bucket names are <name>-<APPID>, in lowercase letters, digits and -.",
-        "",
+        host,
     )
 }
 
@@ -192,11 +198,16 @@ fn xml_escape(s: &str) -> String {
 impl IntoResponse for CosError {
     fn into_response(self) -> Response {
         let request_id = uuid::Uuid::new_v4().to_string();
+        // An empty element would make cos-python-sdk-v5 drop the whole error (it reads
+        // every element's first child), so an error about no resource has none.
+        let resource = match self.resource.as_str() {
+            "" => String::new(),
+            r => format!("<Resource>{}</Resource>", xml_escape(r)),
+        };
         let body = format!(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{}</Code><Message>{}</Message><Resource>{}</Resource><RequestId>{request_id}</RequestId><TraceId>{request_id}</TraceId></Error>",
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{}</Code><Message>{}</Message>{resource}<RequestId>{request_id}</RequestId><TraceId>{request_id}</TraceId></Error>",
             self.code,
             xml_escape(&self.message),
-            xml_escape(&self.resource)
         );
         (
             self.status,

@@ -175,10 +175,29 @@ pub async fn disable(emu: &Emulator, ctx: &CallContext, params: &Value) -> Resul
     on_workflow(emu, ctx, params, sql).await
 }
 
-/// `DeleteWorkflow`.
+/// `DeleteWorkflow`: only a disabled workflow, as MPS documents ("an enabled workflow
+/// must be disabled before it can be deleted"); the code for one still enabled is not
+/// documented, so it is the generic `FailedOperation`.
 pub async fn delete(emu: &Emulator, ctx: &CallContext, params: &Value) -> Result<Value, ApiError> {
-    let sql = "delete from emulator.mps_workflow where workflow_id = $1 and account_id = $2";
-    on_workflow(emu, ctx, params, sql).await
+    let id = workflow_id(params)?;
+    let status: Option<String> = sqlx::query_scalar(
+        "with gone as (delete from emulator.mps_workflow \
+             where workflow_id = $1 and account_id = $2 and status <> 'Enabled' returning status) \
+         select coalesce((select status from gone), \
+             (select status from emulator.mps_workflow where workflow_id = $1 and account_id = $2))",
+    )
+    .bind(id)
+    .bind(ctx.account_id)
+    .fetch_one(&emu.db)
+    .await?;
+    match status.as_deref() {
+        None => Err(not_found(id)),
+        Some("Enabled") => Err(ApiError::new(
+            "FailedOperation",
+            format!("Workflow {id} is enabled; disable it before deleting it."),
+        )),
+        Some(_) => Ok(json!({})),
+    }
 }
 
 /// Runs `sql` (`$1` the workflow, `$2` the account) on the caller's workflow; not found

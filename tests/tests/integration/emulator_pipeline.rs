@@ -842,11 +842,29 @@ async fn an_enabled_workflow_turns_matching_uploads_into_tasks_that_reach_the_fu
     emu.call("mps", "EnableWorkflow", json!({"WorkflowId": ids[1]}))
         .await
         .expect("again");
-    for id in ids {
+    // An enabled workflow is not deleted until it is disabled.
+    assert_eq!(
+        refused(
+            emu.call("mps", "DeleteWorkflow", json!({"WorkflowId": ids[1]}))
+                .await
+        ),
+        "FailedOperation"
+    );
+    for &id in &ids {
+        emu.call("mps", "DisableWorkflow", json!({"WorkflowId": id}))
+            .await
+            .expect("disable");
         emu.call("mps", "DeleteWorkflow", json!({"WorkflowId": id}))
             .await
             .expect("delete");
     }
+    assert_eq!(
+        refused(
+            emu.call("mps", "DeleteWorkflow", json!({"WorkflowId": ids[1]}))
+                .await
+        ),
+        "ResourceNotFound.WorkflowNotExist"
+    );
     let left = emu
         .call("mps", "DescribeWorkflows", json!({}))
         .await
