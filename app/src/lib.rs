@@ -51,6 +51,7 @@ pub fn hydrate() {
         leptos::mount::hydrate_from_async(body.clone(), App)
             .await
             .forget();
+        crate::components::typed_values::restore_after_reload();
         // Lets people and browser tests tell a hydrated page from server-rendered HTML.
         let _ = body.set_attribute("data-hydrated", "");
     });

@@ -86,6 +86,18 @@ pub fn lacks_variable(text: &str, key: &str) -> bool {
     parse_variables(text).is_ok_and(|vars| !vars.iter().any(|(k, _)| k == key))
 }
 
+/// A control character, or one that changes how the text around it shows without
+/// showing itself: direction overrides and isolates (a name could read backwards),
+/// zero-width spaces and joiners of words, the byte-order mark, the soft hyphen. The
+/// zero-width (non-)joiner are not: scripts and emoji need them.
+pub fn hidden_char(c: char) -> bool {
+    c.is_control()
+        || matches!(c,
+            '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}' | '\u{200E}' | '\u{200F}'
+            | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}')
+}
+
 /// Parses `KEY=VALUE` lines (blank lines skipped) into variables. The error names the
 /// first bad line (1-based) and an i18n key under `err.`.
 pub fn parse_variables(text: &str) -> Result<Vec<(String, String)>, (usize, &'static str)> {
@@ -111,6 +123,10 @@ pub fn parse_variables(text: &str) -> Result<Vec<(String, String)>, (usize, &'st
         if out.iter().any(|(k, _)| k == key) {
             return Err((i + 1, "variable_duplicate"));
         }
+        // The cloud takes them, but a value could then show as other text than it is.
+        if value.chars().any(hidden_char) {
+            return Err((i + 1, "variable_value_chars"));
+        }
         out.push((key.to_owned(), value.to_owned()));
     }
     if out.iter().map(|(k, v)| k.len() + v.len()).sum::<usize>() > 4096 {
@@ -122,6 +138,22 @@ pub fn parse_variables(text: &str) -> Result<Vec<(String, String)>, (usize, &'st
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn variable_values_show_as_they_are() {
+        assert!(parse_variables("A=a b\nB=中文 ✓").is_ok());
+        for bad in ["A=a\u{1}b", "A=\u{202E}evil", "A=x\u{200B}y", "A=\u{2067}x"] {
+            assert_eq!(
+                parse_variables(bad),
+                Err((1, "variable_value_chars")),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(
+            parse_variables("A=1\nB=\u{7f}"),
+            Err((2, "variable_value_chars"))
+        );
+    }
 
     #[test]
     fn descriptions() {

@@ -531,6 +531,28 @@ impl ConsoleBackend {
         }
         Ok(invite)
     }
+
+    /// Records a change to the team's members or settings in its audit log.
+    async fn audit(&self, team_id: Uuid, user_id: Uuid, action: &str, target: &str) {
+        let event = crate::db::audit_event::NewAuditEvent {
+            team_id,
+            user_id,
+            action,
+            target,
+            region: "",
+            request_id: "",
+        };
+        crate::db::audit_event::record(&self.db, &event).await;
+    }
+}
+
+/// A member's email, for the audit log.
+async fn member_email(db: impl sqlx::PgExecutor<'_>, user_id: Uuid) -> AppResult<String> {
+    sqlx::query_scalar("select email from app_user where app_user_id = $1")
+        .bind(user_id)
+        .fetch_one(db)
+        .await
+        .internal()
 }
 
 fn ip_text(req: &Req) -> String {
@@ -736,8 +758,12 @@ impl Backend for ConsoleBackend {
         team::set_role(&mut *tx, team_id, user_id, role)
             .await
             .internal()?;
+        let email = member_email(&mut *tx, user_id).await?;
         tx.commit().await.internal()?;
         tracing::info!(team = %team_id, member = %user_id, role = role.as_str(), "member role changed");
+        let target = format!("{email} ({} → {})", current.as_str(), role.as_str());
+        self.audit(team_id, caller.user_id, "member_role_changed", &target)
+            .await;
         Ok(())
     }
 
@@ -759,8 +785,12 @@ impl Backend for ConsoleBackend {
         team::remove_member(&mut *tx, team_id, user_id)
             .await
             .internal()?;
+        let email = member_email(&mut *tx, user_id).await?;
         tx.commit().await.internal()?;
         tracing::info!(team = %team_id, member = %user_id, "member removed");
+        let target = format!("{email} ({})", current.as_str());
+        self.audit(team_id, caller.user_id, "member_removed", &target)
+            .await;
         Ok(())
     }
 
@@ -806,24 +836,27 @@ impl Backend for ConsoleBackend {
         .await
         .internal()?;
         tracing::info!(team = %team_id, invite = %id, "invitation created");
+        let target = format!("{email} ({})", role.as_str());
+        self.audit(team_id, caller.user_id, "invite_created", &target)
+            .await;
         Ok(InviteCreated {
             id,
             path: format!("{}{secret}", app::routes::INVITE_PREFIX),
             expires_at: expires_at.unix_timestamp(),
+            email,
         })
     }
 
     async fn revoke_invite(&self, req: &Req, invite_id: Uuid) -> AppResult<()> {
         let caller = self.require(req).await?;
         let (team_id, _) = caller.team_with(Role::Admin)?;
-        if team_invite::revoke(&self.db, team_id, invite_id)
+        let email = team_invite::revoke(&self.db, team_id, invite_id)
             .await
             .internal()?
-        {
-            Ok(())
-        } else {
-            Err(AppError::NotFound)
-        }
+            .ok_or(AppError::NotFound)?;
+        self.audit(team_id, caller.user_id, "invite_revoked", &email)
+            .await;
+        Ok(())
     }
 
     async fn invite_info(&self, token: &str) -> AppResult<InviteInfo> {
@@ -895,6 +928,9 @@ impl Backend for ConsoleBackend {
             .internal()?;
         tx.commit().await.internal()?;
         tracing::info!(team = %invite.team_id, user = %user_id, "invitation accepted");
+        let target = format!("{} ({})", invite.email, role.as_str());
+        self.audit(invite.team_id, user_id, "member_joined", &target)
+            .await;
         self.sign_in(req, user_id, Some(invite.team_id)).await
     }
 
@@ -915,40 +951,45 @@ impl Backend for ConsoleBackend {
         let row = match input.kind {
             CloudKind::Emulator => self.use_emulator(team_id, Some(caller.user_id)).await?,
             CloudKind::Tencent => {
+                // Every field's problem at once, each by its field.
                 let secret_id = input.secret_id.trim();
                 let id_ok = secret_id.len() >= 8
                     && secret_id.len() <= 128
                     && secret_id.bytes().all(|b| b.is_ascii_alphanumeric());
-                if !id_ok {
-                    return Err(AppError::invalid("secret_id", "secret_id_invalid"));
-                }
+                let id_check = match id_ok {
+                    true => Ok(()),
+                    false => Err(AppError::invalid("secret_id", "secret_id_invalid")),
+                };
                 let app_id = match input.app_id.trim() {
-                    "" => None,
-                    text => Some(
-                        text.parse::<i64>()
-                            .ok()
-                            .filter(|n| *n > 0)
-                            .ok_or_else(|| AppError::invalid("app_id", "app_id_invalid"))?,
-                    ),
+                    "" => Ok(None),
+                    text => text
+                        .parse::<i64>()
+                        .ok()
+                        .filter(|n| *n > 0)
+                        .map(Some)
+                        .ok_or_else(|| AppError::invalid("app_id", "app_id_invalid")),
                 };
                 let key = input.secret_key.trim();
-                let (key, sealed) = if key.is_empty() {
+                let key_required = || AppError::invalid("secret_key", "secret_key_required");
+                let stored = if key.is_empty() {
                     // Write-only: a blank key keeps the stored Tencent key, if there is one.
                     match cloud_account::find(&self.db, team_id).await.internal()? {
-                        Some(old) if old.kind == CloudKind::Tencent.as_str() => {
-                            let key = self
-                                .secrets
-                                .open(&old.secret_key_sealed, team_id.as_bytes())
-                                .ok_or_else(|| {
-                                    AppError::invalid("secret_key", "secret_key_required")
-                                })?;
-                            (key, old.secret_key_sealed)
-                        }
-                        _ => return Err(AppError::invalid("secret_key", "secret_key_required")),
+                        Some(old) if old.kind == CloudKind::Tencent.as_str() => self
+                            .secrets
+                            .open(&old.secret_key_sealed, team_id.as_bytes())
+                            .map(|key| (key, old.secret_key_sealed))
+                            .ok_or_else(key_required),
+                        _ => Err(key_required()),
                     }
                 } else {
-                    (key.to_owned(), self.secrets.seal(key, team_id.as_bytes()))
+                    Ok((key.to_owned(), self.secrets.seal(key, team_id.as_bytes())))
                 };
+                AppError::all_fields(vec![
+                    id_check,
+                    validate::outcome(&stored),
+                    validate::outcome(&app_id),
+                ])?;
+                let ((key, sealed), app_id) = (stored?, app_id?);
                 self.verify_tencent(&Credentials::new(secret_id.to_owned(), key))
                     .await?;
                 cloud_account::upsert(
@@ -966,15 +1007,9 @@ impl Backend for ConsoleBackend {
         };
         self.clouds.forget(&team_id);
         tracing::info!(team = %team_id, kind = %row.kind, "cloud account saved");
-        let event = crate::db::audit_event::NewAuditEvent {
-            team_id,
-            user_id: caller.user_id,
-            action: "cloud_account_saved",
-            target: &format!("{} {}", row.kind, row.secret_id),
-            region: "",
-            request_id: "",
-        };
-        crate::db::audit_event::record(&self.db, &event).await;
+        let target = format!("{} {}", row.kind, row.secret_id);
+        self.audit(team_id, caller.user_id, "cloud_account_saved", &target)
+            .await;
         Ok(self.view(&row))
     }
 }

@@ -78,6 +78,10 @@ test('owner sets up the console, invites a developer who joins from another prof
   await linkBox.waitFor();
   const link = await linkBox.inputValue();
   assert.match(link, new RegExp(`^${server.base}/invite/[0-9a-f]{64}$`));
+  // The box says whom the link is for, and copies it.
+  await page.locator('.callout', { hasText: `Invitation for ${DEV.email}` }).waitFor();
+  await page.locator('#copy-invite-link').click();
+  await page.getByText('Link copied').waitFor();
   await page.getByRole('cell', { name: DEV.email }).waitFor();
   await shot(page, '03-invitation');
   assert.equal(await page.getByLabel('Email').inputValue(), '', 'the email field is emptied for the next one');
@@ -190,6 +194,38 @@ test('owner sets up the console, invites a developer who joins from another prof
   await page.getByRole('button', { name: 'English' }).click();
   await page.waitForURL('**/scf/functions?rid=1&ns=default');
   await page.getByRole('heading', { name: 'Functions', exact: true }).waitFor();
+  // What was typed and not yet sent outlasts the switch (the page loads again in the
+  // other language): the invitation's email and role are still there, and still sent.
+  await page.goto(server.base + '/team/members');
+  await hydrated(page);
+  await page.locator('#invite-email').fill('typed.before.switch@example.com');
+  await page.locator('#invite-role').selectOption('viewer');
+  await page.getByRole('button', { name: '中文' }).click();
+  await page.getByRole('heading', { name: '成员管理', exact: true }).waitFor();
+  await hydrated(page);
+  await page.waitForFunction(() => document.querySelector('#invite-email')?.value === 'typed.before.switch@example.com');
+  assert.equal(await page.locator('#invite-role').inputValue(), 'viewer');
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.getByRole('heading', { name: 'Members', exact: true }).waitFor();
+  await hydrated(page);
+  await page.waitForFunction(() => document.querySelector('#invite-email')?.value === 'typed.before.switch@example.com');
+  // Shown once: a plain reload afterwards starts empty.
+  await page.reload();
+  await hydrated(page);
+  assert.equal(await page.locator('#invite-email').inputValue(), '');
+  // A template picked and a name typed on a new function's first step are kept too.
+  await page.goto(server.base + '/scf/functions/new?rid=8&ns=default');
+  await hydrated(page);
+  await page.locator('.template-card[data-template="demo-nodejs89-mps-webhook"]').click();
+  await page.locator('#fn-name').fill('KeptOverSwitch');
+  await page.getByRole('button', { name: '中文' }).click();
+  await page.getByRole('heading', { name: '新建函数' }).waitFor();
+  await hydrated(page);
+  await page.waitForFunction(() => document.querySelector('#fn-name')?.value === 'KeptOverSwitch');
+  await page.locator('.template-card.selected[data-template="demo-nodejs89-mps-webhook"]').waitFor();
+  assert.ok(await page.locator('#next-step').isEnabled());
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.getByRole('heading', { name: 'Create function' }).waitFor();
 
   // At phone width no page is wider than the screen (tables scroll inside themselves),
   // even with a team name of the longest kind in the picker: the language toggle and the

@@ -303,7 +303,13 @@ test('classic pages: function from template, MPS trigger with role authorization
   await hydrated(page);
   assert.equal(await page.locator('#task-object').inputValue(), 'input/sample.mp4');
   const bucket = await page.locator('#task-input-bucket').inputValue();
+  // An object the bucket lacks: the cloud's refusal shows by the object's field.
+  await page.locator('#task-object').fill('input/nope.mp4');
   await page.locator('#start-task').click();
+  await page.locator('#object-missing', { hasText: 'ResourceNotFound.CosObjectNotExist' }).waitFor();
+  await page.locator('#task-object').fill('input/sample.mp4');
+  await page.locator('#start-task').click();
+  await page.locator('#object-missing').waitFor({ state: 'detached' });
   const row = page.locator('#task-table tr[data-task-id]').first();
   await row.waitFor();
   const taskId = await row.getAttribute('data-task-id');
@@ -405,6 +411,15 @@ test('classic pages: function from template, MPS trigger with role authorization
   assert.equal(await page.locator('#log-range').inputValue(), 'custom');
   await page.locator('#end-error').getByText('At most one day').waitFor();
   assert.equal(await page.locator('.state-error').count(), 0);
+  // So is a RequestId that is none.
+  await page.locator('#log-range').selectOption('1h');
+  await page.locator('#log-request').fill('not-a-uuid');
+  await page.locator('#log-search').click();
+  await page.locator('#request_id-error').getByText('That is not a RequestId.').waitFor();
+  assert.equal(await page.locator('.state-error').count(), 0);
+  await page.locator('#log-request').fill('');
+  await page.locator('#log-search').click();
+  await page.locator('#request_id-error').waitFor({ state: 'detached' });
 
   // The summary in COS: browse to it and preview it.
   await nav(page).getByRole('link', { name: 'Object storage' }).click();
@@ -447,9 +462,11 @@ test('classic pages: function from template, MPS trigger with role authorization
   await shot(page, 'audit');
 
   // The refused requests made on purpose (bad timeout and role: 400; the name in use:
-  // 409) log as console errors; nothing else may.
+  // 409; the missing input object: 404, on the task form) log as console errors;
+  // nothing else may.
   const unexpected = errors.filter(
-    (e) => !/Failed to load resource: the server responded with a status of (400|409)/.test(e),
+    (e) => !/Failed to load resource: the server responded with a status of (400|409)/.test(e)
+      && !/\/mps\?rid=8: Failed to load resource: the server responded with a status of 404/.test(e),
   );
   assert.deepEqual(unexpected, []);
   await context.close();

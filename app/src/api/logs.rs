@@ -68,7 +68,8 @@ pub async fn function_logs(
         return status(Err(AppError::invalid("outcome", "outcome_unknown")));
     }
     let request_id = request_id.trim().to_owned();
-    if request_id.len() > 128 {
+    // SCF's request ids are UUIDs; anything else is said by the field, not by the cloud.
+    if !request_id.is_empty() && uuid::Uuid::parse_str(&request_id).is_err() {
         return status(Err(AppError::invalid("request_id", "request_id_invalid")));
     }
     let keyword = keyword.trim().to_owned();

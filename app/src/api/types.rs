@@ -122,6 +122,8 @@ pub struct InviteCreated {
     /// Path of the accept page, `/invite/<token>`.
     pub path: String,
     pub expires_at: i64,
+    /// The address invited.
+    pub email: String,
 }
 
 /// What an invitation link offers, shown before accepting it.

@@ -2,7 +2,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::i18n::{error_text, use_lang};
+use crate::i18n::{error_text, t, use_lang, Lang};
 
 /// The message for `field` when the last submission failed on it.
 #[component]
@@ -48,4 +48,18 @@ where
     S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
 {
     Signal::derive(move || value.get().map(|r| r.map(|_| ())))
+}
+
+/// The message for a variables problem from [`crate::scf_rules::parse_variables`]: the
+/// line it is on (0: the whole text) and its code.
+pub fn variables_problem_text(lang: Lang, (line, code): (usize, &str)) -> String {
+    let message = error_text(lang, &AppError::invalid("variables", code));
+    if line > 0 {
+        format!(
+            "{}{message}",
+            t(lang, "scf.variables_line").replace("{}", &line.to_string())
+        )
+    } else {
+        message
+    }
 }

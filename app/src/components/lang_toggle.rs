@@ -1,8 +1,10 @@
-//! The button that switches the UI to the other language and comes back to this page.
+//! The button that switches the UI to the other language and comes back to this page,
+//! with what was typed on it.
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
 use crate::api::auth::SetLanguage;
+use crate::components::typed_values;
 use crate::i18n::{use_lang, Lang};
 use crate::routes;
 
@@ -21,7 +23,7 @@ pub fn LangToggle() -> impl IntoView {
         <ActionForm action=set_language attr:class="lang-toggle">
             <input type="hidden" name="lang" value=other.code()/>
             <input type="hidden" name="back_to" value=back_to/>
-            <button type="submit" class="btn btn-ghost" lang=other.code()>
+            <button type="submit" class="btn btn-ghost" lang=other.code() on:click=|_| typed_values::keep_for_reload()>
                 {other.native_name()}
             </button>
         </ActionForm>

@@ -10,3 +10,4 @@ pub mod poll;
 pub mod region_bar;
 pub mod states;
 pub mod toast;
+pub mod typed_values;

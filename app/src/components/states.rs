@@ -54,10 +54,20 @@ pub fn ErrorBanner(error: AppError) -> impl IntoView {
         ),
         _ => (error_text(lang, &error), None),
     };
+    // Signed out meanwhile (the session revoked or expired): the way back in, to this
+    // page, as a full load since who is signed in changes.
+    let sign_in = matches!(error, AppError::Unauthenticated).then(|| {
+        let location = leptos_router::hooks::use_location();
+        let here = crate::routes::here(&location.pathname.get_untracked(), &location.search.get_untracked());
+        view! {
+            <p><a class="btn btn-small btn-primary" rel="external" id="sign-in-again" href=crate::routes::login_returning_to(&here)>{t(lang, "login.submit")}</a></p>
+        }
+    });
     view! {
         <div class="state state-error" role="alert">
             <p class="state-title">{title}</p>
             {detail.map(|d| view! { <p class="state-hint mono">{d}</p> })}
+            {sign_in}
         </div>
     }
 }

@@ -1,4 +1,5 @@
-//! The team's audit log: who changed which cloud resource, when, with the RequestId.
+//! The team's audit log: who changed which cloud resource, member or setting, when, with
+//! the cloud's RequestId.
 use leptos::prelude::*;
 
 use crate::api::logs::audit_log;
@@ -15,6 +16,11 @@ fn action_label(lang: Lang, action: &str) -> String {
         "trigger_deleted" => t(lang, "audit.trigger_deleted"),
         "task_started" => t(lang, "audit.task_started"),
         "cloud_account_saved" => t(lang, "audit.cloud_account_saved"),
+        "invite_created" => t(lang, "audit.invite_created"),
+        "invite_revoked" => t(lang, "audit.invite_revoked"),
+        "member_joined" => t(lang, "audit.member_joined"),
+        "member_role_changed" => t(lang, "audit.member_role_changed"),
+        "member_removed" => t(lang, "audit.member_removed"),
         other => other,
     }
     .to_owned()

@@ -8,7 +8,7 @@ use crate::i18n::{t, use_lang};
 pub fn AuthFrame(title: String, children: Children) -> impl IntoView {
     let lang = use_lang();
     view! {
-        <main class="auth-page" id="main">
+        <main class="auth-page" id="main" tabindex="-1">
             <div class="auth-card">
                 <div class="auth-head">
                     <p class="auth-brand">{t(lang, "app.title")}</p>

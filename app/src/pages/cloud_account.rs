@@ -86,7 +86,7 @@ pub fn CloudAccountPage() -> impl IntoView {
                                     <FieldError result=result field="app_id"/>
                                     <FormError result=result/>
                                     {move || matches!(result.get(), Some(Err(_))).then(|| view! {
-                                        <p class="field-hint" id="cloud-not-saved">{t(lang, "cloud.not_saved")}</p>
+                                        <p class="form-error" role="status" id="cloud-not-saved">{t(lang, "cloud.not_saved")}</p>
                                     })}
                                     <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>
                                         {t(lang, "action.save")}

@@ -9,7 +9,7 @@ use crate::api::cloud_types::TemplateCard;
 use crate::api::functions::{get_template, list_templates, CreateFunction};
 use crate::api::types::Role;
 use crate::api::wizard::get_wizard_state;
-use crate::components::form::{unit_result, FieldError, FormError};
+use crate::components::form::{unit_result, variables_problem_text, FieldError, FormError};
 use crate::components::modal::ModalFrame;
 use crate::components::region_bar::{region_name, use_scf_loc};
 use crate::components::states::{EmptyState, ErrorBanner, Loading, ReadOnlyNotice};
@@ -312,11 +312,11 @@ pub fn FunctionNewPage() -> impl IntoView {
             <fieldset class="choice">
                 <legend>{t(lang, "scf.method")}</legend>
                 <label>
-                    <input type="radio" name="method" value="template" checked=move || method.get() == "template" on:change=move |_| method.set("template".to_owned())/>
+                    <input type="radio" id="method-template" name="method" value="template" checked=move || method.get() == "template" on:change=move |_| method.set("template".to_owned())/>
                     {t(lang, "scf.method_template")}
                 </label>
                 <label>
-                    <input type="radio" name="method" value="blank" checked=move || method.get() == "blank" on:change=move |_| method.set("blank".to_owned())/>
+                    <input type="radio" id="method-blank" name="method" value="blank" checked=move || method.get() == "blank" on:change=move |_| method.set("blank".to_owned())/>
                     {t(lang, "scf.method_blank")}
                 </label>
             </fieldset>
@@ -351,6 +351,7 @@ pub fn FunctionNewPage() -> impl IntoView {
                                                     class="template-card"
                                                     role="option"
                                                     tabindex="0"
+                                                    id=format!("tpl-{id}")
                                                     data-template=id.clone()
                                                     aria-selected=move || chosen.get().is_some_and(|x| x.id == id_sel).to_string()
                                                     class:selected=move || chosen.get().is_some_and(|x| x.id == id)
@@ -454,14 +455,8 @@ pub fn FunctionNewPage() -> impl IntoView {
                         <p class="notice notice-warn" id="no-cos-bucket">{t(lang, "scf.cos_bucket_missing")}</p>
                     })
                 }}
-                {move || variables_problem.get().map(|(line, code)| {
-                    let message = error_text(lang, &crate::error::AppError::invalid("variables", code));
-                    let text = if line > 0 {
-                        format!("{}{message}", t(lang, "scf.variables_line").replace("{}", &line.to_string()))
-                    } else {
-                        message
-                    };
-                    view! { <p class="field-error" role="alert" id="fn-variables-problem">{text}</p> }
+                {move || variables_problem.get().map(|problem| view! {
+                    <p class="field-error" role="alert" id="fn-variables-problem">{variables_problem_text(lang, problem)}</p>
                 })}
                 <FieldError result=result field="variables"/>
                 <label for="fn-role">{t(lang, "scf.exec_role")}</label>

@@ -96,17 +96,27 @@ pub fn MembersPage() -> impl IntoView {
                 </ActionForm>
                 <FieldError result=invite_result field="email"/>
                 <FormError result=invite_result/>
-                {move || invite.value().get().and_then(Result::ok).filter(|c| still_pending(c.id)).map(|created| view! {
+                {move || invite.value().get().and_then(Result::ok).filter(|c| still_pending(c.id)).map(|created| {
+                    let link = absolute(&created.path);
+                    view! {
                     <div class="callout" role="status">
+                        <p>{format!("{} {}", t(lang, "invites.link_for"), created.email)}</p>
                         <p>{t(lang, "invites.link_once")}</p>
-                        <input
-                            class="mono invite-link"
-                            readonly=true
-                            aria-label=t(lang, "invites.link")
-                            value=absolute(&created.path)
-                        />
+                        <div class="copy-row">
+                            <input
+                                class="mono invite-link"
+                                id="invite-link"
+                                readonly=true
+                                aria-label=t(lang, "invites.link")
+                                value=link
+                            />
+                            <button type="button" class="btn btn-small" id="copy-invite-link" on:click=move |_| copy_invite_link(toasts, lang)>
+                                {t(lang, "action.copy")}
+                            </button>
+                        </div>
                         <p class="muted">{format!("{} {}", t(lang, "invite.expires"), datetime(created.expires_at))}</p>
                     </div>
+                    }
                 })}
             </section>
         </Show>
@@ -161,6 +171,33 @@ pub fn MembersPage() -> impl IntoView {
                 </Transition>
             </section>
     }
+}
+
+/// Copies the invitation link shown, saying whether it worked. Through the selection, not
+/// the Clipboard API, which browsers offer only on https or localhost.
+fn copy_invite_link(toasts: crate::contexts::Toasts, lang: Lang) {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        let input = document()
+            .get_element_by_id("invite-link")
+            .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok());
+        let copied = input.is_some_and(|input| {
+            input.select();
+            document()
+                .dyn_into::<web_sys::HtmlDocument>()
+                .ok()
+                .and_then(|d| d.exec_command("copy").ok())
+                .unwrap_or(false)
+        });
+        if copied {
+            toasts.success(t(lang, "invites.copied"));
+        } else {
+            toasts.error(t(lang, "invites.copy_failed"));
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (toasts, lang);
 }
 
 /// The full invitation URL as the browser sees this site.

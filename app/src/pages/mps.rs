@@ -18,6 +18,7 @@ use crate::components::poll::poll_while;
 use crate::components::region_bar::{region_name, DEFAULT_RID};
 use crate::components::states::{EmptyState, ErrorBanner, Loading, ReadOnlyNotice};
 use crate::contexts::{use_me, use_toasts};
+use crate::error::AppError;
 use crate::format::{beijing_time, url_encode};
 use crate::i18n::{error_text, t, use_lang, Lang};
 use crate::pages::cos::object_href;
@@ -88,6 +89,12 @@ pub fn MpsPage() -> impl IntoView {
     }
 }
 
+/// The cloud found no input object: said by the object's field, with the cloud's code
+/// and RequestId.
+fn object_missing(e: &AppError) -> bool {
+    matches!(e, AppError::Cloud { code, .. } if code == "ResourceNotFound.CosObjectNotExist")
+}
+
 #[component]
 fn StartTask(rid: Memo<u32>, started: RwSignal<u32>) -> impl IntoView {
     let lang = use_lang();
@@ -110,7 +117,9 @@ fn StartTask(rid: Memo<u32>, started: RwSignal<u32>) -> impl IntoView {
             started.update(|n| *n += 1);
         }
         // An error of a field on the form shows next to it; the others as a toast.
-        Some(Err(e)) if !e.field().is_some_and(|f| FORM_FIELDS.contains(&f)) => {
+        Some(Err(e))
+            if !e.field().is_some_and(|f| FORM_FIELDS.contains(&f)) && !object_missing(&e) =>
+        {
             toasts.error(error_text(lang, &e))
         }
         _ => {}
@@ -205,6 +214,9 @@ fn StartTask(rid: Memo<u32>, started: RwSignal<u32>) -> impl IntoView {
                                 <label for="task-object">{t(lang, "mps.object")}</label>
                                 <input id="task-object" class="mono" required maxlength="850" prop:value=move || object.get() on:input=move |ev| object.set(event_target_value(&ev))/>
                                 <FieldError result=error field="object"/>
+                                {move || error.get().and_then(Result::err).filter(object_missing).map(|e| view! {
+                                    <p class="field-error" role="alert" id="object-missing">{error_text(lang, &e)}</p>
+                                })}
                                 <label for="task-output-bucket">{t(lang, "mps.output_bucket")}</label>
                                 <select id="task-output-bucket" on:change=move |ev| output_bucket.set(event_target_value(&ev))>
                                     {bucket_options(output_bucket, &list)}

@@ -12,7 +12,7 @@ pub fn NotFoundPage() -> impl IntoView {
     }
     let lang = use_lang();
     view! {
-        <main class="auth-page" id="main">
+        <main class="auth-page" id="main" tabindex="-1">
             <div class="auth-card">
                 <h1>{t(lang, "notfound.title")}</h1>
                 <p><a href=routes::HOME>{t(lang, "notfound.home")}</a></p>

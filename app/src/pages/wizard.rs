@@ -21,7 +21,7 @@ use crate::api::mps::StartMpsTask;
 use crate::api::triggers::{mps_bindings, CreateMpsTrigger};
 use crate::api::types::Role;
 use crate::api::wizard::{get_wizard_state, SaveWizard};
-use crate::components::form::{unit_result, FieldError, FormError};
+use crate::components::form::{unit_result, variables_problem_text, FieldError, FormError};
 use crate::components::poll::poll_while;
 use crate::components::region_bar::region_name;
 use crate::components::states::{EmptyState, ErrorBanner, Loading, ReadOnlyNotice};
@@ -184,11 +184,13 @@ fn StepIndicator(reached: u8, shown: u8, lang: Lang) -> impl IntoView {
             {STEPS.iter().enumerate().map(|(i, key)| {
                 let n = i as u8 + 1;
                 let class = match (n < reached, n == shown) {
-                    (_, true) => "current",
+                    // The last step, run through, is shown done too.
+                    (true, true) => "current done",
+                    (false, true) => "current",
                     (true, false) => "done",
                     _ => "",
                 };
-                let label = format!("{n}. {}", t(lang, key));
+                let label = t(lang, key);
                 view! {
                     <li class=class aria-current=(n == shown).then_some("step") data-step=n.to_string()>
                         {if n <= reached {
@@ -219,6 +221,9 @@ fn CreateStep(w: WizardState, save: ServerAction<SaveWizard>) -> impl IntoView {
         format!("COS_BUCKET={}\nCOS_REGION=ap-beijing", w.demo_bucket)
     });
     let problem = Memo::new(move |_| scf_rules::function_name_problem(name.get().trim()));
+    // Checked as typed, as the name is, so that both fields' problems show at once.
+    let variables_problem =
+        Memo::new(move |_| variables.with(|v| scf_rules::parse_variables(v).err()));
     let (rid, ns) = (w.rid, w.namespace.clone());
     let region = regions::by_rid(rid)
         .map(|r| region_name(lang, r))
@@ -244,7 +249,7 @@ fn CreateStep(w: WizardState, save: ServerAction<SaveWizard>) -> impl IntoView {
             && name.with(|n| n.trim() == submitted.get())
     };
     // The wizard ends on the summary the function stores in COS: without COS_BUCKET it
-    // would store none. Badly formed lines are left to the server's check.
+    // would store none.
     let no_bucket = RwSignal::new(false);
     let ns_submit = ns.clone();
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -287,6 +292,9 @@ fn CreateStep(w: WizardState, save: ServerAction<SaveWizard>) -> impl IntoView {
                 <label for="wiz-variables">{t(lang, "scf.variables")}</label>
                 <textarea id="wiz-variables" rows="3" class="mono" prop:value=move || variables.get() on:input=move |ev| variables.set(event_target_value(&ev))></textarea>
                 <p class="field-hint">{t(lang, "wizard.variables_hint")}</p>
+                {move || variables_problem.get().map(|problem| view! {
+                    <p class="field-error" role="alert" id="wiz-variables-problem">{variables_problem_text(lang, problem)}</p>
+                })}
                 <FieldError result=result field="variables"/>
                 {move || no_bucket.get().then(|| view! {
                     <p class="field-error" role="alert" id="wiz-bucket-required">{t(lang, "wizard.cos_bucket_required")}</p>
@@ -305,7 +313,7 @@ fn CreateStep(w: WizardState, save: ServerAction<SaveWizard>) -> impl IntoView {
                 <CreationStatus progress=progress/>
                 <div class="form-actions">
                     <button type="submit" class="btn btn-primary" id="wiz-create"
-                        disabled=move || !can_edit || problem.get().is_some() || create.pending().get() || created.get()>
+                        disabled=move || !can_edit || problem.get().is_some() || variables_problem.get().is_some() || create.pending().get() || created.get()>
                         {t(lang, "wizard.create")}
                     </button>
                     <A href=classic attr:class="btn">{t(lang, "wizard.classic_create")}</A>

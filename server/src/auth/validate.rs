@@ -36,24 +36,13 @@ pub fn name(field: &str, value: &str) -> Result<String, AppError> {
     let value = value.trim();
     if value.is_empty() {
         Err(AppError::invalid(field, "name_required"))
-    } else if value.chars().any(|c| c.is_control() || invisible(c)) {
+    } else if value.chars().any(app::scf_rules::hidden_char) {
         Err(AppError::invalid(field, "name_chars"))
     } else if value.chars().count() > 64 {
         Err(AppError::invalid(field, "name_too_long"))
     } else {
         Ok(value.to_owned())
     }
-}
-
-/// Characters that change how the text around them shows without showing themselves:
-/// direction overrides and isolates (a name could read backwards in the team switcher),
-/// zero-width spaces and joiners of words, the byte-order mark, the soft hyphen. The
-/// zero-width (non-)joiner stay allowed: scripts and emoji need them.
-fn invisible(c: char) -> bool {
-    matches!(c,
-        '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}' | '\u{200E}' | '\u{200F}'
-        | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}'
-        | '\u{FEFF}')
 }
 
 /// A new password: 10 to 128 characters, not all of them spaces.

@@ -1,4 +1,5 @@
-//! The `audit_event` table: who did what to the team's cloud resources.
+//! The `audit_event` table: who did what to the team's cloud resources, members and
+//! settings.
 use time::OffsetDateTime;
 use uuid::Uuid;
 

@@ -118,19 +118,23 @@ pub async fn mark_accepted(db: impl PgExecutor<'_>, id: Uuid, user_id: Uuid) -> 
     Ok(())
 }
 
-/// Revokes a pending invitation of `team_id`; false when there is none with that id in
-/// that team.
+/// Revokes a pending invitation of `team_id`, answering its email; `None` when there is
+/// none with that id in that team.
 ///
 /// # Errors
 /// Database errors.
-pub async fn revoke(db: impl PgExecutor<'_>, team_id: Uuid, id: Uuid) -> sqlx::Result<bool> {
-    let done = sqlx::query(
+pub async fn revoke(
+    db: impl PgExecutor<'_>,
+    team_id: Uuid,
+    id: Uuid,
+) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar(
         "update team_invite set revoked_at = now()
-         where team_invite_id = $1 and team_id = $2 and accepted_at is null and revoked_at is null",
+         where team_invite_id = $1 and team_id = $2 and accepted_at is null and revoked_at is null
+         returning email",
     )
     .bind(id)
     .bind(team_id)
-    .execute(db)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .fetch_optional(db)
+    .await
 }

@@ -99,6 +99,19 @@ async fn tencent_credentials_are_checked_write_only_and_admin_only() {
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{field}: {r:?}");
         assert_eq!(r.body["Invalid"]["field"], field);
     }
+    // All three wrong at once: each is named, in the form's order.
+    let r = owner
+        .call("save_cloud_account", &tencent("bad id!", "", "12x"))
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{r:?}");
+    assert_eq!(r.body["Invalid"]["field"], "secret_id");
+    let also: Vec<&str> = r.body["Invalid"]["also"]
+        .as_array()
+        .expect("the other fields")
+        .iter()
+        .filter_map(|p| p["field"].as_str())
+        .collect();
+    assert_eq!(also, ["secret_key", "app_id"], "{r:?}");
     let r = owner
         .call(
             "save_cloud_account",

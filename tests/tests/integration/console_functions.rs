@@ -66,6 +66,12 @@ async fn template_function_trigger_and_audit() {
         .send(&owner)
         .await;
     assert_eq!(error_code(&r), "variable_format", "{r:?}");
+    // So is a value that would show as other text (a direction override).
+    let r = mps_callbacks("MPSAnalysis")
+        .variables("LABEL=\u{202e}evil")
+        .send(&owner)
+        .await;
+    assert_eq!(error_code(&r), "variable_value_chars", "{r:?}");
     let r = list_functions(&owner, "8", "").await;
     assert_eq!(r.body["total"], 0, "{r:?}");
     let r = list_functions(&owner, "99999", "").await;
@@ -132,6 +138,20 @@ async fn template_function_trigger_and_audit() {
     );
     let r = logs("", "sideways").await;
     assert_eq!(error_code(&r), "outcome_unknown");
+    // A RequestId that is none is the field's problem, not the cloud's.
+    let r = logs("not-a-uuid", "all").await;
+    assert_eq!(
+        (r.status, r.body["Invalid"]["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("request_id")),
+        "{r:?}"
+    );
+    // A RequestId that is none is the field's problem, not the cloud's.
+    let r = logs("not-a-uuid", "all").await;
+    assert_eq!(
+        (r.status, r.body["Invalid"]["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("request_id")),
+        "{r:?}"
+    );
 
     // The MPS trigger needs both service roles; the console reports and creates them.
     let r = owner.call("service_roles", &[]).await;
@@ -279,6 +299,14 @@ async fn template_function_trigger_and_audit() {
         let body = html.split("<main").nth(1).unwrap_or_default();
         assert!(body.contains("<h1"), "{page} has no heading: {body:.600}");
     }
+    // A malformed RequestId in the address: the page is rendered all the same, saying so.
+    let html = owner
+        .get("/scf/function?rid=8&ns=default&name=MPSAnalysis&tab=logs&request=not-a-uuid")
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(html.contains("That is not a RequestId."), "{html:.2000}");
     // The pages that change things tell a viewer why their buttons are disabled.
     for page in [
         "/mps?rid=8",
@@ -339,6 +367,8 @@ async fn template_function_trigger_and_audit() {
             "function_deleted",
             "trigger_bound",
             "trigger_deleted",
+            "member_joined",
+            "invite_created",
             "function_created",
             "trigger_bound",
             "role_authorized",
@@ -348,10 +378,14 @@ async fn template_function_trigger_and_audit() {
         ],
         "{r:?}"
     );
+    // The cloud changes carry the cloud's RequestId; the member changes have none.
     assert!(r.body["rows"]
         .as_array()
         .expect("rows")
         .iter()
+        .filter(|e| !e["action"]
+            .as_str()
+            .is_some_and(|a| a.contains("_joined") || a.starts_with("invite_")))
         .all(|e| e["request_id"].as_str().is_some_and(|s| !s.is_empty())
             && e["actor"] == "Olivia Owner"));
 }

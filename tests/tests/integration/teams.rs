@@ -345,6 +345,44 @@ async fn admins_manage_members_but_not_owners() {
     );
     let members = owner.call("list_members", &[]).await.body;
     assert_eq!(members.as_array().unwrap().len(), 2);
+
+    // Each change to the members is in the audit log, newest first, naming the member;
+    // the refused ones are not.
+    let r = owner.call("audit_log", &[("page", "1")]).await;
+    let rows: Vec<(&str, &str, &str)> = r.body["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|e| {
+            let text = |k: &str| e[k].as_str().unwrap_or_default();
+            (text("action"), text("target"), text("actor"))
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("member_removed", "dev@example.com (viewer)", "Olivia Owner"),
+            (
+                "member_role_changed",
+                "admin@example.com (admin → owner)",
+                "Olivia Owner"
+            ),
+            (
+                "member_role_changed",
+                "dev@example.com (developer → viewer)",
+                "Ada"
+            ),
+            ("member_joined", "dev@example.com (developer)", "Dev"),
+            ("invite_created", "dev@example.com (developer)", "Ada"),
+            ("member_joined", "admin@example.com (admin)", "Ada"),
+            (
+                "invite_created",
+                "admin@example.com (admin)",
+                "Olivia Owner"
+            ),
+        ],
+        "{r:?}"
+    );
 }
 
 #[tokio::test]

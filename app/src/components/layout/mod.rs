@@ -47,7 +47,7 @@ pub fn ConsoleLayout() -> impl IntoView {
                                 <TopBar me=me/>
                                 <div class="console-body">
                                     <SideNav/>
-                                    <main class="console-main" id="main">
+                                    <main class="console-main" id="main" tabindex="-1">
                                         <Breadcrumb/>
                                         <Outlet/>
                                     </main>

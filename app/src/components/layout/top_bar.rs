@@ -38,9 +38,19 @@ pub fn TopBar(me: Me) -> impl IntoView {
         }
     };
 
+    let several_teams = teams.len() > 1;
     view! {
         <header class="topbar">
-            <a class="skip-link" href="#main">{t(lang, "a11y.skip")}</a>
+            // Focus moves into the page (`<main>` takes it with tabindex -1) without a
+            // history entry; without JavaScript the fragment link does the same.
+            <a class="skip-link" href="#main" on:click=|ev| {
+                let main = document().get_element_by_id("main");
+                let main = main.and_then(|m| leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::HtmlElement>(m).ok());
+                if let Some(main) = main {
+                    ev.prevent_default();
+                    let _ = main.focus();
+                }
+            }>{t(lang, "a11y.skip")}</a>
             <A href=routes::HOME attr:class="brand">{t(lang, "app.title")}</A>
             <ActionForm action=switch_team attr:class="team-switcher">
                 // A choice not confirmed (the focus leaves the picker and its Switch
@@ -83,7 +93,8 @@ pub fn TopBar(me: Me) -> impl IntoView {
                             .collect_view()}
                     </select>
                     <input type="hidden" name="back_to" value=back_to/>
-                    <button type="submit" class="btn btn-small">{t(lang, "topbar.switch")}</button>
+                    // With one team there is nothing to switch to.
+                    {several_teams.then(|| view! { <button type="submit" class="btn btn-small">{t(lang, "topbar.switch")}</button> })}
                 </span>
             </ActionForm>
             <span class="topbar-spacer"></span>

@@ -12,6 +12,7 @@ use crate::api::logs::{function_logs, MAX_PAGE, OUTCOMES, PAGE_SIZE, RANGES};
 use crate::components::form::{unit_result, FieldError};
 use crate::components::poll::poll_while;
 use crate::components::states::{EmptyState, ErrorBanner, Loading};
+use crate::error::AppError;
 use crate::format::{parse_utc_minute, url_encode};
 use crate::i18n::{t, use_lang, Lang};
 
@@ -184,9 +185,25 @@ pub fn LogsTab(f: FnLoc) -> impl IntoView {
     );
     // A custom range the server refused is shown by the field it is about.
     let result = unit_result(logs);
+    // So is a malformed RequestId, once the page runs in the browser. (Read here, outside
+    // the Transition, the resource would stall the server's render; there the banner
+    // below says it.)
+    let request_problem = RwSignal::new(None::<Result<(), AppError>>);
+    Effect::new(move || {
+        let refused = result
+            .get()
+            .filter(|r| matches!(r, Err(e) if e.field() == Some("request_id")));
+        request_problem.set(refused);
+    });
     // Opened from a link (a finished task's invocation, a RequestId), the invocation may
     // still be on its way: an empty first answer turns the live tail on, once.
     let await_linked = StoredValue::new(linked);
+    // Signed out meanwhile: the live tail stops asking.
+    Effect::new(move || {
+        if let Some(Err(AppError::Unauthenticated)) = logs.get() {
+            live.set(false);
+        }
+    });
     Effect::new(move || {
         let Some(Ok(p)) = logs.get() else { return };
         if await_linked.get_value() {
@@ -223,6 +240,7 @@ pub fn LogsTab(f: FnLoc) -> impl IntoView {
             <span class="filter">
                 <label for="log-request">"RequestId"</label>
                 <input id="log-request" type="search" maxlength="128" class="mono" prop:value=move || request_id.get() on:input=move |ev| request_id.set(event_target_value(&ev))/>
+                <FieldError result=request_problem field="request_id"/>
             </span>
             <span class="filter">
                 <label for="log-keyword">{t(lang, "logs.keyword")}</label>
@@ -244,9 +262,15 @@ pub fn LogsTab(f: FnLoc) -> impl IntoView {
         </form>
         <Transition fallback=Loading>
             {move || logs.get().map(|r| match r {
-                // Shown by its field while the custom range's fields are.
+                // Shown by its field while the custom range's fields are; a malformed
+                // RequestId always by its field.
                 Err(error) if matches!(error.field(), Some("start" | "end")) => view! {
                     <Show when=move || range.get() != "custom">
+                        <ErrorBanner error=error.clone()/>
+                    </Show>
+                }.into_any(),
+                Err(error) if error.field() == Some("request_id") => view! {
+                    <Show when=move || request_problem.with(Option::is_none)>
                         <ErrorBanner error=error.clone()/>
                     </Show>
                 }.into_any(),

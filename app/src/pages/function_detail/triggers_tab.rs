@@ -79,21 +79,29 @@ pub fn TriggersTab(f: FnLoc) -> impl IntoView {
     });
     let f_rows = f.clone();
 
-    view! {
-        <div class="toolbar">
-            {can_edit.then(|| view! {
+    // Offered once the function's triggers are listed: not beside an error (a function
+    // deleted meanwhile has none to add).
+    let toolbar = move || {
+        can_edit.then(|| view! {
+            <div class="toolbar">
                 <button type="button" class="btn btn-primary" id="create-trigger" on:click=move |_| open.set(true)>
                     {t(lang, "trigger.create")}
                 </button>
-            })}
-        </div>
+            </div>
+        })
+    };
+    view! {
         <Transition fallback=Loading>
             {move || triggers.get().map(|r| match r {
                 Err(error) => view! { <ErrorBanner error=error/> }.into_any(),
                 Ok(rows) if rows.is_empty() => view! {
+                    {toolbar()}
                     <EmptyState title=t(lang, "trigger.empty").to_owned() hint=t(lang, "trigger.empty_hint")/>
                 }.into_any(),
-                Ok(rows) => view! { <TriggerTable rows=rows f=f_rows.clone() can_edit=can_edit delete=delete/> }.into_any(),
+                Ok(rows) => view! {
+                    {toolbar()}
+                    <TriggerTable rows=rows f=f_rows.clone() can_edit=can_edit delete=delete/>
+                }.into_any(),
             })}
         </Transition>
         <Show when=move || open.get()>
