@@ -210,6 +210,23 @@ test('classic pages: function from template, MPS trigger with role authorization
   await page.waitForURL(/\/scf\/function\?rid=8&ns=default&name=MPSAnalysis/, { timeout: 30_000 });
   await page.locator('#function-facts').getByText('Active').waitFor();
   await shot(page, 'function-detail');
+  // Its configuration is edited in place: problems as typed, then saved and shown.
+  await hydrated(page);
+  await page.locator('#edit-config').click();
+  assert.equal(await page.locator('#edit-timeout').inputValue(), '3');
+  assert.match(await page.locator('#edit-variables').inputValue(), /^COS_BUCKET=media-\d+\nCOS_REGION=ap-beijing$/);
+  await page.locator('#edit-timeout').fill('0');
+  await page.locator('#edit-timeout-problem').waitFor();
+  assert.ok(await page.locator('#edit-save').isDisabled());
+  await page.locator('#edit-timeout').fill('5');
+  await page.locator('#edit-description').fill('Summaries of MPS tasks, kept in COS, edited');
+  await page.locator('#edit-save').click();
+  await page.getByText('Configuration saved').waitFor();
+  await page.locator('#function-facts').getByText('5 s').waitFor();
+  await page.locator('#function-facts').getByText('Summaries of MPS tasks, kept in COS, edited').waitFor();
+  await page.locator('#edit-config').click();
+  await page.locator('#edit-cancel').click();
+  await page.locator('#config-edit').waitFor({ state: 'detached' });
 
   // The same name again: the cloud's answer shows next to the name, on the first step.
   await page.goto(server.base + '/scf/functions/new?rid=8&ns=default');

@@ -70,28 +70,22 @@ pub async fn create_function(
     variables: String,
     role: String,
 ) -> Result<(), AppError> {
-    use crate::scf_rules;
     use crate::ssr::{cloud_and_req, region_of, status, FnRef, NewFunction};
     let region = region_of(rid)?;
     let name = name.trim().to_owned();
-    if let Some(code) = scf_rules::function_name_problem(&name) {
-        return status(Err(AppError::invalid("name", code)));
-    }
-    if let Some(code) = scf_rules::description_problem(description.trim()) {
-        return status(Err(AppError::invalid("description", code)));
-    }
-    if !scf_rules::memory_ok(memory_size) {
-        return status(Err(AppError::invalid("memory_size", "memory_invalid")));
-    }
-    if !scf_rules::timeout_ok(timeout) {
-        return status(Err(AppError::invalid("timeout", "timeout_invalid")));
-    }
-    let variables = scf_rules::parse_variables(&variables)
-        .map_err(|(_, code)| AppError::invalid("variables", code));
-    let variables = status(variables)?;
-    if let Some(code) = scf_rules::role_problem(role.trim()) {
-        return status(Err(AppError::invalid("role", code)));
-    }
+    let name_check = match crate::scf_rules::function_name_problem(&name) {
+        Some(code) => Err(AppError::invalid("name", code)),
+        None => Ok(()),
+    };
+    let checked = checked_config(
+        name_check,
+        &description,
+        memory_size,
+        timeout,
+        &variables,
+        &role,
+    );
+    let variables = status(checked)?;
     let (cloud, req) = cloud_and_req()?;
     let input = NewFunction {
         target: FnRef {
@@ -107,6 +101,79 @@ pub async fn create_function(
         role: role.trim().to_owned(),
     };
     status(cloud.create_function(&req, input).await)
+}
+
+/// The configuration fields' problems, all at once (after `first`, the name's), or the
+/// variables parsed.
+#[cfg(feature = "ssr")]
+fn checked_config(
+    first: Result<(), AppError>,
+    description: &str,
+    memory_size: i64,
+    timeout: i64,
+    variables: &str,
+    role: &str,
+) -> Result<Vec<(String, String)>, AppError> {
+    use crate::scf_rules;
+    let problem = |field: &str, code: Option<&str>| match code {
+        Some(code) => Err(AppError::invalid(field, code)),
+        None => Ok(()),
+    };
+    let parsed = scf_rules::parse_variables(variables)
+        .map_err(|(_, code)| AppError::invalid("variables", code));
+    AppError::all_fields(vec![
+        first,
+        problem(
+            "description",
+            scf_rules::description_problem(description.trim()),
+        ),
+        problem(
+            "memory_size",
+            (!scf_rules::memory_ok(memory_size)).then_some("memory_invalid"),
+        ),
+        problem(
+            "timeout",
+            (!scf_rules::timeout_ok(timeout)).then_some("timeout_invalid"),
+        ),
+        parsed.as_ref().map(|_| ()).map_err(Clone::clone),
+        problem("role", scf_rules::role_problem(role.trim())),
+    ])?;
+    parsed
+}
+
+/// Changes a function's configuration: description, memory, timeout, environment
+/// variables (`KEY=VALUE` lines, all of them) and execution role.
+#[server(prefix = "/api", endpoint = "update_function", output = crate::api::encoding::TextJson)]
+pub async fn update_function(
+    rid: u32,
+    ns: String,
+    name: String,
+    description: String,
+    memory_size: i64,
+    timeout: i64,
+    variables: String,
+    role: String,
+) -> Result<(), AppError> {
+    use crate::ssr::{function_call, status, FunctionConfig};
+    let checked = checked_config(
+        Ok(()),
+        &description,
+        memory_size,
+        timeout,
+        &variables,
+        &role,
+    );
+    let variables = status(checked)?;
+    let (cloud, req, target) = function_call(rid, ns, name)?;
+    let input = FunctionConfig {
+        target,
+        description: description.trim().to_owned(),
+        memory_size,
+        timeout,
+        variables,
+        role: role.trim().to_owned(),
+    };
+    status(cloud.update_function(&req, input).await)
 }
 
 /// A function's configuration.

@@ -10,6 +10,7 @@ use crate::i18n::{t, use_lang, Lang};
 fn action_label(lang: Lang, action: &str) -> String {
     match action {
         "function_created" => t(lang, "audit.function_created"),
+        "function_updated" => t(lang, "audit.function_updated"),
         "function_deleted" => t(lang, "audit.function_deleted"),
         "role_authorized" => t(lang, "audit.role_authorized"),
         "trigger_bound" => t(lang, "audit.trigger_bound"),

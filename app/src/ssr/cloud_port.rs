@@ -47,6 +47,18 @@ pub struct NewFunction {
     pub role: String,
 }
 
+/// A function's configuration as its edit form sends it (checked).
+#[derive(Clone, Debug)]
+pub struct FunctionConfig {
+    pub target: FnRef,
+    pub description: String,
+    pub memory_size: i64,
+    pub timeout: i64,
+    pub variables: Vec<(String, String)>,
+    /// Execution role name; empty for none.
+    pub role: String,
+}
+
 /// A page of the log query.
 #[derive(Clone, Debug)]
 pub struct LogQuery {
@@ -119,6 +131,7 @@ pub trait CloudPort: Send + Sync + 'static {
     async fn template(&self, req: &Req, id: &str) -> Result<TemplateDetail, AppError>;
     async fn create_function(&self, req: &Req, input: NewFunction) -> Result<(), AppError>;
     async fn get_function(&self, req: &Req, f: FnRef) -> Result<FunctionDetail, AppError>;
+    async fn update_function(&self, req: &Req, input: FunctionConfig) -> Result<(), AppError>;
     async fn delete_function(&self, req: &Req, f: FnRef) -> Result<(), AppError>;
     async fn list_triggers(&self, req: &Req, f: FnRef) -> Result<Vec<TriggerRow>, AppError>;
     async fn service_roles(&self, req: &Req) -> Result<Vec<RoleStatus>, AppError>;

@@ -18,7 +18,7 @@ use crate::error::AppError;
 
 pub use cloud_port::{
     cloud_and_req, function_call, region_of, BucketRef, ChunkSource, CloudPort, FnRef,
-    FunctionQuery, LogQuery, NewFunction, NewTask, ObjectDownload, SharedCloud,
+    FunctionConfig, FunctionQuery, LogQuery, NewFunction, NewTask, ObjectDownload, SharedCloud,
 };
 
 /// The client address, put into request extensions by the server before routing.

@@ -4,13 +4,13 @@ use app::api::cloud_types::{
 };
 use app::api::types::Role;
 use app::error::AppError;
-use app::ssr::{FnRef, FunctionQuery, NewFunction, Req};
+use app::ssr::{FnRef, FunctionConfig, FunctionQuery, NewFunction, Req};
 use base64::Engine;
 
 use super::{CloudConsole, Session};
 use crate::cloud::actions::scf::{
     Code, CreateFunctionRequest, Environment, FunctionRef, ListFunctionsRequest,
-    ListNamespacesRequest, Variable,
+    ListNamespacesRequest, UpdateFunctionConfigurationRequest, Variable,
 };
 use crate::error::AppResult;
 use crate::templates::Template;
@@ -105,7 +105,8 @@ pub(super) async fn create(c: &CloudConsole, req: &Req, input: NewFunction) -> A
         }
     })?;
     let f = &input.target;
-    check_output_bucket(&s, t, &input.variables, &f.region).await?;
+    let reads_bucket = t.variables.contains(&"COS_BUCKET");
+    check_output_bucket(&s, reads_bucket, &input.variables, &f.region).await?;
     // The template's code goes up as a zip: the emulator's DemoIds are this project's own,
     // and a zip works the same on Tencent Cloud.
     let res = s
@@ -145,12 +146,13 @@ pub(super) async fn create(c: &CloudConsole, req: &Req, input: NewFunction) -> A
     Ok(())
 }
 
-/// A template that stores its results in `COS_BUCKET` would fail at every run if the
-/// bucket is not there: refused on the variables field before the function is created.
-/// Only COS saying the bucket does not exist counts; a key that may not list it passes.
+/// A function that stores its results in `COS_BUCKET` (`reads_bucket`) would fail at
+/// every run if the bucket is not there: refused on the variables field before the
+/// function is created or changed. Only COS saying the bucket does not exist counts; a key
+/// that may not list it passes.
 async fn check_output_bucket(
     s: &Session<'_>,
-    t: &Template,
+    reads_bucket: bool,
     variables: &[(String, String)],
     region: &str,
 ) -> AppResult<()> {
@@ -160,7 +162,7 @@ async fn check_output_bucket(
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
     };
-    let Some(bucket) = value("COS_BUCKET").filter(|_| t.variables.contains(&"COS_BUCKET")) else {
+    let Some(bucket) = value("COS_BUCKET").filter(|_| reads_bucket) else {
         return Ok(());
     };
     let region = value("COS_REGION").unwrap_or(region);
@@ -197,6 +199,41 @@ pub(super) async fn get(c: &CloudConsole, req: &Req, f: FnRef) -> AppResult<Func
         add_time: r.add_time,
         mod_time: r.mod_time,
     })
+}
+
+/// Changes a function's configuration (all of the form's fields at once). A function
+/// with `COS_BUCKET` set is taken to store its results there, so the bucket is checked.
+pub(super) async fn update(c: &CloudConsole, req: &Req, input: FunctionConfig) -> AppResult<()> {
+    let s = c.session(req, Role::Developer).await?;
+    let f = &input.target;
+    check_output_bucket(&s, true, &input.variables, &f.region).await?;
+    let res = s
+        .api(&f.region)
+        .update_function_configuration(&UpdateFunctionConfigurationRequest {
+            function_name: f.name.clone(),
+            namespace: f.namespace.clone(),
+            description: Some(input.description),
+            memory_size: Some(input.memory_size),
+            timeout: Some(input.timeout),
+            environment: Some(Environment {
+                variables: input
+                    .variables
+                    .into_iter()
+                    .map(|(key, value)| Variable { key, value })
+                    .collect(),
+            }),
+            role: Some(input.role),
+        })
+        .await?;
+    c.audit(
+        s.actor,
+        "function_updated",
+        &target_of(f),
+        &f.region,
+        &res.request_id,
+    )
+    .await;
+    Ok(())
 }
 
 pub(super) async fn delete(c: &CloudConsole, req: &Req, f: FnRef) -> AppResult<()> {

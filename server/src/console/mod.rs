@@ -19,7 +19,8 @@ use app::api::cloud_types::{
 use app::api::types::Role;
 use app::i18n::Lang;
 use app::ssr::{
-    BucketRef, CloudPort, FnRef, FunctionQuery, LogQuery, NewFunction, NewTask, ObjectDownload, Req,
+    BucketRef, CloudPort, FnRef, FunctionConfig, FunctionQuery, LogQuery, NewFunction, NewTask,
+    ObjectDownload, Req,
 };
 use async_trait::async_trait;
 
@@ -155,6 +156,10 @@ impl CloudPort for CloudConsole {
 
     async fn get_function(&self, req: &Req, f: FnRef) -> AppResult<FunctionDetail> {
         functions::get(self, req, f).await
+    }
+
+    async fn update_function(&self, req: &Req, input: FunctionConfig) -> AppResult<()> {
+        functions::update(self, req, input).await
     }
 
     async fn delete_function(&self, req: &Req, f: FnRef) -> AppResult<()> {

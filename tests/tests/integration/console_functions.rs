@@ -89,6 +89,67 @@ async fn template_function_trigger_and_audit() {
         (Some("Nodejs8.9"), Some("index.main_handler"))
     );
     assert_eq!(f["variables"], serde_json::json!([["LABEL", "demo"]]));
+    // Its configuration changes in place: refused with every field's problem at once,
+    // then saved and read back.
+    let update = |timeout: &'static str, variables: &'static str, role: &'static str| {
+        let owner = &owner;
+        async move {
+            owner
+                .call(
+                    "update_function",
+                    &[
+                        ("rid", "8"),
+                        ("ns", "default"),
+                        ("name", "MPSAnalysis"),
+                        ("description", "Changed in place"),
+                        ("memory_size", "256"),
+                        ("timeout", timeout),
+                        ("variables", variables),
+                        ("role", role),
+                    ],
+                )
+                .await
+        }
+    };
+    let r = update("0", "LABEL", "bad role!").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{r:?}");
+    let mut fields = vec![r.body["Invalid"]["field"].as_str().unwrap_or_default()];
+    fields.extend(
+        r.body["Invalid"]["also"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|p| p["field"].as_str()),
+    );
+    assert_eq!(fields, ["timeout", "variables", "role"], "{r:?}");
+    let r = update("10", "LABEL=changed\nEXTRA=1", "SCF_QcsRole").await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    let f = owner
+        .call(
+            "get_function",
+            &[("rid", "8"), ("ns", "default"), ("name", "MPSAnalysis")],
+        )
+        .await
+        .body;
+    assert_eq!(
+        (
+            f["description"].as_str(),
+            f["memory_size"].as_i64(),
+            f["timeout"].as_i64(),
+            f["role"].as_str()
+        ),
+        (
+            Some("Changed in place"),
+            Some(256),
+            Some(10),
+            Some("SCF_QcsRole")
+        ),
+        "{f:?}"
+    );
+    assert_eq!(
+        f["variables"],
+        serde_json::json!([["LABEL", "changed"], ["EXTRA", "1"]])
+    );
     let r = mps_callbacks("MPSAnalysis").send(&owner).await;
     assert_eq!(
         error_kind(&r),
@@ -255,6 +316,19 @@ async fn template_function_trigger_and_audit() {
         ("authorize_role", vec![("name", "SCF_QcsRole")]),
         ("delete_function", fn_args.to_vec()),
         (
+            "update_function",
+            vec![
+                ("rid", "8"),
+                ("ns", "default"),
+                ("name", "MPSAnalysis"),
+                ("description", "by a viewer"),
+                ("memory_size", "128"),
+                ("timeout", "3"),
+                ("variables", ""),
+                ("role", ""),
+            ],
+        ),
+        (
             "delete_trigger",
             vec![
                 ("rid", "8"),
@@ -374,6 +448,7 @@ async fn template_function_trigger_and_audit() {
             "role_authorized",
             "role_authorized",
             "role_authorized",
+            "function_updated",
             "function_created"
         ],
         "{r:?}"

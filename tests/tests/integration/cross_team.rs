@@ -85,8 +85,17 @@ async fn another_teams_functions_buckets_and_triggers_are_out_of_reach() {
         ("clip_start", "0"),
         ("clip_end", "0"),
     ];
-    let attempts: [(&str, &[(&str, &str)]); 10] = [
+    let mut update = f.to_vec();
+    update.extend([
+        ("description", "taken over"),
+        ("memory_size", "128"),
+        ("timeout", "3"),
+        ("variables", "COS_BUCKET=rival-1250000001"),
+        ("role", ""),
+    ]);
+    let attempts: [(&str, &[(&str, &str)]); 11] = [
         ("get_function", &f),
+        ("update_function", &update),
         ("function_code", &f),
         ("function_logs", &logs),
         ("list_triggers", &f),
@@ -120,7 +129,8 @@ async fn another_teams_functions_buckets_and_triggers_are_out_of_reach() {
     owner
         .call("switch_team", &[("team_id", &media_team(&srv).await)])
         .await;
-    wait_active(&owner, "MPSAnalysis").await;
+    let mine = wait_active(&owner, "MPSAnalysis").await;
+    assert_ne!(mine["description"], "taken over", "{mine:?}");
     let r = owner.call("list_triggers", &f).await;
     assert_eq!(r.body.as_array().map(Vec::len), Some(1), "{r:?}");
     let r = owner.call("cos_objects", &listing).await;

@@ -1,7 +1,8 @@
-//! The function's configuration, and deleting it.
+//! The function's configuration, with its edit form, and deleting it.
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
+use super::config_edit::ConfigEdit;
 use super::FnLoc;
 use crate::api::functions::{get_function, DeleteFunction};
 use crate::api::types::Role;
@@ -21,8 +22,21 @@ pub fn ConfigTab(f: FnLoc) -> impl IntoView {
     let navigate = use_navigate();
     let delete = ServerAction::<DeleteFunction>::new();
     let delete_result = unit_result(delete.value());
+    // The edit form in place of the facts; each save reads the function again.
+    let editing = RwSignal::new(false);
+    let saves = RwSignal::new(0u32);
     let key = f.clone();
-    let detail = Resource::new(move || key.clone(), |f| get_function(f.rid, f.ns, f.name));
+    let detail = Resource::new(
+        move || (key.clone(), saves.get()),
+        |(f, _)| get_function(f.rid, f.ns, f.name),
+    );
+    let on_done = Callback::new(move |saved: bool| {
+        editing.set(false);
+        if saved {
+            saves.update(|n| *n += 1);
+            toasts.success(t(lang, "scf.saved"));
+        }
+    });
     let back = format!("{}?rid={}&ns={}", routes::FUNCTIONS, f.rid, f.ns);
     Effect::new(move || {
         if let Some(Ok(())) = delete.value().get() {
@@ -35,11 +49,17 @@ pub fn ConfigTab(f: FnLoc) -> impl IntoView {
         <Transition fallback=Loading>
             {move || detail.get().map(|r| match r {
                 Err(error) => view! { <ErrorBanner error=error/> }.into_any(),
+                Ok(d) if editing.get() => view! { <ConfigEdit f=f.clone() d=d on_done=on_done/> }.into_any(),
                 Ok(d) => {
                     let (class, label) = status_badge(lang, &d.status);
                     view! {
                         <section class="card">
-                            <h2>{t(lang, "scf.basic")}</h2>
+                            <div class="card-head">
+                                <h2>{t(lang, "scf.basic")}</h2>
+                                {can_edit.then(|| view! {
+                                    <button type="button" class="btn btn-small" id="edit-config" on:click=move |_| editing.set(true)>{t(lang, "action.edit")}</button>
+                                })}
+                            </div>
                             <dl class="facts" id="function-facts">
                                 <dt>{t(lang, "scf.col.name")}</dt><dd class="mono">{d.name.clone()}</dd>
                                 <dt>{t(lang, "scf.col.status")}</dt><dd><span class=class>{label}</span></dd>

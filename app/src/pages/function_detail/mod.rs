@@ -1,6 +1,7 @@
 //! A function's page: configuration, code, trigger management and log query, as tabs kept in
 //! the URL (`&tab=triggers`).
 mod code_tab;
+mod config_edit;
 mod config_tab;
 mod logs_tab;
 pub mod triggers_tab;
