@@ -77,68 +77,78 @@ pub async fn create_function(
         Some(code) => Err(AppError::invalid("name", code)),
         None => Ok(()),
     };
-    let checked = checked_config(
-        name_check,
-        &description,
-        memory_size,
-        timeout,
-        &variables,
-        &role,
-    );
-    let variables = status(checked)?;
-    let (cloud, req) = cloud_and_req()?;
-    let input = NewFunction {
-        target: FnRef {
-            region,
-            namespace: ns,
-            name,
-        },
-        template_id,
-        description: description.trim().to_owned(),
+    let target = FnRef {
+        region,
+        namespace: ns,
+        name,
+    };
+    let form = ConfigForm {
+        description,
         memory_size,
         timeout,
         variables,
-        role: role.trim().to_owned(),
+        role,
+    };
+    let config = status(form.checked(name_check, target))?;
+    let (cloud, req) = cloud_and_req()?;
+    let input = NewFunction {
+        config,
+        template_id,
     };
     status(cloud.create_function(&req, input).await)
 }
 
-/// The configuration fields' problems, all at once (after `first`, the name's), or the
-/// variables parsed.
+/// The configuration fields as a form sends them.
 #[cfg(feature = "ssr")]
-fn checked_config(
-    first: Result<(), AppError>,
-    description: &str,
+struct ConfigForm {
+    description: String,
     memory_size: i64,
     timeout: i64,
-    variables: &str,
-    role: &str,
-) -> Result<Vec<(String, String)>, AppError> {
-    use crate::scf_rules;
-    let problem = |field: &str, code: Option<&str>| match code {
-        Some(code) => Err(AppError::invalid(field, code)),
-        None => Ok(()),
-    };
-    let parsed = scf_rules::parse_variables(variables)
-        .map_err(|(_, code)| AppError::invalid("variables", code));
-    AppError::all_fields(vec![
-        first,
-        problem(
-            "description",
-            scf_rules::description_problem(description.trim()),
-        ),
-        problem(
-            "memory_size",
-            (!scf_rules::memory_ok(memory_size)).then_some("memory_invalid"),
-        ),
-        problem(
-            "timeout",
-            (!scf_rules::timeout_ok(timeout)).then_some("timeout_invalid"),
-        ),
-        parsed.as_ref().map(|_| ()).map_err(Clone::clone),
-        problem("role", scf_rules::role_problem(role.trim())),
-    ])?;
-    parsed
+    variables: String,
+    role: String,
+}
+
+#[cfg(feature = "ssr")]
+impl ConfigForm {
+    /// `target`'s configuration, or every field's problem at once (after `first`, the
+    /// name's).
+    fn checked(
+        self,
+        first: Result<(), AppError>,
+        target: crate::ssr::FnRef,
+    ) -> Result<crate::ssr::FunctionConfig, AppError> {
+        use crate::scf_rules;
+        let problem = |field: &str, code: Option<&str>| match code {
+            Some(code) => Err(AppError::invalid(field, code)),
+            None => Ok(()),
+        };
+        let description = self.description.trim().to_owned();
+        let role = self.role.trim().to_owned();
+        let parsed = scf_rules::parse_variables(&self.variables)
+            .map_err(|(_, code)| AppError::invalid("variables", code));
+        AppError::all_fields(vec![
+            first,
+            problem("description", scf_rules::description_problem(&description)),
+            problem(
+                "memory_size",
+                (!scf_rules::memory_ok(self.memory_size)).then_some("memory_invalid"),
+            ),
+            problem(
+                "timeout",
+                (!scf_rules::timeout_ok(self.timeout)).then_some("timeout_invalid"),
+            ),
+            parsed.as_ref().map(|_| ()).map_err(Clone::clone),
+            problem("role", scf_rules::role_problem(&role)),
+        ])?;
+        Ok(crate::ssr::FunctionConfig {
+            target,
+            description,
+            memory_size: self.memory_size,
+            timeout: self.timeout,
+            variables: parsed?,
+            role,
+        })
+    }
 }
 
 /// Changes a function's configuration: description, memory, timeout, environment
@@ -154,26 +164,17 @@ pub async fn update_function(
     variables: String,
     role: String,
 ) -> Result<(), AppError> {
-    use crate::ssr::{function_call, status, FunctionConfig};
-    let checked = checked_config(
-        Ok(()),
-        &description,
-        memory_size,
-        timeout,
-        &variables,
-        &role,
-    );
-    let variables = status(checked)?;
+    use crate::ssr::{function_call, status};
     let (cloud, req, target) = function_call(rid, ns, name)?;
-    let input = FunctionConfig {
-        target,
-        description: description.trim().to_owned(),
+    let form = ConfigForm {
+        description,
         memory_size,
         timeout,
         variables,
-        role: role.trim().to_owned(),
+        role,
     };
-    status(cloud.update_function(&req, input).await)
+    let config = status(form.checked(Ok(()), target))?;
+    status(cloud.update_function(&req, config).await)
 }
 
 /// A function's configuration.

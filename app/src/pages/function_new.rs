@@ -22,6 +22,66 @@ use crate::{fuzzy, regions, routes, scf_rules};
 /// The template behind "blank function".
 const BLANK_TEMPLATE: &str = "demo-nodejs89-helloworld";
 
+/// The configuration fields' rules, checked as they are typed (the new-function form's
+/// step 2 and the edit form): each field's problem, if it has one.
+#[derive(Clone, Copy)]
+pub struct ConfigChecks {
+    pub timeout: Memo<Option<&'static str>>,
+    pub variables: Memo<Option<(usize, &'static str)>>,
+    pub role: Memo<Option<&'static str>>,
+}
+
+impl ConfigChecks {
+    pub fn new(
+        timeout: RwSignal<String>,
+        variables: RwSignal<String>,
+        role: RwSignal<String>,
+    ) -> Self {
+        Self {
+            timeout: Memo::new(move |_| {
+                let ok = timeout.with(|t| t.trim().parse::<i64>().is_ok_and(scf_rules::timeout_ok));
+                (!ok).then_some("timeout_invalid")
+            }),
+            variables: Memo::new(move |_| variables.with(|v| scf_rules::parse_variables(v).err())),
+            role: Memo::new(move |_| role.with(|r| scf_rules::role_problem(r.trim()))),
+        }
+    }
+
+    /// No field has a problem.
+    pub fn ok(&self) -> bool {
+        self.timeout.get().is_none() && self.variables.get().is_none() && self.role.get().is_none()
+    }
+}
+
+/// The memory and timeout fields of a function's configuration, with their problems
+/// (`timeout` as typed, `result` from the server); element ids start with `prefix`.
+#[component]
+pub fn MemoryTimeoutFields(
+    prefix: &'static str,
+    memory: RwSignal<i64>,
+    timeout: RwSignal<String>,
+    problem: Memo<Option<&'static str>>,
+    #[prop(into)] result: Signal<Option<Result<(), crate::error::AppError>>>,
+) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <label for=format!("{prefix}-memory")>{t(lang, "scf.memory")}</label>
+        <select id=format!("{prefix}-memory") on:change=move |ev| { if let Ok(v) = event_target_value(&ev).parse() { memory.set(v); } }>
+            {scf_rules::memory_choices().into_iter().map(|mb| view! {
+                <option value=mb.to_string() selected=move || memory.get() == mb>{format!("{mb} MB")}</option>
+            }).collect_view()}
+        </select>
+        <FieldError result=result field="memory_size"/>
+        <label for=format!("{prefix}-timeout")>{t(lang, "scf.timeout")}</label>
+        <input id=format!("{prefix}-timeout") type="number" min="1" max="900" prop:value=move || timeout.get() on:input=move |ev| timeout.set(event_target_value(&ev))/>
+        <p class="field-hint">{t(lang, "scf.timeout_hint")}</p>
+        {move || problem.get().map(|code| view! {
+            <p class="field-error" role="alert" id=format!("{prefix}-timeout-problem")>{error_text(lang, &crate::error::AppError::invalid("timeout", code))}</p>
+        })}
+        <FieldError result=result field="timeout"/>
+    }
+}
+
 /// Templates matching `query` best first; all of them for an empty query.
 pub fn search_templates(cards: &[TemplateCard], query: &str) -> Vec<TemplateCard> {
     if query.trim().is_empty() {
@@ -130,18 +190,8 @@ pub fn FunctionNewPage() -> impl IntoView {
         Memo::new(move |_| scf_rules::description_problem(&description.get()));
     // Step 2's rules, checked as the user types so that every problem shows at once (the
     // server checks them again).
-    let timeout_problem = Memo::new(move |_| {
-        let ok = timeout.with(|t| t.trim().parse::<i64>().is_ok_and(scf_rules::timeout_ok));
-        (!ok).then_some("timeout_invalid")
-    });
-    let variables_problem =
-        Memo::new(move |_| variables.with(|v| scf_rules::parse_variables(v).err()));
-    let role_problem = Memo::new(move |_| role.with(|r| scf_rules::role_problem(r.trim())));
-    let config_ok = move || {
-        timeout_problem.get().is_none()
-            && variables_problem.get().is_none()
-            && role_problem.get().is_none()
-    };
+    let checks = ConfigChecks::new(timeout, variables, role);
+    let config_ok = move || checks.ok();
     let can_continue = move || {
         source.get().is_some()
             && name_problem.get().is_none()
@@ -427,20 +477,7 @@ pub fn FunctionNewPage() -> impl IntoView {
         <section class="card" class:hidden=move || step.get() != 2 id="step-config">
             <h2>{t(lang, "scf.step_config")}</h2>
             <div class="form">
-                <label for="fn-memory">{t(lang, "scf.memory")}</label>
-                <select id="fn-memory" on:change=move |ev| { if let Ok(v) = event_target_value(&ev).parse() { memory.set(v); } }>
-                    {scf_rules::memory_choices().into_iter().map(|mb| view! {
-                        <option value=mb.to_string() selected=move || memory.get() == mb>{format!("{mb} MB")}</option>
-                    }).collect_view()}
-                </select>
-                <FieldError result=result field="memory_size"/>
-                <label for="fn-timeout">{t(lang, "scf.timeout")}</label>
-                <input id="fn-timeout" type="number" min="1" max="900" prop:value=move || timeout.get() on:input=move |ev| timeout.set(event_target_value(&ev))/>
-                <p class="field-hint">{t(lang, "scf.timeout_hint")}</p>
-                {move || timeout_problem.get().map(|code| view! {
-                    <p class="field-error" role="alert" id="fn-timeout-problem">{error_text(lang, &crate::error::AppError::invalid("timeout", code))}</p>
-                })}
-                <FieldError result=result field="timeout"/>
+                <MemoryTimeoutFields prefix="fn" memory=memory timeout=timeout problem=checks.timeout result=result/>
                 <label for="fn-variables">{t(lang, "scf.variables")}</label>
                 <textarea id="fn-variables" rows="3" class="mono" placeholder="WEBHOOK_URL=https://example.com/hook" prop:value=move || variables.get() on:input=move |ev| variables.set(event_target_value(&ev))></textarea>
                 <p class="field-hint">{move || t(lang, if method.get() == "blank" { "scf.variables_hint_blank" } else { "scf.variables_hint" })}</p>
@@ -455,14 +492,14 @@ pub fn FunctionNewPage() -> impl IntoView {
                         <p class="notice notice-warn" id="no-cos-bucket">{t(lang, "scf.cos_bucket_missing")}</p>
                     })
                 }}
-                {move || variables_problem.get().map(|problem| view! {
+                {move || checks.variables.get().map(|problem| view! {
                     <p class="field-error" role="alert" id="fn-variables-problem">{variables_problem_text(lang, problem)}</p>
                 })}
                 <FieldError result=result field="variables"/>
                 <label for="fn-role">{t(lang, "scf.exec_role")}</label>
                 <input id="fn-role" autocomplete="off" maxlength="128" placeholder="SCF_QcsRole" prop:value=move || role.get() on:input=move |ev| role.set(event_target_value(&ev))/>
                 <p class="field-hint">{move || t(lang, if method.get() == "blank" { "scf.exec_role_hint_blank" } else { "scf.exec_role_hint" })}</p>
-                {move || role_problem.get().map(|code| view! {
+                {move || checks.role.get().map(|code| view! {
                     <p class="field-error" role="alert" id="fn-role-problem">{error_text(lang, &crate::error::AppError::invalid("role", code))}</p>
                 })}
                 <FieldError result=result field="role"/>

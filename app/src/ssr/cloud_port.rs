@@ -37,17 +37,12 @@ pub struct FunctionQuery {
 /// A new function from a template.
 #[derive(Clone, Debug)]
 pub struct NewFunction {
-    pub target: FnRef,
+    pub config: FunctionConfig,
     pub template_id: String,
-    pub description: String,
-    pub memory_size: i64,
-    pub timeout: i64,
-    pub variables: Vec<(String, String)>,
-    /// Execution role name; empty for none.
-    pub role: String,
 }
 
-/// A function's configuration as its edit form sends it (checked).
+/// A function's configuration, checked: what creating it sets, and what its edit form
+/// changes.
 #[derive(Clone, Debug)]
 pub struct FunctionConfig {
     pub target: FnRef,

@@ -104,9 +104,10 @@ pub(super) async fn create(c: &CloudConsole, req: &Req, input: NewFunction) -> A
             reference: "template-zip".to_owned(),
         }
     })?;
-    let f = &input.target;
+    let config = input.config;
+    let f = &config.target;
     let reads_bucket = t.variables.contains(&"COS_BUCKET");
-    check_output_bucket(&s, reads_bucket, &input.variables, &f.region).await?;
+    check_output_bucket(&s, reads_bucket, &config.variables, &f.region).await?;
     // The template's code goes up as a zip: the emulator's DemoIds are this project's own,
     // and a zip works the same on Tencent Cloud.
     let res = s
@@ -116,17 +117,11 @@ pub(super) async fn create(c: &CloudConsole, req: &Req, input: NewFunction) -> A
             namespace: f.namespace.clone(),
             runtime: t.runtime.to_owned(),
             handler: t.handler.to_owned(),
-            description: input.description,
-            memory_size: input.memory_size,
-            timeout: input.timeout,
-            environment: Environment {
-                variables: input
-                    .variables
-                    .into_iter()
-                    .map(|(key, value)| Variable { key, value })
-                    .collect(),
-            },
-            role: (!input.role.is_empty()).then_some(input.role),
+            description: config.description,
+            memory_size: config.memory_size,
+            timeout: config.timeout,
+            environment: environment(config.variables),
+            role: (!config.role.is_empty()).then_some(config.role),
             code_source: "ZipFile".to_owned(),
             code: Code {
                 demo_id: None,
@@ -215,13 +210,7 @@ pub(super) async fn update(c: &CloudConsole, req: &Req, input: FunctionConfig) -
             description: Some(input.description),
             memory_size: Some(input.memory_size),
             timeout: Some(input.timeout),
-            environment: Some(Environment {
-                variables: input
-                    .variables
-                    .into_iter()
-                    .map(|(key, value)| Variable { key, value })
-                    .collect(),
-            }),
+            environment: Some(environment(input.variables)),
             role: Some(input.role),
         })
         .await?;
@@ -249,6 +238,15 @@ pub(super) async fn delete(c: &CloudConsole, req: &Req, f: FnRef) -> AppResult<(
     )
     .await;
     Ok(())
+}
+
+fn environment(variables: Vec<(String, String)>) -> Environment {
+    Environment {
+        variables: variables
+            .into_iter()
+            .map(|(key, value)| Variable { key, value })
+            .collect(),
+    }
 }
 
 pub(super) fn fn_ref(f: &FnRef) -> FunctionRef {

@@ -9,6 +9,7 @@ use crate::api::functions::UpdateFunction;
 use crate::components::form::{unit_result, variables_problem_text, FieldError, FormError};
 use crate::error::AppError;
 use crate::i18n::{error_text, t, use_lang};
+use crate::pages::function_new::{ConfigChecks, MemoryTimeoutFields};
 use crate::scf_rules;
 
 #[component]
@@ -34,19 +35,8 @@ pub fn ConfigEdit(
     let role = RwSignal::new(d.role.clone());
     let description_problem =
         Memo::new(move |_| description.with(|d| scf_rules::description_problem(d.trim())));
-    let timeout_problem = Memo::new(move |_| {
-        let ok = timeout.with(|t| t.trim().parse::<i64>().is_ok_and(scf_rules::timeout_ok));
-        (!ok).then_some("timeout_invalid")
-    });
-    let variables_problem =
-        Memo::new(move |_| variables.with(|v| scf_rules::parse_variables(v).err()));
-    let role_problem = Memo::new(move |_| role.with(|r| scf_rules::role_problem(r.trim())));
-    let ok = move || {
-        description_problem.get().is_none()
-            && timeout_problem.get().is_none()
-            && variables_problem.get().is_none()
-            && role_problem.get().is_none()
-    };
+    let checks = ConfigChecks::new(timeout, variables, role);
+    let ok = move || description_problem.get().is_none() && checks.ok();
     Effect::new(move || {
         if let Some(Ok(())) = save.value().get() {
             on_done.run(true);
@@ -79,30 +69,17 @@ pub fn ConfigEdit(
                     <p class="field-error" role="alert" id="edit-description-problem">{problem("description", code)}</p>
                 })}
                 <FieldError result=result field="description"/>
-                <label for="edit-memory">{t(lang, "scf.memory")}</label>
-                <select id="edit-memory" on:change=move |ev| { if let Ok(v) = event_target_value(&ev).parse() { memory.set(v); } }>
-                    {scf_rules::memory_choices().into_iter().map(|mb| view! {
-                        <option value=mb.to_string() selected=move || memory.get() == mb>{format!("{mb} MB")}</option>
-                    }).collect_view()}
-                </select>
-                <FieldError result=result field="memory_size"/>
-                <label for="edit-timeout">{t(lang, "scf.timeout")}</label>
-                <input id="edit-timeout" type="number" min="1" max="900" prop:value=move || timeout.get() on:input=move |ev| timeout.set(event_target_value(&ev))/>
-                <p class="field-hint">{t(lang, "scf.timeout_hint")}</p>
-                {move || timeout_problem.get().map(|code| view! {
-                    <p class="field-error" role="alert" id="edit-timeout-problem">{problem("timeout", code)}</p>
-                })}
-                <FieldError result=result field="timeout"/>
+                <MemoryTimeoutFields prefix="edit" memory=memory timeout=timeout problem=checks.timeout result=result/>
                 <label for="edit-variables">{t(lang, "scf.variables")}</label>
                 <textarea id="edit-variables" rows="4" class="mono" prop:value=move || variables.get() on:input=move |ev| variables.set(event_target_value(&ev))></textarea>
                 <p class="field-hint">{t(lang, "scf.variables_hint_blank")}</p>
-                {move || variables_problem.get().map(|p| view! {
+                {move || checks.variables.get().map(|p| view! {
                     <p class="field-error" role="alert" id="edit-variables-problem">{variables_problem_text(lang, p)}</p>
                 })}
                 <FieldError result=result field="variables"/>
                 <label for="edit-role">{t(lang, "scf.exec_role")}</label>
                 <input id="edit-role" autocomplete="off" maxlength="128" prop:value=move || role.get() on:input=move |ev| role.set(event_target_value(&ev))/>
-                {move || role_problem.get().map(|code| view! {
+                {move || checks.role.get().map(|code| view! {
                     <p class="field-error" role="alert" id="edit-role-problem">{problem("role", code)}</p>
                 })}
                 <FieldError result=result field="role"/>
