@@ -109,14 +109,18 @@ async fn run() -> Result<(), BenchError> {
     let server = ServerProcess::start(&bin, &site, &root.join("target/bench/data")).await?;
     let result = measure(&server, &opts, &mut r).await;
     server.stop().await?;
-    result?;
-
-    let text = r.render(&opts);
+    // What was measured before a failure is still worth its minutes: print it, marked.
+    let mut text = r.render(&opts);
+    if let Err(err) = &result {
+        text.push_str(&format!(
+            "\n**Incomplete: the run stopped with an error: {err}**\n"
+        ));
+    }
     println!("{text}");
     let out = root.join("target/bench/report.md");
     std::fs::write(&out, &text)?;
     eprintln!("written to {}", out.display());
-    Ok(())
+    result
 }
 
 async fn measure(

@@ -90,11 +90,13 @@ pub async fn function_logs(
     status(cloud.function_logs(&req, q).await)
 }
 
+/// Now in Unix seconds, rounded up: the cloud takes whole seconds, and a range ending at
+/// the second begun would leave out what was logged in it (a task just run, say).
 #[cfg(feature = "ssr")]
 fn time_now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
+        .map(|d| d.as_secs() as i64 + i64::from(d.subsec_nanos() > 0))
         .unwrap_or_default()
 }
 
