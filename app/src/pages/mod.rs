@@ -5,6 +5,7 @@ mod auth_frame;
 mod cloud_account;
 pub mod cos;
 pub mod function_detail;
+mod function_fields;
 mod function_new;
 mod function_progress;
 pub mod functions;

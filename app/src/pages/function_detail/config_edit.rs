@@ -9,8 +9,7 @@ use crate::api::functions::UpdateFunction;
 use crate::components::form::{unit_result, variables_problem_text, FieldError, FormError};
 use crate::error::AppError;
 use crate::i18n::{error_text, t, use_lang};
-use crate::pages::function_new::{ConfigChecks, MemoryTimeoutFields};
-use crate::scf_rules;
+use crate::pages::function_fields::{description_check, ConfigChecks, MemoryTimeoutFields};
 
 #[component]
 pub fn ConfigEdit(
@@ -33,8 +32,7 @@ pub fn ConfigEdit(
             .join("\n"),
     );
     let role = RwSignal::new(d.role.clone());
-    let description_problem =
-        Memo::new(move |_| description.with(|d| scf_rules::description_problem(d.trim())));
+    let description_problem = description_check(description);
     let checks = ConfigChecks::new(timeout, variables, role);
     let ok = move || description_problem.get().is_none() && checks.ok();
     Effect::new(move || {
