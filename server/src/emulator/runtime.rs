@@ -238,6 +238,9 @@ pub async fn run(job: Job<'_>) -> Outcome {
         // Home and temporary files in the code folder, which goes with the invocation.
         .env("HOME", job.code_dir)
         .env("TMPDIR", job.code_dir)
+        // SCF runs functions in UTC, whatever this machine's zone; a TZ variable of the
+        // function's (set after) changes it.
+        .env("TZ", "UTC")
         .envs(
             job.env
                 .iter()

@@ -311,6 +311,55 @@ async fn the_mps_template_stores_its_summary_in_cos() {
         .as_str()
         .unwrap()
         .contains(&format!("summary stored: cos://{bucket}/{summary_key}")));
+    // The key's time is the function's: UTC, as SCF runs functions, whatever this
+    // machine's zone is.
+    assert_key_time(&summary_key, 0);
+
+    // A TZ variable changes it: Beijing time, as the console shows times.
+    let env = json!({"Variables": [{"Key": "COS_BUCKET", "Value": bucket}, {"Key": "COS_REGION", "Value": "ap-beijing"}, {"Key": "TZ", "Value": "Asia/Shanghai"}]});
+    let _: Value = emu
+        .client
+        .call(
+            &emu.creds,
+            scf("UpdateFunctionConfiguration"),
+            &json!({"FunctionName": "MPSAnalysis", "Environment": env}),
+        )
+        .await
+        .expect("UpdateFunctionConfiguration");
+    tokio::time::sleep(Duration::from_millis(900)).await;
+    let r: Value = emu
+        .client
+        .call(
+            &emu.creds,
+            scf("Invoke"),
+            &json!({"FunctionName": "MPSAnalysis", "ClientContext": event.to_string()}),
+        )
+        .await
+        .expect("Invoke");
+    let ret: Value = serde_json::from_str(r["Result"]["RetMsg"].as_str().unwrap()).unwrap();
+    assert_key_time(ret["SummaryKey"].as_str().expect("a summary key"), 8);
+}
+
+/// `mps-callback/YYYY/MM/DD/HHMMSS-…` holds the time of about now at UTC+`hours`.
+fn assert_key_time(key: &str, hours: i8) {
+    let stamp = key
+        .strip_prefix("mps-callback/")
+        .and_then(|k| k.get(..17))
+        .expect("a dated key");
+    let n =
+        |range: std::ops::Range<usize>| -> u16 { stamp[range].parse().expect("digits in the key") };
+    let month = time::Month::try_from(n(5..7) as u8).expect("a month");
+    let written = time::PrimitiveDateTime::new(
+        time::Date::from_calendar_date(i32::from(n(0..4)), month, n(8..10) as u8).expect("a date"),
+        time::Time::from_hms(n(11..13) as u8, n(13..15) as u8, n(15..17) as u8).expect("a time"),
+    );
+    let offset = time::UtcOffset::from_hms(hours, 0, 0).expect("an offset");
+    let now = time::OffsetDateTime::now_utc().to_offset(offset);
+    let now = time::PrimitiveDateTime::new(now.date(), now.time());
+    assert!(
+        (now - written).whole_seconds().abs() < 120,
+        "{key}: not UTC+{hours} ({now})"
+    );
 }
 
 #[tokio::test]

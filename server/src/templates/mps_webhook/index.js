@@ -10,6 +10,8 @@
 //   COS_BUCKET       bucket for summaries (name-appid); unset: no COS write
 //   COS_REGION       its region (default: the function's region, TENCENTCLOUD_REGION)
 //   COS_PREFIX       key prefix (default "mps-callback/")
+//   TZ               time zone of the keys' dates (SCF's default: UTC; Asia/Shanghai for
+//                    the Beijing time the console shows)
 //   WEBHOOK_URL      optional http(s) URL receiving the summary as JSON
 //   COS_ENDPOINT     optional base URL for COS (the local emulator sets it)
 // SCF provides TENCENTCLOUD_SECRETID / _SECRETKEY / _SESSIONTOKEN from the function's role.
@@ -118,10 +120,10 @@ function cosAuthorization(secretId, secretKey, method, path, headers) {
 
 function pad(n) { return (n < 10 ? '0' : '') + n; }
 
-/** `<prefix>YYYY/MM/DD/HHMMSS-<TaskId>.json`, in UTC. */
+/** `<prefix>YYYY/MM/DD/HHMMSS-<TaskId>.json`, in the function's time zone (TZ). */
 function summaryKey(prefix, taskId, now) {
-  return prefix + now.getUTCFullYear() + '/' + pad(now.getUTCMonth() + 1) + '/' + pad(now.getUTCDate()) +
-    '/' + pad(now.getUTCHours()) + pad(now.getUTCMinutes()) + pad(now.getUTCSeconds()) + '-' +
+  return prefix + now.getFullYear() + '/' + pad(now.getMonth() + 1) + '/' + pad(now.getDate()) +
+    '/' + pad(now.getHours()) + pad(now.getMinutes()) + pad(now.getSeconds()) + '-' +
     String(taskId).replace(/[^A-Za-z0-9_.-]/g, '_') + '.json';
 }
 
