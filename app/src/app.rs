@@ -1,4 +1,6 @@
 //! The document shell and the route table.
+use std::sync::LazyLock;
+
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
@@ -53,10 +55,22 @@ lazy_pages! {
 }
 
 /// How the page fetches its WASM chunks (retries; quiet while the page is left).
-const CHUNK_FETCH: &str = include_str!("shell/chunk_fetch.js");
+static CHUNK_FETCH: LazyLock<String> =
+    LazyLock::new(|| without_comment_lines(include_str!("shell/chunk_fetch.js")));
 
 /// Links clicked before the page has hydrated are followed by the browser.
-const EARLY_LINKS: &str = include_str!("shell/early_links.js");
+static EARLY_LINKS: LazyLock<String> =
+    LazyLock::new(|| without_comment_lines(include_str!("shell/early_links.js")));
+
+/// A shell script as every page carries it: its whole-line comments explain it to a
+/// reader of the source, and are left out of the page.
+fn without_comment_lines(script: &str) -> String {
+    script
+        .lines()
+        .filter(|line| !line.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
 
 /// The HTML document around the app; rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -72,8 +86,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
                 <AutoReload options=options.clone()/>
                 // Before the loader: it wraps the fetches the WASM chunk loader makes.
-                <script nonce=leptos::nonce::use_nonce() inner_html=CHUNK_FETCH></script>
-                <script nonce=leptos::nonce::use_nonce() inner_html=EARLY_LINKS></script>
+                <script nonce=leptos::nonce::use_nonce() inner_html=CHUNK_FETCH.as_str()></script>
+                <script nonce=leptos::nonce::use_nonce() inner_html=EARLY_LINKS.as_str()></script>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -119,5 +133,23 @@ pub fn App() -> impl IntoView {
             </Routes>
         </Router>
         <ToastHost/>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shell_scripts_leave_their_comment_lines_out() {
+        for script in [&*CHUNK_FETCH, &*EARLY_LINKS] {
+            assert!(script.lines().all(|l| !l.trim_start().starts_with("//")));
+            assert!(script.contains("addEventListener("), "{script}");
+        }
+        // Code keeps its trailing comments: only whole lines go.
+        assert_eq!(
+            without_comment_lines("// why\n  // more\nrun(); // here\n}"),
+            "run(); // here\n}"
+        );
     }
 }
