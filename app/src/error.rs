@@ -71,6 +71,11 @@ impl AppError {
         }
     }
 
+    /// A field's check as a result: `problem` is its i18n code, if it has one.
+    pub fn check(field: &str, problem: Option<&str>) -> Result<(), AppError> {
+        problem.map_or(Ok(()), |code| Err(AppError::invalid(field, code)))
+    }
+
     /// The checks of a form's fields as one result: `Ok` when all passed, else the first
     /// failure with the other fields' problems in its `also`.
     pub fn all_fields(checks: Vec<Result<(), AppError>>) -> Result<(), AppError> {
@@ -213,6 +218,11 @@ impl AppError {
             },
         }
     }
+}
+
+/// A check's result without its value, for [`AppError::all_fields`].
+pub fn outcome<T>(checked: &Result<T, AppError>) -> Result<(), AppError> {
+    checked.as_ref().map(|_| ()).map_err(Clone::clone)
 }
 
 #[cfg(test)]

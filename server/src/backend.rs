@@ -956,10 +956,8 @@ impl Backend for ConsoleBackend {
                 let id_ok = secret_id.len() >= 8
                     && secret_id.len() <= 128
                     && secret_id.bytes().all(|b| b.is_ascii_alphanumeric());
-                let id_check = match id_ok {
-                    true => Ok(()),
-                    false => Err(AppError::invalid("secret_id", "secret_id_invalid")),
-                };
+                let id_check =
+                    AppError::check("secret_id", (!id_ok).then_some("secret_id_invalid"));
                 let app_id = match input.app_id.trim() {
                     "" => Ok(None),
                     text => text

@@ -73,10 +73,7 @@ pub async fn create_function(
     use crate::ssr::{cloud_and_req, region_of, status, FnRef, NewFunction};
     let region = region_of(rid)?;
     let name = name.trim().to_owned();
-    let name_check = match crate::scf_rules::function_name_problem(&name) {
-        Some(code) => Err(AppError::invalid("name", code)),
-        None => Ok(()),
-    };
+    let name_check = AppError::check("name", crate::scf_rules::function_name_problem(&name));
     let target = FnRef {
         region,
         namespace: ns,
@@ -118,10 +115,7 @@ impl ConfigForm {
         target: crate::ssr::FnRef,
     ) -> Result<crate::ssr::FunctionConfig, AppError> {
         use crate::scf_rules;
-        let problem = |field: &str, code: Option<&str>| match code {
-            Some(code) => Err(AppError::invalid(field, code)),
-            None => Ok(()),
-        };
+        let problem = AppError::check;
         let description = self.description.trim().to_owned();
         let role = self.role.trim().to_owned();
         let parsed = scf_rules::parse_variables(&self.variables)
@@ -137,7 +131,7 @@ impl ConfigForm {
                 "timeout",
                 (!scf_rules::timeout_ok(self.timeout)).then_some("timeout_invalid"),
             ),
-            parsed.as_ref().map(|_| ()).map_err(Clone::clone),
+            crate::error::outcome(&parsed),
             problem("role", scf_rules::role_problem(&role)),
         ])?;
         Ok(crate::ssr::FunctionConfig {

@@ -12,6 +12,11 @@ pub fn description_check(description: RwSignal<String>) -> Memo<Option<&'static 
     Memo::new(move |_| description.with(|d| scf_rules::description_problem(d.trim())))
 }
 
+/// The variables' problem as typed, if they have one: the line it is on and its code.
+pub fn variables_check(variables: RwSignal<String>) -> Memo<Option<(usize, &'static str)>> {
+    Memo::new(move |_| variables.with(|v| scf_rules::parse_variables(v).err()))
+}
+
 /// The configuration fields' rules, checked as they are typed (the new-function form's
 /// step 2 and the edit form): each field's problem, if it has one.
 #[derive(Clone, Copy)]
@@ -32,7 +37,7 @@ impl ConfigChecks {
                 let ok = timeout.with(|t| t.trim().parse::<i64>().is_ok_and(scf_rules::timeout_ok));
                 (!ok).then_some("timeout_invalid")
             }),
-            variables: Memo::new(move |_| variables.with(|v| scf_rules::parse_variables(v).err())),
+            variables: variables_check(variables),
             role: Memo::new(move |_| role.with(|r| scf_rules::role_problem(r.trim()))),
         }
     }

@@ -31,6 +31,7 @@ use crate::i18n::{error_text, t, use_lang, Lang};
 use crate::pages::cos::object_href;
 use crate::pages::function_detail::triggers_tab::ServiceRoles;
 use crate::pages::function_detail::FnLoc;
+use crate::pages::function_fields::variables_check;
 use crate::pages::function_progress::{follow_creation, CreationStatus};
 use crate::{regions, routes, scf_rules};
 
@@ -222,8 +223,7 @@ fn CreateStep(w: WizardState, save: ServerAction<SaveWizard>) -> impl IntoView {
     });
     let problem = Memo::new(move |_| scf_rules::function_name_problem(name.get().trim()));
     // Checked as typed, as the name is, so that both fields' problems show at once.
-    let variables_problem =
-        Memo::new(move |_| variables.with(|v| scf_rules::parse_variables(v).err()));
+    let variables_problem = variables_check(variables);
     let (rid, ns) = (w.rid, w.namespace.clone());
     let region = regions::by_rid(rid)
         .map(|r| region_name(lang, r))

@@ -59,10 +59,7 @@ pub fn new_password(value: &str) -> Result<(), AppError> {
     }
 }
 
-/// A check's result without its value, for [`AppError::all_fields`].
-pub fn outcome<T>(checked: &Result<T, AppError>) -> Result<(), AppError> {
-    checked.as_ref().map(|_| ()).map_err(Clone::clone)
-}
+pub use app::error::outcome;
 
 #[cfg(test)]
 mod tests {
