@@ -72,7 +72,7 @@ impl SecretBox {
             std::fs::create_dir_all(dir).map_err(io)?;
         }
         let key = XChaCha20Poly1305::generate_key(&mut OsRng);
-        let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
+        let hex = cloud_wire::sign::hex(&key);
         let mut file = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)

@@ -1,5 +1,6 @@
 //! Random tokens and their hashes.
 use argon2::password_hash::rand_core::{OsRng, RngCore};
+use cloud_wire::sign::hex;
 use sha2::{Digest, Sha256};
 
 /// `bytes` random bytes from the OS, as lowercase hex.
@@ -12,10 +13,6 @@ pub fn random_hex(bytes: usize) -> String {
 /// SHA-256 of a token, as stored instead of the token itself.
 pub fn hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

@@ -171,10 +171,7 @@ pub fn worker_count() -> usize {
 /// connection meanwhile, so they get two each and never take the ones requests use.
 /// Aborting the handle stops them all.
 pub fn spawn(db: Db, public_url: String) -> tokio::task::JoinHandle<()> {
-    let emu = Emulator {
-        db: db.sibling(2 * worker_count()),
-        public_url,
-    };
+    let emu = Emulator::new(db.sibling(2 * worker_count()), public_url);
     // Before anything runs here: what runs from now on is this server's.
     let started = time::OffsetDateTime::now_utc();
     tokio::spawn(async move {

@@ -61,6 +61,18 @@ pub struct Emulator {
     pub db: Db,
     /// The emulator's own base URL, given to functions as their COS endpoint.
     pub public_url: String,
+    /// The (account, region) pairs whose `default` namespace is known to exist.
+    pub default_namespaces: scf::DefaultNamespaces,
+}
+
+impl Emulator {
+    pub fn new(db: Db, public_url: String) -> Self {
+        Emulator {
+            db,
+            public_url,
+            default_namespaces: scf::DefaultNamespaces::default(),
+        }
+    }
 }
 
 /// The emulator's HTTP API (every action is a POST to `/`, or a GET with its parameters in
@@ -92,7 +104,7 @@ pub fn router(db: Db, public_url: String) -> Router {
         // which answers in COS's XML. Axum's own 2 MB default would cut below both.
         .fallback(no_such_path)
         .layer(axum::extract::DefaultBodyLimit::disable())
-        .with_state(Emulator { db, public_url });
+        .with_state(Emulator::new(db, public_url));
     // Rewritten before routing, so a layer on the routes would be too late.
     let app = tower::ServiceBuilder::new()
         .map_request(cos::virtual_host_to_path)

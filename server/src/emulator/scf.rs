@@ -1,6 +1,9 @@
 //! SCF (`scf`, 2018-04-16): functions and triggers with the real validation rules and
 //! error codes (namespaces in `scf_namespace`, invocations in `invoke`). Creation is
 //! asynchronous as in SCF: a new function reports `Creating` for a moment, then `Active`.
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+
 use serde_json::{json, Value};
 use time::OffsetDateTime;
 
@@ -221,11 +224,34 @@ pub async fn handle(emu: &Emulator, ctx: &CallContext, params: &Value) -> Result
     }
 }
 
+/// The (account, region) pairs whose `default` namespace exists: it is created on an
+/// account's first SCF call in a region and can never be deleted, so each pair needs
+/// the insert once per process, not once per call (two per console page).
+#[derive(Clone, Default)]
+pub struct DefaultNamespaces(Arc<Mutex<HashSet<(i64, String)>>>);
+
+impl DefaultNamespaces {
+    fn known(&self, account_id: i64, region: &str) -> bool {
+        self.0
+            .lock()
+            .is_ok_and(|set| set.contains(&(account_id, region.to_owned())))
+    }
+
+    fn remember(&self, account_id: i64, region: &str) {
+        if let Ok(mut set) = self.0.lock() {
+            set.insert((account_id, region.to_owned()));
+        }
+    }
+}
+
 async fn ensure_default_namespace(
     emu: &Emulator,
     account_id: i64,
     region: &str,
 ) -> Result<(), ApiError> {
+    if emu.default_namespaces.known(account_id, region) {
+        return Ok(());
+    }
     sqlx::query(
         "insert into emulator.scf_namespace (account_id, region, name, description)
          values ($1, $2, 'default', 'default namespace') on conflict do nothing",
@@ -234,6 +260,7 @@ async fn ensure_default_namespace(
     .bind(region)
     .execute(&emu.db)
     .await?;
+    emu.default_namespaces.remember(account_id, region);
     Ok(())
 }
 
