@@ -234,3 +234,43 @@ async fn concurrent_binds_of_one_event_type_have_one_winner() {
         assert_eq!(r.status, StatusCode::OK, "{r:?}");
     }
 }
+
+/// A page asks the cloud once for each list it shows. Server rendering makes a dry run
+/// over the page before rendering it; when the session was already known (it is cached),
+/// that run built the whole page too, and each list was fetched twice. Counted with
+/// faults: every call consumes one.
+#[tokio::test]
+async fn a_page_asks_the_cloud_once_per_list() {
+    let srv = spawn().await;
+    let owner = srv.owner().await;
+    assert_eq!(owner.call("wizard_state", &[]).await.status, StatusCode::OK);
+    let account = account_id(&srv).await;
+    const ARMED: i32 = 1000;
+    const PAGES: i32 = 12;
+    for action in ["ListFunctions", "ListNamespaces"] {
+        fault::inject(&srv.db, account, action, "InternalError", ARMED)
+            .await
+            .expect("inject");
+    }
+    for _ in 0..PAGES {
+        let page = owner.get("/scf/functions?rid=8&ns=default").await;
+        let html = page.text().await.expect("page");
+        assert!(
+            html.contains("InternalError"),
+            "the failed list shows its code"
+        );
+    }
+    let left: Vec<(String, i32)> =
+        sqlx::query_as("select action, remaining from emulator.fault order by action")
+            .fetch_all(&srv.db)
+            .await
+            .expect("faults");
+    let once_each = ARMED - PAGES;
+    assert_eq!(
+        left,
+        [
+            ("ListFunctions".to_owned(), once_each),
+            ("ListNamespaces".to_owned(), once_each)
+        ]
+    );
+}

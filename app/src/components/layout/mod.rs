@@ -17,6 +17,28 @@ use breadcrumb::Breadcrumb;
 use side_nav::SideNav;
 use top_bar::TopBar;
 
+/// Pending once on the server, so that the page is built once per request.
+///
+/// Server rendering calls the closure under `<Suspense>` twice: a dry run that starts the
+/// resources it meets, whose view it drops, then the real one. With the session already
+/// known (it is cached), the dry run would build the whole page too, and every resource
+/// of the page would call the cloud twice; pending once ends the dry run before that.
+async fn past_dry_resolve() {
+    #[cfg(feature = "ssr")]
+    {
+        let mut pending = true;
+        std::future::poll_fn(move |cx| {
+            if std::mem::take(&mut pending) {
+                cx.waker().wake_by_ref();
+                std::task::Poll::Pending
+            } else {
+                std::task::Poll::Ready(())
+            }
+        })
+        .await;
+    }
+}
+
 /// Wraps signed-in pages; sends everyone else to sign-in (or to first-run setup).
 #[component]
 pub fn ConsoleLayout() -> impl IntoView {
@@ -36,7 +58,9 @@ pub fn ConsoleLayout() -> impl IntoView {
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
-                match session.0.await {
+                let session = session.0.await;
+                past_dry_resolve().await;
+                match session {
                     Ok(SessionInfo { needs_setup: true, .. }) => {
                         view! { <Redirect path=routes::SETUP/> }.into_any()
                     }
