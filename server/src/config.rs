@@ -22,6 +22,8 @@ pub struct Config {
     pub emulator_addr: SocketAddr,
     /// How long one cloud API request may take before it counts as lost.
     pub cloud_timeout: Duration,
+    /// How many pages are rendered at once (`crate::render_slots`).
+    pub render_slots: usize,
     /// Key that encrypts cloud SecretKeys (64 hex digits); unset: a generated key file.
     pub secret_key: Option<String>,
     /// Where API 3.0 calls of teams on Tencent Cloud go, `{service}` standing for `scf`,
@@ -138,6 +140,16 @@ impl Config {
                 })?
             },
             cloud_timeout: Duration::from_secs(num("CLOUD_TIMEOUT_SECONDS", 30)?.max(1)),
+            render_slots: match get("RENDER_SLOTS") {
+                None => crate::render_slots::default_count(),
+                Some(_) => usize::try_from(num("RENDER_SLOTS", 0)?)
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or(ConfigError {
+                        name: "RENDER_SLOTS",
+                        message: "expected a whole number from 1".to_owned(),
+                    })?,
+            },
             secret_key: get("CONSOLE_SECRET_KEY").filter(|v| !v.trim().is_empty()),
             tencent_api_endpoint: match get("TENCENT_API_ENDPOINT").map(|v| v.trim().to_owned()) {
                 None => None,
@@ -172,5 +184,10 @@ mod tests {
             (n == "TENCENT_API_ENDPOINT").then(|| "scf.tencentcloudapi.com".to_owned())
         });
         assert_eq!(bad.expect_err("no scheme").name, "TENCENT_API_ENDPOINT");
+        assert!(config.render_slots >= 4);
+        let bad = Config::from_lookup(|n| (n == "RENDER_SLOTS").then(|| "0".to_owned()));
+        assert_eq!(bad.expect_err("no slot").name, "RENDER_SLOTS");
+        let set = Config::from_lookup(|n| (n == "RENDER_SLOTS").then(|| "3".to_owned()));
+        assert_eq!(set.expect("valid").render_slots, 3);
     }
 }

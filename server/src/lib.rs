@@ -13,6 +13,7 @@ pub mod emulator;
 pub mod error;
 pub mod http_server;
 mod recent;
+pub mod render_slots;
 pub mod routes;
 pub mod secrets;
 mod session_store;
@@ -325,15 +326,8 @@ pub fn router(
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
     let (pkg_path, site_files) = site_files(&options);
+    let slots = render_slots::RenderSlots::new(state.config.render_slots);
     Router::new()
-        .route("/healthz", get(routes::health::healthz))
-        .route("/scf/templates/{file}", get(routes::template_zip::download))
-        .route("/cos/download", {
-            let cloud = cloud.clone();
-            get(move |q, session, request| {
-                routes::cos_download::download(cloud, q, session, request)
-            })
-        })
         .leptos_routes_with_context(
             &state,
             routes,
@@ -346,6 +340,16 @@ pub fn router(
             },
             move || shell(options.clone()),
         )
+        // The routes above are the console's pages and server functions.
+        .route_layer(middleware::from_fn_with_state(slots, render_slots::admit))
+        .route("/healthz", get(routes::health::healthz))
+        .route("/scf/templates/{file}", get(routes::template_zip::download))
+        .route("/cos/download", {
+            let cloud = cloud.clone();
+            get(move |q, session, request| {
+                routes::cos_download::download(cloud, q, session, request)
+            })
+        })
         .nest_service(&pkg_path, site_files)
         // The not-found page renders the console shell too (who is signed in, the
         // navigation), so it needs the same context as the routes.
