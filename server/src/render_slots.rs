@@ -52,7 +52,7 @@ impl RenderSlots {
 /// which it holds until its body is sent or [`HOLD_AT_MOST`] has passed.
 pub async fn admit(State(slots): State<RenderSlots>, req: Request, next: Next) -> Response {
     let is_page = matches!(*req.method(), Method::GET | Method::HEAD)
-        && !req.uri().path().starts_with("/api/");
+        && !app::ssr::is_server_fn_path(req.uri().path());
     if !is_page {
         return next.run(req).await;
     }

@@ -208,13 +208,18 @@ pub fn set_status_for(err: &AppError) {
     set_status(err.status());
 }
 
+/// Whether `path` is a server function's: every one is declared with `prefix = "/api"`.
+pub fn is_server_fn_path(path: &str) -> bool {
+    path.starts_with("/api/")
+}
+
 /// Sets the HTTP status of the response; not for a plain form post to a server function
 /// (JavaScript off): that is answered with a redirect back to its page, with the error
 /// in the address for the page to show, and a 4xx status would replace the redirect (the
 /// browser would then show the error's JSON).
 pub fn set_status(code: u16) {
     let plain_form_post = use_context::<http::request::Parts>().is_some_and(|parts| {
-        parts.uri.path().starts_with("/api/")
+        is_server_fn_path(parts.uri.path())
             && parts
                 .headers
                 .get(http::header::ACCEPT)
